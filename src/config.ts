@@ -1,0 +1,96 @@
+/**
+ * The environment as one zod schema. `loadConfig` never throws: it answers with every bad variable named
+ * and what it should be, so `main` can print one message and exit.
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const DEFAULT_PROGRAM = fileURLToPath(new URL('../programs/service-v3.json', import.meta.url));
+
+const userIds = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a comma-separated list of Slack user ids like U012ABCDEF'),
+    ),
+  );
+
+const optional = (schema: z.ZodType<string, string>) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s?.trim() ? s.trim() : undefined))
+    .pipe(schema.optional());
+
+export const ConfigSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'required: the bot token (xoxb-…) from OAuth & Permissions' })
+      .regex(
+        /^xoxb-[\w-]+$/,
+        'a bot token starts with xoxb- (the value in .env.example is only a placeholder)',
+      ),
+    SLACK_APP_TOKEN: optional(
+      z
+        .string()
+        .regex(/^xapp-[\w-]+$/, 'an app-level token starts with xapp- (leave it empty for HTTP mode)'),
+    ),
+    SLACK_SIGNING_SECRET: optional(z.string().min(8, 'the signing secret from Basic Information')),
+    SLACK_API_URL: optional(z.url({ error: 'a base URL such as https://slack.com/api/' })),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535).default(3000),
+    CUTOVER_CHANNEL_ID: z
+      .string({ error: 'required: the joint channel id (C…), from the channel details' })
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C012ABCDEF (not the #name)'),
+    CUTOVER_ADMINS: userIds,
+    CUTOVER_DB_PATH: z.string().min(1).default('data/cutover.json'),
+    CUTOVER_PROGRAM: z.string().min(1).default(DEFAULT_PROGRAM),
+    CUTOVER_API_TOKEN: optional(
+      z.string().min(16, 'at least 16 characters; generate one with `openssl rand -hex 32`'),
+    ),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .transform((env) => ({
+    botToken: env.SLACK_BOT_TOKEN,
+    appToken: env.SLACK_APP_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    mode: env.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
+    slackApiUrl: env.SLACK_API_URL,
+    host: env.HOST,
+    port: env.PORT,
+    channelId: env.CUTOVER_CHANNEL_ID,
+    admins: env.CUTOVER_ADMINS,
+    dbPath: env.CUTOVER_DB_PATH,
+    programPath: env.CUTOVER_PROGRAM,
+    apiToken: env.CUTOVER_API_TOKEN,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(
+  env: Record<string, string | undefined>,
+): { ok: true; config: Config } | { ok: false; message: string } {
+  const parsed = ConfigSchema.safeParse(env);
+  // Checked apart from the schema so it is reported together with every other bad variable.
+  const noMode = !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim();
+  if (parsed.success && !noMode) return { ok: true, config: parsed.data };
+  const lines = (parsed.success ? [] : parsed.error.issues).map(
+    (i) => `  ${String(i.path[0] ?? '(environment)')}: ${i.message}`,
+  );
+  if (noMode)
+    lines.push(
+      '  SLACK_APP_TOKEN: set it (xapp-…, Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode on PORT); neither is set',
+    );
+  return {
+    ok: false,
+    message: `cutover-bot cannot start: the environment is not right.\n${lines.join('\n')}\nSet these in .env (see .env.example) and start again.`,
+  };
+}

@@ -1,0 +1,502 @@
+/**
+ * The single source of every type in the bot. A program file (programs/*.json) is a `ProgramInput`;
+ * the live state the store keeps is a `Cutover` (the program plus what people did to it).
+ * Nothing here names a particular side, role, blocker or gate: those are data.
+ */
+import { z } from 'zod';
+import { parseInstant } from './time.js';
+
+// ---------------------------------------------------------------- primitives
+
+/** Ids people type in commands: lower-case letters, digits, dots, dashes. */
+export const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'use lower-case letters, digits, "-", "." or "_" (at most 64)');
+export type Id = z.infer<typeof Id>;
+
+export const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id looks like U012ABCDEF');
+export type SlackUserId = z.infer<typeof SlackUserId>;
+
+/** A full 40-hex commit SHA, stored lower-case. */
+export const CommitSha = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F]{40}$/, 'give the full 40-character hex commit SHA')
+  .transform((s) => s.toLowerCase());
+
+/** A release tag as git allows it, without spaces. */
+export const ReleaseTag = z
+  .string()
+  .trim()
+  .min(1, 'give the release tag')
+  .max(128, 'a tag has at most 128 characters')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._/+-]*$/,
+    'a tag has letters, digits, ".", "_", "/", "+" or "-" and no spaces',
+  );
+
+export const HttpUrl = z
+  .string()
+  .trim()
+  .max(2000, 'a link has at most 2000 characters')
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'give a full http(s) link, such as https://ci.example.com/run/42');
+
+/** An instant, stored as an ISO 8601 UTC string. */
+export const Instant = z.iso.datetime({ offset: true });
+
+export const Text = (max: number, field: string) =>
+  z.string().trim().min(1, `give the ${field}`).max(max, `the ${field} has at most ${max} characters`);
+
+export const GoNoGo = z.enum(['go', 'no-go']);
+export type GoNoGo = z.infer<typeof GoNoGo>;
+export const GateStatus = z.enum(['green', 'red', 'pending']);
+export type GateStatus = z.infer<typeof GateStatus>;
+export const PhaseStatus = z.enum(['not-started', 'started', 'closed']);
+export type PhaseStatus = z.infer<typeof PhaseStatus>;
+export const BlockerStatus = z.enum(['open', 'cleared']);
+export type BlockerStatus = z.infer<typeof BlockerStatus>;
+
+// ---------------------------------------------------------------- actors
+
+export const Actor = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), userId: SlackUserId, isAdmin: z.boolean().default(false) }),
+  z.object({ kind: z.literal('ci'), name: z.string().default('CI') }),
+  z.object({ kind: z.literal('system') }),
+]);
+export type Actor = z.infer<typeof Actor>;
+
+// ---------------------------------------------------------------- derived conditions
+
+/**
+ * A fact a derived blocker or gate (or a GO decision) waits for. Each clause is checked against the
+ * current state; a derived item is cleared/green when every clause holds.
+ */
+export const Condition = z.discriminatedUnion('kind', [
+  /** A release target is published and approved. */
+  z.object({ kind: z.literal('target-approved') }),
+  /** Every side has a valid GO sign-off on the current approved target. */
+  z.object({ kind: z.literal('signed-go') }),
+  /** Each named evidence has an entry logged against the current target. */
+  z.object({ kind: z.literal('evidence'), evidence: z.array(Id).min(1) }),
+]);
+export type Condition = z.infer<typeof Condition>;
+
+// ---------------------------------------------------------------- program parts
+
+export const Side = z.object({
+  id: Id,
+  name: z.string().min(1),
+  /** IANA zone the side works in, e.g. Europe/Berlin; shown in the record's window. */
+  zone: z.string().optional(),
+  /** The role that signs off for this side. */
+  commanderRole: Id,
+});
+export type Side = z.infer<typeof Side>;
+
+export const Role = z.object({
+  id: Id,
+  title: z.string().min(1),
+  /** The side this role belongs to; absent for joint roles. */
+  side: Id.optional(),
+  assignee: SlackUserId.nullable().default(null),
+});
+export type Role = z.infer<typeof Role>;
+
+export const Decision = z.object({
+  id: Id,
+  title: z.string().min(1),
+  status: GoNoGo,
+  rationale: z.string().optional(),
+  by: z.string().optional(),
+  at: Instant.optional(),
+  /** What must hold before this decision may be GO. NO-GO is always allowed. */
+  goRequires: z
+    .object({
+      /** Every blocker of these phases cleared. */
+      blockersCleared: z.array(Id).default([]),
+      /** Every gate green. */
+      allGatesGreen: z.boolean().default(false),
+      /** Every side signed GO on the current approved target. */
+      signedGo: z.boolean().default(false),
+    })
+    .optional(),
+});
+export type Decision = z.infer<typeof Decision>;
+
+export const Phase = z.object({
+  id: Id,
+  title: z.string().min(1),
+  status: PhaseStatus,
+  /** What must hold before this phase may start. */
+  startRequires: z
+    .object({
+      blockersCleared: z.boolean().default(true),
+      decisionsGo: z.array(Id).default([]),
+    })
+    .optional(),
+});
+export type Phase = z.infer<typeof Phase>;
+
+export const Stamp = z.object({ by: z.string(), at: Instant });
+export type Stamp = z.infer<typeof Stamp>;
+
+export const Blocker = z.object({
+  id: Id,
+  title: z.string().min(1),
+  /** Role that owns clearing it. */
+  owner: Id,
+  /** The phase it blocks the start of. */
+  phase: Id,
+  /** Sub-items, shown under the title (e.g. the parts of an evidence bundle). */
+  items: z.array(z.string()).default([]),
+  /** A derived blocker clears itself when every condition holds; it cannot be cleared by hand. */
+  derived: z.array(Condition).optional(),
+  /** Manual blockers only: the stored status. Derived ones are computed by core/readiness. */
+  status: BlockerStatus.default('open'),
+  evidenceUrl: z.string().optional(),
+  reopenReason: z.string().optional(),
+  updated: Stamp.optional(),
+});
+export type Blocker = z.infer<typeof Blocker>;
+
+export const Gate = z.object({
+  id: Id,
+  title: z.string().min(1),
+  owner: Id,
+  derived: z.array(Condition).optional(),
+  /** Manual gates only: the stored status. */
+  status: GateStatus.default('pending'),
+  evidenceUrl: z.string().optional(),
+  runUrl: z.string().optional(),
+  updated: Stamp.optional(),
+});
+export type Gate = z.infer<typeof Gate>;
+
+export const TargetRef = z.object({ tag: z.string(), sha: z.string() });
+export type TargetRef = z.infer<typeof TargetRef>;
+
+export const EvidenceEntry = z.object({
+  url: z.string(),
+  target: TargetRef,
+  by: z.string(),
+  at: Instant,
+});
+export type EvidenceEntry = z.infer<typeof EvidenceEntry>;
+
+export const Evidence = z.object({
+  id: Id,
+  title: z.string().min(1),
+  side: Id,
+  entries: z.array(EvidenceEntry).default([]),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+export const Link = z.object({
+  /** Where the record lists it: the decision record links, the decision inputs, or rollback readiness. */
+  group: z.enum(['decision-record', 'decision-input', 'rollback-readiness']).default('decision-record'),
+  title: z.string().min(1),
+  /** A URL or a repository path: shown as given. */
+  href: z.string().min(1),
+});
+export type Link = z.infer<typeof Link>;
+
+export const Target = z.object({
+  tag: z.string(),
+  sha: z.string(),
+  published: Stamp,
+  approved: Stamp.optional(),
+  superseded: Stamp.optional(),
+});
+export type Target = z.infer<typeof Target>;
+
+export const Window = z.object({ start: Instant, end: Instant, set: Stamp });
+export type Window = z.infer<typeof Window>;
+
+export const Signoff = z.object({
+  side: Id,
+  decision: GoNoGo,
+  by: z.string(),
+  at: Instant,
+  /** The target the sign-off binds to; absent only for a NO-GO given before any target existed. */
+  target: TargetRef.optional(),
+  /** Gate statuses at the moment of signing. */
+  gates: z.record(z.string(), GateStatus),
+  rationale: z.string().optional(),
+  evidenceUrl: z.string().optional(),
+  asAdmin: z.boolean().default(false),
+  voided: z.object({ at: Instant, reason: z.string() }).optional(),
+});
+export type Signoff = z.infer<typeof Signoff>;
+
+/** Who may do what. Entries are role ids, or "$owner" (the item's owner role), "$side" (any role of the item's side). Admins may do anything. */
+export const Permissions = z.object({
+  'role.assign': z.array(z.string()).default([]),
+  'blocker.add': z.array(z.string()).default([]),
+  'blocker.clear': z.array(z.string()).default(['$owner']),
+  'blocker.reopen': z.array(z.string()).default(['$owner']),
+  'gate.set': z.array(z.string()).default(['$owner']),
+  'target.publish': z.array(z.string()).default([]),
+  'target.approve': z.array(z.string()).default([]),
+  'evidence.log': z.array(z.string()).default(['$side']),
+  decide: z.array(z.string()).default([]),
+  phase: z.array(z.string()).default([]),
+  window: z.array(z.string()).default([]),
+});
+export type Permissions = z.infer<typeof Permissions>;
+export type PermissionAction = keyof Permissions;
+
+export const Reminders = z.object({
+  /** Nudge a commander whose sign-off is still missing after this many hours. */
+  signoffAfterHours: z.number().positive().default(24),
+  /** Nudge a blocker's owner when it has not been touched for this many hours. */
+  blockerStaleHours: z.number().positive().default(48),
+  /** Hours before the window start at which all roles are told. */
+  windowLeadHours: z.array(z.number().positive()).default([24, 1]),
+  /** Daily digest hour (0-23) in `zone`. */
+  digestHour: z.number().int().min(0).max(23).default(9),
+  /** Quiet hours in `zone`, [from, to): no reminders or digest then. */
+  quietHours: z
+    .object({ from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(23) })
+    .optional(),
+  zone: z.string().default('UTC'),
+});
+export type Reminders = z.infer<typeof Reminders>;
+
+// ---------------------------------------------------------------- the program / live cutover
+
+const CutoverShape = z.object({
+  schema: z.literal('cutover-program/1').default('cutover-program/1'),
+  id: Id,
+  title: z.string().min(1),
+  /** The release the cutover moves to, e.g. service.v3. */
+  release: z.string().min(1),
+  /** The joint decision log owner role: mentioned when a role has nobody assigned. */
+  logOwnerRole: Id,
+  sides: z.array(Side).min(1),
+  roles: z.array(Role).min(1),
+  decisions: z.array(Decision),
+  phases: z.array(Phase).min(1),
+  blockers: z.array(Blocker),
+  gates: z.array(Gate),
+  evidence: z.array(Evidence).default([]),
+  /** Evidence whose latest entry the record lists as rollback readiness. */
+  rollbackEvidence: z.array(Id).default([]),
+  links: z.array(Link).default([]),
+  permissions: Permissions.default(Permissions.parse({})),
+  reminders: Reminders.default(Reminders.parse({})),
+  /** Live state below: absent in a fresh program file. */
+  targets: z.array(Target).default([]),
+  window: Window.optional(),
+  signoffs: z.array(Signoff).default([]),
+  updated: Instant.optional(),
+});
+
+type Issue = { path: (string | number)[]; message: string };
+
+/** Cross-references a program must get right; every broken one is reported, with its path. */
+export function programIssues(c: z.infer<typeof CutoverShape>): Issue[] {
+  const issues: Issue[] = [];
+  const dupes = (kind: string, ids: string[]) => {
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      if (seen.has(id)) issues.push({ path: [kind, i, 'id'], message: `duplicate ${kind} id "${id}"` });
+      seen.add(id);
+    });
+  };
+  const sides = new Set(c.sides.map((s) => s.id));
+  const roles = new Set(c.roles.map((r) => r.id));
+  const phases = new Set(c.phases.map((p) => p.id));
+  const decisions = new Set(c.decisions.map((d) => d.id));
+  const evidence = new Set(c.evidence.map((e) => e.id));
+  dupes(
+    'sides',
+    c.sides.map((s) => s.id),
+  );
+  dupes(
+    'roles',
+    c.roles.map((r) => r.id),
+  );
+  dupes(
+    'decisions',
+    c.decisions.map((d) => d.id),
+  );
+  dupes(
+    'phases',
+    c.phases.map((p) => p.id),
+  );
+  dupes(
+    'blockers',
+    c.blockers.map((b) => b.id),
+  );
+  dupes(
+    'gates',
+    c.gates.map((g) => g.id),
+  );
+  dupes(
+    'evidence',
+    c.evidence.map((e) => e.id),
+  );
+  const role = (id: string, path: Issue['path']) => {
+    if (!roles.has(id)) issues.push({ path, message: `unknown role "${id}"` });
+  };
+  if (!roles.has(c.logOwnerRole))
+    issues.push({ path: ['logOwnerRole'], message: `unknown role "${c.logOwnerRole}"` });
+  c.sides.forEach((s, i) => {
+    role(s.commanderRole, ['sides', i, 'commanderRole']);
+  });
+  c.roles.forEach((r, i) => {
+    if (r.side && !sides.has(r.side))
+      issues.push({ path: ['roles', i, 'side'], message: `unknown side "${r.side}"` });
+  });
+  const conditions = (list: Condition[] | undefined, path: Issue['path']) =>
+    list?.forEach((cond, j) => {
+      if (cond.kind === 'evidence')
+        for (const e of cond.evidence)
+          if (!evidence.has(e))
+            issues.push({ path: [...path, j, 'evidence'], message: `unknown evidence "${e}"` });
+    });
+  c.blockers.forEach((b, i) => {
+    role(b.owner, ['blockers', i, 'owner']);
+    if (!phases.has(b.phase))
+      issues.push({ path: ['blockers', i, 'phase'], message: `unknown phase "${b.phase}"` });
+    conditions(b.derived, ['blockers', i, 'derived']);
+  });
+  c.gates.forEach((g, i) => {
+    role(g.owner, ['gates', i, 'owner']);
+    conditions(g.derived, ['gates', i, 'derived']);
+  });
+  c.evidence.forEach((e, i) => {
+    if (!sides.has(e.side))
+      issues.push({ path: ['evidence', i, 'side'], message: `unknown side "${e.side}"` });
+  });
+  c.rollbackEvidence.forEach((e, i) => {
+    if (!evidence.has(e)) issues.push({ path: ['rollbackEvidence', i], message: `unknown evidence "${e}"` });
+  });
+  c.decisions.forEach((d, i) => {
+    d.goRequires?.blockersCleared.forEach((p, j) => {
+      if (!phases.has(p))
+        issues.push({
+          path: ['decisions', i, 'goRequires', 'blockersCleared', j],
+          message: `unknown phase "${p}"`,
+        });
+    });
+  });
+  c.phases.forEach((p, i) => {
+    p.startRequires?.decisionsGo.forEach((d, j) => {
+      if (!decisions.has(d))
+        issues.push({
+          path: ['phases', i, 'startRequires', 'decisionsGo', j],
+          message: `unknown decision "${d}"`,
+        });
+    });
+  });
+  for (const [action, list] of Object.entries(c.permissions))
+    list.forEach((r, j) => {
+      if (!r.startsWith('$')) role(r, ['permissions', action, j]);
+    });
+  return issues;
+}
+
+/** The live cutover: a program plus everything done to it. Also the shape of a program file. */
+export const Cutover = CutoverShape.superRefine((c, ctx) => {
+  for (const issue of programIssues(c))
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
+export type Cutover = z.infer<typeof Cutover>;
+export type ProgramInput = z.input<typeof Cutover>;
+
+// ---------------------------------------------------------------- history and events
+
+export const HistoryEntry = z.object({
+  seq: z.number().int().nonnegative(),
+  at: Instant,
+  /** "<@U…>"-free: a user id, "CI: <name>" or "cutover-bot". */
+  by: z.string(),
+  asAdmin: z.boolean().default(false),
+  action: z.string(),
+  subject: z.string(),
+  before: z.string(),
+  after: z.string(),
+  note: z.string().optional(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** What happened, for alerts and App Home: one per observable change. */
+export const DomainEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('role.assigned'),
+    role: Id,
+    before: z.string().nullable(),
+    after: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('blocker.added'), blocker: Id }),
+  z.object({ type: z.literal('blocker.cleared'), blocker: Id, derived: z.boolean() }),
+  z.object({ type: z.literal('blocker.reopened'), blocker: Id, derived: z.boolean(), reason: z.string() }),
+  z.object({
+    type: z.literal('gate.changed'),
+    gate: Id,
+    before: GateStatus,
+    after: GateStatus,
+    derived: z.boolean(),
+  }),
+  z.object({ type: z.literal('target.published'), tag: z.string(), sha: z.string() }),
+  z.object({ type: z.literal('target.approved'), tag: z.string(), sha: z.string() }),
+  z.object({ type: z.literal('evidence.logged'), evidence: Id, url: z.string() }),
+  z.object({ type: z.literal('signoff.given'), side: Id, decision: GoNoGo }),
+  z.object({ type: z.literal('signoff.voided'), side: Id, reason: z.string() }),
+  z.object({ type: z.literal('decision.changed'), decision: Id, before: GoNoGo, after: GoNoGo }),
+  z.object({ type: z.literal('phase.changed'), phase: Id, before: PhaseStatus, after: PhaseStatus }),
+  z.object({ type: z.literal('window.set'), start: Instant, end: Instant }),
+]);
+export type DomainEvent = z.infer<typeof DomainEvent>;
+
+// ---------------------------------------------------------------- commands (what a person or CI asks for)
+
+/** A typed instant (offset or [zone]) normalised to UTC ISO. */
+export const TypedInstant = z.string().transform((s, ctx) => {
+  const r = parseInstant(s);
+  if (!r.ok) {
+    ctx.addIssue({ code: 'custom', message: r.reason });
+    return z.NEVER;
+  }
+  return r.iso;
+});
+
+const OptionalUrl = HttpUrl.optional();
+
+export const Command = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('role.assign'), role: Id, user: SlackUserId.nullable() }),
+  z.object({ type: z.literal('blocker.add'), owner: Id, title: Text(300, 'title') }),
+  z.object({ type: z.literal('blocker.clear'), blocker: Id, evidenceUrl: OptionalUrl }),
+  z.object({ type: z.literal('blocker.reopen'), blocker: Id, reason: Text(1000, 'reason') }),
+  z.object({
+    type: z.literal('gate.set'),
+    gate: Id,
+    status: GateStatus,
+    evidenceUrl: OptionalUrl,
+    runUrl: OptionalUrl,
+  }),
+  z.object({ type: z.literal('target.publish'), tag: ReleaseTag, sha: CommitSha }),
+  z.object({ type: z.literal('target.approve') }),
+  z.object({ type: z.literal('evidence.log'), evidence: Id, url: HttpUrl }),
+  z.object({
+    type: z.literal('signoff'),
+    side: Id,
+    decision: GoNoGo,
+    rationale: z.string().trim().max(3000, 'the rationale has at most 3000 characters').optional(),
+    evidenceUrl: OptionalUrl,
+  }),
+  z.object({ type: z.literal('decide'), decision: Id, status: GoNoGo, rationale: Text(3000, 'rationale') }),
+  z.object({ type: z.literal('phase'), phase: Id, action: z.enum(['start', 'close']) }),
+  z.object({ type: z.literal('window'), start: TypedInstant, end: TypedInstant }),
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandInput = z.input<typeof Command>;
+export type CommandType = Command['type'];

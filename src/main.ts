@@ -1,0 +1,29 @@
+/** Reads .env, checks the configuration, starts the bot, and stops it cleanly on a signal. */
+import { existsSync } from 'node:fs';
+import { startBot } from './bot.js';
+import { loadConfig } from './config.js';
+import { ProgramError } from './service/program-file.js';
+import { StoreError } from './store/store.js';
+
+async function main() {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    console.error(loaded.message);
+    process.exit(1);
+  }
+  const bot = await startBot(loaded.config, { host: loaded.config.host });
+  const mode = bot.config.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${bot.port}, POST /slack/events`;
+  console.log(`cutover-bot is running (${mode}); store ${bot.store.path}`);
+  const shutdown = () => {
+    bot.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ProgramError || e instanceof StoreError) console.error(e.message);
+  else console.error('cutover-bot could not start:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

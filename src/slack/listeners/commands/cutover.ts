@@ -1,0 +1,50 @@
+/** `/cutover …`: parse, call the core, answer ephemerally. Changes are on disk before the ack tells of them. */
+import type { App } from '@slack/bolt';
+import { COMMAND } from '../../ids.js';
+import { parseCommand } from '../../parse-command.js';
+import { outcomeText, refusalText } from '../../views/answers.js';
+import { helpText, historyText, rolesText } from '../../views/lists.js';
+import { formFor } from '../../views/modals.js';
+import { statusBlocks, statusText } from '../../views/status.js';
+import { esc } from '../../views/text.js';
+import { actorOf, type ListenerDeps, runSafely } from '../deps.js';
+import { openView } from '../open-view.js';
+
+const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
+
+export function registerCutoverCommand(app: App, deps: ListenerDeps) {
+  app.command(COMMAND, async ({ command, ack, client, respond, logger }) => {
+    const parsed = parseCommand(command.text ?? '');
+    const c = deps.service.cutover();
+    switch (parsed.kind) {
+      case 'help':
+        return ack(ephemeral(helpText()));
+      case 'roles':
+        return ack(ephemeral(rolesText(c)));
+      case 'history':
+        return ack(ephemeral(historyText(deps.service.history(parsed.limit))));
+      case 'status':
+        return ack({ response_type: 'ephemeral', text: statusText(c), blocks: statusBlocks(c) });
+      case 'error':
+        return ack(
+          ephemeral(
+            `:no_entry: ${esc(parsed.message)}\nUsage: \`${esc(parsed.usage)}\`\n_Nothing was changed._`,
+          ),
+        );
+      case 'signoff':
+      case 'blocker-form': {
+        const viewer = { userId: command.user_id, isAdmin: deps.admins.includes(command.user_id) };
+        const form = formFor(parsed.kind === 'signoff' ? 'signoff' : 'blocker', c, viewer, {
+          channel: command.channel_id,
+        });
+        if ('refusal' in form) return ack(ephemeral(form.refusal));
+        await ack();
+        return openView({ client, respond, logger }, command.trigger_id, form.view);
+      }
+      case 'change': {
+        const outcome = await runSafely(deps, parsed.command, actorOf(deps, command.user_id), logger);
+        return ack(ephemeral(outcome.ok ? outcomeText(outcome) : refusalText(outcome.error, parsed.usage)));
+      }
+    }
+  });
+}

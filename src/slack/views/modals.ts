@@ -1,0 +1,177 @@
+/** The sign-off and blocker-update modals. Pure: (state, viewer's options) -> view. */
+import type { types } from '@slack/bolt';
+import { currentTarget, gateState, signableSides, targetLabel } from '../../core/readiness.js';
+import type { Cutover, Side } from '../../core/schema.js';
+import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
+import { clip, esc, fold } from './text.js';
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(text, 75) });
+
+type View = types.View;
+
+/** What a modal carries between opening and submission (≤ 3000 characters). */
+export interface ModalMetadata {
+  channel?: string;
+  /** The side, when the viewer can sign for exactly one. */
+  side?: string;
+}
+
+export function signoffModal(c: Cutover, sides: Side[], meta: ModalMetadata): View {
+  const t = currentTarget(c);
+  const against = t
+    ? `You sign against *${esc(targetLabel(t))}*${t.approved ? '' : ' — _not approved yet: only NO-GO is possible_'}.`
+    : '_No release target is published: only NO-GO is possible._';
+  const gates = c.gates.map((g) => `\`${esc(g.id)}\` ${gateState(c, g).status}`).join(' · ');
+  const only = sides.length === 1 ? sides[0] : undefined;
+  return {
+    type: 'modal',
+    callback_id: VIEWS.signoff,
+    title: plain('Sign off'),
+    submit: plain('Sign off'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify(only ? { ...meta, side: only.id } : meta),
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: fold([
+            only ? `Signing for *${esc(only.name)}*.` : 'Choose the side you sign for.',
+            against,
+            `Gates now: ${gates || 'none'}`,
+            'A new target, or a gate turning red, voids this sign-off.',
+          ]),
+        },
+      },
+      ...(only
+        ? []
+        : [
+            {
+              type: 'input' as const,
+              block_id: INPUTS.signoff.side,
+              label: plain('Side'),
+              element: {
+                type: 'static_select' as const,
+                action_id: INPUT_ACTION,
+                options: sides.slice(0, 100).map((s) => ({ text: plain(s.name), value: s.id })),
+              },
+            },
+          ]),
+      {
+        type: 'input',
+        block_id: INPUTS.signoff.decision,
+        label: plain('Decision'),
+        element: {
+          type: 'radio_buttons',
+          action_id: INPUT_ACTION,
+          options: [
+            { text: plain('GO'), value: 'go' },
+            { text: plain('NO-GO'), value: 'no-go' },
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: INPUTS.signoff.rationale,
+        optional: true,
+        label: plain('Rationale (required for NO-GO)'),
+        element: { type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, max_length: 3000 },
+      },
+      {
+        type: 'input',
+        block_id: INPUTS.signoff.evidenceUrl,
+        optional: true,
+        label: plain('Evidence link'),
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUT_ACTION,
+          placeholder: plain('https://…'),
+        },
+      },
+    ],
+  };
+}
+
+export function blockerModal(c: Cutover, meta: ModalMetadata): View {
+  const manual = c.blockers.filter((b) => !b.derived).slice(0, 100);
+  return {
+    type: 'modal',
+    callback_id: VIEWS.blocker,
+    title: plain('Update a blocker'),
+    submit: plain('Update'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify(meta),
+    blocks: [
+      {
+        type: 'input',
+        block_id: INPUTS.blocker.blocker,
+        label: plain('Blocker'),
+        element: {
+          type: 'static_select',
+          action_id: INPUT_ACTION,
+          options: manual.map((b) => ({
+            text: plain(`${b.status === 'open' ? '🔴' : '✅'} ${b.id}: ${b.title}`),
+            value: b.id,
+          })),
+        },
+      },
+      {
+        type: 'input',
+        block_id: INPUTS.blocker.action,
+        label: plain('Action'),
+        element: {
+          type: 'radio_buttons',
+          action_id: INPUT_ACTION,
+          options: [
+            { text: plain('Clear it'), value: 'clear' },
+            { text: plain('Reopen it'), value: 'reopen' },
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: INPUTS.blocker.evidenceUrl,
+        optional: true,
+        label: plain('Evidence link (when clearing)'),
+        element: { type: 'plain_text_input', action_id: INPUT_ACTION, placeholder: plain('https://…') },
+      },
+      {
+        type: 'input',
+        block_id: INPUTS.blocker.reason,
+        optional: true,
+        label: plain('Reason (required to reopen)'),
+        element: { type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, max_length: 1000 },
+      },
+    ],
+  };
+}
+
+/** Whether the blocker form has anything to offer: derived blockers change only by their facts. */
+export const hasManualBlockers = (c: Cutover) => c.blockers.some((b) => !b.derived);
+
+export type FormKind = 'signoff' | 'blocker';
+
+/** The form this person may open, or the reason they may not. */
+export function formFor(
+  kind: FormKind,
+  c: Cutover,
+  viewer: { userId: string; isAdmin: boolean },
+  meta: ModalMetadata,
+): { view: View } | { refusal: string } {
+  if (kind === 'signoff') {
+    const sides = signableSides(c, viewer.userId, viewer.isAdmin);
+    if (!sides.length)
+      return {
+        refusal: `:no_entry: Only a side's incident commander signs off (${esc(
+          c.sides.map((s) => s.commanderRole).join(', '),
+        )}), and you hold no commander role. _Nothing was changed._`,
+      };
+    return { view: signoffModal(c, sides, meta) };
+  }
+  if (!hasManualBlockers(c))
+    return {
+      refusal:
+        'Every blocker here is derived: each clears itself when its facts hold. Add one with `/cutover blocker add <owner-role> <title…>`.',
+    };
+  return { view: blockerModal(c, meta) };
+}

@@ -1,0 +1,96 @@
+/** Reading the instants people type: ISO 8601 with an offset, `Z`, or a local time with an IANA `[Zone]`. */
+import { describe, expect, it } from 'vitest';
+import { isZone, parseInstant } from '../../src/core/time.js';
+
+describe('parseInstant', () => {
+  it('an instant with an offset is read as UTC', () => {
+    expect(parseInstant('2026-12-01T09:00:00+01:00')).toEqual({ ok: true, iso: '2026-12-01T08:00:00.000Z' });
+    expect(parseInstant('2026-12-01T09:00-05:00')).toEqual({ ok: true, iso: '2026-12-01T14:00:00.000Z' });
+    expect(parseInstant('2026-12-01T09:00+0530')).toEqual({ ok: true, iso: '2026-12-01T03:30:00.000Z' });
+  });
+
+  it('an instant in Z is kept, with seconds and milliseconds', () => {
+    expect(parseInstant('2026-12-01T09:00Z')).toEqual({ ok: true, iso: '2026-12-01T09:00:00.000Z' });
+    expect(parseInstant(' 2026-12-01T09:00:30.250Z ')).toEqual({ ok: true, iso: '2026-12-01T09:00:30.250Z' });
+  });
+
+  it('a local time with a [Zone] suffix is read in that zone, daylight saving included', () => {
+    expect(parseInstant('2026-12-01T09:00[Europe/Berlin]')).toEqual({
+      ok: true,
+      iso: '2026-12-01T08:00:00.000Z',
+    });
+    expect(parseInstant('2026-07-01T09:00[Europe/Berlin]')).toEqual({
+      ok: true,
+      iso: '2026-07-01T07:00:00.000Z',
+    });
+    expect(parseInstant('2026-07-01 09:00:15[America/New_York]')).toEqual({
+      ok: true,
+      iso: '2026-07-01T13:00:15.000Z',
+    });
+    expect(parseInstant('2026-12-01T09:00[UTC]')).toEqual({ ok: true, iso: '2026-12-01T09:00:00.000Z' });
+  });
+
+  it('an offset followed by a [Zone] (RFC 9557) is read by its offset', () => {
+    expect(parseInstant('2026-12-01T09:00+01:00[Europe/Berlin]')).toEqual({
+      ok: true,
+      iso: '2026-12-01T08:00:00.000Z',
+    });
+    expect(parseInstant('2026-12-01T09:00+01:00[Mars/Olympus]')).toEqual({
+      ok: false,
+      reason: '"Mars/Olympus" is not a time zone; use one such as Europe/Berlin',
+    });
+  });
+
+  it('a time without an offset or zone is refused, saying how to write one', () => {
+    for (const s of ['2026-12-01T09:00', '2026-12-01', 'tomorrow 9am', '01/12/2026 09:00+01:00', ''])
+      expect(parseInstant(s)).toEqual({
+        ok: false,
+        reason:
+          'use ISO 8601 with an offset or a zone, e.g. 2026-12-01T09:00+01:00 or 2026-12-01T09:00[Europe/Berlin]',
+      });
+  });
+
+  it('a calendar-impossible date is refused', () => {
+    for (const s of ['2026-02-29T09:00Z', '2026-02-30T09:00+01:00', '2026-04-31T10:00Z', '2026-13-01T09:00Z'])
+      expect(parseInstant(s)).toEqual({ ok: false, reason: `${s} is not a date on the calendar` });
+    expect(parseInstant('2026-02-30T09:00[Europe/Berlin]')).toEqual({
+      ok: false,
+      reason: '2026-02-30T09:00 is not a date on the calendar',
+    });
+    expect(parseInstant('2028-02-29T09:00Z')).toEqual({ ok: true, iso: '2028-02-29T09:00:00.000Z' });
+  });
+
+  it('an impossible time of day is refused', () => {
+    expect(parseInstant('2026-12-01T25:00Z').ok).toBe(false);
+    expect(parseInstant('2026-12-01T09:60Z').ok).toBe(false);
+  });
+
+  it('an impossible time of day before a [Zone] is refused, not rolled over to a later time', () => {
+    for (const local of ['2026-12-01T09:75', '2026-12-01T09:00:61', '2026-12-01T24:00'])
+      expect(parseInstant(`${local}[UTC]`)).toEqual({
+        ok: false,
+        reason: `${local} is not a time of day; hours go to 23, minutes and seconds to 59`,
+      });
+    expect(parseInstant('2026-12-01T23:59:59[UTC]')).toEqual({ ok: true, iso: '2026-12-01T23:59:59.000Z' });
+  });
+
+  it('an unknown zone is refused, naming it', () => {
+    expect(parseInstant('2026-12-01T09:00[Mars/Olympus]')).toEqual({
+      ok: false,
+      reason: '"Mars/Olympus" is not a time zone; use one such as Europe/Berlin',
+    });
+  });
+
+  it('a zone after something that is not a local time is refused', () => {
+    expect(parseInstant('next monday[Europe/Berlin]')).toEqual({
+      ok: false,
+      reason: 'write the local time as YYYY-MM-DDTHH:MM before the [zone]',
+    });
+  });
+
+  it('isZone knows IANA zones', () => {
+    expect(isZone('Europe/Berlin')).toBe(true);
+    expect(isZone('UTC')).toBe(true);
+    expect(isZone('Europe/Atlantis')).toBe(false);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The real bot (startBot: program -> store -> service -> Bolt) against the Slack stand-in, in HTTP or Socket
+ * Mode, with a store file in a temp directory. Tests talk to it as Slack would: signed form posts, or envelopes.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Bot, startBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
+import { interactiveForm, slashCommand, slashCommandForm } from './payloads.js';
+import { postToBolt } from './signing.js';
+import { type SlackStandIn, startSlackStandIn } from './stand-in.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const CHANNEL = 'C0CUTOVER';
+export const ADMIN = 'UADMIN';
+
+/** The five roles of the shipped program, each held by a different person. */
+export const PEOPLE = {
+  producerCommander: 'UPIC',
+  consumerCommander: 'UCIC',
+  producerRollback: 'UPRB',
+  consumerRollback: 'UCRB',
+  logOwner: 'ULOG',
+} as const;
+
+export const ROLE_OF: Record<keyof typeof PEOPLE, string> = {
+  producerCommander: 'producer-incident-commander',
+  consumerCommander: 'consumer-incident-commander',
+  producerRollback: 'producer-rollback-owner',
+  consumerRollback: 'consumer-rollback-owner',
+  logOwner: 'decision-log-owner',
+};
+
+export interface Answer {
+  /** HTTP status in HTTP mode; 200 for an acked envelope in Socket Mode. */
+  status: number;
+  /** The ack's body: what Slack shows the person (ephemeral text/blocks, or modal errors). */
+  body: Record<string, unknown>;
+  text: string;
+}
+
+export interface Harness {
+  bot: Bot;
+  slack: SlackStandIn;
+  dir: string;
+  dbPath: string;
+  mode: 'http' | 'socket';
+  /** Sends `/cutover <text>` as `user`. */
+  command(user: string, text: string, extra?: { trigger_id?: string }): Promise<Answer>;
+  /** Sends an interactivity payload (block_actions, view_submission). */
+  interact(payload: object): Promise<Answer>;
+  /** The store document as it is on disk now. */
+  disk(): Promise<{ schemaVersion: number; data: { cutover: Record<string, unknown>; history: unknown[] } }>;
+  diskBytes(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(
+  options: {
+    mode?: 'http' | 'socket';
+    program?: string;
+    now?: () => Date;
+    env?: Record<string, string>;
+  } = {},
+): Promise<Harness> {
+  const mode = options.mode ?? 'http';
+  const slack = await startSlackStandIn();
+  const dir = await mkdtemp(join(tmpdir(), 'cutover-it-'));
+  const dbPath = join(dir, 'data', 'cutover.json');
+  const loaded = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    ...(mode === 'socket'
+      ? { SLACK_APP_TOKEN: 'xapp-test-token' }
+      : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    CUTOVER_CHANNEL_ID: CHANNEL,
+    CUTOVER_ADMINS: ADMIN,
+    CUTOVER_DB_PATH: dbPath,
+    CUTOVER_PROGRAM: options.program ?? SHIPPED_PROGRAM,
+    LOG_LEVEL: 'error',
+    ...options.env,
+  });
+  if (!loaded.ok) throw new Error(loaded.message);
+  const bot = await startBot(loaded.config, {
+    host: '127.0.0.1',
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if (mode === 'socket') await slack.socket.connected();
+  const url = `http://127.0.0.1:${bot.port}/slack/events`;
+
+  const answer = (status: number, raw: unknown): Answer => {
+    const body =
+      raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : raw ? { text: String(raw) } : {};
+    return { status, body, text: typeof body.text === 'string' ? body.text : JSON.stringify(body) };
+  };
+  const parse = (text: string) => {
+    if (!text) return {};
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  };
+
+  return {
+    bot,
+    slack,
+    dir,
+    dbPath,
+    mode,
+    async command(user, text, extra = {}) {
+      const payload = slashCommand({
+        text,
+        user_id: user,
+        channel_id: CHANNEL,
+        response_url: slack.responseUrl(),
+        ...extra,
+      });
+      if (mode === 'socket') {
+        const ack = await slack.socket.send('slash_commands', payload);
+        return answer(200, ack.payload);
+      }
+      const res = await postToBolt(url, SIGNING_SECRET, slashCommandForm(payload), { kind: 'form' });
+      return answer(res.status, parse(res.text));
+    },
+    async interact(payload) {
+      if (mode === 'socket') {
+        const ack = await slack.socket.send('interactive', payload);
+        return answer(200, ack.payload);
+      }
+      const res = await postToBolt(url, SIGNING_SECRET, interactiveForm(payload), { kind: 'form' });
+      return answer(res.status, parse(res.text));
+    },
+    async disk() {
+      return JSON.parse(await readFile(dbPath, 'utf8'));
+    },
+    diskBytes: () => readFile(dbPath, 'utf8'),
+    async stop() {
+      await bot.stop();
+      await slack.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Assigns the five roles through `/cutover role` as the admin. */
+export async function assignRoles(h: Harness) {
+  for (const [who, role] of Object.entries(ROLE_OF)) {
+    const a = await h.command(ADMIN, `role ${role} <@${PEOPLE[who as keyof typeof PEOPLE]}|${who}>`);
+    if (!a.text.includes(':white_check_mark:')) throw new Error(`role ${role}: ${a.text}`);
+  }
+}

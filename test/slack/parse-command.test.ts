@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, USAGES } from '../../src/slack/parse-command.js';
+
+describe('the /cutover grammar', () => {
+  it('reads every subcommand of issue 3 into the core command it stands for', () => {
+    expect(parseCommand('blocker add decision-log-owner Vendor  contract &amp; <!here> signed')).toEqual({
+      kind: 'change',
+      usage: expect.stringContaining('blocker add'),
+      command: { type: 'blocker.add', owner: 'decision-log-owner', title: 'Vendor contract & @here signed' },
+    });
+    expect(
+      parseCommand('blocker clear Vendor-Contract <https://ci.example.com/1?a=1&amp;b=2>'),
+    ).toMatchObject({
+      command: {
+        type: 'blocker.clear',
+        blocker: 'vendor-contract',
+        evidenceUrl: 'https://ci.example.com/1?a=1&b=2',
+      },
+    });
+    expect(parseCommand('blocker reopen x the vendor withdrew')).toMatchObject({
+      command: { type: 'blocker.reopen', blocker: 'x', reason: 'the vendor withdrew' },
+    });
+    expect(parseCommand('gate producer-suite GREEN https://ci.example.com/9')).toMatchObject({
+      command: {
+        type: 'gate.set',
+        gate: 'producer-suite',
+        status: 'green',
+        evidenceUrl: 'https://ci.example.com/9',
+      },
+    });
+    expect(parseCommand(`target v3.0.0 ${'a'.repeat(40)}`)).toMatchObject({
+      command: { type: 'target.publish', tag: 'v3.0.0', sha: 'a'.repeat(40) },
+    });
+    expect(parseCommand('target approve')).toMatchObject({ command: { type: 'target.approve' } });
+    expect(parseCommand('evidence producer-handoff https://x.example/h')).toMatchObject({
+      command: { type: 'evidence.log', evidence: 'producer-handoff', url: 'https://x.example/h' },
+    });
+    expect(parseCommand('decide runtime-cutover NO-GO wait for the target')).toMatchObject({
+      command: {
+        type: 'decide',
+        decision: 'runtime-cutover',
+        status: 'no-go',
+        rationale: 'wait for the target',
+      },
+    });
+    expect(parseCommand('phase 8 start')).toMatchObject({
+      command: { type: 'phase', phase: '8', action: 'start' },
+    });
+    expect(parseCommand('window 2026-12-01T09:00[Europe/Berlin] 2026-12-01T11:00+01:00')).toMatchObject({
+      command: { type: 'window', start: '2026-12-01T09:00[Europe/Berlin]', end: '2026-12-01T11:00+01:00' },
+    });
+    expect(parseCommand('role producer-incident-commander <@U0PIC|pat>')).toMatchObject({
+      command: { type: 'role.assign', role: 'producer-incident-commander', user: 'U0PIC' },
+    });
+    expect(parseCommand('role decision-log-owner none')).toMatchObject({ command: { user: null } });
+  });
+
+  it('reads the queries and forms', () => {
+    expect(parseCommand('')).toEqual({ kind: 'help' });
+    expect(parseCommand('status')).toEqual({ kind: 'status' });
+    expect(parseCommand('roles')).toEqual({ kind: 'roles' });
+    expect(parseCommand('history')).toEqual({ kind: 'history', limit: 10 });
+    expect(parseCommand('history 3')).toEqual({ kind: 'history', limit: 3 });
+    expect(parseCommand('signoff')).toEqual({ kind: 'signoff' });
+    expect(parseCommand('blocker')).toEqual({ kind: 'blocker-form' });
+  });
+
+  it('answers an unknown subcommand or a wrong arity with the usage line', () => {
+    expect(parseCommand('launch')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('no `/cutover launch`'),
+    });
+    expect(parseCommand('gate producer-suite purple')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('green, red or pending'),
+      usage: expect.stringContaining('/cutover gate <gate-id>'),
+    });
+    expect(parseCommand('history 0')).toMatchObject({ kind: 'error' });
+    expect(parseCommand('role x @pat')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('@mention'),
+    });
+    expect(parseCommand('decide runtime-cutover go')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('rationale'),
+    });
+    expect(parseCommand('record')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('not available yet'),
+    });
+  });
+
+  it('gives every subcommand a usage line for help', () => {
+    for (const u of USAGES) expect(u.usage.startsWith('/cutover')).toBe(true);
+  });
+});
