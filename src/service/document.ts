@@ -1,13 +1,40 @@
-/** The document the store keeps: the live cutover and its history. */
+/** The document the store keeps: the live cutover, its history, and what the bot must still tell Slack. */
 import { z } from 'zod';
-import { Cutover, HistoryEntry } from '../core/schema.js';
+import { Cutover, HistoryEntry, Instant } from '../core/schema.js';
 
 export const STORE_VERSION = 1;
+
+/** A message waiting to be posted: stored in the same write as the change it tells of. */
+export const OutboxItem = z.object({
+  /** Unique; the de-duplication key of the delivery. */
+  id: z.string(),
+  channel: z.string(),
+  kind: z.enum(['alert', 'reminder', 'digest']),
+  /** mrkdwn, already escaped. */
+  text: z.string(),
+  /** User ids the text mentions, for folding and App Home refresh. */
+  mentions: z.array(z.string()).default([]),
+  createdAt: Instant,
+  attempts: z.number().int().nonnegative().default(0),
+  /** Not before this instant (backoff, Retry-After). */
+  notBefore: Instant.optional(),
+  lastError: z.string().optional(),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
 
 export const StoreDocument = z.object({
   cutover: Cutover,
   history: z.array(HistoryEntry),
+  outbox: z.array(OutboxItem).default([]),
+  /** Ids of recently delivered outbox items with the message ts, newest last (bounded): a retry never posts twice. */
+  delivered: z.array(z.object({ id: z.string(), ts: z.string(), at: Instant })).default([]),
+  /** The live status board message in the channel. */
+  board: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  /** Reminder keys already sent, with when: restart-safe, never doubled. */
+  reminders: z.record(z.string(), Instant).default({}),
+  /** Display names from users.info, cached for the offline record. */
+  users: z.record(z.string(), z.object({ name: z.string(), fetchedAt: Instant })).default({}),
 });
 export type StoreDocument = z.infer<typeof StoreDocument>;
 
-export const newDocument = (cutover: Cutover): StoreDocument => ({ cutover, history: [] });
+export const newDocument = (cutover: Cutover): StoreDocument => StoreDocument.parse({ cutover, history: [] });
