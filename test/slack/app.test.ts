@@ -1,6 +1,9 @@
 /** The Bolt app in both modes, end to end: signature checks, and /cutover status with the seeds' state. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNEL, type Harness, SIGNING_SECRET, startHarness } from './harness.js';
+import { ADMIN, CHANNEL, type Harness, SIGNING_SECRET, startHarness } from './harness.js';
 import { slashCommand, slashCommandForm } from './payloads.js';
 import { postToBolt } from './signing.js';
 
@@ -72,5 +75,65 @@ describe('request signatures (HTTP mode)', () => {
         expect.objectContaining({ id: 'producer-incident-commander', assignee: 'U0EVE' }),
       ]),
     });
+  });
+});
+
+describe('another program file', () => {
+  it('runs a cutover with other sides, roles, blockers and gates through the same bot', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-program-'));
+    const program = join(dir, 'mobile.json');
+    await writeFile(
+      program,
+      JSON.stringify({
+        id: 'payments-v9',
+        title: 'payments.v9 switch',
+        release: 'payments.v9',
+        logOwnerRole: 'program-lead',
+        sides: [
+          { id: 'platform', name: 'Payments Platform', commanderRole: 'platform-lead' },
+          { id: 'mobile', name: 'Mobile App', commanderRole: 'mobile-lead' },
+        ],
+        roles: [
+          { id: 'platform-lead', title: 'Platform on-call lead', side: 'platform' },
+          { id: 'mobile-lead', title: 'Mobile release captain', side: 'mobile' },
+          { id: 'program-lead', title: 'Program lead' },
+        ],
+        decisions: [
+          {
+            id: 'switch',
+            title: 'Switch traffic',
+            status: 'no-go',
+            goRequires: { blockersCleared: ['rollout'], allGatesGreen: true, signedGo: true },
+          },
+        ],
+        phases: [
+          {
+            id: 'rollout',
+            title: 'Rollout',
+            status: 'not-started',
+            startRequires: { decisionsGo: ['switch'] },
+          },
+        ],
+        blockers: [
+          { id: 'store-review', title: 'App store review passed', owner: 'mobile-lead', phase: 'rollout' },
+        ],
+        gates: [{ id: 'e2e', title: 'End-to-end suite', owner: 'platform-lead' }],
+        permissions: { 'gate.set': ['$owner'], 'blocker.clear': ['$owner'], decide: ['program-lead'] },
+      }),
+    );
+    try {
+      h = await startHarness({ program });
+      expect((await h.command(ADMIN, 'role mobile-lead <@U0MOB|mo>')).text).toContain(':white_check_mark:');
+      const status = JSON.stringify((await h.command('U0ANY', 'status')).body.blocks);
+      expect(status).toContain('payments.v9 switch');
+      expect(status).toContain('Blockers before phase rollout — 1 of 1 open');
+      expect(status).toMatch(/`store-review`[^\n]*<@U0MOB> \(mobile-lead\)/);
+      expect((await h.command('U0MOB', 'blocker clear store-review')).text).toContain(
+        'Blocker store-review cleared',
+      );
+      expect((await h.command('U0MOB', 'gate e2e green')).text).toContain('Only platform-lead');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
