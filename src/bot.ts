@@ -1,5 +1,6 @@
 /** Config -> program -> store -> service -> Slack app, started. `main.ts` and the integration tests both use it. */
 import type { Config } from './config.js';
+import { HistoryEntry } from './core/schema.js';
 import { type CutoverService, createCutoverService } from './service/cutover-service.js';
 import { newDocument, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';
@@ -26,6 +27,7 @@ export async function startBot(
     schema: StoreDocument,
     version: STORE_VERSION,
     create: () => newDocument(program),
+    log: { field: 'history', entry: HistoryEntry },
   });
   const service = createCutoverService(store);
   const slack = createSlackApp({ config, service, ...options });

@@ -24,6 +24,7 @@ export type OutboxItem = z.infer<typeof OutboxItem>;
 
 export const StoreDocument = z.object({
   cutover: Cutover,
+  /** The most recent history (the store keeps the whole of it in an append-only file beside the document). */
   history: z.array(HistoryEntry),
   outbox: z.array(OutboxItem).default([]),
   /** Ids of recently delivered outbox items with the message ts, newest last (bounded): a retry never posts twice. */

@@ -16,6 +16,7 @@ import { dirname, resolve } from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import type { z } from 'zod';
+import { appendLog, createLog, readLog, rollbackLog } from './append-log.js';
 import { describeIssues, errnoCode, ioError, StoreError } from './errors.js';
 import { acquireLock, type Lock } from './lock.js';
 
@@ -49,12 +50,25 @@ export interface OpenStoreOptions<T> {
   version: number;
   /** The document on first start (file absent). */
   create: () => T;
+  /**
+   * An array field of T that only grows (history): kept as `<name>.<field>.jsonl` beside the document and
+   * appended to, so a write costs the same however long it gets. Only the last `keep` entries stay in memory
+   * (and in `current()`); new entries are those `fn` appends after them.
+   */
+  log?: { field: string; entry: z.ZodType<unknown>; keep?: number };
 }
 
 interface Envelope<T> {
   schemaVersion: number;
+  /** With a log: how many of its lines are committed. */
+  logLength?: number;
   data: T;
 }
+
+/** `data/cutover.json` + `history` -> `data/cutover.history.jsonl`. */
+export const logPathOf = (path: string, field: string) => `${path.replace(/\.json$/i, '')}.${field}.jsonl`;
+
+type Row = Record<string, unknown>;
 
 export async function openStore<T>(opts: OpenStoreOptions<T>): Promise<Store<T>> {
   const path = resolve(opts.path);
@@ -65,18 +79,55 @@ export async function openStore<T>(opts: OpenStoreOptions<T>): Promise<Store<T>>
   }
   const lock = await acquireLock(path);
   try {
-    const db = new Low<Envelope<T> | null>(new VersionedJsonFile(path, opts.schema, opts.version), null);
+    const db = new Low<Envelope<T> | null>(
+      new VersionedJsonFile(path, opts.schema, opts.version, opts.log?.field),
+      null,
+    );
     await db.read(); // null stays null only when the file is absent; anything else is validated or refused
+    const log = opts.log
+      ? { ...opts.log, path: logPathOf(path, opts.log.field), keep: opts.log.keep ?? 1000 }
+      : undefined;
     if (db.data === null) {
       const first = validated(path, opts.schema, opts.create(), 'the first document (from create())');
+      if (log) {
+        // A log left without its document belongs to no committed change: it is started afresh.
+        const entries = ((first as Row)[log.field] ?? []) as unknown[];
+        const bytes = await createLog(log.path, entries);
+        db.data = { schemaVersion: opts.version, logLength: entries.length, data: first };
+        await db.write();
+        return new JsonStore(path, db, first, opts, lock, { ...log, length: entries.length, bytes });
+      }
       db.data = { schemaVersion: opts.version, data: first };
       await db.write();
     }
-    return new JsonStore(path, db, db.data.data, opts, lock);
+    if (!log) return new JsonStore(path, db, db.data.data, opts, lock);
+    const inline = ((db.data.data as Row)[log.field] ?? []) as unknown[];
+    if (db.data.logLength === undefined) {
+      // A document written before the log existed: move its entries out to the log, once.
+      const bytes = await createLog(log.path, inline);
+      db.data = { ...db.data, logLength: inline.length };
+      await db.write();
+      const data = { ...(db.data.data as Row), [log.field]: inline.slice(-log.keep) } as T;
+      return new JsonStore(path, db, data, opts, lock, { ...log, length: inline.length, bytes });
+    }
+    const { tail, bytes } = await readLog(log.path, db.data.logLength, log.entry, log.keep, true);
+    const data = { ...(db.data.data as Row), [log.field]: tail } as T;
+    return new JsonStore(path, db, data, opts, lock, { ...log, length: db.data.logLength, bytes });
   } catch (e) {
     await lock.release();
     throw e;
   }
+}
+
+interface LogState {
+  field: string;
+  entry: z.ZodType<unknown>;
+  keep: number;
+  path: string;
+  /** Committed lines. */
+  length: number;
+  /** Committed bytes. */
+  bytes: number;
 }
 
 class JsonStore<T> implements Store<T> {
@@ -88,6 +139,7 @@ class JsonStore<T> implements Store<T> {
   #committed: T;
   #tail: Promise<unknown> = Promise.resolve();
   #closing: Promise<void> | undefined;
+  readonly #log: LogState | undefined;
 
   constructor(
     path: string,
@@ -95,8 +147,10 @@ class JsonStore<T> implements Store<T> {
     committed: T,
     opts: OpenStoreOptions<T>,
     lock: Lock,
+    log?: LogState,
   ) {
     this.path = path;
+    this.#log = log;
     this.#db = db;
     this.#committed = committed;
     this.#schema = opts.schema;
@@ -129,18 +183,67 @@ class JsonStore<T> implements Store<T> {
   }
 
   async #apply<R>(fn: (current: T) => { next?: T; result: R }): Promise<R> {
-    const { next, result } = fn(structuredClone(this.#committed));
+    const log = this.#log;
+    if (!log) {
+      const { next, result } = fn(structuredClone(this.#committed));
+      if (next === undefined) return result;
+      const data = validated(this.path, this.#schema, next, 'the new document');
+      await this.#write({ schemaVersion: this.#version, data });
+      this.#committed = data;
+      return result;
+    }
+    // The log field is passed as a copy of the in-memory tail; everything else as a private deep copy.
+    const committed = this.#committed as Row;
+    const before = (committed[log.field] ?? []) as unknown[];
+    const { next, result } = fn({
+      ...structuredClone({ ...committed, [log.field]: [] }),
+      [log.field]: [...before],
+    } as T);
     if (next === undefined) return result;
-    const data = validated(this.path, this.#schema, next, 'the new document');
-    this.#db.data = { schemaVersion: this.#version, data };
+    const after = ((next as Row)[log.field] ?? []) as unknown[];
+    if (after.length < before.length || after.slice(0, before.length).some((e, i) => e !== before[i]))
+      throw new StoreError(
+        'invalid',
+        this.path,
+        `Refused to write ${this.path}: ${log.field} may only be appended to. Nothing was written.`,
+      );
+    const added = after.slice(before.length).map((e, i) => {
+      const parsed = log.entry.safeParse(e);
+      if (parsed.success) return parsed.data;
+      throw new StoreError(
+        'invalid',
+        this.path,
+        `Refused to write ${this.path}: new ${log.field} entry ${i + 1} does not match the schema: ${describeIssues(parsed.error.issues)}. Nothing was written.`,
+      );
+    });
+    const hot = validated(
+      this.path,
+      this.#schema,
+      { ...(next as Row), [log.field]: [] } as T,
+      'the new document',
+    );
+    const bytes = await appendLog(log.path, log.bytes, added);
+    try {
+      await this.#write({ schemaVersion: this.#version, logLength: log.length + added.length, data: hot });
+    } catch (e) {
+      await rollbackLog(log.path, log.bytes).catch(() => undefined);
+      throw e;
+    }
+    log.length += added.length;
+    log.bytes = bytes;
+    this.#committed = { ...(hot as Row), [log.field]: [...before, ...added].slice(-log.keep) } as T;
+    return result;
+  }
+
+  async #write(envelope: Envelope<T>): Promise<void> {
+    const previous = this.#db.data;
+    this.#db.data = envelope;
     try {
       await this.#db.write();
     } catch (e) {
-      this.#db.data = { schemaVersion: this.#version, data: this.#committed };
+      this.#db.data = previous;
       throw e;
     }
-    this.#committed = data;
-    return result;
   }
 }
 
@@ -150,12 +253,14 @@ class VersionedJsonFile<T> implements Adapter<Envelope<T> | null> {
   readonly #schema: z.ZodType<T>;
   readonly #version: number;
   readonly #text: TextFile;
+  readonly #logField: string | undefined;
 
-  constructor(path: string, schema: z.ZodType<T>, version: number) {
+  constructor(path: string, schema: z.ZodType<T>, version: number, logField?: string) {
     this.#path = path;
     this.#schema = schema;
     this.#version = version;
     this.#text = new TextFile(path);
+    this.#logField = logField;
   }
 
   async read(): Promise<Envelope<T> | null> {
@@ -166,20 +271,29 @@ class VersionedJsonFile<T> implements Adapter<Envelope<T> | null> {
       throw ioError(this.#path, 'read', e);
     }
     if (text === null) return null;
-    return { schemaVersion: this.#version, data: this.#parse(text) };
+    return this.#parse(text);
   }
 
   async write(envelope: Envelope<T> | null): Promise<void> {
     if (envelope === null) return;
+    // The log's entries live in their own file: the document keeps only how many there are.
+    const field = this.#logField;
+    const onDisk =
+      field && envelope.logLength !== undefined
+        ? {
+            ...envelope,
+            data: Object.fromEntries(Object.entries(envelope.data as Row).filter(([k]) => k !== field)),
+          }
+        : envelope;
     try {
-      await this.#text.write(`${JSON.stringify(envelope, null, 2)}\n`);
+      await this.#text.write(`${JSON.stringify(onDisk, null, 2)}\n`);
       await syncToDisk(this.#path);
     } catch (e) {
       throw ioError(this.#path, 'write', e);
     }
   }
 
-  #parse(text: string): T {
+  #parse(text: string): Envelope<T> {
     const path = this.#path;
     const untouched = 'The file was NOT modified.';
     const recover = 'restore it from a backup, or move it aside to start a new cutover from the program.';
@@ -213,8 +327,11 @@ class VersionedJsonFile<T> implements Adapter<Envelope<T> | null> {
           `${this.#version}, or ${recover}`,
       );
     }
-    if (!('data' in json)) throw notStoreFile();
-    const parsed = this.#schema.safeParse(json.data);
+    if (!('data' in json) || typeof json.data !== 'object' || json.data === null) throw notStoreFile();
+    const logLength = 'logLength' in json && typeof json.logLength === 'number' ? json.logLength : undefined;
+    const field = this.#logField;
+    const data = field && logLength !== undefined ? { ...json.data, [field]: [] } : json.data;
+    const parsed = this.#schema.safeParse(data);
     if (!parsed.success) {
       throw new StoreError(
         'invalid',
@@ -223,7 +340,9 @@ class VersionedJsonFile<T> implements Adapter<Envelope<T> | null> {
           `${untouched} Correct those fields by hand, or ${recover}`,
       );
     }
-    return parsed.data;
+    return logLength === undefined
+      ? { schemaVersion: this.#version, data: parsed.data }
+      : { schemaVersion: this.#version, logLength, data: parsed.data };
   }
 }
 

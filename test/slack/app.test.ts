@@ -33,7 +33,8 @@ describe.each(['http', 'socket'] as const)('the bot in %s mode', (mode) => {
     const disk = await h.disk();
     expect(disk.schemaVersion).toBe(1);
     expect(disk.data.cutover.id).toBe('service-v3');
-    expect(disk.data.history).toEqual([]);
+    expect(disk.logLength).toBe(0);
+    expect(await h.historyOnDisk()).toEqual([]);
     expect(h.slack.calls('auth.test').length).toBeGreaterThan(0);
   });
 

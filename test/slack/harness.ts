@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bot, startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
+import { logPathOf } from '../../src/store/store.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { interactiveForm, slashCommand, slashCommandForm } from './payloads.js';
 import { postToBolt } from './signing.js';
@@ -52,7 +53,9 @@ export interface Harness {
   /** Sends an interactivity payload (block_actions, view_submission). */
   interact(payload: object): Promise<Answer>;
   /** The store document as it is on disk now. */
-  disk(): Promise<{ schemaVersion: number; data: { cutover: Record<string, unknown>; history: unknown[] } }>;
+  disk(): Promise<{ schemaVersion: number; logLength: number; data: { cutover: Record<string, unknown> } }>;
+  /** The history log (`<name>.history.jsonl`) as it is on disk now, one entry per line. */
+  historyOnDisk(): Promise<Record<string, unknown>[]>;
   diskBytes(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -138,6 +141,13 @@ export async function startHarness(
       return JSON.parse(await readFile(dbPath, 'utf8'));
     },
     diskBytes: () => readFile(dbPath, 'utf8'),
+    async historyOnDisk() {
+      const text = await readFile(logPathOf(dbPath, 'history'), 'utf8');
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+    },
     async stop() {
       await bot.stop();
       await slack.close();

@@ -1,0 +1,125 @@
+/**
+ * An append-only JSON-lines file beside the store document, for a field that only ever grows (history).
+ * A write appends the new lines and fsyncs them BEFORE the document (which records how many lines are
+ * committed) is renamed into place: the document's rename stays the one commit point. Lines past the
+ * committed count are what a crash between the two steps left behind; they are cut off on open.
+ * Only the last `keep` entries are read into memory, so start-up and memory do not grow with the log.
+ */
+import { open, readFile, stat, truncate } from 'node:fs/promises';
+import type { z } from 'zod';
+import { describeIssues, errnoCode, ioError, StoreError } from './errors.js';
+
+export interface LogTail<E> {
+  /** The last `keep` committed entries, oldest first. */
+  tail: E[];
+  /** Byte length of the committed lines (where the next append starts). */
+  bytes: number;
+}
+
+const NL = 0x0a;
+
+/**
+ * Reads the committed part of the log: `count` lines. Fewer lines than that is corruption (refused, nothing
+ * touched). Extra lines or a torn last line are a crash's leftovers: cut off when `repair`, ignored otherwise.
+ */
+export async function readLog<E>(
+  path: string,
+  count: number,
+  entry: z.ZodType<E>,
+  keep: number,
+  repair: boolean,
+): Promise<LogTail<E>> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (e) {
+    if (errnoCode(e) !== 'ENOENT') throw ioError(path, 'read', e);
+    if (count === 0) return { tail: [], bytes: 0 };
+    throw new StoreError(
+      'corrupt',
+      path,
+      `${path} is missing, but the store document says it holds ${count} history entries. Nothing was modified. ` +
+        'Restore both files from the same backup, or move the document aside to start a new cutover from the program.',
+    );
+  }
+  // Offsets of the ends of the first `count` complete lines.
+  const ends: number[] = [];
+  for (let i = buf.indexOf(NL); i !== -1 && ends.length < count; i = buf.indexOf(NL, i + 1)) ends.push(i);
+  if (ends.length < count)
+    throw new StoreError(
+      'corrupt',
+      path,
+      `${path} holds ${ends.length} complete history entries, but the store document says ${count}. Nothing was ` +
+        'modified. Restore both files from the same backup, or move the document aside to start a new cutover.',
+    );
+  const bytes = count ? (ends[count - 1] ?? -1) + 1 : 0;
+  if (repair && buf.length > bytes)
+    await truncate(path, bytes).catch((e) => Promise.reject(ioError(path, 'repair', e)));
+  const from = Math.max(0, count - keep);
+  const tail: E[] = [];
+  for (let i = from; i < count; i++) {
+    const start = i === 0 ? 0 : (ends[i - 1] ?? -1) + 1;
+    const line = buf.subarray(start, ends[i]).toString('utf8');
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new StoreError(
+        'corrupt',
+        path,
+        `${path} line ${i + 1} is not valid JSON. Nothing was modified. Restore it from a backup.`,
+      );
+    }
+    const parsed = entry.safeParse(json);
+    if (!parsed.success)
+      throw new StoreError(
+        'invalid',
+        path,
+        `${path} line ${i + 1} is not a valid entry: ${describeIssues(parsed.error.issues)}. Nothing was modified.`,
+      );
+    tail.push(parsed.data);
+  }
+  return { tail, bytes };
+}
+
+/** Appends entries as lines and fsyncs them. Returns the new byte length. */
+export async function appendLog(path: string, bytes: number, entries: readonly unknown[]): Promise<number> {
+  if (!entries.length) return bytes;
+  const text = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+  const handle = await open(path, 'a').catch((e) => Promise.reject(ioError(path, 'open', e)));
+  try {
+    // A failed earlier write may have left bytes past the committed end: never append after them.
+    if ((await handle.stat()).size !== bytes) await handle.truncate(bytes);
+    await handle.write(text, 0, text.length, bytes);
+    await handle.sync();
+  } catch (e) {
+    throw ioError(path, 'append to', e);
+  } finally {
+    await handle.close();
+  }
+  return bytes + text.length;
+}
+
+/** Starts a log afresh with these entries (any leftover of an uncommitted start is replaced). Returns its byte length. */
+export async function createLog(path: string, entries: readonly unknown[]): Promise<number> {
+  const text = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+  const handle = await open(path, 'w').catch((e) => Promise.reject(ioError(path, 'create', e)));
+  try {
+    await handle.write(text, 0, text.length, 0);
+    await handle.sync();
+  } catch (e) {
+    throw ioError(path, 'write', e);
+  } finally {
+    await handle.close();
+  }
+  return text.length;
+}
+
+/** Cuts the log back to its committed length after a failed commit. */
+export async function rollbackLog(path: string, bytes: number): Promise<void> {
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => bytes,
+  );
+  if (size > bytes) await truncate(path, bytes);
+}
