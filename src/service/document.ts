@@ -19,6 +19,8 @@ export const OutboxItem = z.object({
   /** Not before this instant (backoff, Retry-After). */
   notBefore: Instant.optional(),
   lastError: z.string().optional(),
+  /** A failed attempt may still have reached Slack (connection lost, 5xx): look for it before posting again. */
+  maybePosted: z.boolean().optional(),
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
 

@@ -2,9 +2,10 @@
  * The Bolt app in either mode: Socket Mode when an app token is given (no public URL needed), else HTTP on
  * Bolt's `POST /slack/events`, where every request's signature is checked before anything runs.
  */
-import { App, LogLevel } from '@slack/bolt';
+import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { CutoverService } from '../service/cutover-service.js';
+import { createHomePublisher } from './home-publisher.js';
 import { registerListeners } from './listeners/index.js';
 
 export interface SlackApp {
@@ -20,6 +21,8 @@ export interface SlackAppOptions {
   now?: () => Date;
   /** Where the HTTP receiver listens; 0.0.0.0 in production, 127.0.0.1 in tests. */
   host?: string;
+  /** More HTTP routes on the receiver's server (the CI API), in HTTP mode only. */
+  customRoutes?: CustomRoute[];
 }
 
 const LEVELS = {
@@ -29,14 +32,32 @@ const LEVELS = {
   error: LogLevel.ERROR,
 } as const;
 
-export function createSlackApp({ config, service, now = () => new Date(), host }: SlackAppOptions): SlackApp {
+export function createSlackApp({
+  config,
+  service,
+  now = () => new Date(),
+  host,
+  customRoutes = [],
+}: SlackAppOptions): SlackApp {
   const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
   const common = { token: config.botToken, clientOptions, logLevel: LEVELS[config.logLevel] };
   const app =
     config.mode === 'socket'
       ? new App({ ...common, appToken: config.appToken, socketMode: true })
-      : new App({ ...common, signingSecret: config.signingSecret ?? '' });
-  registerListeners(app, { service, admins: config.admins, channelId: config.channelId, now });
+      : new App({ ...common, signingSecret: config.signingSecret ?? '', customRoutes });
+  // App Home publishes on its own client, without retries: the next change or opening publishes again.
+  const home = createHomePublisher({
+    client: new webApi.WebClient(config.botToken, {
+      ...clientOptions,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logLevel: LEVELS[config.logLevel],
+    }),
+    service,
+    admins: config.admins,
+    logger: app.logger,
+  });
+  registerListeners(app, { service, admins: config.admins, channelId: config.channelId, now }, home);
   return {
     app,
     async start() {
@@ -53,6 +74,7 @@ export function createSlackApp({ config, service, now = () => new Date(), host }
     },
     async stop() {
       await app.stop();
+      await home.stop();
     },
   };
 }

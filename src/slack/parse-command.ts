@@ -64,8 +64,7 @@ export const USAGES: Usage[] = [
   {
     name: 'record',
     usage: '/cutover record',
-    summary: 'post the decision record as a Markdown file',
-    coming: 'the decision record lands with issue 5',
+    summary: 'post the decision record to the channel as a Markdown file (`npm run record` makes it offline)',
   },
 ];
 
@@ -75,6 +74,7 @@ export type Parsed =
   | { kind: 'roles' }
   | { kind: 'history'; limit: number }
   | { kind: 'signoff' }
+  | { kind: 'record' }
   | { kind: 'blocker-form' }
   | { kind: 'change'; command: CommandInput; usage: string }
   | { kind: 'error'; message: string; usage: string };
@@ -105,6 +105,7 @@ export function parseCommand(text: string): Parsed {
     case 'status':
     case 'roles':
     case 'signoff':
+    case 'record':
       return args.length ? error(`\`/cutover ${name}\` takes no arguments.`) : { kind: name };
     case 'history': {
       if (args.length === 0) return { kind: 'history', limit: 10 };

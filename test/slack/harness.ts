@@ -5,13 +5,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AlertOptions } from '../../src/alerts/index.js';
 import { type Bot, startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { logPathOf } from '../../src/store/store.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { interactiveForm, slashCommand, slashCommandForm } from './payloads.js';
 import { postToBolt } from './signing.js';
-import { type SlackStandIn, startSlackStandIn } from './stand-in.js';
+import { type SlackStandIn, type StandInOptions, startSlackStandIn } from './stand-in.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const CHANNEL = 'C0CUTOVER';
@@ -52,11 +53,15 @@ export interface Harness {
   command(user: string, text: string, extra?: { trigger_id?: string }): Promise<Answer>;
   /** Sends an interactivity payload (block_actions, view_submission). */
   interact(payload: object): Promise<Answer>;
+  /** Sends an Events API body (`eventCallback(…)`, e.g. `appHomeOpened(…)`). */
+  event(body: object): Promise<Answer>;
   /** The store document as it is on disk now. */
   disk(): Promise<{ schemaVersion: number; logLength: number; data: { cutover: Record<string, unknown> } }>;
   /** The history log (`<name>.history.jsonl`) as it is on disk now, one entry per line. */
   historyOnDisk(): Promise<Record<string, unknown>[]>;
   diskBytes(): Promise<string>;
+  /** Stops the bot (not the stand-in) and starts a new one on the same store file, as after a crash or deploy. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,10 +71,17 @@ export async function startHarness(
     program?: string;
     now?: () => Date;
     env?: Record<string, string>;
+    /** Options of the Slack stand-in, e.g. `users` for users.info. */
+    slack?: StandInOptions;
+    /**
+     * Alert delivery, the status board and reminders (test/alerts/). Off unless given: they write the store in the
+     * background, which tests comparing the store's bytes around a refusal must not see. `true` for the defaults.
+     */
+    alerts?: AlertOptions | true;
   } = {},
 ): Promise<Harness> {
   const mode = options.mode ?? 'http';
-  const slack = await startSlackStandIn();
+  const slack = await startSlackStandIn(options.slack);
   const dir = await mkdtemp(join(tmpdir(), 'cutover-it-'));
   const dbPath = join(dir, 'data', 'cutover.json');
   const loaded = loadConfig({
@@ -87,12 +99,16 @@ export async function startHarness(
     ...options.env,
   });
   if (!loaded.ok) throw new Error(loaded.message);
-  const bot = await startBot(loaded.config, {
-    host: '127.0.0.1',
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const config = loaded.config;
+  const launch = () =>
+    startBot(config, {
+      host: '127.0.0.1',
+      ...(options.now ? { now: options.now } : {}),
+      alerts: options.alerts === true ? {} : (options.alerts ?? false),
+    });
+  let bot = await launch();
   if (mode === 'socket') await slack.socket.connected();
-  const url = `http://127.0.0.1:${bot.port}/slack/events`;
+  let url = `http://127.0.0.1:${bot.port}/slack/events`;
 
   const answer = (status: number, raw: unknown): Answer => {
     const body =
@@ -109,7 +125,9 @@ export async function startHarness(
   };
 
   return {
-    bot,
+    get bot() {
+      return bot;
+    },
     slack,
     dir,
     dbPath,
@@ -137,6 +155,14 @@ export async function startHarness(
       const res = await postToBolt(url, SIGNING_SECRET, interactiveForm(payload), { kind: 'form' });
       return answer(res.status, parse(res.text));
     },
+    async event(body) {
+      if (mode === 'socket') {
+        const ack = await slack.socket.send('events_api', body);
+        return answer(200, ack.payload);
+      }
+      const res = await postToBolt(url, SIGNING_SECRET, body, { kind: 'json' });
+      return answer(res.status, parse(res.text));
+    },
     async disk() {
       return JSON.parse(await readFile(dbPath, 'utf8'));
     },
@@ -147,6 +173,12 @@ export async function startHarness(
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line));
+    },
+    async restart() {
+      await bot.stop();
+      bot = await launch();
+      if (mode === 'socket') await slack.socket.connected();
+      url = `http://127.0.0.1:${bot.port}/slack/events`;
     },
     async stop() {
       await bot.stop();

@@ -1,14 +1,21 @@
 /** One register call per kind of listener. */
 import type { App } from '@slack/bolt';
+import type { HomePublisher } from '../home-publisher.js';
 import { registerFormButtons } from './actions/open-form-buttons.js';
+import { registerGateFormButton } from './actions/open-gate-form.js';
 import { registerCutoverCommand } from './commands/cutover.js';
 import type { ListenerDeps } from './deps.js';
+import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerBlockerSubmit } from './views/blocker-submit.js';
+import { registerGateSubmit } from './views/gate-submit.js';
 import { registerSignoffSubmit } from './views/signoff-submit.js';
 
-export function registerListeners(app: App, deps: ListenerDeps) {
+export function registerListeners(app: App, deps: ListenerDeps, home: HomePublisher) {
   registerCutoverCommand(app, deps);
   registerFormButtons(app, deps);
+  registerGateFormButton(app, deps);
   registerSignoffSubmit(app, deps);
   registerBlockerSubmit(app, deps);
+  registerGateSubmit(app, deps);
+  registerAppHomeOpened(app, home);
 }

@@ -9,6 +9,7 @@ import { statusBlocks, statusText } from '../../views/status.js';
 import { esc } from '../../views/text.js';
 import { actorOf, type ListenerDeps, runSafely } from '../deps.js';
 import { openView } from '../open-view.js';
+import { postRecord } from './record.js';
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
 
@@ -31,6 +32,10 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
             `:no_entry: ${esc(parsed.message)}\nUsage: \`${esc(parsed.usage)}\`\n_Nothing was changed._`,
           ),
         );
+      case 'record':
+        // A read: nothing to write first. The ack goes at once; names and the upload follow.
+        await ack(ephemeral(`:page_facing_up: Preparing the decision record for <#${deps.channelId}>…`));
+        return postRecord({ deps, client, respond, logger }, command.user_id);
       case 'signoff':
       case 'blocker-form': {
         const viewer = { userId: command.user_id, isAdmin: deps.admins.includes(command.user_id) };

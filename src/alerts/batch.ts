@@ -1,0 +1,70 @@
+/**
+ * Pacing and folding, pure: what a channel's queue should do at `now`. Items go out in order; the first one waits
+ * for its own `notBefore` (backoff, Retry-After) and for the channel's pace (one message per `paceMs`). When
+ * several items are due together they fold into one message that still tells every one of them, split so that
+ * no message exceeds Slack's text limit.
+ */
+import type { OutboxItem } from '../service/document.js';
+
+/** Slack cuts message text beyond 40,000 characters; keep clear of it. */
+export const MAX_MESSAGE_CHARS = 39_000;
+export const SEPARATOR = '\n\n';
+
+export type Plan =
+  | { kind: 'idle' }
+  | { kind: 'wait'; until: number }
+  | { kind: 'send'; items: OutboxItem[]; text: string };
+
+export interface PlanOptions {
+  /** When this channel was last posted to (ms), if ever since the start. */
+  lastPostAt?: number;
+  paceMs: number;
+  maxChars?: number;
+  /** Send at most this many items in one message (1 after a message was refused as a whole). */
+  maxItems?: number;
+}
+
+const due = (item: OutboxItem) => (item.notBefore ? Date.parse(item.notBefore) : 0);
+
+/** The plan for one channel's items, given in queue order. */
+export function planChannel(items: OutboxItem[], now: number, options: PlanOptions): Plan {
+  const head = items[0];
+  if (!head) return { kind: 'idle' };
+  const paced = options.lastPostAt === undefined ? 0 : options.lastPostAt + options.paceMs;
+  const ready = Math.max(due(head), paced);
+  if (ready > now) return { kind: 'wait', until: ready };
+  const max = options.maxChars ?? MAX_MESSAGE_CHARS;
+  const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
+  const batch: OutboxItem[] = [];
+  let size = 0;
+  for (const item of items) {
+    if (due(item) > now || batch.length >= maxItems) break;
+    const added = item.text.length + (batch.length ? SEPARATOR.length : 0);
+    if (batch.length && size + added > max) break;
+    batch.push(item);
+    size += added;
+  }
+  return { kind: 'send', items: batch, text: foldTexts(batch, max) };
+}
+
+/** One message telling every item, in order. A single item longer than the limit is cut (never the case for alerts). */
+export function foldTexts(items: OutboxItem[], max = MAX_MESSAGE_CHARS): string {
+  const text = items.map((i) => i.text).join(SEPARATOR);
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Items grouped by channel, each in queue order; channels in the order their first item was queued. */
+export function byChannel(outbox: OutboxItem[]): Map<string, OutboxItem[]> {
+  const out = new Map<string, OutboxItem[]>();
+  for (const item of outbox) {
+    const list = out.get(item.channel) ?? [];
+    list.push(item);
+    out.set(item.channel, list);
+  }
+  return out;
+}
+
+/** Exponential backoff after `attempts` failed attempts, capped. */
+export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+}

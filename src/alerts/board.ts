@@ -1,0 +1,136 @@
+/**
+ * The live status board: one bot message in the channel, posted once (its ts kept in the store as `board`) and
+ * updated in place with `chat.update` after every change, so the channel always shows the current state. Updates
+ * are coalesced and paced (the latest state is rendered when the update goes out); a failed update is retried
+ * with backoff. On start the board is refreshed; if its message is gone (`message_not_found`), a new one is posted.
+ */
+import type { CutoverService } from '../service/cutover-service.js';
+import { statusBlocks, statusText } from '../slack/views/status.js';
+import { backoffMs } from './batch.js';
+import type { Clock } from './clock.js';
+import type { Logger, Pacer } from './dispatcher.js';
+import { createLoop } from './loop.js';
+import { type AlertSlack, classify, DeliveryError } from './slack-port.js';
+
+export const BOARD_EVENT = 'cutover_board';
+
+export interface BoardDeps {
+  service: CutoverService;
+  slack: AlertSlack;
+  clock: Clock;
+  pacer: Pacer;
+  channel: string;
+  logger: Logger;
+  paceMs?: number;
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+export interface Board {
+  start(): void;
+  busy(): boolean;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createBoard(deps: BoardDeps): Board {
+  const { service, slack, clock, pacer, channel, logger } = deps;
+  const paceMs = deps.paceMs ?? 1000;
+  const backoff = deps.backoff ?? { baseMs: 2000, maxMs: 5 * 60_000 };
+  let dirty = false;
+  let lastAt: number | undefined;
+  let notBefore = 0;
+  let failures = 0;
+  let unsubscribe: (() => void) | undefined;
+
+  /** Set when a post failed in a way that may still have reached Slack: look for that message first. */
+  let maybePosted: number | undefined;
+
+  async function post(text: string, blocks: ReturnType<typeof statusBlocks>, now: number) {
+    const program = service.cutover().id;
+    const earlier =
+      maybePosted === undefined
+        ? undefined
+        : (await slack.recent(channel, new Date(maybePosted - 60_000)))?.find(
+            (m) => m.metadata?.event_type === BOARD_EVENT && m.metadata.event_payload.program === program,
+          );
+    let ts = earlier?.ts;
+    if (ts) await slack.update({ channel, ts, text, blocks });
+    else {
+      pacer.mark(channel, now);
+      try {
+        ({ ts } = await slack.post({
+          channel,
+          text,
+          blocks,
+          metadata: { event_type: BOARD_EVENT, event_payload: { program } },
+        }));
+      } catch (e) {
+        if (e instanceof DeliveryError && e.failure.kind === 'transient' && e.failure.maybeDelivered)
+          maybePosted ??= now;
+        throw e;
+      }
+    }
+    maybePosted = undefined;
+    const board = { channel, ts };
+    await service.update((doc) => ({ next: { ...doc, board }, result: undefined }));
+  }
+
+  async function pass(): Promise<number | undefined> {
+    if (!dirty) return undefined;
+    const now = clock.now().getTime();
+    const postPace = (pacer.last(channel) ?? Number.NEGATIVE_INFINITY) + paceMs;
+    const ready = Math.max(notBefore, lastAt === undefined ? 0 : lastAt + paceMs);
+    const board = service.document().board;
+    const posting = !board || board.channel !== channel;
+    const at = posting ? Math.max(ready, postPace) : ready;
+    if (at > now) return at - now;
+    dirty = false;
+    lastAt = now;
+    const c = service.cutover();
+    const blocks = statusBlocks(c, { actions: true });
+    const text = statusText(c);
+    try {
+      if (posting || !board) await post(text, blocks, now);
+      else
+        try {
+          await slack.update({ channel, ts: board.ts, text, blocks });
+        } catch (e) {
+          if (!(e instanceof DeliveryError && e.failure.kind === 'gone')) throw e;
+          logger.info(`board: its message is gone (${e.failure.message}); posting a new one`);
+          await post(text, blocks, now);
+        }
+      failures = 0;
+      return undefined;
+    } catch (e) {
+      const failure = e instanceof DeliveryError ? e.failure : classify(e);
+      failures += 1;
+      dirty = true;
+      const wait =
+        failure.kind === 'rate-limited'
+          ? failure.retryAfterMs
+          : backoffMs(failures, backoff.baseMs, backoff.maxMs);
+      notBefore = now + wait;
+      logger.warn(`board: updating the status board failed (${failure.message}); retrying`);
+      return wait;
+    }
+  }
+
+  const loop = createLoop(clock, pass, (e) => logger.error('board: failed', e));
+  const refresh = () => {
+    dirty = true;
+    loop.wake();
+  };
+  return {
+    start() {
+      unsubscribe ??= service.onCommitted(refresh);
+      refresh();
+    },
+    busy: () => loop.busy(),
+    idle: () => loop.idle(),
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = undefined;
+      await loop.stop();
+    },
+  };
+}

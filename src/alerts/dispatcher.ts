@@ -1,0 +1,229 @@
+/**
+ * Delivers the outbox, after the ack and never before it: woken when a change is committed (and by its own
+ * timers), it posts each channel's items in order, at most one message per `paceMs` per channel, folding what is
+ * due together into one message. A post that fails stays in the outbox with a `notBefore`: exponential backoff
+ * for network errors and 5xx, `Retry-After` for a 429. After a post succeeds the items move to `delivered` in one
+ * store write. Pending items live in the store file, so a restart delivers them.
+ *
+ * Exactly once: an item leaves the outbox in the same write that records its message ts; until that write lands
+ * the ts is also kept in memory, so a failed write never causes a second post. Each message carries its item ids
+ * in `metadata`; after an attempt that may have reached Slack (connection lost, 5xx), and for items queued before
+ * this process started (the last one may have posted them and stopped before recording it), the channel's recent
+ * messages are searched for those ids before posting. See README "Alerts" for what remains.
+ */
+import type { CutoverService } from '../service/cutover-service.js';
+import type { OutboxItem } from '../service/document.js';
+import { backoffMs, byChannel, foldTexts, planChannel } from './batch.js';
+import type { Clock } from './clock.js';
+import { createLoop } from './loop.js';
+import { type AlertSlack, classify, DeliveryError, type Failure } from './slack-port.js';
+
+export const ALERT_EVENT = 'cutover_alert';
+
+export interface Logger {
+  info(...msg: unknown[]): void;
+  warn(...msg: unknown[]): void;
+  error(...msg: unknown[]): void;
+}
+
+/** When each channel was last posted to: shared by the alerts and the status board, so both keep the pace. */
+export interface Pacer {
+  last(channel: string): number | undefined;
+  mark(channel: string, at: number): void;
+}
+
+export function createPacer(): Pacer {
+  const last = new Map<string, number>();
+  return { last: (c) => last.get(c), mark: (c, at) => last.set(c, at) };
+}
+
+export interface DeliveryOptions {
+  /** At most one message per channel per this many ms (Slack: about one per second). */
+  paceMs?: number;
+  /** Backoff after network errors and 5xx: base, doubled per attempt, capped. */
+  backoff?: { baseMs: number; maxMs: number };
+  /** How many delivered ids the store keeps. */
+  deliveredLimit?: number;
+}
+
+export interface DispatcherDeps extends DeliveryOptions {
+  service: CutoverService;
+  slack: AlertSlack;
+  clock: Clock;
+  pacer: Pacer;
+  logger: Logger;
+}
+
+export interface Dispatcher {
+  start(): void;
+  wake(): void;
+  busy(): boolean;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const { service, slack, clock, pacer, logger } = deps;
+  const paceMs = deps.paceMs ?? 1000;
+  const backoff = deps.backoff ?? { baseMs: 2000, maxMs: 5 * 60_000 };
+  const limit = deps.deliveredLimit ?? 500;
+  /** Posted, but the store write that records it has not landed yet. */
+  const sent = new Map<string, string>();
+  /** Items Slack refused as part of a folded message: each goes alone next, to find the one at fault. */
+  const solo = new Set<string>();
+  let unsubscribe: (() => void) | undefined;
+  /** Items queued before this process started may have been posted just before the last one stopped. */
+  const startedAt = clock.now().getTime();
+  const lookedUp = new Set<string>();
+
+  async function record(entries: { id: string; ts: string }[]) {
+    const at = clock.now().toISOString();
+    await service.update((doc) => {
+      const ids = new Set(entries.map((e) => e.id));
+      const known = new Set(doc.delivered.map((d) => d.id));
+      const added = entries.filter((e) => !known.has(e.id)).map((e) => ({ ...e, at }));
+      const delivered = [...doc.delivered, ...added].slice(-limit);
+      return {
+        next: { ...doc, outbox: doc.outbox.filter((i) => !ids.has(i.id)), delivered },
+        result: undefined,
+      };
+    });
+    for (const e of entries) {
+      sent.delete(e.id);
+      solo.delete(e.id);
+    }
+  }
+
+  async function failed(items: OutboxItem[], failure: Failure, now: number) {
+    const ids = new Set(items.map((i) => i.id));
+    await service.update((doc) => ({
+      next: {
+        ...doc,
+        outbox: doc.outbox.map((i) => {
+          if (!ids.has(i.id)) return i;
+          const attempts = i.attempts + 1;
+          const wait =
+            failure.kind === 'rate-limited'
+              ? failure.retryAfterMs
+              : backoffMs(attempts, backoff.baseMs, backoff.maxMs);
+          return {
+            ...i,
+            attempts,
+            notBefore: new Date(now + wait).toISOString(),
+            lastError: failure.message,
+            ...(failure.kind === 'transient' && failure.maybeDelivered ? { maybePosted: true } : {}),
+          };
+        }),
+      },
+      result: undefined,
+    }));
+  }
+
+  /** Ids of `items` that an earlier, unanswered attempt did post, with the message ts. */
+  async function alreadyPosted(channel: string, items: OutboxItem[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const unsure = (i: OutboxItem) =>
+      i.maybePosted || (Date.parse(i.createdAt) < startedAt && !lookedUp.has(i.id));
+    if (!items.some(unsure)) return found;
+    for (const i of items) lookedUp.add(i.id);
+    const oldest = Math.min(...items.map((i) => Date.parse(i.createdAt))) - 60_000;
+    const messages = await slack.recent(channel, new Date(oldest));
+    for (const m of messages ?? []) {
+      if (m.metadata?.event_type !== ALERT_EVENT) continue;
+      for (const id of String(m.metadata.event_payload.ids ?? '').split(','))
+        if (items.some((i) => i.id === id)) found.set(id, m.ts);
+    }
+    return found;
+  }
+
+  async function send(channel: string, items: OutboxItem[], now: number) {
+    const posted = await alreadyPosted(channel, items);
+    if (posted.size) {
+      logger.info(
+        `alerts: ${posted.size} item(s) were already posted by an unanswered attempt; not posting again`,
+      );
+      await record([...posted].map(([id, ts]) => ({ id, ts })));
+      return;
+    }
+    pacer.mark(channel, now);
+    try {
+      const { ts } = await slack.post({
+        channel,
+        text: foldTexts(items),
+        metadata: { event_type: ALERT_EVENT, event_payload: { ids: items.map((i) => i.id).join(',') } },
+      });
+      for (const i of items) sent.set(i.id, ts);
+    } catch (e) {
+      const failure = e instanceof DeliveryError ? e.failure : classify(e);
+      if (failure.kind === 'refused' && items.length > 1) {
+        logger.warn(
+          `alerts: Slack refused a folded message (${failure.message}); sending its items one by one`,
+        );
+        for (const i of items) solo.add(i.id);
+        return;
+      }
+      if (failure.kind === 'refused') {
+        const [item] = items;
+        logger.error(`alerts: Slack refuses alert ${item?.id} for good (${failure.message}); it is dropped`);
+        await service.update((doc) => ({
+          next: { ...doc, outbox: doc.outbox.filter((i) => i.id !== item?.id) },
+          result: undefined,
+        }));
+        return;
+      }
+      logger.warn(`alerts: posting to ${channel} failed (${failure.message}); it stays in the outbox`);
+      await failed(items, failure, now);
+      return;
+    }
+    await record(items.map((i) => ({ id: i.id, ts: sent.get(i.id) ?? '' })));
+  }
+
+  async function pass(): Promise<number | undefined> {
+    try {
+      const doc = service.document();
+      // Posted before, but not yet recorded (a store write failed): record, never post again.
+      const delivered = new Map(doc.delivered.map((d) => [d.id, d.ts]));
+      const known = doc.outbox.flatMap((i) => {
+        const ts = sent.get(i.id) ?? delivered.get(i.id);
+        return ts === undefined ? [] : [{ id: i.id, ts }];
+      });
+      if (known.length) await record(known);
+      const now = clock.now().getTime();
+      let next: number | undefined;
+      for (const [channel, items] of byChannel(service.document().outbox)) {
+        const plan = planChannel(items, now, {
+          lastPostAt: pacer.last(channel),
+          paceMs,
+          ...(items[0] && solo.has(items[0].id) ? { maxItems: 1 } : {}),
+        });
+        if (plan.kind === 'idle') continue;
+        if (plan.kind === 'wait') {
+          next = Math.min(next ?? Number.POSITIVE_INFINITY, plan.until - now);
+          continue;
+        }
+        await send(channel, plan.items, now);
+        next = 0; // look again: what is left waits for the pace
+      }
+      return next;
+    } catch (e) {
+      logger.error('alerts: delivery pass failed', e);
+      return backoff.baseMs;
+    }
+  }
+
+  const loop = createLoop(clock, pass, (e) => logger.error('alerts: delivery failed', e));
+  return {
+    start() {
+      unsubscribe ??= service.onCommitted(() => loop.wake());
+      loop.wake();
+    },
+    wake: () => loop.wake(),
+    busy: () => loop.busy(),
+    idle: () => loop.idle(),
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = undefined;
+      await loop.stop();
+    },
+  };
+}

@@ -1,0 +1,313 @@
+/**
+ * Reminders, as a pure function of the stored document and the time: `dueReminders(doc, now, channel)` answers
+ * the outbox items due now and the keys that mark them sent. The scheduler writes both in ONE store update, so a
+ * reminder is never sent twice, across restarts too: once its key is in `doc.reminders` it is not due again.
+ *
+ * - Sign-off: a side with no sign-off on the current approved target `signoffAfterHours` after the anchor — the
+ *   approval of that target, or the voiding of the side's sign-off if that came later — nudges its commander,
+ *   once per anchor.
+ * - Stale blocker: a manual blocker left open and untouched (its `updated` stamp) for `blockerStaleHours` nudges
+ *   its owner, at most once every `blockerStaleHours`. A blocker with no stamp (from the program file) is counted
+ *   from when the scheduler first saw it.
+ * - Window: at each of `windowLeadHours` before the window starts, all roles are told. Leads that had already
+ *   passed when the window was set are skipped (the "window set" alert told everyone); if several are due at
+ *   once (the bot was down), only the nearest is sent.
+ * - Digest: once a day at `digestHour` in `zone`; no mentions. A digest missed while the bot was down goes out
+ *   when it is back, if that is within 12 hours; otherwise the next day's is the next one.
+ * - Quiet hours (`[from, to)` in `zone`) hold back the nudges and the digest until they end (deferred, not
+ *   skipped). Window notices are not held: the window is when the teams work, and a T−1 h notice delivered after
+ *   the quiet hours could come after the start.
+ */
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import {
+  approvedTarget,
+  blockerState,
+  blockersOf,
+  gateState,
+  nextPhase,
+  sameTarget,
+  signoffFor,
+  targetLabel,
+} from '../core/readiness.js';
+import type { Cutover, Reminders } from '../core/schema.js';
+import { isZone } from '../core/time.js';
+import type { CutoverService } from '../service/cutover-service.js';
+import type { OutboxItem, StoreDocument } from '../service/document.js';
+import { clip, esc, slackDate } from '../slack/views/text.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './dispatcher.js';
+import { createLoop } from './loop.js';
+import { allRoles, joinWithin, meaningLines, mentionLines, type Need } from './messages.js';
+
+const HOUR = 3_600_000;
+const REMINDER_MAX_CHARS = 3500;
+
+export interface DueReminders {
+  items: OutboxItem[];
+  /** Keys to store in `doc.reminders` with the time: sent (or, for `seen:` keys, first seen). */
+  marks: Record<string, string>;
+}
+
+const zoneOf = (r: Reminders) => (isZone(r.zone) ? r.zone : 'UTC');
+
+/** Is `now` within the quiet hours `[from, to)` in the reminders' zone? Equal bounds mean none. */
+export function isQuiet(r: Reminders, now: Date): boolean {
+  if (!r.quietHours) return false;
+  const { from, to } = r.quietHours;
+  if (from === to) return false;
+  const hour = new TZDate(now.getTime(), zoneOf(r)).getHours();
+  return from < to ? hour >= from && hour < to : hour >= from || hour < to;
+}
+
+/** A digest missed (the bot was down) still goes out this long after it was due; later it waits for the next. */
+export const DIGEST_GRACE_MS = 12 * HOUR;
+
+/**
+ * When the digest of the local day `offset` days from `now`'s is due: at `digestHour`, or when the quiet hours
+ * holding that hour end (the digest is deferred, not skipped).
+ */
+function digestDueOn(r: Reminders, now: Date, offset: number): { at: number; day: string } {
+  const zone = zoneOf(r);
+  const local = new TZDate(now.getTime(), zone);
+  const y = local.getFullYear();
+  const m = local.getMonth();
+  const d = local.getDate() + offset;
+  const slot = new TZDate(y, m, d, r.digestHour, 0, 0, zone);
+  const day = format(slot, 'yyyy-MM-dd');
+  if (!r.quietHours || !isQuiet(r, slot)) return { at: slot.getTime(), day };
+  let end = new TZDate(y, m, d, r.quietHours.to, 0, 0, zone);
+  if (end.getTime() <= slot.getTime()) end = new TZDate(y, m, d + 1, r.quietHours.to, 0, 0, zone);
+  return { at: end.getTime(), day };
+}
+
+/** The latest digest due at or before `now`, and its local day. */
+export function latestDigest(r: Reminders, now: Date): { at: number; day: string } | undefined {
+  return [0, -1, -2].map((offset) => digestDueOn(r, now, offset)).find((x) => x.at <= now.getTime());
+}
+
+const inWords = (ms: number) => {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 90) return minutes >= 55 ? 'about 1 hour' : `${minutes} minutes`;
+  return `about ${Math.round(minutes / 60)} hours`;
+};
+const hours = (ms: number) => `${Math.floor(ms / HOUR)} h`;
+
+function item(
+  key: string,
+  kind: OutboxItem['kind'],
+  channel: string,
+  now: Date,
+  lines: string[],
+  mentions: string[],
+): OutboxItem {
+  return {
+    id: `reminder-${key}`,
+    channel,
+    kind,
+    text: joinWithin(lines, REMINDER_MAX_CHARS),
+    mentions,
+    createdAt: now.toISOString(),
+    attempts: 0,
+  };
+}
+
+function nudge(c: Cutover, key: string, channel: string, now: Date, line: string, needs: Need[]) {
+  const { lines, mentions } = mentionLines(c, needs);
+  return item(key, 'reminder', channel, now, [line, ...lines], mentions);
+}
+
+/** The digest's text: where the decision stands, what is open and who owns it, without pinging anyone. */
+export function digestLines(c: Cutover, now: Date): string[] {
+  const lines = [`:newspaper: *Daily digest — ${esc(clip(c.title, 200))}* · ${slackDate(now.toISOString())}`];
+  lines.push(...meaningLines(c, []));
+  for (const d of c.decisions)
+    lines.push(`• ${esc(d.title)} (\`${esc(d.id)}\`): *${d.status === 'go' ? 'GO' : 'NO-GO'}*`);
+  const phase = nextPhase(c);
+  if (phase) {
+    const open = blockersOf(c, phase.id).filter((b) => blockerState(c, b).status === 'open');
+    lines.push(`*Open blockers before phase ${esc(phase.id)}:* ${open.length ? '' : 'none'}`);
+    for (const b of open) lines.push(`• \`${esc(b.id)}\` ${esc(clip(b.title, 160))} — \`${esc(b.owner)}\``);
+  }
+  const notGreen = c.gates.filter((g) => gateState(c, g).status !== 'green');
+  lines.push(`*Gates not green:* ${notGreen.length ? '' : 'none'}`);
+  for (const g of notGreen) lines.push(`• \`${esc(g.id)}\`: ${gateState(c, g).status} — \`${esc(g.owner)}\``);
+  const t = approvedTarget(c);
+  const signed = c.sides.map((s) => {
+    const so = signoffFor(c, s.id);
+    const state = so
+      ? `${so.decision === 'go' ? 'GO' : 'NO-GO'}${so.target ? ` on \`${esc(targetLabel(so.target))}\`` : ''}`
+      : '_not signed_';
+    return `${esc(s.name)}: ${state}`;
+  });
+  lines.push(`*Sign-offs${t ? ` (target \`${esc(targetLabel(t))}\`)` : ''}:* ${signed.join(' · ')}`);
+  lines.push(
+    `*Window:* ${c.window ? `${slackDate(c.window.start)} – ${slackDate(c.window.end)}` : '_not set_'}`,
+  );
+  return lines;
+}
+
+/** What is due at `now`: items for the outbox and the keys that mark them sent. Pure. */
+export function dueReminders(doc: StoreDocument, now: Date, channel: string): DueReminders {
+  const c = doc.cutover;
+  const r = c.reminders;
+  const sent = doc.reminders;
+  const t = now.getTime();
+  const iso = now.toISOString();
+  const quiet = isQuiet(r, now);
+  const items: OutboxItem[] = [];
+  const marks: Record<string, string> = {};
+
+  // The cutover window: T − each lead, never held by quiet hours.
+  if (c.window) {
+    const start = Date.parse(c.window.start);
+    const setAt = Date.parse(c.window.set.at);
+    const key = (h: number) => `window:${c.window?.start}:${h}h`;
+    const passed = [...new Set(r.windowLeadHours)].filter((h) => {
+      const due = start - h * HOUR;
+      return due >= setAt && due <= t && t < start;
+    });
+    const unsent = passed.filter((h) => !sent[key(h)]);
+    if (unsent.length) {
+      const nearest = Math.min(...passed);
+      if (!sent[key(nearest)]) {
+        const needs = allRoles(c).map((role) => ({
+          role,
+          why: `the window starts in ${inWords(start - t)}`,
+        }));
+        items.push(
+          nudge(
+            c,
+            key(nearest),
+            channel,
+            now,
+            `:alarm_clock: *The cutover window starts ${slackDate(c.window.start)}* — in ${inWords(start - t)} (ends ${slackDate(c.window.end)})`,
+            needs,
+          ),
+        );
+      }
+      for (const h of unsent) marks[key(h)] = iso;
+    }
+  }
+
+  // Sign-offs still missing on the approved target.
+  const target = approvedTarget(c);
+  if (target?.approved)
+    for (const side of c.sides) {
+      const s = signoffFor(c, side.id);
+      if (s && sameTarget(s.target, target)) continue;
+      const voided = c.signoffs
+        .filter((x) => x.side === side.id && x.voided)
+        .map((x) => Date.parse(x.voided?.at ?? ''));
+      const anchor = Math.max(Date.parse(target.approved.at), ...voided.filter((x) => !Number.isNaN(x)));
+      if (t < anchor + r.signoffAfterHours * HOUR) continue;
+      const key = `signoff:${side.id}:${new Date(anchor).toISOString()}`;
+      if (sent[key] || quiet) continue;
+      const label = esc(targetLabel(target));
+      items.push(
+        nudge(
+          c,
+          key,
+          channel,
+          now,
+          `:hourglass: *${esc(side.name)} has not signed off* on \`${label}\` — approved ${slackDate(target.approved.at)}, ${hours(t - anchor)} ago`,
+          [{ role: side.commanderRole, why: `sign off for ${esc(side.name)} (\`/cutover signoff\`)` }],
+        ),
+      );
+      marks[key] = iso;
+    }
+
+  // Manual blockers left open and untouched.
+  const every = r.blockerStaleHours * HOUR;
+  for (const b of c.blockers) {
+    if (b.derived || b.status !== 'open') continue;
+    const seenKey = `seen:blocker:${b.id}`;
+    const anchorIso = b.updated?.at ?? sent[seenKey];
+    if (!anchorIso) {
+      marks[seenKey] = iso;
+      continue;
+    }
+    const anchor = Date.parse(anchorIso);
+    const period = Math.floor((t - anchor) / every);
+    if (period < 1) continue;
+    const key = `blocker:${b.id}:${anchorIso}:${period}`;
+    if (sent[key] || quiet) continue;
+    items.push(
+      nudge(
+        c,
+        key,
+        channel,
+        now,
+        `:snail: *Blocker \`${esc(b.id)}\` ${esc(clip(b.title, 200))} has not moved since ${slackDate(anchorIso)}* (${hours(t - anchor)})`,
+        [{ role: b.owner, why: `clear it (\`/cutover blocker clear ${esc(b.id)}\`) or say why it waits` }],
+      ),
+    );
+    marks[key] = iso;
+  }
+
+  // The daily digest, deferred past quiet hours; one missed by more than the grace waits for the next day's.
+  const digest = latestDigest(r, now);
+  const digestKey = digest ? `digest:${digest.day}` : '';
+  if (digest && t < digest.at + DIGEST_GRACE_MS && !sent[digestKey] && !quiet) {
+    items.push(item(digestKey, 'digest', channel, now, digestLines(c, now), []));
+    marks[digestKey] = iso;
+  }
+
+  return { items, marks };
+}
+
+export interface RemindersDeps {
+  service: CutoverService;
+  clock: Clock;
+  channel: string;
+  /** Woken when reminders join the outbox. */
+  dispatcher: { wake(): void };
+  logger: Logger;
+  /** How often to look (default a minute). */
+  tickMs?: number;
+}
+
+export interface ReminderScheduler {
+  start(): void;
+  busy(): boolean;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Runs `dueReminders` on the clock; items and marks are written in one store update. */
+export function createReminders(deps: RemindersDeps): ReminderScheduler {
+  const { service, clock, channel, dispatcher, logger } = deps;
+  const tickMs = deps.tickMs ?? 60_000;
+  const loop = createLoop(
+    clock,
+    async () => {
+      const now = clock.now();
+      const added = await service
+        .update((doc) => {
+          const due = dueReminders(doc, now, channel);
+          if (!due.items.length && !Object.keys(due.marks).length) return { result: 0 };
+          return {
+            next: {
+              ...doc,
+              outbox: [...doc.outbox, ...due.items],
+              reminders: { ...doc.reminders, ...due.marks },
+            },
+            result: due.items.length,
+          };
+        })
+        .catch((e: unknown) => {
+          logger.error('reminders: could not store the due reminders; trying again later', e);
+          return 0;
+        });
+      if (added) dispatcher.wake();
+      return tickMs;
+    },
+    (e) => logger.error('reminders: failed', e),
+  );
+  return {
+    start: () => loop.wake(),
+    busy: () => loop.busy(),
+    idle: () => loop.idle(),
+    stop: () => loop.stop(),
+  };
+}

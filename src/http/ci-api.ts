@@ -1,0 +1,373 @@
+/**
+ * The CI door: a pipeline reports a gate result or logs evidence over HTTP, as the CI actor, through the same
+ * service (rules, history "CI: <name>", alerts) as a change made in Slack.
+ *
+ *   POST /api/gates/<gate-id>         {"status": "green"|"red"|"pending", "evidence_url"?, "run_url"?, "ci_name"?}
+ *   POST /api/evidence/<evidence-id>  {"url", "ci_name"?}
+ *   GET  /healthz                     {"ok": true, "store": "writable"} or 503
+ *
+ * `Authorization: Bearer $CUTOVER_API_TOKEN` is compared in constant time. Answers: 200 with the new state
+ * (`changed: false` when the report restates what is stored), 400 naming the bad field, 401, 404, 405, 409
+ * when a rule refuses, 413 over the body cap, 503 when the API is off (no token configured) or the store
+ * failed. A refusal writes nothing.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { Outcome } from '../core/commands.js';
+import type { DomainError } from '../core/errors.js';
+import {
+  blockerState,
+  currentEvidence,
+  gateState,
+  mayDecideGo,
+  mayStartPhase,
+  nextPhase,
+} from '../core/readiness.js';
+import { type Cutover, GateStatus, HttpUrl } from '../core/schema.js';
+import type { CutoverService } from '../service/cutover-service.js';
+
+/** Request bodies above this many bytes are refused with 413. */
+export const BODY_LIMIT = 16 * 1024;
+/** Beyond this the connection is closed instead of read to the end. */
+const DRAIN_LIMIT = 1024 * 1024;
+
+export interface CiApiOptions {
+  service: CutoverService;
+  /** CUTOVER_API_TOKEN; without it every /api route answers 503 "the API is off". */
+  token: string | undefined;
+  /** The store file, for /healthz. */
+  storePath: string;
+  now: () => Date;
+  logger?: { error: (...msg: unknown[]) => void };
+  bodyLimit?: number;
+}
+
+export interface CiApi {
+  /** Whether a path belongs to the API (and /healthz). */
+  owns(pathname: string): boolean;
+  /** Answers a request on one of the API's paths. Never throws; every failure is an HTTP answer. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
+type Json = Record<string, unknown>;
+
+interface Answer {
+  status: number;
+  body: Json;
+  headers?: Record<string, string>;
+}
+
+const answer = (status: number, body: Json, headers?: Record<string, string>): Answer =>
+  headers ? { status, body, headers } : { status, body };
+const problem = (status: number, error: string, message: string, extra: Json = {}) =>
+  answer(status, { ok: false, error, message, ...extra });
+const badField = (field: string, message: string) =>
+  problem(400, 'invalid', `${field}: ${message}`, { field });
+
+const CiName = z
+  .string()
+  .trim()
+  .min(1, 'give a name, e.g. "GitHub Actions"')
+  .max(64, 'at most 64 characters')
+  .regex(/^[^\p{Cc}]+$/u, 'no control characters');
+
+/** zod's message for a field, as a person reads it. */
+const fieldError = (what: string) => (iss: { input?: unknown }) =>
+  iss.input === undefined ? `required: ${what}` : what;
+
+const GateBody = z.object({
+  status: z.enum(GateStatus.options, { error: fieldError('give "green", "red" or "pending"') }),
+  evidence_url: HttpUrl.nullish(),
+  run_url: HttpUrl.nullish(),
+  ci_name: CiName.optional(),
+});
+
+const EvidenceBody = z.object({
+  url: z.string({ error: fieldError('give the evidence link, a full http(s) URL') }).pipe(HttpUrl),
+  ci_name: CiName.optional(),
+});
+
+/** Core field names as the API spells them. */
+const API_FIELD: Record<string, string> = {
+  evidenceUrl: 'evidence_url',
+  runUrl: 'run_url',
+  url: 'url',
+  status: 'status',
+  gate: 'gate',
+  evidence: 'evidence',
+};
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
+  if (!given) return false;
+  // Equal-length digests, so timingSafeEqual runs on every input and leaks neither content nor length.
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+type Body = { text: string } | { tooLarge: true; drained: boolean };
+
+function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > DRAIN_LIMIT)
+    return Promise.resolve({ tooLarge: true, drained: false });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > DRAIN_LIMIT && !settled) {
+        settled = true;
+        resolve({ tooLarge: true, drained: false });
+      }
+    });
+    req.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(
+        size > limit ? { tooLarge: true, drained: true } : { text: Buffer.concat(chunks).toString('utf8') },
+      );
+    });
+    req.on('error', (e) => {
+      if (!settled) reject(e);
+      settled = true;
+    });
+  });
+}
+
+function send(res: ServerResponse, a: Answer, head = false) {
+  if (res.headersSent) return;
+  const text = JSON.stringify(a.body);
+  res.writeHead(a.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...a.headers,
+  });
+  res.end(head ? undefined : text);
+}
+
+/** The program's state at a glance, after the change: what CI needs to decide what to do next. */
+export function readinessSummary(c: Cutover): Json {
+  const phase = nextPhase(c);
+  return {
+    decisions: c.decisions.map((d) => {
+      const v = d.goRequires && d.status !== 'go' ? mayDecideGo(c, d.id) : undefined;
+      return { id: d.id, status: d.status, ...(v ? { may_be_go: v.ok, unmet: v.unmet } : {}) };
+    }),
+    phases: c.phases.map((p) => {
+      const v = p.status === 'not-started' ? mayStartPhase(c, p.id) : undefined;
+      return { id: p.id, status: p.status, ...(v ? { may_start: v.ok, unmet: v.unmet } : {}) };
+    }),
+    ...(phase
+      ? {
+          open_blockers: c.blockers
+            .filter((b) => b.phase === phase.id && blockerState(c, b).status === 'open')
+            .map((b) => b.id),
+        }
+      : {}),
+    gates: Object.fromEntries(c.gates.map((g) => [g.id, gateState(c, g).status])),
+  };
+}
+
+function gateJson(c: Cutover, id: string): Json | undefined {
+  const g = c.gates.find((x) => x.id === id);
+  if (!g) return undefined;
+  return {
+    id: g.id,
+    title: g.title,
+    owner: g.owner,
+    derived: !!g.derived,
+    status: gateState(c, g).status,
+    ...(g.evidenceUrl ? { evidence_url: g.evidenceUrl } : {}),
+    ...(g.runUrl ? { run_url: g.runUrl } : {}),
+    ...(g.updated ? { updated: g.updated } : {}),
+  };
+}
+
+function evidenceJson(c: Cutover, id: string): Json | undefined {
+  const e = c.evidence.find((x) => x.id === id);
+  if (!e) return undefined;
+  const cur = currentEvidence(c, e);
+  return { id: e.id, title: e.title, side: e.side, current: cur ?? null };
+}
+
+function refusal(error: DomainError): Answer {
+  const extra: Json = error.unmet?.length ? { unmet: error.unmet } : {};
+  // The core names people as Slack mentions; a pipeline reads plain ids.
+  const message = error.message.replace(/<@([UW][A-Z0-9]+)>/g, '$1');
+  switch (error.code) {
+    case 'invalid': {
+      const field = API_FIELD[error.field ?? ''] ?? error.field ?? 'body';
+      return problem(400, 'invalid', message, { field, ...extra });
+    }
+    case 'unknown':
+      return problem(404, 'not_found', message, extra);
+    case 'forbidden':
+      return problem(403, 'forbidden', message, extra);
+    default:
+      return problem(409, 'refused', message, extra);
+  }
+}
+
+export function createCiApi(options: CiApiOptions): CiApi {
+  const { service, token, storePath, now } = options;
+  const limit = options.bodyLimit ?? BODY_LIMIT;
+  const logger = options.logger ?? console;
+
+  async function health(): Promise<Answer> {
+    const dir = dirname(storePath);
+    try {
+      await access(dir, constants.W_OK);
+      return answer(200, { ok: true, store: 'writable' });
+    } catch (e) {
+      return answer(503, {
+        ok: false,
+        store: 'not writable',
+        message: `The store's directory ${dir} is not writable (${(e as Error).message}): changes cannot be saved.`,
+      });
+    }
+  }
+
+  async function change(kind: 'gates' | 'evidence', id: string, req: IncomingMessage): Promise<Answer> {
+    if (!token)
+      return problem(
+        503,
+        'api_off',
+        'The CI API is off: the bot has no CUTOVER_API_TOKEN. Set one (16+ characters, e.g. `openssl rand -hex 32`) and restart the bot.',
+      );
+    if (!tokenMatches(req.headers.authorization, token))
+      return {
+        ...problem(
+          401,
+          'unauthorized',
+          'Send "Authorization: Bearer <CUTOVER_API_TOKEN>" with the token the bot has.',
+        ),
+        headers: { 'www-authenticate': 'Bearer' },
+      };
+    const body = await readBody(req, limit);
+    if ('tooLarge' in body) {
+      const a = problem(413, 'too_large', `The request body is over ${limit} bytes.`);
+      return body.drained ? a : { ...a, headers: { connection: 'close' } };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.text);
+    } catch (e) {
+      return badField('body', `not valid JSON (${(e as Error).message})`);
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      return badField('body', 'send a JSON object');
+    const parsed = (kind === 'gates' ? GateBody : EvidenceBody).safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return badField(String(issue?.path[0] ?? 'body'), issue?.message ?? 'not valid');
+    }
+    const header = req.headers['x-ci-name'];
+    let name = parsed.data.ci_name ?? 'CI';
+    if (typeof header === 'string') {
+      const n = CiName.safeParse(header);
+      if (!n.success) return badField('X-CI-Name', n.error.issues[0]?.message ?? 'not valid');
+      name = n.data;
+    }
+    const c = service.cutover();
+    const list = kind === 'gates' ? c.gates : c.evidence;
+    if (!list.some((x) => x.id === id))
+      return problem(
+        404,
+        'not_found',
+        `There is no ${kind === 'gates' ? 'gate' : 'evidence'} "${id}". Known: ${list.map((x) => x.id).join(', ') || 'none'}.`,
+      );
+    const data = parsed.data;
+    const input =
+      'status' in data
+        ? {
+            type: 'gate.set',
+            gate: id,
+            status: data.status,
+            ...(data.evidence_url ? { evidenceUrl: data.evidence_url } : {}),
+            ...(data.run_url ? { runUrl: data.run_url } : {}),
+          }
+        : { type: 'evidence.log', evidence: id, url: data.url };
+    let outcome: Outcome;
+    try {
+      outcome = await service.run(input, { kind: 'ci', name }, now());
+    } catch (e) {
+      logger.error('the CI change could not be saved', e);
+      return problem(
+        503,
+        'store',
+        `The change could not be saved (${(e as Error).message}); nothing changed.`,
+      );
+    }
+    const after = service.cutover();
+    const state = kind === 'gates' ? { gate: gateJson(after, id) } : { evidence: evidenceJson(after, id) };
+    if (!outcome.ok) {
+      if (outcome.error.code === 'unchanged')
+        return answer(200, {
+          ok: true,
+          changed: false,
+          message: outcome.error.message,
+          ...state,
+          readiness: readinessSummary(after),
+        });
+      return refusal(outcome.error);
+    }
+    return answer(200, {
+      ok: true,
+      changed: true,
+      message: outcome.message,
+      ...state,
+      readiness: readinessSummary(after),
+      history: outcome.history.map((h) => ({ ...h })),
+    });
+  }
+
+  async function route(req: IncomingMessage): Promise<Answer> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (path === '/healthz')
+      return method === 'GET' || method === 'HEAD'
+        ? health()
+        : { ...problem(405, 'method_not_allowed', 'Use GET /healthz.'), headers: { allow: 'GET, HEAD' } };
+    const m = /^\/api\/(gates|evidence)\/([^/]+)$/.exec(path);
+    if (!m)
+      return problem(
+        404,
+        'not_found',
+        `There is no ${path}. The API has POST /api/gates/<gate-id> and POST /api/evidence/<evidence-id>.`,
+      );
+    if (method !== 'POST')
+      return {
+        ...problem(405, 'method_not_allowed', `Use POST ${path}.`),
+        headers: { allow: 'POST' },
+      };
+    let id: string;
+    try {
+      id = decodeURIComponent(m[2] ?? '');
+    } catch {
+      return problem(404, 'not_found', `There is no ${m[1] === 'gates' ? 'gate' : 'evidence'} "${m[2]}".`);
+    }
+    return change(m[1] === 'gates' ? 'gates' : 'evidence', id, req);
+  }
+
+  return {
+    owns: (pathname) => pathname === '/healthz' || pathname.startsWith('/api/'),
+    handle(req, res) {
+      const head = req.method?.toUpperCase() === 'HEAD';
+      route(req).then(
+        (a) => send(res, a, head),
+        (e: unknown) => {
+          logger.error('the CI API failed on a request', e);
+          send(res, problem(500, 'internal', 'The bot failed on this request; nothing changed.'));
+        },
+      );
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * `npm run record -- --db <path> [--out <file>]`: the decision record from a store file, with no Slack
+ * connection. Prints the Markdown, or writes it to `--out`. Never writes the store and never takes its lock.
+ */
+import { writeFile } from 'node:fs/promises';
+import { decisionRecord } from './decision-record.js';
+import { readStoreFile, StoreFileError } from './read-store.js';
+
+export const USAGE = `Usage: npm run record -- --db <store-file> [--out <file.md>]
+
+Prints the runtime cutover decision record (Markdown) from the bot's store file, or writes it to --out.
+The store is only read: the bot may keep running. Display names come from the store's cache (filled when
+someone runs /cutover record in Slack); people not in it are shown by their Slack user id.`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  now: () => Date;
+}
+
+type Args = { db?: string; out?: string; help?: boolean } | { error: string };
+
+export function parseArgs(argv: string[]): Args {
+  const args: { db?: string; out?: string; help?: boolean } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') {
+      args.help = true;
+      continue;
+    }
+    const m = /^--(db|out)(?:=(.*))?$/.exec(arg);
+    if (!m) return { error: `Unknown argument "${arg}".` };
+    const key = m[1] as 'db' | 'out';
+    const value = m[2] ?? argv[++i];
+    if (!value || (m[2] === undefined && value.startsWith('--')))
+      return { error: `--${key} needs a path after it.` };
+    args[key] = value;
+  }
+  return args;
+}
+
+/** Runs the command; answers the exit code (0 done, 1 the store could not be read or the file written, 2 usage). */
+export async function runRecordCli(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
+  if ('error' in args) {
+    io.stderr(`${args.error}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (!args.db) {
+    io.stderr(`Give the store file with --db (the bot's CUTOVER_DB_PATH).\n\n${USAGE}\n`);
+    return 2;
+  }
+  let markdown: string;
+  try {
+    markdown = decisionRecord(await readStoreFile(args.db), io.now());
+  } catch (e) {
+    if (!(e instanceof StoreFileError)) throw e;
+    io.stderr(`${e.message}\n`);
+    return 1;
+  }
+  if (!args.out) {
+    io.stdout(markdown);
+    return 0;
+  }
+  try {
+    await writeFile(args.out, markdown, 'utf8');
+  } catch (e) {
+    io.stderr(`Cannot write the record to ${args.out}: ${(e as Error).message}.\n`);
+    return 1;
+  }
+  io.stderr(`Wrote the decision record to ${args.out}.\n`);
+  return 0;
+}

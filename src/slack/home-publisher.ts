@@ -1,0 +1,93 @@
+/**
+ * Keeps each person's App Home current. `publishFor` answers `app_home_opened`; after every committed change
+ * (service.onCommitted) the Homes of the people it may concern — role holders, admins, and whoever opened the
+ * Home since the bot started — are rendered again and published only where the view changed.
+ *
+ * Cheap and ordered: one queue for every publish (a Home is rendered when its turn comes, so it is never older
+ * than one published before it), a burst of changes folds into one pass, and the client does not retry (the next
+ * change or opening publishes again). Publishing starts after the change is on disk and never holds up an ack.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger, webApi } from '@slack/bolt';
+import type { CutoverService } from '../service/cutover-service.js';
+import { homeView } from './views/home.js';
+
+/** People remembered as Home viewers (beyond role holders and admins). */
+const MAX_VIEWERS = 500;
+
+export interface HomePublisher {
+  /** Publishes this person's Home now (queued behind publishes already under way). */
+  publishFor(userId: string): Promise<void>;
+  /** Stops republishing on changes and waits for the publishes under way. */
+  stop(): Promise<void>;
+}
+
+export function createHomePublisher(opts: {
+  client: webApi.WebClient;
+  service: CutoverService;
+  admins: readonly string[];
+  logger: Logger;
+}): HomePublisher {
+  const { client, service, admins, logger } = opts;
+  const published = new Map<string, string>();
+  const viewers = new Set<string>();
+  let queue: Promise<void> = Promise.resolve();
+  let passQueued = false;
+  let stopped = false;
+
+  const enqueue = (task: () => Promise<void>) => {
+    const next = queue.then(task).catch((e: unknown) => logger.warn(`App Home: ${(e as Error).message}`));
+    queue = next;
+    return next;
+  };
+
+  async function publish(userId: string, force: boolean) {
+    const view = homeView(service.document(), userId, admins.includes(userId));
+    const hash = createHash('sha256').update(JSON.stringify(view)).digest('base64');
+    if (!force && published.get(userId) === hash) return;
+    try {
+      await client.views.publish({ user_id: userId, view });
+      published.set(userId, hash);
+    } catch (e) {
+      published.delete(userId);
+      logger.warn(`views.publish for ${userId} failed: ${(e as Error).message}`);
+    }
+  }
+
+  const affected = () => {
+    const people = new Set<string>(admins);
+    for (const r of service.cutover().roles) if (r.assignee) people.add(r.assignee);
+    for (const v of viewers) people.add(v);
+    return [...people];
+  };
+
+  const unsubscribe = service.onCommitted(() => {
+    if (stopped || passQueued) return;
+    passQueued = true;
+    // After the current turn: the listener that made the change acks first.
+    setImmediate(() => {
+      enqueue(async () => {
+        passQueued = false;
+        for (const userId of affected()) {
+          if (stopped) return;
+          await publish(userId, false);
+        }
+      });
+    });
+  });
+
+  return {
+    publishFor(userId) {
+      if (!viewers.has(userId)) {
+        if (viewers.size >= MAX_VIEWERS) viewers.delete(viewers.values().next().value ?? '');
+        viewers.add(userId);
+      }
+      return enqueue(() => (stopped ? Promise.resolve() : publish(userId, true)));
+    },
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      await queue;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/** The "Set a gate" modal (from App Home). Pure: (state, viewer) -> view, or the reason there is none. */
+import type { types } from '@slack/bolt';
+import { gateState, rolesFor } from '../../core/readiness.js';
+import type { Cutover, Gate } from '../../core/schema.js';
+import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
+import type { ModalMetadata } from './modals.js';
+import { clip, esc } from './text.js';
+
+type View = types.View;
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(text, 75) });
+
+const STATUS_WORD = { green: '🟢 green', red: '🔴 red', pending: '⚪ pending' } as const;
+
+/** The gates this person may set by hand: manual ones whose owner role they hold (any, for an admin). */
+export function settableGates(c: Cutover, viewer: { userId: string; isAdmin: boolean }): Gate[] {
+  const held = new Set(c.roles.filter((r) => r.assignee === viewer.userId).map((r) => r.id));
+  return c.gates.filter(
+    (g) =>
+      !g.derived && (viewer.isAdmin || rolesFor(c, 'gate.set', { owner: g.owner }).some((r) => held.has(r))),
+  );
+}
+
+export function gateModal(c: Cutover, gates: Gate[], meta: ModalMetadata, initial?: string): View {
+  const option = (g: Gate) => ({
+    text: plain(`${STATUS_WORD[gateState(c, g).status]} · ${g.id}: ${g.title}`),
+    value: g.id,
+  });
+  const shown = gates.slice(0, 100);
+  const preset = shown.find((g) => g.id === initial);
+  return {
+    type: 'modal',
+    callback_id: VIEWS.gate,
+    title: plain('Set a gate'),
+    submit: plain('Set'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify(meta),
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: 'Record a gate result. A gate turning *red* voids every sign-off in force. CI can report it too: `POST /api/gates/&lt;gate-id&gt;`.',
+        },
+      },
+      {
+        type: 'input',
+        block_id: INPUTS.gate.gate,
+        label: plain('Gate'),
+        element: {
+          type: 'static_select',
+          action_id: INPUT_ACTION,
+          options: shown.map(option),
+          ...(preset ? { initial_option: option(preset) } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: INPUTS.gate.status,
+        label: plain('Result'),
+        element: {
+          type: 'radio_buttons',
+          action_id: INPUT_ACTION,
+          options: (['green', 'red', 'pending'] as const).map((s) => ({
+            text: plain(STATUS_WORD[s]),
+            value: s,
+          })),
+        },
+      },
+      {
+        type: 'input',
+        block_id: INPUTS.gate.evidenceUrl,
+        optional: true,
+        label: plain('Evidence link'),
+        element: { type: 'plain_text_input', action_id: INPUT_ACTION, placeholder: plain('https://…') },
+      },
+      {
+        type: 'input',
+        block_id: INPUTS.gate.runUrl,
+        optional: true,
+        label: plain('CI run link'),
+        element: { type: 'plain_text_input', action_id: INPUT_ACTION, placeholder: plain('https://…') },
+      },
+    ],
+  };
+}
+
+/** The gate form this person may open, or why not. */
+export function gateFormFor(
+  c: Cutover,
+  viewer: { userId: string; isAdmin: boolean },
+  meta: ModalMetadata,
+  initial?: string,
+): { view: View } | { refusal: string } {
+  const gates = settableGates(c, viewer);
+  if (!gates.length) {
+    const manual = c.gates.filter((g) => !g.derived);
+    return {
+      refusal: manual.length
+        ? `:no_entry: You may set no gate: each is set by its owner (${esc(
+            [...new Set(manual.map((g) => g.owner))].join(', '),
+          )}) or an admin. _Nothing was changed._`
+        : ':no_entry: Every gate here is derived: each turns green by itself when its facts hold. _Nothing was changed._',
+    };
+  }
+  return { view: gateModal(c, gates, meta, initial) };
+}

@@ -1,0 +1,192 @@
+/**
+ * App Home: one person's view of the cutover — their roles, what waits on them, the state at a glance, and
+ * buttons to act. Pure: (document, viewer, isAdmin) -> home view, within 100 blocks however large the program
+ * (waiting items beyond `MAX_WAITING` fold into one section; every section folds to 3000 characters).
+ */
+import type { types } from '@slack/bolt';
+import {
+  blockerState,
+  blockersOf,
+  currentEvidence,
+  currentTarget,
+  nextPhase,
+  rolesFor,
+  signableSides,
+  targetLabel,
+} from '../../core/readiness.js';
+import type { Cutover } from '../../core/schema.js';
+import type { StoreDocument } from '../../service/document.js';
+import { ACTIONS } from '../ids.js';
+import { settableGates } from './gate-modal.js';
+import {
+  blockerLines,
+  decisionLines,
+  gateLines,
+  phaseLines,
+  signoffLines,
+  targetLines,
+  windowLine,
+} from './status.js';
+import { clip, esc, fold, slackDate } from './text.js';
+
+type KnownBlock = types.KnownBlock;
+type Button = types.Button;
+export type HomeView = types.HomeView;
+
+/** Waiting items shown one per section (with a button); the rest are folded into one section. */
+export const MAX_WAITING = 30;
+
+const section = (text: string, accessory?: Button): KnownBlock =>
+  accessory
+    ? { type: 'section', text: { type: 'mrkdwn', text: fold([text]) }, accessory }
+    : { type: 'section', text: { type: 'mrkdwn', text: fold([text]) } };
+const titled = (title: string, lines: string[]): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: fold([`*${title}*`, ...lines]) },
+});
+const button = (text: string, actionId: string, value?: string, primary = false): Button => ({
+  type: 'button',
+  text: { type: 'plain_text', text: clip(text, 75) },
+  action_id: actionId,
+  ...(value ? { value: clip(value, 2000) } : {}),
+  ...(primary ? { style: 'primary' as const } : {}),
+});
+
+export interface WaitingItem {
+  text: string;
+  button?: Button;
+}
+
+/** What waits on this person, most urgent first: sign-offs, blockers, gates, evidence, a target to approve. */
+export function waitingOn(c: Cutover, userId: string): WaitingItem[] {
+  const held = c.roles.filter((r) => r.assignee === userId);
+  const heldIds = new Set(held.map((r) => r.id));
+  const items: WaitingItem[] = [];
+
+  for (const side of c.sides) {
+    if (!heldIds.has(side.commanderRole)) continue;
+    if (c.signoffs.some((s) => s.side === side.id && !s.voided)) continue;
+    const voided = c.signoffs.findLast((s) => s.side === side.id && s.voided);
+    const why = voided?.voided ? ` Your last one was voided: ${esc(clip(voided.voided.reason, 300))}.` : '';
+    items.push({
+      text: `:writing_hand: *Sign off for ${esc(side.name)}*: not signed.${why}`,
+      button: button('Sign off', ACTIONS.openSignoff, side.id, true),
+    });
+  }
+
+  const phase = nextPhase(c);
+  for (const b of phase ? blockersOf(c, phase.id) : []) {
+    if (!heldIds.has(b.owner)) continue;
+    const s = blockerState(c, b);
+    if (s.status !== 'open') continue;
+    const head = `:red_circle: *Blocker* \`${esc(b.id)}\` ${esc(clip(b.title, 300))}`;
+    if (b.derived)
+      items.push({
+        text: `${head} _(derived: clears itself)_\n${s.unmet.map((u) => `• ${esc(clip(u, 300))}`).join('\n')}`,
+      });
+    else items.push({ text: head, button: button('Clear or reopen', ACTIONS.openBlocker, b.id) });
+  }
+
+  for (const g of c.gates) {
+    if (g.derived || g.status === 'green' || !heldIds.has(g.owner)) continue;
+    items.push({
+      text: `:vertical_traffic_light: *Gate* \`${esc(g.id)}\` ${esc(clip(g.title, 300))} is *${g.status}*.`,
+      button: button('Set gate', ACTIONS.openGate, g.id),
+    });
+  }
+
+  const target = currentTarget(c);
+  const sides = new Set(held.flatMap((r) => (r.side ? [r.side] : [])));
+  if (target)
+    for (const e of c.evidence) {
+      if (!sides.has(e.side) || currentEvidence(c, e)) continue;
+      items.push({
+        text: `:paperclip: *Evidence* \`${esc(e.id)}\` ${esc(clip(e.title, 300))} is owed for ${esc(
+          targetLabel(target),
+        )}: \`/cutover evidence ${esc(e.id)} &lt;url&gt;\``,
+      });
+    }
+
+  if (
+    target &&
+    !target.approved &&
+    target.published.by !== userId &&
+    rolesFor(c, 'target.approve').some((r) => heldIds.has(r))
+  )
+    items.push({
+      text: `:white_check_mark: *Approve the release target* \`${esc(target.tag)}\` @ \`${esc(
+        target.sha,
+      )}\`: \`/cutover target approve\``,
+    });
+  return items;
+}
+
+export function homeView(doc: StoreDocument, viewerUserId: string, isAdmin: boolean): HomeView {
+  const c = doc.cutover;
+  const held = c.roles.filter((r) => r.assignee === viewerUserId);
+  const roleLines = held.map((r) => {
+    const side = r.side ? esc(c.sides.find((s) => s.id === r.side)?.name ?? r.side) : 'joint';
+    return `• *${esc(r.title)}* (\`${esc(r.id)}\` · ${side})`;
+  });
+  if (!held.length)
+    roleLines.push(
+      '_You hold no role in this cutover._ An admin assigns roles: `/cutover role &lt;role-id&gt; @you`.',
+    );
+  if (isAdmin) roleLines.push('_You are an admin: you may act for any role, and history marks it._');
+
+  const waiting = waitingOn(c, viewerUserId);
+  const shown = waiting.slice(0, MAX_WAITING);
+  const rest = waiting.slice(MAX_WAITING);
+  const phase = nextPhase(c);
+  const open = phase ? blockersOf(c, phase.id).filter((b) => blockerState(c, b).status === 'open').length : 0;
+  const total = phase ? blockersOf(c, phase.id).length : 0;
+
+  const actions: Button[] = [];
+  if (signableSides(c, viewerUserId, isAdmin).length)
+    actions.push(button('Sign off', ACTIONS.openSignoff, undefined, true));
+  if (c.blockers.some((b) => !b.derived)) actions.push(button('Update a blocker', ACTIONS.openBlocker));
+  if (settableGates(c, { userId: viewerUserId, isAdmin }).length)
+    actions.push(button('Set a gate', ACTIONS.openGate));
+
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(c.title, 150), emoji: true } },
+    titled('Your roles', roleLines),
+    { type: 'divider' },
+    section(
+      waiting.length
+        ? `*Waiting on you* — ${waiting.length} item${waiting.length === 1 ? '' : 's'}`
+        : '*Waiting on you*\nNothing is waiting on you. :tada:',
+    ),
+    ...shown.map((w) => section(w.text, w.button)),
+    ...(rest.length
+      ? [
+          titled(
+            `…and ${rest.length} more`,
+            rest.map((w) => w.text.split('\n')[0] ?? ''),
+          ),
+        ]
+      : []),
+    { type: 'divider' },
+    titled('Decisions', decisionLines(c)),
+    titled('Phases', phaseLines(c)),
+    titled(
+      phase ? `Blockers before phase ${esc(phase.id)} — ${open} of ${total} open` : 'Blockers',
+      phase ? blockerLines(c, phase.id) : [],
+    ),
+    titled('Gates', gateLines(c)),
+    titled('Release target and evidence', targetLines(c)),
+    titled('Sign-offs', signoffLines(c)),
+    titled('Cutover window', [windowLine(c)]),
+    ...(actions.length ? [{ type: 'actions' as const, elements: actions }] : []),
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `${c.updated ? `Updated ${slackDate(c.updated)}` : 'No changes yet'} · \`/cutover help\` lists every command`,
+        },
+      ],
+    },
+  ];
+  return { type: 'home', blocks };
+}

@@ -1,0 +1,213 @@
+/**
+ * Issue 4, "Done when": through the real bot (startBot, Bolt over HTTP) and the Slack stand-in, every change is
+ * told in the joint channel with the right people mentioned, and what people typed arrives escaped. The clock is
+ * a manual one: the pace between messages passes without waiting.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN, assignRoles, CHANNEL, PEOPLE } from '../slack/harness.js';
+import {
+  type AlertHarness,
+  alertMessages,
+  channelText,
+  lastAlert,
+  lineOf,
+  pinged,
+  signOff,
+  startAlertHarness,
+} from './helpers.js';
+import { LAUNCH_PEOPLE as L, writeLaunchProgram } from './programs.js';
+
+const SHA1 = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
+const SHA2 = '2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a';
+const {
+  producerCommander: PIC,
+  consumerCommander: CIC,
+  producerRollback: PRB,
+  consumerRollback: CRB,
+  logOwner: LOG,
+} = PEOPLE;
+const ALL_FIVE = [PIC, CIC, PRB, CRB, LOG].sort();
+
+let a: AlertHarness | undefined;
+let dir = '';
+afterEach(async () => {
+  await a?.h.stop();
+  a = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = '';
+});
+
+/** Runs a command that must succeed, delivers its alert, and answers the alert's text as posted. */
+async function change(w: AlertHarness, user: string, text: string): Promise<string> {
+  const answer = await w.h.command(user, text);
+  expect(answer.text).toContain(':white_check_mark:');
+  const before = alertMessages(w.h).length;
+  await w.drain();
+  expect(alertMessages(w.h).length).toBe(before + 1);
+  return lastAlert(w.h);
+}
+
+describe('each change is told in the channel, mentioning who must act next (shipped program)', () => {
+  it('follows the mapping of issue 4, from role assignments only', async () => {
+    const w = await startAlertHarness();
+    a = w;
+    await assignRoles(w.h);
+    await w.drain();
+    expect(channelText(w.h)).toContain(`is now <@${LOG}> (was _unassigned_)`);
+
+    // Blocker opened, cleared, reopened → its owner.
+    let t = await change(w, LOG, 'blocker add consumer-incident-commander Vendor contract signed');
+    expect(t).toContain(':construction: *Blocker opened:* `vendor-contract-signed` Vendor contract signed');
+    expect(t).toContain(`_by <@${LOG}> · <!date^`);
+    expect(t).toContain('phase 8 blockers: *5 of 5 open*');
+    expect(t).toMatch(/runtime-cutover may be GO: no, \d+ unmet/);
+    expect(pinged(t)).toEqual([CIC]);
+    t = await change(w, CIC, 'blocker clear vendor-contract-signed https://x.example/contract');
+    expect(t).toContain('*Blocker cleared:* `vendor-contract-signed`');
+    expect(t).toContain('phase 8 blockers: *4 of 5 open*');
+    expect(pinged(t)).toEqual([CIC]);
+    t = await change(w, LOG, 'blocker reopen vendor-contract-signed vendor withdrew');
+    expect(t).toContain(
+      '*Blocker reopened:* `vendor-contract-signed` Vendor contract signed — vendor withdrew',
+    );
+    expect(pinged(t)).toEqual([CIC]);
+
+    // Gate changed → its owner; turning red → its owner and both commanders.
+    t = await change(w, PIC, 'gate producer-suite green https://ci.example.com/p/1');
+    expect(t).toContain('*Gate* `producer-suite` Producer verification suite green: pending → *green*');
+    expect(pinged(t)).toEqual([PIC]);
+    t = await change(w, LOG, 'gate alignment red');
+    expect(pinged(t)).toEqual([CIC, LOG, PIC].sort());
+    expect(lineOf(t, PIC)).toContain('gate `alignment` turned red');
+    await change(w, LOG, 'gate alignment green');
+
+    // Target published → who may approve it (consumer-rollback-owner); approved → both commanders.
+    t = await change(w, PRB, `target service.v3.0 ${SHA1}`);
+    expect(pinged(t)).toEqual([CRB]);
+    expect(lineOf(t, CRB)).toContain('approve `service.v3.0 @ 1f0e2d3c4b5a` (`/cutover target approve`)');
+    t = await change(w, CRB, 'target approve');
+    expect(lineOf(t, PIC)).toContain('sign off on `service.v3.0 @ 1f0e2d3c4b5a`');
+    expect(lineOf(t, CIC)).toContain('sign off on `service.v3.0 @ 1f0e2d3c4b5a`');
+    expect(t).toContain('→ :white_check_mark: *Blocker cleared:* `release-target`');
+
+    // One side signs GO → the other side's commander, "waiting on you".
+    await signOff(w.h, PIC, 'go', 'producer ready');
+    await w.drain();
+    t = lastAlert(w.h);
+    expect(t).toContain('*MemoryKernel signed GO* on `service.v3.0 @ 1f0e2d3c4b5a` — producer ready');
+    expect(pinged(t)).toEqual([CIC]);
+    expect(lineOf(t, CIC)).toContain('waiting on you to sign for AssistSupport');
+
+    // A sign-off voided (new target) → both commanders, with why.
+    t = await change(w, PRB, `target service.v3.1 ${SHA2}`);
+    const why = 'release target changed from service.v3.0 @ 1f0e2d3c4b5a to service.v3.1 @ 2a2a2a2a2a2a';
+    expect(t).toContain(`*MemoryKernel's sign-off was voided:* ${why}`);
+    expect(lineOf(t, PIC)).toContain(`sign-off was voided (${why})`);
+    expect(lineOf(t, CIC)).toContain(`sign-off was voided (${why})`);
+
+    // Decision, phase and window → all five roles.
+    t = await change(w, LOG, 'decide rehearsal no-go pausing for the new target');
+    expect(t).toContain(
+      '*Decision* Rehearsal continuation (`rehearsal`): GO → *NO-GO* — pausing for the new target',
+    );
+    expect(pinged(t)).toEqual(ALL_FIVE);
+    t = await change(w, LOG, 'window 2026-03-01T09:00Z 2026-03-01T11:00Z');
+    expect(t).toContain(
+      '*Cutover window set:* <!date^1772355600^{date_short_pretty} {time}|2026-03-01 09:00 UTC>',
+    );
+    expect(pinged(t)).toEqual(ALL_FIVE);
+
+    // Nobody holds a role: it is named unassigned and the decision log owner is asked instead.
+    await change(w, ADMIN, 'role consumer-rollback-owner none');
+    t = await change(w, PRB, `target service.v3.2 ${SHA1.replace('1f', '3f')}`);
+    expect(pinged(t)).toEqual([LOG]);
+    expect(lineOf(t, LOG)).toContain('`consumer-rollback-owner` is unassigned');
+
+    // Every alert went to the joint channel, one message per change here (each delivered before the next).
+    expect(w.h.slack.calls('chat.postMessage').every((c) => c.args.channel === CHANNEL)).toBe(true);
+  });
+
+  it('the last phase-8 blocker clearing itself (the second GO) mentions both commanders', async () => {
+    const w = await startAlertHarness();
+    a = w;
+    await assignRoles(w.h);
+    await change(w, PRB, `target service.v3.0 ${SHA1}`);
+    await change(w, CRB, 'target approve');
+    await change(w, PRB, 'evidence producer-handoff https://x.example/handoff');
+    await change(w, CIC, 'evidence consumer-repin https://x.example/repin');
+    await change(w, PRB, 'evidence producer-rollback https://x.example/prb');
+    const t0 = await change(w, CRB, 'evidence consumer-rollback https://x.example/crb');
+    expect(t0).toContain('phase 8 blockers: *1 of 4 open*');
+    await signOff(w.h, PIC, 'go');
+    await signOff(w.h, CIC, 'go');
+    await w.drain();
+    const t = lastAlert(w.h);
+    expect(t).toContain('*AssistSupport signed GO*');
+    expect(t).toContain('→ :white_check_mark: *Blocker cleared:* `joint-go-record`');
+    expect(t).toContain('phase 8 blockers: *0 of 4 open*');
+    expect(lineOf(t, PIC)).toContain('every phase 8 blocker is clear');
+    expect(lineOf(t, CIC)).toContain('every phase 8 blocker is clear');
+  });
+});
+
+describe('another program (three sides, other roles), through the same bot', () => {
+  it('mentions its own approver, its three commanders and all of its roles', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cutover-launch-'));
+    const w = await startAlertHarness({ program: await writeLaunchProgram(dir) });
+    a = w;
+    await change(w, ADMIN, `role launch-coordinator <@${L.coordinator}|coord>`);
+    for (const [role, user] of [
+      ['platform-lead', L.platform],
+      ['mobile-lead', L.mobile],
+      ['web-lead', L.web],
+      ['release-captain', L.captain],
+    ] as const)
+      await change(w, L.coordinator, `role ${role} <@${user}|x>`);
+
+    let t = await change(w, L.captain, `target app-5.0.0 ${SHA1}`);
+    expect(pinged(t)).toEqual([L.coordinator]);
+    t = await change(w, L.coordinator, 'target approve');
+    expect(pinged(t)).toEqual([L.mobile, L.platform, L.web].sort());
+    t = await change(w, L.captain, 'gate smoke red');
+    expect(pinged(t)).toEqual([L.captain, L.mobile, L.platform, L.web].sort());
+    t = await change(w, L.web, 'blocker clear legal-review');
+    expect(t).toContain('go-live blockers: *1 of 2 open*');
+    expect(pinged(t)).toEqual([L.web]);
+    // The last blocker of go-live: its owner and the three commanders.
+    t = await change(w, L.mobile, 'blocker clear build-frozen');
+    expect(pinged(t)).toEqual([L.mobile, L.platform, L.web].sort());
+    expect(lineOf(t, L.platform)).toContain('every phase go-live blocker is clear');
+    t = await change(w, L.coordinator, 'phase go-live start');
+    expect(pinged(t)).toEqual(Object.values(L).sort());
+    expect(channelText(w.h)).not.toMatch(/producer|consumer|decision-log-owner|runtime-cutover|phase 8/);
+  });
+});
+
+describe('escaping (Socket Mode too)', () => {
+  it.each(['http', 'socket'] as const)(
+    'a <!channel> typed into a title reaches Slack escaped, and cannot ping or forge a link (%s)',
+    async (mode) => {
+      const w = await startAlertHarness({ mode, board: true });
+      a = w;
+      await assignRoles(w.h);
+      // What Slack sends for a literally typed "<!channel> & <https://evil.example|Runbook>" (should_escape),
+      // and for a typed @here mention.
+      const typed = 'Vendor &lt;!channel&gt; &amp; &lt;https://evil.example|Runbook&gt; <!here>';
+      const t = await change(w, LOG, `blocker add decision-log-owner ${typed}`);
+      expect(t).toContain('Vendor &lt;!channel&gt; &amp; &lt;https://evil.example|Runbook&gt; @here');
+      const posted = w.h.slack.calls('chat.postMessage').map((c) => String(c.args.text));
+      for (const text of posted) expect(text).not.toMatch(/<!(channel|here|everyone)>|<https:\/\/evil/);
+      // The status board shows the same title, escaped as well.
+      const board = w.h.slack
+        .messages(CHANNEL)
+        .find((m) => JSON.stringify(m.metadata).includes('cutover_board'));
+      expect(JSON.stringify(board?.blocks)).toContain(
+        'Vendor &lt;!channel&gt; &amp; &lt;https://evil.example|Runbook&gt;',
+      );
+      expect(JSON.stringify(board?.blocks)).not.toMatch(/<!(channel|here)>/);
+    },
+  );
+});

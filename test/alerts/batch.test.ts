@@ -1,0 +1,123 @@
+/** Pacing and folding, pure: what a channel's queue does at a given instant. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { backoffMs, byChannel, foldTexts, MAX_MESSAGE_CHARS, planChannel } from '../../src/alerts/batch.js';
+import type { OutboxItem } from '../../src/service/document.js';
+
+const T = Date.parse('2026-02-10T08:00:00Z');
+const item = (n: number, extra: Partial<OutboxItem> = {}): OutboxItem => ({
+  id: `alert-${n}`,
+  channel: 'C1',
+  kind: 'alert',
+  text: `change ${n}`,
+  mentions: [],
+  createdAt: new Date(T).toISOString(),
+  attempts: 0,
+  ...extra,
+});
+const at = (ms: number) => new Date(T + ms).toISOString();
+
+describe('pacing', () => {
+  it('an empty queue is idle; the first message of a channel goes at once', () => {
+    expect(planChannel([], T, { paceMs: 1000 })).toEqual({ kind: 'idle' });
+    expect(planChannel([item(1)], T, { paceMs: 1000 })).toMatchObject({ kind: 'send', text: 'change 1' });
+  });
+
+  it('the next message waits a second after the last one', () => {
+    expect(planChannel([item(1)], T + 400, { paceMs: 1000, lastPostAt: T })).toEqual({
+      kind: 'wait',
+      until: T + 1000,
+    });
+    expect(planChannel([item(1)], T + 1000, { paceMs: 1000, lastPostAt: T }).kind).toBe('send');
+  });
+
+  it('the head waits for its own notBefore (backoff, Retry-After), and nothing behind it overtakes it', () => {
+    const q = [item(1, { notBefore: at(5000) }), item(2)];
+    expect(planChannel(q, T + 1000, { paceMs: 1000 })).toEqual({ kind: 'wait', until: T + 5000 });
+    expect(planChannel(q, T + 5000, { paceMs: 1000 })).toMatchObject({
+      kind: 'send',
+      items: [{ id: 'alert-1' }, { id: 'alert-2' }],
+    });
+  });
+});
+
+describe('folding', () => {
+  it('everything due at once goes in one message that tells every item, in order', () => {
+    const q = Array.from({ length: 20 }, (_, i) => item(i + 1));
+    const plan = planChannel(q, T, { paceMs: 1000 });
+    if (plan.kind !== 'send') throw new Error(plan.kind);
+    expect(plan.items).toHaveLength(20);
+    expect(plan.text.split('\n\n')).toEqual(q.map((i) => i.text));
+  });
+
+  it('stops at an item that is not due yet', () => {
+    const plan = planChannel([item(1), item(2), item(3, { notBefore: at(9000) }), item(4)], T, {
+      paceMs: 1000,
+    });
+    expect(plan).toMatchObject({ kind: 'send', items: [{ id: 'alert-1' }, { id: 'alert-2' }] });
+  });
+
+  it('splits so that no message exceeds Slack’s text limit, and the rest goes next', () => {
+    const big = (n: number) => item(n, { text: `${n}:${'x'.repeat(3998)}` });
+    const q = Array.from({ length: 25 }, (_, i) => big(i));
+    const plan = planChannel(q, T, { paceMs: 1000 });
+    if (plan.kind !== 'send') throw new Error(plan.kind);
+    expect(plan.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(plan.items.length).toBe(9);
+    expect(planChannel(q.slice(9), T + 1000, { paceMs: 1000, lastPostAt: T })).toMatchObject({
+      kind: 'send',
+      items: expect.arrayContaining([expect.objectContaining({ id: 'alert-9' })]),
+    });
+  });
+
+  it('sends one item at a time when asked (after Slack refused a folded message)', () => {
+    expect(planChannel([item(1), item(2)], T, { paceMs: 1000, maxItems: 1 })).toMatchObject({
+      items: [{ id: 'alert-1' }],
+    });
+  });
+
+  it('a burst of any size is told completely over successive messages, each within the limit', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 4000 }), { minLength: 1, maxLength: 60 }), (sizes) => {
+        let q = sizes.map((n, i) => item(i, { text: 'y'.repeat(n) }));
+        const told: string[] = [];
+        let now = T;
+        let last: number | undefined;
+        while (q.length) {
+          const plan = planChannel(q, now, {
+            paceMs: 1000,
+            ...(last === undefined ? {} : { lastPostAt: last }),
+          });
+          if (plan.kind === 'wait') {
+            now = plan.until;
+            continue;
+          }
+          if (plan.kind !== 'send') throw new Error(plan.kind);
+          expect(plan.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+          if (last !== undefined) expect(now - last).toBeGreaterThanOrEqual(1000);
+          told.push(...plan.items.map((i) => i.id));
+          last = now;
+          q = q.slice(plan.items.length);
+        }
+        expect(told).toEqual(sizes.map((_, i) => `alert-${i}`));
+      }),
+    );
+  });
+
+  it('groups by channel, keeping queue order', () => {
+    const groups = byChannel([item(1), item(2, { channel: 'C2' }), item(3)]);
+    expect([...groups].map(([c, items]) => [c, items.map((i) => i.id)])).toEqual([
+      ['C1', ['alert-1', 'alert-3']],
+      ['C2', ['alert-2']],
+    ]);
+    expect(foldTexts([item(1, { text: 'z'.repeat(50) })], 10)).toBe(`${'z'.repeat(9)}…`);
+  });
+});
+
+describe('backoff', () => {
+  it('doubles per attempt from the base, capped', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffMs(n, 2000, 60_000))).toEqual([
+      2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000,
+    ]);
+  });
+});

@@ -1,0 +1,382 @@
+/**
+ * The alert a change composes: what changed, who did it, what it means for the decision, and who is mentioned
+ * to act next — per the mapping of issue 4, from role assignments only, with typed text escaped.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { alertsHook, alertText, composeAlerts } from '../../src/alerts/messages.js';
+import type { Actor, CommandInput, Cutover } from '../../src/core/schema.js';
+import type { Change } from '../../src/service/cutover-service.js';
+import { newDocument } from '../../src/service/document.js';
+import {
+  A,
+  approveTarget,
+  greenGates,
+  logAllEvidence,
+  run,
+  SHA1,
+  SHA2,
+  seeded,
+  shipped,
+  T0,
+  TAG1,
+  TAG2,
+  U,
+} from '../core/fixtures.js';
+import { LAUNCH_PEOPLE as L, LAUNCH_ROLES, launchCutover } from './programs.js';
+
+const change = (c: Cutover, cmd: CommandInput, actor: Actor, now = T0): Change => ({
+  outcome: run(c, cmd, actor, now),
+  before: c,
+  actor,
+  now,
+});
+const alertOf = (c: Cutover, cmd: CommandInput, actor: Actor) => alertText(change(c, cmd, actor));
+const applied = (c: Cutover, cmd: CommandInput, actor: Actor) => run(c, cmd, actor).cutover;
+const sorted = (ids: string[]) => [...ids].sort();
+/** The "Next:" line that mentions `user`. */
+const lineOf = (text: string, user: string) =>
+  text.split('\n').find((l) => l.startsWith(`• <@${user}>`)) ?? '';
+
+const ALL_FIVE = [U.pic, U.cic, U.pro, U.cro, U.dlo];
+
+describe('who is mentioned, per change', () => {
+  it('a blocker opened mentions its owner, and tells who opened it and what it means for phase 8', () => {
+    const a = alertOf(
+      seeded(),
+      { type: 'blocker.add', owner: 'consumer-incident-commander', title: 'Vendor contract signed' },
+      A.dlo,
+    );
+    expect(a.mentions).toEqual([U.cic]);
+    expect(a.text).toContain(
+      ':construction: *Blocker opened:* `vendor-contract-signed` Vendor contract signed — blocks phase 8',
+    );
+    expect(a.text).toContain(`_by <@${U.dlo}> · <!date^`);
+    expect(a.text).toContain('phase 8 blockers: *5 of 5 open*');
+    expect(a.text).toMatch(/runtime-cutover may be GO: no, \d+ unmet/);
+    expect(lineOf(a.text, U.cic)).toBe(
+      `• <@${U.cic}> (\`consumer-incident-commander\`): clear blocker \`vendor-contract-signed\``,
+    );
+  });
+
+  it('a blocker reopened or cleared mentions its owner only, while other blockers stay open', () => {
+    const opened = applied(
+      seeded(),
+      { type: 'blocker.add', owner: 'consumer-rollback-owner', title: 'DNS switch rehearsed' },
+      A.dlo,
+    );
+    const cleared = change(
+      opened,
+      { type: 'blocker.clear', blocker: 'dns-switch-rehearsed', evidenceUrl: 'https://ci.example.com/dns/1' },
+      A.cro,
+    );
+    const c = alertText(cleared);
+    expect(c.mentions).toEqual([U.cro]);
+    expect(c.text).toContain(
+      '*Blocker cleared:* `dns-switch-rehearsed` DNS switch rehearsed · <https://ci.example.com/dns/1|evidence>',
+    );
+    expect(c.text).toContain('phase 8 blockers: *4 of 5 open*');
+    const reopened = alertOf(
+      cleared.outcome.cutover,
+      { type: 'blocker.reopen', blocker: 'dns-switch-rehearsed', reason: 'rehearsal failed' },
+      A.dlo,
+    );
+    expect(reopened.mentions).toEqual([U.cro]);
+    expect(reopened.text).toContain(
+      '*Blocker reopened:* `dns-switch-rehearsed` DNS switch rehearsed — rehearsal failed',
+    );
+    expect(lineOf(reopened.text, U.cro)).toContain('blocker `dns-switch-rehearsed` is open again');
+  });
+
+  it('the last blocker of a phase cleared mentions both commanders as well as its owner', () => {
+    // Every phase-8 blocker is clear but a manual one; its owner clears it.
+    const ready = logAllEvidence(greenGates(approveTarget(seeded())));
+    const signed = applied(
+      applied(ready, { type: 'signoff', side: 'producer', decision: 'go' }, A.pic),
+      { type: 'signoff', side: 'consumer', decision: 'go' },
+      A.cic,
+    );
+    const one = applied(
+      signed,
+      { type: 'blocker.add', owner: 'producer-rollback-owner', title: 'Runbook reviewed' },
+      A.dlo,
+    );
+    const a = alertOf(one, { type: 'blocker.clear', blocker: 'runbook-reviewed' }, A.pro);
+    expect(sorted(a.mentions)).toEqual(sorted([U.pro, U.pic, U.cic]));
+    expect(lineOf(a.text, U.pic)).toContain('every phase 8 blocker is clear');
+    expect(lineOf(a.text, U.cic)).toContain('every phase 8 blocker is clear');
+    expect(a.text).toContain('phase 8 blockers: *0 of 5 open*');
+    expect(a.text).toContain('runtime-cutover may be GO: *yes*');
+  });
+
+  it('a derived blocker clearing itself as the last one (the second GO sign-off) mentions both commanders', () => {
+    const ready = logAllEvidence(greenGates(approveTarget(seeded())));
+    const one = applied(ready, { type: 'signoff', side: 'producer', decision: 'go' }, A.pic);
+    const a = alertOf(one, { type: 'signoff', side: 'consumer', decision: 'go' }, A.cic);
+    expect(a.text).toContain('*Blocker cleared:* `joint-go-record`');
+    expect(a.text).toContain('_(cleared itself: its facts now hold)_');
+    expect(lineOf(a.text, U.pic)).toContain('every phase 8 blocker is clear');
+    expect(lineOf(a.text, U.cic)).toContain('every phase 8 blocker is clear');
+    // Both sides signed GO: the decision's owner is asked to record it.
+    expect(lineOf(a.text, U.dlo)).toContain('every side has signed GO — record the decision');
+  });
+
+  it('a gate changed mentions its owner; a gate turning red mentions its owner and both commanders', () => {
+    const green = alertOf(seeded(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
+    expect(green.mentions).toEqual([U.dlo]);
+    expect(green.text).toContain(
+      ':large_green_circle: *Gate* `alignment` Manifest/pin/matrix/handoff alignment green: pending → *green*',
+    );
+    const red = alertOf(seeded(), { type: 'gate.set', gate: 'alignment', status: 'red' }, A.dlo);
+    expect(sorted(red.mentions)).toEqual(sorted([U.dlo, U.pic, U.cic]));
+    expect(lineOf(red.text, U.pic)).toContain('gate `alignment` turned red');
+    expect(lineOf(red.text, U.cic)).toContain('gate `alignment` turned red');
+  });
+
+  it('one side signing GO mentions the other side’s commander only: "waiting on you"', () => {
+    const a = alertOf(
+      approveTarget(seeded()),
+      { type: 'signoff', side: 'producer', decision: 'go', rationale: 'suite green' },
+      A.pic,
+    );
+    expect(a.mentions).toEqual([U.cic]);
+    expect(a.text).toContain(
+      `:white_check_mark: *MemoryKernel signed GO* on \`${TAG1} @ ${SHA1.slice(0, 12)}\` — suite green`,
+    );
+    expect(lineOf(a.text, U.cic)).toContain(
+      'MemoryKernel signed GO — waiting on you to sign for AssistSupport',
+    );
+  });
+
+  it('a sign-off voided mentions both commanders, with why', () => {
+    const signed = applied(
+      approveTarget(seeded()),
+      { type: 'signoff', side: 'producer', decision: 'go' },
+      A.pic,
+    );
+    const a = alertOf(signed, { type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro);
+    const why = `release target changed from ${TAG1} @ ${SHA1.slice(0, 12)} to ${TAG2} @ ${SHA2.slice(0, 12)}`;
+    expect(a.text).toContain(`*MemoryKernel's sign-off was voided:* ${why}`);
+    expect(lineOf(a.text, U.pic)).toContain(`MemoryKernel's sign-off was voided (${why})`);
+    expect(lineOf(a.text, U.cic)).toContain(`MemoryKernel's sign-off was voided (${why})`);
+  });
+
+  it('a target published mentions who may approve it, read from the permissions table', () => {
+    const a = alertOf(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
+    expect(a.mentions).toEqual([U.cro]);
+    expect(lineOf(a.text, U.cro)).toBe(
+      `• <@${U.cro}> (\`consumer-rollback-owner\`): approve \`${TAG1} @ ${SHA1.slice(0, 12)}\` (\`/cutover target approve\`)`,
+    );
+    const other = seeded();
+    other.permissions['target.approve'] = ['producer-incident-commander'];
+    expect(alertOf(other, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro).mentions).toEqual([U.pic]);
+  });
+
+  it('a target approved mentions both commanders (to sign off)', () => {
+    const published = applied(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
+    const a = alertOf(published, { type: 'target.approve' }, A.cro);
+    expect(lineOf(a.text, U.pic)).toContain('sign off on');
+    expect(lineOf(a.text, U.cic)).toContain('sign off on');
+    // The release-target blocker cleared itself too: its owner hears of it.
+    expect(sorted(a.mentions)).toEqual(sorted([U.pic, U.cic, U.pro]));
+  });
+
+  it('a decision, a phase or the window changed mentions all five roles', () => {
+    const decided = alertOf(
+      seeded(),
+      { type: 'decide', decision: 'rehearsal', status: 'no-go', rationale: 'pause' },
+      A.dlo,
+    );
+    expect(sorted(decided.mentions)).toEqual(sorted(ALL_FIVE));
+    expect(decided.text).toContain('*Decision* Rehearsal continuation (`rehearsal`): GO → *NO-GO* — pause');
+    const window = alertOf(
+      seeded(),
+      { type: 'window', start: '2026-03-01T09:00:00Z', end: '2026-03-01T11:00:00Z' },
+      A.dlo,
+    );
+    expect(sorted(window.mentions)).toEqual(sorted(ALL_FIVE));
+    expect(window.text).toContain('*Cutover window set:* <!date^1772355600^');
+    const coordinator: Actor = { kind: 'user', userId: L.coordinator, isAdmin: false };
+    let c = launchCutover();
+    for (const [role, user] of Object.entries(LAUNCH_ROLES))
+      c = applied(
+        c,
+        { type: 'role.assign', role, user },
+        role === 'launch-coordinator' ? A.admin : coordinator,
+      );
+    c = applied(c, { type: 'blocker.clear', blocker: 'legal-review' }, coordinator);
+    c = applied(c, { type: 'blocker.clear', blocker: 'build-frozen' }, coordinator);
+    const phase = alertOf(c, { type: 'phase', phase: 'go-live', action: 'start' }, coordinator);
+    expect(sorted(phase.mentions)).toEqual(sorted(Object.values(L)));
+  });
+
+  it('a role held by nobody is named unassigned, and the decision log owner is mentioned instead', () => {
+    const c = applied(
+      seeded(),
+      { type: 'role.assign', role: 'consumer-rollback-owner', user: null },
+      A.admin,
+    );
+    const a = alertOf(c, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
+    expect(a.mentions).toEqual([U.dlo]);
+    expect(lineOf(a.text, U.dlo)).toBe(
+      `• <@${U.dlo}> (\`decision-log-owner\`): \`consumer-rollback-owner\` is unassigned: assign it, or act for it (approve \`${TAG1} @ ${SHA1.slice(0, 12)}\` (\`/cutover target approve\`))`,
+    );
+  });
+
+  it('with the log owner unassigned too, nobody is pinged and the alert says an admin must assign roles', () => {
+    const a = alertOf(shipped(), { type: 'gate.set', gate: 'alignment', status: 'red' }, A.admin);
+    expect(a.mentions).toEqual([]);
+    expect(a.text).toContain('are unassigned, and so is `decision-log-owner`: an admin must assign roles');
+  });
+
+  it('mentions come only from role assignments: the actor and bystanders are not pinged for being there', () => {
+    const a = alertOf(seeded(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.admin);
+    expect(a.mentions).toEqual([U.dlo]);
+    expect(a.text).toContain(`_by <@${U.admin}> (as admin)`);
+    const mentioned = [...a.text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1]);
+    expect(new Set(mentioned)).toEqual(new Set([U.admin, U.dlo]));
+  });
+
+  it('a CI change names the CI, escaped', () => {
+    const ci: Actor = { kind: 'ci', name: 'Jenkins <!channel>' };
+    const a = alertOf(seeded(), { type: 'gate.set', gate: 'producer-suite', status: 'green' }, ci);
+    expect(a.text).toContain('_by CI: Jenkins &lt;!channel&gt; · ');
+    expect(a.mentions).toEqual([U.pic]);
+  });
+});
+
+describe('another program', () => {
+  const launch = () => {
+    let c = launchCutover();
+    for (const [role, user] of Object.entries(LAUNCH_ROLES))
+      c = applied(
+        c,
+        { type: 'role.assign', role, user },
+        role === 'launch-coordinator' ? A.admin : { kind: 'user', userId: L.coordinator, isAdmin: false },
+      );
+    return c;
+  };
+  const as = (userId: string): Actor => ({ kind: 'user', userId, isAdmin: false });
+
+  it('asks its own approver, and all three of its commanders, with no shipped id in sight', () => {
+    const published = alertOf(
+      launch(),
+      { type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 },
+      as(L.captain),
+    );
+    expect(published.mentions).toEqual([L.coordinator]);
+    const c = applied(launch(), { type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, as(L.captain));
+    const approved = alertOf(c, { type: 'target.approve' }, as(L.coordinator));
+    expect(sorted(approved.mentions)).toEqual(sorted([L.platform, L.mobile, L.web]));
+    const red = alertOf(launch(), { type: 'gate.set', gate: 'smoke', status: 'red' }, as(L.captain));
+    expect(sorted(red.mentions)).toEqual(sorted([L.captain, L.platform, L.mobile, L.web]));
+    for (const text of [published.text, approved.text, red.text])
+      expect(text).not.toMatch(/producer|consumer|decision-log-owner|runtime-cutover|phase 8/);
+    expect(red.text).toContain('go-live blockers: *2 of 2 open*');
+    expect(red.text).toMatch(/launch may be GO: no, \d+ unmet/);
+  });
+
+  it('a GO from one of three sides waits on the two others', () => {
+    const c = applied(
+      applied(launch(), { type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, as(L.captain)),
+      { type: 'target.approve' },
+      as(L.coordinator),
+    );
+    const a = alertOf(c, { type: 'signoff', side: 'web', decision: 'go' }, as(L.web));
+    expect(sorted(a.mentions)).toEqual(sorted([L.platform, L.mobile]));
+  });
+
+  it('its unassigned role falls back to its own log owner role', () => {
+    const c = applied(launch(), { type: 'role.assign', role: 'web-lead', user: null }, as(L.coordinator));
+    const a = alertOf(c, { type: 'gate.set', gate: 'smoke', status: 'red' }, as(L.captain));
+    expect(lineOf(a.text, L.coordinator)).toContain('`web-lead` is unassigned');
+  });
+});
+
+describe('escaping what people typed', () => {
+  it('a title, a reason and a rationale cannot ping @channel or forge a link', () => {
+    const title = 'Vendor <!channel> & <https://evil.example|Runbook>';
+    const c = applied(seeded(), { type: 'blocker.add', owner: 'decision-log-owner', title }, A.dlo);
+    const added = alertOf(seeded(), { type: 'blocker.add', owner: 'decision-log-owner', title }, A.dlo);
+    expect(added.text).toContain('Vendor &lt;!channel&gt; &amp; &lt;https://evil.example|Runbook&gt;');
+    const id = c.blockers.at(-1)?.id ?? '';
+    const cleared = applied(c, { type: 'blocker.clear', blocker: id }, A.dlo);
+    const reopened = alertOf(
+      cleared,
+      { type: 'blocker.reopen', blocker: id, reason: 'see <!here> and <@U999|boss>' },
+      A.dlo,
+    );
+    expect(reopened.text).toContain('see &lt;!here&gt; and &lt;@U999|boss&gt;');
+    const signed = alertOf(
+      approveTarget(seeded()),
+      { type: 'signoff', side: 'producer', decision: 'no-go', rationale: '<!everyone> wait' },
+      A.pic,
+    );
+    expect(signed.text).toContain('&lt;!everyone&gt; wait');
+    for (const t of [added.text, reopened.text, signed.text])
+      expect(t).not.toMatch(/<!(channel|here|everyone)>|<https:\/\/evil/);
+  });
+
+  it('whatever the title, the only "<" left in the alert open our own mentions and date tokens', () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          minLength: 1,
+          maxLength: 300,
+          unit: fc.constantFrom('<', '>', '&', '|', '!', '@', 'a', ' ', 'U', '^', 'h'),
+        }),
+        (raw) => {
+          const title = raw.trim() || 'x';
+          const a = alertOf(seeded(), { type: 'blocker.add', owner: 'decision-log-owner', title }, A.dlo);
+          const rest = a.text.replace(/<@[UW][A-Z0-9]+>/g, '').replace(/<!date\^\d+\^[^|>]*\|[^>]*>/g, '');
+          expect(rest).not.toMatch(/[<>]/);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('composed into the change’s own write', () => {
+  it('the hook appends one alert to the outbox, keyed by the change’s last history number', () => {
+    const ch = change(seeded(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
+    const doc = {
+      ...newDocument(seeded()),
+      history: [
+        {
+          seq: 41,
+          at: T0.toISOString(),
+          by: U.dlo,
+          asAdmin: false,
+          action: 'gate.set',
+          subject: 'gate alignment',
+          before: 'pending',
+          after: 'green',
+        },
+      ],
+    };
+    const next = alertsHook('C0CUTOVER')(doc, ch);
+    expect(next.outbox).toEqual([
+      expect.objectContaining({
+        id: 'alert-41',
+        channel: 'C0CUTOVER',
+        kind: 'alert',
+        mentions: [U.dlo],
+        attempts: 0,
+        createdAt: T0.toISOString(),
+      }),
+    ]);
+    expect(next.cutover).toBe(doc.cutover);
+    expect(composeAlerts(doc, ch, 'C1')[0]?.text).toBe(next.outbox[0]?.text);
+  });
+
+  it('every alert stays within its size, however long what was typed', () => {
+    const long = '<'.repeat(300);
+    const c = applied(seeded(), { type: 'blocker.add', owner: 'decision-log-owner', title: long }, A.dlo);
+    const id = c.blockers.at(-1)?.id ?? '';
+    const cleared = applied(c, { type: 'blocker.clear', blocker: id }, A.dlo);
+    const a = alertOf(cleared, { type: 'blocker.reopen', blocker: id, reason: '>'.repeat(1000) }, A.dlo);
+    expect(a.text.length).toBeLessThanOrEqual(4000);
+    expect(a.text).toContain(`<@${U.dlo}>`);
+  });
+});

@@ -1,0 +1,291 @@
+/**
+ * The CI door through the real bot: every answer of POST /api/gates/<id>, POST /api/evidence/<id> and
+ * GET /healthz, on Bolt's own port in HTTP mode and on its own server in Socket Mode; the change goes through
+ * the same rules and history as Slack ("CI: <name>"), and a refusal writes nothing.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { logPathOf } from '../../src/store/store.js';
+import { assignRoles, type Harness, PEOPLE, startHarness } from '../slack/harness.js';
+
+const TOKEN = 'ci-token-0123456789abcdef';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+/** `token` null: the bot runs without CUTOVER_API_TOKEN. */
+async function start(mode: 'http' | 'socket' = 'http', token: string | null = TOKEN) {
+  h = await startHarness({ mode, env: token ? { CUTOVER_API_TOKEN: token } : {} });
+  return h;
+}
+
+interface Call {
+  method?: string;
+  token?: string | null;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+async function api(w: Harness, path: string, call: Call = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...call.headers };
+  const token = call.token === undefined ? TOKEN : call.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  const method = call.method ?? 'POST';
+  const res = await fetch(`http://127.0.0.1:${w.bot.apiPort}${path}`, {
+    method,
+    headers,
+    ...(method === 'GET' || method === 'HEAD'
+      ? {}
+      : { body: call.raw ?? (call.body === undefined ? '{}' : JSON.stringify(call.body)) }),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    json: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+  };
+}
+
+/** The store as it is on disk: document and history log. */
+const onDisk = async (w: Harness) =>
+  `${await w.diskBytes()}\n---\n${await readFile(logPathOf(w.dbPath, 'history'), 'utf8')}`;
+
+/** Asserts the answer, and that the store on disk is byte for byte what it was. */
+async function refusedWith(
+  w: Harness,
+  path: string,
+  call: Call,
+  status: number,
+  expected: Record<string, unknown>,
+) {
+  const before = await onDisk(w);
+  const a = await api(w, path, call);
+  expect(a.status).toBe(status);
+  expect(a.json).toMatchObject({ ok: false, ...expected });
+  expect(await onDisk(w)).toBe(before);
+  return a;
+}
+
+describe('the CI API (HTTP mode, on the Slack port)', () => {
+  it('answers 401 without the right bearer token, compared whatever its length', async () => {
+    const w = await start();
+    expect(w.bot.apiPort).toBe(w.bot.port);
+    const gate = '/api/gates/producer-suite';
+    const body = { status: 'green' };
+    const a = await refusedWith(w, gate, { token: null, body }, 401, { error: 'unauthorized' });
+    expect(a.headers.get('www-authenticate')).toBe('Bearer');
+    await refusedWith(w, gate, { token: `${TOKEN.slice(0, -1)}x`, body }, 401, { error: 'unauthorized' });
+    await refusedWith(w, gate, { token: 'short', body }, 401, { error: 'unauthorized' });
+    await refusedWith(w, gate, { token: `${TOKEN}${TOKEN}`, body }, 401, { error: 'unauthorized' });
+    await refusedWith(w, gate, { token: null, headers: { authorization: `Basic ${TOKEN}` }, body }, 401, {});
+  });
+
+  it('answers 400 naming the bad field, for bad JSON, a bad status and bad links', async () => {
+    const w = await start();
+    const gate = '/api/gates/producer-suite';
+    await refusedWith(w, gate, { raw: '{"status": "green"' }, 400, {
+      field: 'body',
+      message: expect.stringContaining('not valid JSON'),
+    });
+    await refusedWith(w, gate, { raw: '["green"]' }, 400, { field: 'body' });
+    await refusedWith(w, gate, { body: {} }, 400, {
+      field: 'status',
+      message: expect.stringContaining('required'),
+    });
+    await refusedWith(w, gate, { body: { status: 'blue' } }, 400, {
+      field: 'status',
+      message: 'status: give "green", "red" or "pending"',
+    });
+    await refusedWith(w, gate, { body: { status: 'green', evidence_url: 'ftp://ci.example.com/1' } }, 400, {
+      field: 'evidence_url',
+      message: expect.stringContaining('http(s) link'),
+    });
+    await refusedWith(w, gate, { body: { status: 'green', run_url: 'javascript:alert(1)' } }, 400, {
+      field: 'run_url',
+    });
+    await refusedWith(w, '/api/evidence/producer-handoff', { body: {} }, 400, { field: 'url' });
+    await refusedWith(w, '/api/evidence/producer-handoff', { body: { url: 'not a link' } }, 400, {
+      field: 'url',
+    });
+    await refusedWith(w, gate, { body: { status: 'green' }, headers: { 'x-ci-name': 'x'.repeat(65) } }, 400, {
+      field: 'X-CI-Name',
+    });
+    await refusedWith(w, gate, { body: { status: 'green', ci_name: 'a\u0007b' } }, 400, { field: 'ci_name' });
+  });
+
+  it('answers 404 for an unknown gate, evidence or path, 405 for a wrong method, 413 over the body cap', async () => {
+    const w = await start();
+    await refusedWith(w, '/api/gates/no-such-gate', { body: { status: 'green' } }, 404, {
+      error: 'not_found',
+      message: expect.stringContaining('producer-suite, consumer-suite, alignment'),
+    });
+    await refusedWith(w, '/api/evidence/no-such-evidence', { body: { url: 'https://x.example/1' } }, 404, {
+      message: expect.stringContaining('There is no evidence "no-such-evidence"'),
+    });
+    await refusedWith(w, '/api/targets/x', { body: {} }, 404, { error: 'not_found' });
+    const get = await refusedWith(w, '/api/gates/producer-suite', { method: 'GET' }, 405, {
+      error: 'method_not_allowed',
+    });
+    expect(get.headers.get('allow')).toBe('POST');
+    await refusedWith(w, '/healthz', { method: 'POST' }, 405, {});
+    await refusedWith(
+      w,
+      '/api/gates/producer-suite',
+      { raw: JSON.stringify({ status: 'green', pad: 'x'.repeat(17 * 1024) }) },
+      413,
+      { error: 'too_large', message: 'The request body is over 16384 bytes.' },
+    );
+  });
+
+  it('sets a gate as CI: 200 with the new state, a "CI: <name>" history line on disk, shown escaped in Slack', async () => {
+    const w = await start();
+    await assignRoles(w);
+    const a = await api(w, '/api/gates/producer-suite', {
+      body: {
+        status: 'green',
+        evidence_url: 'https://ci.example.com/producer/42',
+        run_url: 'https://ci.example.com/producer/runs/42',
+      },
+      headers: { 'x-ci-name': 'GitHub Actions <!channel>' },
+    });
+    expect(a.status).toBe(200);
+    expect(a.json).toMatchObject({
+      ok: true,
+      changed: true,
+      message: 'Gate producer-suite: pending → green.',
+      gate: {
+        id: 'producer-suite',
+        status: 'green',
+        evidence_url: 'https://ci.example.com/producer/42',
+        run_url: 'https://ci.example.com/producer/runs/42',
+        updated: { by: 'CI: GitHub Actions <!channel>' },
+      },
+      readiness: {
+        decisions: expect.arrayContaining([
+          expect.objectContaining({ id: 'runtime-cutover', may_be_go: false }),
+        ]),
+        phases: expect.arrayContaining([
+          expect.objectContaining({ id: '8', status: 'not-started', may_start: false }),
+        ]),
+        open_blockers: ['release-target', 'joint-go-record', 'evidence-bundle', 'rollback-evidence'],
+        gates: { 'producer-suite': 'green', 'consumer-suite': 'pending' },
+      },
+    });
+    const disk = await w.disk();
+    const gates = (disk.data.cutover as { gates: { id: string; status: string }[] }).gates;
+    expect(gates.find((g) => g.id === 'producer-suite')?.status).toBe('green');
+    expect((await w.historyOnDisk()).at(-1)).toMatchObject({
+      by: 'CI: GitHub Actions <!channel>',
+      action: 'gate.set',
+      subject: 'gate producer-suite',
+      before: 'pending',
+      after: 'green',
+    });
+    const history = await w.command(PEOPLE.logOwner, 'history 1');
+    expect(history.text).toContain(
+      'CI: GitHub Actions &lt;!channel&gt; · gate.set gate producer-suite: pending → green',
+    );
+    expect(history.text).not.toContain('<!channel>');
+
+    // The same report again changes nothing, and says so.
+    const before = await onDisk(w);
+    const again = await api(w, '/api/gates/producer-suite', { body: { status: 'green' } });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({
+      ok: true,
+      changed: false,
+      message: 'Gate producer-suite is already green.',
+    });
+    expect(await onDisk(w)).toBe(before);
+  });
+
+  it('refuses what the rules refuse with 409 and the reason, writing nothing; logs evidence once there is a target', async () => {
+    const w = await start();
+    await assignRoles(w);
+    await refusedWith(w, '/api/gates/bilateral-signoff', { body: { status: 'green' } }, 409, {
+      error: 'refused',
+      message: expect.stringContaining('derived'),
+      unmet: expect.arrayContaining([expect.stringContaining('MemoryKernel has not signed GO')]),
+    });
+    await refusedWith(
+      w,
+      '/api/evidence/producer-handoff',
+      { body: { url: 'https://x.example/handoff' } },
+      409,
+      {
+        message: expect.stringContaining('none is published yet'),
+      },
+    );
+
+    const published = await w.command(PEOPLE.producerRollback, `target service.v3.0 ${'1'.repeat(40)}`);
+    expect(published.text).toContain(':white_check_mark:');
+    const a = await api(w, '/api/evidence/producer-handoff', { body: { url: 'https://x.example/handoff' } });
+    expect(a.status).toBe(200);
+    expect(a.json).toMatchObject({
+      ok: true,
+      changed: true,
+      evidence: {
+        id: 'producer-handoff',
+        current: { url: 'https://x.example/handoff', by: 'CI: CI', target: { tag: 'service.v3.0' } },
+      },
+    });
+    expect((await w.historyOnDisk()).at(-1)).toMatchObject({ by: 'CI: CI', action: 'evidence.log' });
+  });
+
+  it('GET /healthz: 200 while the store directory is writable, 503 when it is gone', async () => {
+    const w = await start();
+    const ok = await api(w, '/healthz', { method: 'GET', token: null });
+    expect(ok).toMatchObject({ status: 200, json: { ok: true, store: 'writable' } });
+    await rm(dirname(w.dbPath), { recursive: true, force: true });
+    const down = await api(w, '/healthz', { method: 'GET', token: null });
+    expect(down.status).toBe(503);
+    expect(down.json).toMatchObject({ ok: false, store: 'not writable' });
+  });
+
+  it('without CUTOVER_API_TOKEN the API answers 503 "the API is off"; /healthz still answers', async () => {
+    const w = await start('http', null);
+    await refusedWith(w, '/api/gates/producer-suite', { body: { status: 'green' } }, 503, {
+      error: 'api_off',
+      message: expect.stringContaining('CUTOVER_API_TOKEN'),
+    });
+    expect((await api(w, '/healthz', { method: 'GET', token: null })).status).toBe(200);
+    // Bolt's own endpoint is untouched by the API's routes.
+    expect((await w.command('U0ANY', 'help')).status).toBe(200);
+  });
+});
+
+describe('the CI API in Socket Mode', () => {
+  it('listens on its own port when a token is set, and answers as in HTTP mode', async () => {
+    const w = await start('socket');
+    expect(w.bot.port).toBeUndefined();
+    expect(w.bot.apiPort).toBeGreaterThan(0);
+    await assignRoles(w);
+    const a = await api(w, '/api/gates/consumer-suite', {
+      body: { status: 'red' },
+      headers: { 'x-ci-name': 'Jenkins' },
+    });
+    expect(a).toMatchObject({ status: 200, json: { ok: true, gate: { status: 'red' } } });
+    expect((await w.historyOnDisk()).at(-1)).toMatchObject({ by: 'CI: Jenkins', after: 'red' });
+    await refusedWith(
+      w,
+      '/api/gates/consumer-suite',
+      { token: 'wrong-token-wrong-token', body: {} },
+      401,
+      {},
+    );
+    expect((await api(w, '/healthz', { method: 'GET', token: null })).status).toBe(200);
+    const other = await fetch(`http://127.0.0.1:${w.bot.apiPort}/slack/events`, { method: 'POST' });
+    expect(other.status).toBe(404);
+    await other.text();
+  });
+
+  it('opens no port without a token', async () => {
+    const w = await start('socket', null);
+    expect(w.bot.apiPort).toBeUndefined();
+  });
+});

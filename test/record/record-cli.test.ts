@@ -1,0 +1,183 @@
+/**
+ * `npm run record`: the record from a real store file (document + history log, as the bot writes them), printed
+ * or written, read-only and without the writer's lock — also while the bot holds it; and the built script.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HistoryEntry } from '../../src/core/schema.js';
+import { runRecordCli } from '../../src/record/record-cli.js';
+import { createCutoverService } from '../../src/service/cutover-service.js';
+import { newDocument, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
+import { logPathOf, openStore, type Store } from '../../src/store/store.js';
+import { A, seeded, T0, U } from '../core/fixtures.js';
+
+let dir = '';
+let dbPath = '';
+let open: Store<StoreDocument> | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cutover-record-'));
+  dbPath = join(dir, 'cutover.json');
+});
+afterEach(async () => {
+  await open?.close();
+  open = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A store as the bot leaves it: a CI gate result, a published target, names cached. Left open (locked). */
+async function botStore(): Promise<Store<StoreDocument>> {
+  const store = await openStore({
+    path: dbPath,
+    schema: StoreDocument,
+    version: STORE_VERSION,
+    create: () => newDocument(seeded()),
+    log: { field: 'history', entry: HistoryEntry },
+  });
+  open = store;
+  const service = createCutoverService(store);
+  const steps = [
+    [
+      { type: 'gate.set', gate: 'producer-suite', status: 'green', runUrl: 'https://ci.example.com/r/1' },
+      A.ci,
+    ],
+    [{ type: 'target.publish', tag: 'service.v3.0.0', sha: 'a'.repeat(40) }, A.pro],
+  ] as const;
+  for (const [cmd, actor] of steps) {
+    const out = await service.run(cmd, actor, T0);
+    if (!out.ok) throw new Error(out.error.message);
+  }
+  await service.update((doc) => ({
+    next: { ...doc, users: { [U.pro]: { name: 'Robin Release', fetchedAt: T0.toISOString() } } },
+    result: undefined,
+  }));
+  return store;
+}
+
+function io() {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: {
+      stdout: (t: string) => {
+        out.stdout += t;
+      },
+      stderr: (t: string) => {
+        out.stderr += t;
+      },
+      now: () => new Date('2026-02-10T00:00:00Z'),
+    },
+  };
+}
+
+const snapshot = async () => ({
+  files: (await readdir(dir)).sort(),
+  doc: await readFile(dbPath, 'utf8'),
+  log: await readFile(logPathOf(dbPath, 'history'), 'utf8'),
+});
+
+describe('npm run record', () => {
+  it('prints the record from the store file while the bot holds it, without taking the lock or writing', async () => {
+    await botStore();
+    const before = await snapshot();
+    expect(before.files).toContain('cutover.json.lock');
+    const { out, io: cli } = io();
+    expect(await runRecordCli(['--db', dbPath], cli)).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toMatch(/^# Runtime Cutover Decision Record\n/);
+    expect(out.stdout).toContain('2. Runtime cutover execution: **NO-GO**');
+    expect(out.stdout).toContain('- Published: by Robin Release, 2026-02-09 09:00 UTC');
+    // History comes from the log beside the document.
+    expect(out.stdout).toContain(
+      'CI: GitHub Actions: gate.set gate producer-suite, pending → green: https://ci.example.com/r/1',
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('writes the record to --out, and says where', async () => {
+    await (await botStore()).close();
+    const file = join(dir, 'RECORD.md');
+    const { out, io: cli } = io();
+    expect(await runRecordCli([`--db=${dbPath}`, '--out', file], cli)).toBe(0);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(`Wrote the decision record to ${file}`);
+    const md = await readFile(file, 'utf8');
+    expect(md).toContain('## Runtime Command Ownership');
+    expect(md).toContain(
+      'MemoryKernel Release Owner (MemoryKernel, `producer-rollback-owner`): Robin Release',
+    );
+  });
+
+  it('says clearly when the store file is missing, not JSON, not a store file, or invalid; and on bad arguments', async () => {
+    const run = async (argv: string[]) => {
+      const { out, io: cli } = io();
+      const code = await runRecordCli(argv, cli);
+      return { code, ...out };
+    };
+    const missing = await run(['--db', join(dir, 'nope.json')]);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toContain(`There is no store file at ${join(dir, 'nope.json')}`);
+
+    await writeFile(dbPath, '{"schemaVersion":1,"data":{"cutover":');
+    const corrupt = await run(['--db', dbPath]);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stderr).toContain('is not valid JSON');
+    expect(await readFile(dbPath, 'utf8')).toBe('{"schemaVersion":1,"data":{"cutover":');
+
+    await writeFile(dbPath, '{"hello":"world"}');
+    expect((await run(['--db', dbPath])).stderr).toContain('not a cutover-bot store file');
+    await writeFile(dbPath, '{"schemaVersion":9,"data":{}}');
+    expect((await run(['--db', dbPath])).stderr).toContain('schemaVersion 9');
+    await writeFile(dbPath, '{"schemaVersion":1,"data":{"cutover":{"id":"x"},"history":[]}}');
+    const invalid = await run(['--db', dbPath]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain("does not match the store's shape: data.cutover");
+
+    expect(await run([])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Give the store file with --db'),
+    });
+    expect(await run(['--db'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--db needs a path'),
+    });
+    expect(await run(['--bogus'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Usage: npm run record'),
+    });
+    expect(await run(['--help'])).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('--out <file.md>'),
+    });
+  });
+
+  it('runs as the built script `npm run record` starts', async () => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8'));
+    expect(pkg.scripts.record).toBe('node dist/record/cli.js');
+    expect(pkg.scripts.prerecord).toContain('build');
+    await (await botStore()).close();
+    // dist/ is built once for the run by test/global-setup.ts, as `npm run record`'s prerecord does.
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+      'dist/record/cli.js',
+      '--db',
+      dbPath,
+    ]);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^# Runtime Cutover Decision Record\n\nUpdated: 2026-02-09/);
+    const failed = await promisify(execFile)(process.execPath, [
+      'dist/record/cli.js',
+      '--db',
+      join(dir, 'x.json'),
+    ]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain('There is no store file');
+    expect(failed?.stderr).not.toMatch(/\n\s+at /);
+  });
+});

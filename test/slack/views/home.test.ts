@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { Cutover } from '../../../src/core/schema.js';
+import { newDocument } from '../../../src/service/document.js';
+import { ACTIONS } from '../../../src/slack/ids.js';
+import { homeView, MAX_WAITING } from '../../../src/slack/views/home.js';
+import { A, approveTarget, run, runAll, SHA2, seeded, shipped, T0, TAG2, U } from '../../core/fixtures.js';
+import { largeProgram } from '../../fixtures/programs.js';
+import { expectBlocksWithinLimits, expectNoForgedMarkup } from './limits.js';
+
+type Block = {
+  type: string;
+  text?: { text: string };
+  accessory?: { action_id: string; value?: string };
+  elements?: { action_id?: string; text?: unknown }[];
+};
+
+const home = (c: Cutover, user: string, isAdmin = false) => {
+  const view = homeView(newDocument(c), user, isAdmin);
+  return { view, blocks: view.blocks as Block[], all: JSON.stringify(view.blocks) };
+};
+const buttons = (blocks: Block[]) => [
+  ...blocks.flatMap((b) => (b.accessory ? [b.accessory.action_id] : [])),
+  ...blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []).map((e) => e.action_id) : [])),
+];
+const section = (blocks: Block[], text: string) => blocks.find((b) => b.text?.text.includes(text));
+
+describe('App Home', () => {
+  it("shows a commander their role, their pending sign-off with a Sign off button, their gate and their side's evidence", () => {
+    const c = approveTarget(seeded());
+    const { view, blocks, all } = home(c, U.pic);
+    expect(view.type).toBe('home');
+    expect(section(blocks, '*Your roles*')?.text?.text).toContain(
+      '*MemoryKernel Producer On-Call Lead* (`producer-incident-commander` · MemoryKernel)',
+    );
+    expect(all).toContain('*Waiting on you* — 4 items');
+    const sign = section(blocks, 'Sign off for MemoryKernel');
+    expect(sign?.text?.text).toContain('not signed');
+    expect(sign?.accessory).toMatchObject({ action_id: ACTIONS.openSignoff, value: 'producer' });
+    expect(section(blocks, '`producer-suite`')?.accessory).toMatchObject({
+      action_id: ACTIONS.openGate,
+      value: 'producer-suite',
+    });
+    expect(all).toContain(
+      '*Evidence* `producer-handoff` Producer runtime handoff packet is owed for service.v3.0.0',
+    );
+    expect(all).toContain('*Evidence* `producer-rollback`');
+    expect(all).not.toContain('`consumer-repin`` ');
+    // The state at a glance, and the actions this person may take.
+    expect(all).toMatch(/Runtime cutover execution \(`runtime-cutover`\): \*NO-GO\*/);
+    expect(all).toContain('Blockers before phase 8 — 3 of 4 open');
+    const actions = blocks.find((b) => b.type === 'actions');
+    expect(actions?.elements?.map((e) => e.action_id)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate]);
+    expectBlocksWithinLimits(view.blocks);
+  });
+
+  it('tells why the last sign-off was voided, and drops the item once signed', () => {
+    let c = approveTarget(seeded());
+    c = run(c, { type: 'signoff', side: 'producer', decision: 'go' }, A.pic).cutover;
+    expect(home(c, U.pic).all).not.toContain('Sign off for MemoryKernel');
+    c = run(c, { type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro).cutover;
+    expect(section(home(c, U.pic).blocks, 'Sign off for MemoryKernel')?.text?.text).toContain(
+      'Your last one was voided: release target changed from service.v3.0.0',
+    );
+  });
+
+  it('asks the consumer rollback owner to approve a published target, and never its publisher', () => {
+    const c = run(seeded(), { type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro).cutover;
+    expect(home(c, U.cro).all).toContain('*Approve the release target* `service.v3.0.1`');
+    expect(home(c, U.pro).all).not.toContain('Approve the release target');
+  });
+
+  it('gives an open manual blocker its owner a Clear or reopen button, and derived ones what they wait for', () => {
+    const c = run(
+      seeded(),
+      { type: 'blocker.add', owner: 'consumer-incident-commander', title: 'Vendor contract' },
+      A.dlo,
+    ).cutover;
+    const cic = home(c, U.cic);
+    expect(section(cic.blocks, '`vendor-contract`')?.accessory).toMatchObject({
+      action_id: ACTIONS.openBlocker,
+      value: 'vendor-contract',
+    });
+    expect(buttons(cic.blocks)).toContain(ACTIONS.openBlocker);
+    const dlo = home(c, U.dlo).all;
+    expect(dlo).toContain('*Blocker* `joint-go-record`');
+    expect(dlo).toContain('MemoryKernel has not signed GO on the current approved target');
+  });
+
+  it('tells someone without a role so, with nothing waiting and no buttons to act', () => {
+    const { blocks, all } = home(seeded(), U.nobody);
+    expect(all).toContain('You hold no role in this cutover');
+    expect(all).toContain('Nothing is waiting on you');
+    expect(buttons(blocks)).toEqual([]);
+  });
+
+  it('gives an admin every button, and says they act as admin', () => {
+    const { blocks, all } = home(shipped(), U.admin, true);
+    expect(all).toContain('You are an admin');
+    expect(buttons(blocks)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate]);
+  });
+
+  it('stays within 100 blocks and Slack limits for the largest program, whoever looks, with no forged markup', () => {
+    const c = largeProgram();
+    const assigned = runAll(
+      c,
+      [
+        [{ type: 'role.assign', role: 'log-owner', user: 'ULOG' }, A.admin],
+        [{ type: 'role.assign', role: 'side-0-commander', user: 'USIDE0' }, A.admin],
+      ],
+      T0,
+    );
+    for (const [user, admin] of [
+      ['ULOG', false],
+      ['USIDE0', false],
+      ['UADMIN', true],
+      ['UNOBODY', false],
+    ] as const) {
+      const { view, blocks, all } = home(assigned, user, admin);
+      expect(blocks.length).toBeLessThanOrEqual(100);
+      expectBlocksWithinLimits(view.blocks);
+      expectNoForgedMarkup(view.blocks);
+      if (user === 'ULOG') {
+        // 100 blockers (about half before the next phase) and 40 gates wait on the log owner: folded.
+        const n = Number(/\*Waiting on you\* — (\d+) items/.exec(all)?.[1]);
+        expect(n).toBeGreaterThan(MAX_WAITING + 40);
+        expect(all).toContain(`…and ${n - MAX_WAITING} more`);
+      }
+    }
+  });
+});
