@@ -1,13 +1,14 @@
 /**
  * `npm start` as a newcomer runs it: the built dist/main.js in a child process, configured only by its
  * environment, answering /cutover status with the seeds' state in both modes; and refusing to start, with a
- * message and no stack trace, on a bad environment or a corrupt store.
+ * message and no stack trace, on a bad environment or a corrupt store. dist/ is built once by
+ * test/global-setup.ts, as `npm start` builds it first.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SHIPPED_PROGRAM } from './fixtures/programs.js';
 import { slashCommand, slashCommandForm } from './slack/payloads.js';
 import { postToBolt } from './slack/signing.js';
@@ -17,13 +18,6 @@ const SECRET = 'main-test-signing-secret';
 let child: ChildProcess | undefined;
 let slack: SlackStandIn | undefined;
 let dir = '';
-
-beforeAll(() => {
-  // What `npm start` does first (its prestart): build dist/.
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    stdio: 'pipe',
-  });
-}, 60_000);
 
 afterEach(async () => {
   if (child && child.exitCode === null) {
