@@ -14,7 +14,8 @@ async function main() {
   }
   const bot = await startBot(loaded.config, { host: loaded.config.host });
   const mode = bot.config.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${bot.port}, POST /slack/events`;
-  console.log(`cutover-bot is running (${mode}); store ${bot.store.path}`);
+  const api = bot.config.apiToken ? `; CI API on port ${bot.apiPort}` : '; CI API off (no CUTOVER_API_TOKEN)';
+  console.log(`cutover-bot is running (${mode})${api}; store ${bot.store.path}`);
   const shutdown = () => {
     bot.stop().finally(() => process.exit(0));
   };

@@ -1,9 +1,10 @@
-/** The "Sign off" and "Update a blocker" buttons: ack, then open the form with the trigger at once. */
+/** The "Sign off" and "Update a blocker" buttons (status message, App Home): ack, then open the form at once. */
 import type { App } from '@slack/bolt';
 import { ACTIONS } from '../../ids.js';
 import { type FormKind, formFor } from '../../views/modals.js';
 import type { ListenerDeps } from '../deps.js';
 import { openView } from '../open-view.js';
+import { tell } from '../tell.js';
 
 export function registerFormButtons(app: App, deps: ListenerDeps) {
   const open = (kind: FormKind) =>
@@ -20,11 +21,10 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
           { userId, isAdmin: deps.admins.includes(userId) },
           { channel },
         );
-        if ('refusal' in form) {
-          await respond({ response_type: 'ephemeral', replace_original: false, text: form.refusal });
-          return;
-        }
-        await openView({ client, respond, logger }, body.trigger_id, form.view);
+        // From App Home there is no response_url: `tell` then answers by direct message.
+        const io = { client, respond: body.response_url ? respond : undefined, logger };
+        if ('refusal' in form) return tell(io, userId, form.refusal);
+        await openView(io, userId, body.trigger_id, form.view);
       },
     );
   open('signoff');

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { ACTIONS } from '../../ids.js';
 import { gateFormFor } from '../../views/gate-modal.js';
 import type { ListenerDeps } from '../deps.js';
+import { openView } from '../open-view.js';
 import { tell } from '../tell.js';
 
 export function registerGateFormButton(app: App, deps: ListenerDeps) {
@@ -23,15 +24,6 @@ export function registerGateFormButton(app: App, deps: ListenerDeps) {
     );
     const io = { client, respond: body.response_url ? respond : undefined, logger };
     if ('refusal' in form) return tell(io, userId, form.refusal);
-    try {
-      await client.views.open({ trigger_id: body.trigger_id, view: form.view });
-    } catch (e) {
-      logger.warn(`views.open failed: ${(e as Error).message}`);
-      await tell(
-        io,
-        userId,
-        ':warning: Slack did not open the gate form (the trigger may have expired). Try again.',
-      );
-    }
+    await openView(io, userId, body.trigger_id, form.view);
   });
 }

@@ -44,7 +44,7 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         });
         if ('refusal' in form) return ack(ephemeral(form.refusal));
         await ack();
-        return openView({ client, respond, logger }, command.trigger_id, form.view);
+        return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
       case 'change': {
         const outcome = await runSafely(deps, parsed.command, actorOf(deps, command.user_id), logger);
