@@ -5,7 +5,7 @@
  * committed count are what a crash between the two steps left behind; they are cut off on open.
  * Only the last `keep` entries are read into memory, so start-up and memory do not grow with the log.
  */
-import { open, readFile, stat, truncate } from 'node:fs/promises';
+import { open, stat, truncate } from 'node:fs/promises';
 import type { z } from 'zod';
 import { describeIssues, errnoCode, ioError, StoreError } from './errors.js';
 
@@ -29,9 +29,9 @@ export async function readLog<E>(
   keep: number,
   repair: boolean,
 ): Promise<LogTail<E>> {
-  let buf: Buffer;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    buf = await readFile(path);
+    handle = await open(path, 'r');
   } catch (e) {
     if (errnoCode(e) !== 'ENOENT') throw ioError(path, 'read', e);
     if (count === 0) return { tail: [], bytes: 0 };
@@ -42,24 +42,57 @@ export async function readLog<E>(
         'Restore both files from the same backup, or move the document aside to start a new cutover from the program.',
     );
   }
-  // Offsets of the ends of the first `count` complete lines.
-  const ends: number[] = [];
-  for (let i = buf.indexOf(NL); i !== -1 && ends.length < count; i = buf.indexOf(NL, i + 1)) ends.push(i);
-  if (ends.length < count)
+  let size: number;
+  // Line ends, streamed in chunks: only the last `keep + 1` are remembered (a ring), so memory stays flat.
+  const ring = new Float64Array(keep + 1);
+  const endOf = (line: number) => (line < 0 ? -1 : (ring[line % ring.length] ?? -1)); // line is 0-based
+  let seen = 0;
+  try {
+    size = (await handle.stat()).size;
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let pos = 0; pos < size && seen < count; ) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, pos);
+      if (bytesRead === 0) break;
+      for (
+        let i = chunk.indexOf(NL);
+        i !== -1 && i < bytesRead && seen < count;
+        i = chunk.indexOf(NL, i + 1)
+      ) {
+        ring[seen % ring.length] = pos + i;
+        seen++;
+      }
+      pos += bytesRead;
+    }
+  } catch (e) {
+    await handle.close();
+    throw ioError(path, 'read', e);
+  }
+  if (seen < count) {
+    await handle.close();
     throw new StoreError(
       'corrupt',
       path,
-      `${path} holds ${ends.length} complete history entries, but the store document says ${count}. Nothing was ` +
+      `${path} holds ${seen} complete history entries, but the store document says ${count}. Nothing was ` +
         'modified. Restore both files from the same backup, or move the document aside to start a new cutover.',
     );
-  const bytes = count ? (ends[count - 1] ?? -1) + 1 : 0;
-  if (repair && buf.length > bytes)
+  }
+  const bytes = endOf(count - 1) + 1;
+  // The tail: from just after the end of the line before the first kept one, up to the committed end.
+  const from = endOf(count - Math.min(keep, count) - 1) + 1;
+  const region = Buffer.alloc(bytes - from);
+  try {
+    if (region.length) await handle.read(region, 0, region.length, from);
+  } catch (e) {
+    throw ioError(path, 'read', e);
+  } finally {
+    await handle.close();
+  }
+  if (repair && size > bytes)
     await truncate(path, bytes).catch((e) => Promise.reject(ioError(path, 'repair', e)));
-  const from = Math.max(0, count - keep);
+  const lines = region.length ? region.toString('utf8').slice(0, -1).split('\n') : [];
   const tail: E[] = [];
-  for (let i = from; i < count; i++) {
-    const start = i === 0 ? 0 : (ends[i - 1] ?? -1) + 1;
-    const line = buf.subarray(start, ends[i]).toString('utf8');
+  lines.forEach((line, j) => {
+    const n = count - lines.length + j + 1;
     let json: unknown;
     try {
       json = JSON.parse(line);
@@ -67,7 +100,7 @@ export async function readLog<E>(
       throw new StoreError(
         'corrupt',
         path,
-        `${path} line ${i + 1} is not valid JSON. Nothing was modified. Restore it from a backup.`,
+        `${path} line ${n} is not valid JSON. Nothing was modified. Restore it from a backup.`,
       );
     }
     const parsed = entry.safeParse(json);
@@ -75,10 +108,10 @@ export async function readLog<E>(
       throw new StoreError(
         'invalid',
         path,
-        `${path} line ${i + 1} is not a valid entry: ${describeIssues(parsed.error.issues)}. Nothing was modified.`,
+        `${path} line ${n} is not a valid entry: ${describeIssues(parsed.error.issues)}. Nothing was modified.`,
       );
     tail.push(parsed.data);
-  }
+  });
   return { tail, bytes };
 }
 

@@ -83,6 +83,24 @@ describe('the history log', () => {
     expect((await lines(path)).map((l) => l.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
   });
 
+  it('reads the tail of a log larger than its read buffer (several MiB) correctly', async () => {
+    const path = join(await dirs.make(), 'cutover.json');
+    const pad = 'p'.repeat(300);
+    const big = Array.from({ length: 12_000 }, (_, i) => ({ seq: i + 1, text: `${pad} ${i}` }));
+    const first = await openStore({
+      path,
+      schema: Doc,
+      version: 1,
+      create: () => ({ counter: 0, history: big }),
+      log: { field: 'history', entry: Entry, keep: 3 },
+    });
+    await first.close();
+    expect((await stat(logPathOf(path, 'history'))).size).toBeGreaterThan(3 * 2 ** 20);
+    const s = await openDoc(path, 3);
+    expect(s.current().history).toEqual(big.slice(-3));
+    expect(await change(s)).toBe(12_001);
+  });
+
   it('cuts off what a crash between the log append and the document write left behind', async () => {
     const path = join(await dirs.make(), 'cutover.json');
     const s = await openDoc(path);

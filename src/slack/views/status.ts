@@ -127,7 +127,24 @@ export interface StatusOptions {
   actions?: boolean;
 }
 
+/**
+ * The status of one committed state is the same every time it is asked for: a change makes a new cutover
+ * object, so the rendering is kept per object and `/cutover status` between changes costs no rendering.
+ */
+const rendered = new WeakMap<Cutover, Map<boolean, KnownBlock[]>>();
+
 export function statusBlocks(c: Cutover, options: StatusOptions = {}): KnownBlock[] {
+  const actions = options.actions !== false;
+  const known = rendered.get(c) ?? new Map<boolean, KnownBlock[]>();
+  rendered.set(c, known);
+  const cached = known.get(actions);
+  if (cached) return cached;
+  const blocks = renderStatus(c, actions);
+  known.set(actions, blocks);
+  return blocks;
+}
+
+function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
   const phase = nextPhase(c);
   const open = phase ? blockersOf(c, phase.id).filter((b) => blockerState(c, b).status === 'open').length : 0;
   const total = phase ? blockersOf(c, phase.id).length : 0;
@@ -161,7 +178,7 @@ export function statusBlocks(c: Cutover, options: StatusOptions = {}): KnownBloc
       ],
     },
   ];
-  if (options.actions !== false)
+  if (actions)
     blocks.push({
       type: 'actions',
       elements: [
