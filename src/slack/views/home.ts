@@ -18,15 +18,7 @@ import type { Cutover } from '../../core/schema.js';
 import type { StoreDocument } from '../../service/document.js';
 import { ACTIONS } from '../ids.js';
 import { settableGates } from './gate-modal.js';
-import {
-  blockerLines,
-  decisionLines,
-  gateLines,
-  phaseLines,
-  signoffLines,
-  targetLines,
-  windowLine,
-} from './status.js';
+import { stateSections } from './status.js';
 import { clip, esc, fold, slackDate } from './text.js';
 
 type KnownBlock = types.KnownBlock;
@@ -137,10 +129,6 @@ export function homeView(doc: StoreDocument, viewerUserId: string, isAdmin: bool
   const waiting = waitingOn(c, viewerUserId);
   const shown = waiting.slice(0, MAX_WAITING);
   const rest = waiting.slice(MAX_WAITING);
-  const phase = nextPhase(c);
-  const open = phase ? blockersOf(c, phase.id).filter((b) => blockerState(c, b).status === 'open').length : 0;
-  const total = phase ? blockersOf(c, phase.id).length : 0;
-
   const actions: Button[] = [];
   if (signableSides(c, viewerUserId, isAdmin).length)
     actions.push(button('Sign off', ACTIONS.openSignoff, undefined, true));
@@ -167,16 +155,7 @@ export function homeView(doc: StoreDocument, viewerUserId: string, isAdmin: bool
         ]
       : []),
     { type: 'divider' },
-    titled('Decisions', decisionLines(c)),
-    titled('Phases', phaseLines(c)),
-    titled(
-      phase ? `Blockers before phase ${esc(phase.id)} — ${open} of ${total} open` : 'Blockers',
-      phase ? blockerLines(c, phase.id) : [],
-    ),
-    titled('Gates', gateLines(c)),
-    titled('Release target and evidence', targetLines(c)),
-    titled('Sign-offs', signoffLines(c)),
-    titled('Cutover window', [windowLine(c)]),
+    ...stateSections(c),
     ...(actions.length ? [{ type: 'actions' as const, elements: actions }] : []),
     {
       type: 'context',

@@ -144,17 +144,12 @@ export function statusBlocks(c: Cutover, options: StatusOptions = {}): KnownBloc
   return blocks;
 }
 
-function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
+/** The state at a glance, section by section: the body of the status message and of App Home. */
+export function stateSections(c: Cutover): KnownBlock[] {
   const phase = nextPhase(c);
   const open = phase ? blockersOf(c, phase.id).filter((b) => blockerState(c, b).status === 'open').length : 0;
   const total = phase ? blockersOf(c, phase.id).length : 0;
-  const goDecisions = c.decisions.filter((d) => d.goRequires && d.status !== 'go');
-  const readiness = goDecisions.map((d) => {
-    const v = mayDecideGo(c, d.id);
-    return `${esc(d.id)} may be GO: ${v.ok ? '*yes*' : `no, ${v.unmet.length} unmet`}`;
-  });
-  const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(c.title, 150), emoji: true } },
+  return [
     titled('Decisions', decisionLines(c)),
     titled('Phases', phaseLines(c)),
     titled(
@@ -165,6 +160,18 @@ function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
     titled('Release target and evidence', targetLines(c)),
     titled('Sign-offs', signoffLines(c)),
     titled('Cutover window', [windowLine(c)]),
+  ];
+}
+
+function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
+  const goDecisions = c.decisions.filter((d) => d.goRequires && d.status !== 'go');
+  const readiness = goDecisions.map((d) => {
+    const v = mayDecideGo(c, d.id);
+    return `${esc(d.id)} may be GO: ${v.ok ? '*yes*' : `no, ${v.unmet.length} unmet`}`;
+  });
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(c.title, 150), emoji: true } },
+    ...stateSections(c),
     {
       type: 'context',
       elements: [
