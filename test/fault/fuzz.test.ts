@@ -126,7 +126,12 @@ const stateValue = fc.oneof(
   fc.constant({ type: 'plain_text_input', value: null }),
   fc.anything().map((v) => ({ type: 'weird', value: v })),
 );
-const blockIds = [...Object.values(INPUTS.signoff), ...Object.values(INPUTS.blocker), 'unknown.block'];
+const blockIds = [
+  ...Object.values(INPUTS.signoff),
+  ...Object.values(INPUTS.blocker),
+  ...Object.values(INPUTS.gate),
+  'unknown.block',
+];
 const values = fc.dictionary(
   fc.constantFrom(...blockIds),
   fc.dictionary(fc.constantFrom(INPUT_ACTION, 'other'), stateValue, { maxKeys: 2 }),
@@ -147,7 +152,7 @@ describe('the modal handlers', () => {
   it('never throw: every submission is acked, and a refusal writes nothing', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(VIEWS.signoff, VIEWS.blocker),
+        fc.constantFrom(VIEWS.signoff, VIEWS.blocker, VIEWS.gate),
         user,
         values,
         metadata,
