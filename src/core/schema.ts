@@ -261,7 +261,7 @@ export const Reminders = z.object({
   windowLeadHours: z.array(z.number().positive()).default([24, 1]),
   /** Daily digest hour (0-23) in `zone`. */
   digestHour: z.number().int().min(0).max(23).default(9),
-  /** Quiet hours in `zone`, [from, to): no reminders or digest then. */
+  /** Quiet hours in `zone`, [from, to): nudges and the digest wait until they end; window notices do not. */
   quietHours: z
     .object({ from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(23) })
     .optional(),
