@@ -7,18 +7,11 @@ import { startBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { startSlackStandIn } from '../test/slack/stand-in.js';
 import { realisticProgram, seedStore, writeProgram } from './fixtures.js';
+import type { AddRow } from './row.js';
 
 const CHANNEL = 'C0CUTOVER';
-type Add = (row: {
-  section: string;
-  figure: string;
-  value: string;
-  target: string;
-  met: boolean | null;
-  note?: string;
-}) => void;
 
-export async function burst(work: string, add: Add) {
+export async function burst(work: string, add: AddRow) {
   const slack = await startSlackStandIn();
   const program = realisticProgram('programs/service-v3.json');
   const dir = join(work, 'burst');

@@ -19,21 +19,12 @@ import { postToBolt } from '../test/slack/signing.js';
 import { startSlackStandIn } from '../test/slack/stand-in.js';
 import { burst } from './burst.js';
 import { realisticProgram, seedStore, writeProgram } from './fixtures.js';
+import type { Row } from './row.js';
 
 const SHIPPED = 'programs/service-v3.json';
 const SECRET = 'bench-signing-secret-0123456789';
 const QUICK = process.argv.includes('--quick');
 
-interface Row {
-  section: string;
-  figure: string;
-  value: string;
-  target: string;
-  met: boolean | null;
-  note?: string;
-  /** Why a miss happens and what would reach the target: printed only when missed. */
-  ifMissed?: string;
-}
 const rows: Row[] = [];
 const add = (row: Row) => {
   rows.push(row);
