@@ -344,6 +344,8 @@ export function alertText(change: Change): { text: string; mentions: string[] } 
 
 /** The outbox items of one change: one alert to `channel`, keyed by the change's last history sequence number. */
 export function composeAlerts(doc: StoreDocument, change: Change, channel: string): OutboxItem[] {
+  // A change the channel need not hear of (only history moved, e.g. a quieter detail): no alert.
+  if (change.outcome.events.length === 0) return [];
   const seq = doc.history.at(-1)?.seq ?? doc.outbox.length;
   const { text, mentions } = alertText(change);
   return [
@@ -365,6 +367,7 @@ export function composeAlerts(doc: StoreDocument, change: Change, channel: strin
  */
 export function alertsHook(channel: string, log: (msg: string, e: unknown) => void = console.error) {
   return (doc: StoreDocument, change: Change): StoreDocument => {
+    if (change.outcome.events.length === 0) return doc;
     let items: OutboxItem[];
     try {
       items = composeAlerts(doc, change, channel);

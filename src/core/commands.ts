@@ -30,7 +30,15 @@ import {
 export type NewHistory = Omit<HistoryEntry, 'seq'>;
 
 export type Outcome =
-  | { ok: true; cutover: Cutover; events: DomainEvent[]; history: NewHistory[]; message: string }
+  | {
+      ok: true;
+      cutover: Cutover;
+      events: DomainEvent[];
+      history: NewHistory[];
+      message: string;
+      /** Set when this is the answer to a request applied before (same key): nothing was written this time. */
+      replayed?: boolean;
+    }
   | { ok: false; error: DomainError };
 
 export const BOT = 'cutover-bot';

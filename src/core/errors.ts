@@ -4,7 +4,19 @@
  */
 import type { z } from 'zod';
 
-export type DomainErrorCode = 'invalid' | 'unknown' | 'forbidden' | 'refused' | 'unchanged';
+/**
+ * - `stale`: what the person was shown (a target in a form or on a button) is no longer the state; nothing was
+ *   written, and the message names the state now so they can review it.
+ * - `conflict`: a request key already applied to another request (an Idempotency-Key reused with another body).
+ */
+export type DomainErrorCode =
+  | 'invalid'
+  | 'unknown'
+  | 'forbidden'
+  | 'refused'
+  | 'unchanged'
+  | 'stale'
+  | 'conflict';
 
 export interface DomainError {
   code: DomainErrorCode;
@@ -23,6 +35,8 @@ export const forbidden = (message: string): DomainError => ({ code: 'forbidden',
 export const refused = (message: string, unmet?: string[]): DomainError =>
   unmet ? { code: 'refused', message, unmet } : { code: 'refused', message };
 export const unchanged = (message: string): DomainError => ({ code: 'unchanged', message });
+export const stale = (field: string, message: string): DomainError => ({ code: 'stale', field, message });
+export const conflict = (message: string): DomainError => ({ code: 'conflict', message });
 
 /** The first problem of a zod failure: `field` is the input's key, the message names it as a person would. */
 export function fromZod(error: z.ZodError, fieldNames: Record<string, string> = {}): DomainError {

@@ -1,12 +1,17 @@
 /**
  * The one way a change happens: inside the store's write queue, the core decides, and the new state, its
- * history lines and whatever `compose` adds (the alerts) are on disk in one write before the caller hears the
- * outcome. A refusal writes nothing. After the write, `onCommitted` listeners hear of it (delivery, App Home).
+ * history lines, whatever `compose` adds (the alerts) and the request's key are on disk in one write before the
+ * caller hears the outcome. A refusal writes nothing. After the write, `onCommitted` listeners hear of it
+ * (delivery, App Home).
+ *
+ * A request is applied once: with a `requestKey`, a repeat of a request already applied answers as the first did
+ * and writes nothing; the same key with another `requestHash` is refused as a conflict. Keys are kept 24 hours.
  */
 import { execute, type Outcome } from '../core/commands.js';
+import { conflict } from '../core/errors.js';
 import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
 import type { Store } from '../store/store.js';
-import type { StoreDocument } from './document.js';
+import { REQUEST_KEY_TTL_MS, type StoreDocument } from './document.js';
 
 export type Committed = Extract<Outcome, { ok: true }>;
 
@@ -23,17 +28,37 @@ export interface ServiceHooks {
   compose?: (doc: StoreDocument, change: Change) => StoreDocument;
 }
 
+export interface RunOptions {
+  /**
+   * What identifies this request, so that it applies once: `slack:<trigger_id>`, `view:<id>:<hash>`,
+   * `event:<event_id>`, `ci:<Idempotency-Key>`.
+   */
+  requestKey?: string;
+  /** A fingerprint of the request's content: the same key with another fingerprint is a conflict. */
+  requestHash?: string;
+  /** Epoch ms (wall clock): a change not decided by then is refused unwritten (Slack's ack window passed). */
+  deadline?: number;
+}
+
 export interface CutoverService {
   cutover(): Cutover;
   /** The whole stored document (read-only). */
   document(): StoreDocument;
   /** The newest `limit` history entries, newest first. */
   history(limit: number): HistoryEntry[];
-  run(input: unknown, actor: Actor, now: Date): Promise<Outcome>;
+  run(input: unknown, actor: Actor, now: Date, options?: RunOptions): Promise<Outcome>;
   /** A write of the bot's own bookkeeping (outbox, board, reminders, users) through the same queue. */
   update<R>(fn: (doc: StoreDocument) => { next?: StoreDocument; result: R }): Promise<R>;
   /** Called after every committed change; returns an unsubscribe function. */
   onCommitted(listener: (change: Change) => void): () => void;
+}
+
+/** Request keys younger than the TTL at `now`. */
+function liveRequests(doc: StoreDocument, now: Date): StoreDocument['requests'] {
+  const cutoff = now.getTime() - REQUEST_KEY_TTL_MS;
+  const out: StoreDocument['requests'] = {};
+  for (const [key, r] of Object.entries(doc.requests)) if (Date.parse(r.at) > cutoff) out[key] = r;
+  return out;
 }
 
 export function createCutoverService(store: Store<StoreDocument>, hooks: ServiceHooks = {}): CutoverService {
@@ -47,16 +72,59 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async run(input, actor, now) {
-      const result = await store.update<{ outcome: Outcome; change?: Change }>((doc) => {
-        const outcome = execute(doc.cutover, input, actor, now);
-        if (!outcome.ok) return { result: { outcome } };
-        let seq = doc.history.at(-1)?.seq ?? 0;
-        const added = outcome.history.map((h) => ({ ...h, seq: ++seq }));
-        const change: Change = { outcome, before: doc.cutover, actor, now };
-        const next = { ...doc, cutover: outcome.cutover, history: [...doc.history, ...added] };
-        return { next: hooks.compose ? hooks.compose(next, change) : next, result: { outcome, change } };
-      });
+    async run(input, actor, now, options = {}) {
+      const { requestKey: key, requestHash: hash } = options;
+      const result = await store.update<{ outcome: Outcome; change?: Change }>(
+        (doc) => {
+          const seen = key ? doc.requests[key] : undefined;
+          if (seen && Date.parse(seen.at) > now.getTime() - REQUEST_KEY_TTL_MS) {
+            if (seen.hash !== undefined && hash !== undefined && seen.hash !== hash)
+              return {
+                result: {
+                  outcome: {
+                    ok: false,
+                    error: conflict(
+                      'This request key was already used for a different request; nothing was changed. Send a new key for a new request.',
+                    ),
+                  },
+                },
+              };
+            return {
+              result: {
+                outcome: {
+                  ok: true,
+                  replayed: true,
+                  cutover: doc.cutover,
+                  events: seen.events,
+                  history: [],
+                  message: seen.message,
+                },
+              },
+            };
+          }
+          const outcome = execute(doc.cutover, input, actor, now);
+          if (!outcome.ok) return { result: { outcome } };
+          let seq = doc.history.at(-1)?.seq ?? 0;
+          const added = outcome.history.map((h) => ({ ...h, seq: ++seq }));
+          const change: Change = { outcome, before: doc.cutover, actor, now };
+          const requests = liveRequests(doc, now);
+          if (key)
+            requests[key] = {
+              at: now.toISOString(),
+              ...(hash === undefined ? {} : { hash }),
+              message: outcome.message,
+              events: outcome.events,
+            };
+          const next = {
+            ...doc,
+            cutover: outcome.cutover,
+            history: [...doc.history, ...added],
+            requests,
+          };
+          return { next: hooks.compose ? hooks.compose(next, change) : next, result: { outcome, change } };
+        },
+        options.deadline === undefined ? undefined : { deadline: options.deadline },
+      );
       // The change is committed: a failing listener must not turn it into an error for the person.
       if (result.change)
         for (const l of listeners)

@@ -1,6 +1,6 @@
 /** The document the store keeps: the live cutover, its history, and what the bot must still tell Slack. */
 import { z } from 'zod';
-import { Cutover, HistoryEntry, Instant } from '../core/schema.js';
+import { Cutover, DomainEvent, HistoryEntry, Instant } from '../core/schema.js';
 
 export const STORE_VERSION = 1;
 
@@ -24,6 +24,19 @@ export const OutboxItem = z.object({
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
 
+/** The answer a request got the first time, kept so that a repeat gets the same one. */
+export const AppliedRequest = z.object({
+  at: Instant,
+  /** A fingerprint of the request body: the same key with another body is refused. */
+  hash: z.string().optional(),
+  message: z.string(),
+  events: z.array(DomainEvent).default([]),
+});
+export type AppliedRequest = z.infer<typeof AppliedRequest>;
+
+/** How long a request key is remembered. */
+export const REQUEST_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
 export const StoreDocument = z.object({
   cutover: Cutover,
   /** The most recent history (the store keeps the whole of it in an append-only file beside the document). */
@@ -35,6 +48,11 @@ export const StoreDocument = z.object({
   board: z.object({ channel: z.string(), ts: z.string() }).optional(),
   /** Reminder keys already sent, with when: restart-safe, never doubled. */
   reminders: z.record(z.string(), Instant).default({}),
+  /**
+   * Requests already applied, by key (Slack trigger_id or view id+hash, Events API event_id, CI Idempotency-Key),
+   * with what they answered: a repeat answers the same and writes nothing. Kept for 24 hours.
+   */
+  requests: z.record(z.string(), AppliedRequest).default({}),
   /** Display names from users.info, cached for the offline record. */
   users: z.record(z.string(), z.object({ name: z.string(), fetchedAt: Instant })).default({}),
 });

@@ -35,10 +35,18 @@ export interface Store<T> {
    * nothing is written. If fn throws, or validation or the write fails, nothing is committed, `current()`
    * is unchanged and the promise rejects; the queue goes on with later calls. Calls resolve in the order
    * they were made.
+   *
+   * `options.deadline` (epoch ms, wall clock): if the change has not been started by then, it is refused with a
+   * StoreError of code 'deadline' and nothing is written (Slack's 3-second ack window has passed).
    */
-  update<R>(fn: (current: T) => { next?: T; result: R }): Promise<R>;
+  update<R>(fn: (current: T) => { next?: T; result: R }, options?: UpdateOptions): Promise<R>;
   /** Waits for queued updates, then releases the lock. Later `update`s reject with code 'closed'. */
   close(): Promise<void>;
+}
+
+export interface UpdateOptions {
+  /** Epoch milliseconds by which the change must have been decided; later, it is refused unwritten. */
+  deadline?: number;
 }
 
 export interface OpenStoreOptions<T> {
@@ -162,7 +170,7 @@ class JsonStore<T> implements Store<T> {
     return this.#committed;
   }
 
-  update<R>(fn: (current: T) => { next?: T; result: R }): Promise<R> {
+  update<R>(fn: (current: T) => { next?: T; result: R }, _options?: UpdateOptions): Promise<R> {
     if (this.#closing) {
       return Promise.reject(
         new StoreError(
