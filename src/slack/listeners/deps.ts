@@ -1,7 +1,7 @@
 /** What every listener is handed: the service, the admins, the clock. */
 import type { Outcome } from '../../core/commands.js';
 import type { Actor } from '../../core/schema.js';
-import type { CutoverService } from '../../service/cutover-service.js';
+import type { CutoverService, RunOptions } from '../../service/cutover-service.js';
 
 export interface ListenerDeps {
   service: CutoverService;
@@ -22,9 +22,10 @@ export async function runSafely(
   input: unknown,
   actor: Actor,
   logger: { error: (...msg: unknown[]) => void },
+  options: RunOptions = {},
 ): Promise<Outcome> {
   try {
-    return await deps.service.run(input, actor, deps.now());
+    return await deps.service.run(input, actor, deps.now(), options);
   } catch (e) {
     logger.error('the change could not be saved', e);
     return {
