@@ -12,6 +12,7 @@ import {
   approvedTarget,
   blockersOf,
   currentTarget,
+  gateState,
   mayDecideGo,
   mayStartPhase,
   nextPhase,
@@ -185,14 +186,16 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const owner = ownerOf(c.gates, e.gate);
       const g = c.gates.find((x) => x.id === e.gate);
       const how = e.derived ? ' _(derived)_' : '';
-      const ev = g && !e.derived && g.evidenceUrl ? ` · ${link(g.evidenceUrl, 'evidence')}` : '';
-      const run = g && !e.derived && g.runUrl ? ` · ${link(g.runUrl, 'run')}` : '';
+      const r = g && !e.derived ? gateState(c, g).result : undefined;
+      const ev = r?.evidenceUrl ? ` · ${link(r.evidenceUrl, 'evidence')}` : '';
+      const run = r?.runUrl ? ` · ${link(r.runUrl, 'run')}` : '';
+      const on = e.target ? ` for ${esc(targetLabel(e.target))}` : '';
       const needs: Need[] = owner ? [{ role: owner, why: `gate ${code(e.gate)} is ${e.after}` }] : [];
       if (e.after === 'red')
         for (const r of commanders) needs.push({ role: r, why: `gate ${code(e.gate)} turned red` });
       return {
         lines: [
-          `${GATE_ICON[e.after]} *Gate* ${gateTitle(c, e.gate)}: ${e.before} → *${e.after}*${how}${ev}${run}`,
+          `${GATE_ICON[e.after]} *Gate* ${gateTitle(c, e.gate)}: ${e.before} → *${e.after}*${on}${how}${ev}${run}`,
         ],
         needs,
         phases: [],

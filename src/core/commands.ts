@@ -2,7 +2,16 @@
  * The transitions: (cutover, command, actor, now) -> the next cutover with its events and history lines,
  * or a refusal that says why. Pure: no clock, no I/O; the input is never mutated.
  */
-import { type DomainError, forbidden, fromZod, invalid, refused, unchanged, unknown } from './errors.js';
+import {
+  type DomainError,
+  forbidden,
+  fromZod,
+  invalid,
+  refused,
+  stale,
+  unchanged,
+  unknown,
+} from './errors.js';
 import {
   approvedTarget,
   blockerState,
@@ -14,6 +23,7 @@ import {
   nextPhase,
   rolesFor,
   sameTarget,
+  shortSha,
   signoffFor,
   targetLabel,
 } from './readiness.js';
@@ -22,9 +32,11 @@ import {
   Command,
   type Cutover,
   type DomainEvent,
+  type GateResult,
   type GateStatus,
   type HistoryEntry,
   type PermissionAction,
+  type TargetRef,
 } from './schema.js';
 
 export type NewHistory = Omit<HistoryEntry, 'seq'>;
@@ -167,6 +179,39 @@ class Change {
       );
     }
   }
+}
+
+/** How many commits a per-commit gate keeps a result for (the newest). */
+export const GATE_RESULTS_KEPT = 20;
+
+/** A commit as a person knows it: the target label when it was a target, else its short SHA. */
+function commitLabel(c: Cutover, sha: string): string {
+  const t = c.targets.findLast((x) => x.sha === sha);
+  return t ? targetLabel(t) : `commit ${shortSha(sha)}`;
+}
+
+/** Targets a person named by tag, full SHA or a hex prefix of 7 or more. */
+function namedTargets(c: Cutover, name: string) {
+  const byTag = c.targets.filter((t) => t.tag === name);
+  if (byTag.length) return byTag;
+  if (!/^[0-9a-f]{7,40}$/i.test(name)) return [];
+  const prefix = name.toLowerCase();
+  return c.targets.filter((t) => t.sha.startsWith(prefix));
+}
+
+/**
+ * What a person was shown (`seen`: a target, or null for "none yet") against the target in force now. Undefined
+ * `seen` makes no claim (typed commands, CI). A mismatch is refused, naming the target now.
+ */
+function staleSeen(seen: { tag: string; sha: string } | null | undefined, now: TargetRef | undefined) {
+  if (seen === undefined) return undefined;
+  if (seen === null ? !now : sameTarget(seen, now)) return undefined;
+  const was = seen ? targetLabel(seen) : 'no release target';
+  const is = now ? targetLabel(now) : 'no release target';
+  return stale(
+    'target',
+    `The release target changed while you had this open: you were shown ${was}, and it is now ${is}. Nothing was recorded. Review ${now ? 'the new target' : 'the state'} (/cutover status), then try again.`,
+  );
 }
 
 type Step = { ok: true; message: string } | { ok: false; error: DomainError };
@@ -312,24 +357,94 @@ function step(c: Cutover, cmd: Command, actor: Actor, at: string): { step: Step;
       }
       const a = begin('gate.set', { owner: g.owner });
       if (a.error) return { step: fail(a.error) };
-      const before: GateStatus = g.status;
-      if (before === cmd.status && !cmd.evidenceUrl && !cmd.runUrl)
-        return { step: fail(unchanged(`Gate ${g.id} is already ${cmd.status}.`)) };
-      g.status = cmd.status;
-      g.updated = a.ch.stamp();
-      if (cmd.evidenceUrl) g.evidenceUrl = cmd.evidenceUrl;
-      else if (before !== cmd.status) delete g.evidenceUrl;
-      if (cmd.runUrl) g.runUrl = cmd.runUrl;
-      else if (before !== cmd.status) delete g.runUrl;
-      a.ch.emit({ type: 'gate.changed', gate: g.id, before, after: cmd.status, derived: false });
-      a.ch.log('gate.set', `gate ${g.id}`, before, cmd.status, cmd.evidenceUrl ?? cmd.runUrl);
+      const cur = currentTarget(c);
+      const moved = staleSeen(cmd.seen, cur);
+      if (moved) return { step: fail(moved) };
+      const sha = g.perTarget ? (cmd.sha ?? cur?.sha ?? null) : null;
+      if (g.perTarget && !sha)
+        return {
+          step: fail(
+            refused(
+              `Gate ${g.id} verifies a commit, and no release target is published yet: publish the target first, or report the result with the commit it verified.`,
+            ),
+          ),
+        };
+      const counts = !g.perTarget || (!!cur && sha === cur.sha);
+      const label = sha ? commitLabel(c, sha) : undefined;
+      const prev = g.perTarget ? g.results.findLast((r) => r.sha === sha) : g.results.at(-1);
+      const sameStatus = (prev?.status ?? 'pending') === cmd.status;
+      const evidenceUrl = cmd.evidenceUrl ?? (sameStatus ? prev?.evidenceUrl : undefined);
+      const runUrl = cmd.runUrl ?? (sameStatus ? prev?.runUrl : undefined);
+      if (sameStatus && evidenceUrl === prev?.evidenceUrl && runUrl === prev?.runUrl)
+        return {
+          step: fail(unchanged(`Gate ${g.id} is already ${cmd.status}${label ? ` for ${label}` : ''}.`)),
+        };
+      const before = gateState(c, g).status;
+      const tag = sha ? c.targets.findLast((t) => t.sha === sha)?.tag : undefined;
+      const result: GateResult = {
+        sha,
+        ...(tag ? { tag } : {}),
+        status: cmd.status,
+        ...(evidenceUrl ? { evidenceUrl } : {}),
+        ...(runUrl ? { runUrl } : {}),
+        ...a.ch.stamp(),
+      };
+      // The latest result per commit (a gate not tied to a commit keeps one), the newest commits only.
+      const kept = g.perTarget ? g.results.filter((r) => r.sha !== sha) : [];
+      g.results = [...kept.slice(-(GATE_RESULTS_KEPT - 1)), result];
+      a.ch.log(
+        'gate.set',
+        `gate ${g.id}`,
+        prev?.status ?? 'pending',
+        cmd.status,
+        [
+          label ? `for ${label}${counts ? '' : ' (not the current target)'}` : undefined,
+          cmd.evidenceUrl ?? cmd.runUrl,
+        ]
+          .filter(Boolean)
+          .join(': ') || undefined,
+      );
+      if (!counts) {
+        const now = cur ? `the current target is ${targetLabel(cur)}` : 'no target is published';
+        return {
+          ch: a.ch,
+          step: done(`Gate ${g.id}: ${cmd.status} recorded for ${label}, but ${now}, so it does not count.`),
+        };
+      }
+      if (before === cmd.status)
+        return {
+          ch: a.ch,
+          step: done(
+            `Gate ${g.id} stays ${cmd.status}${label ? ` for ${label}` : ''}; its links are updated.`,
+          ),
+        };
+      a.ch.emit({
+        type: 'gate.changed',
+        gate: g.id,
+        before,
+        after: cmd.status,
+        derived: false,
+        ...(cur && g.perTarget ? { target: { tag: cur.tag, sha: cur.sha } } : {}),
+      });
       if (cmd.status === 'red' && before !== 'red') a.ch.voidSignoffs(`gate ${g.id} turned red`);
-      return { ch: a.ch, step: done(`Gate ${g.id}: ${before} → ${cmd.status}.`) };
+      return {
+        ch: a.ch,
+        step: done(`Gate ${g.id}: ${before} → ${cmd.status}${label ? ` for ${label}` : ''}.`),
+      };
     }
 
     case 'target.publish': {
       const a = begin('target.publish');
       if (a.error) return { step: fail(a.error) };
+      if (cmd.tag.toLowerCase() === 'approve')
+        return {
+          step: fail(
+            invalid(
+              'tag',
+              '"approve" is a reserved word, not a release tag: give the release tag you publish.',
+            ),
+          ),
+        };
       const cur = currentTarget(c);
       if (cur && sameTarget(cur, cmd))
         return { step: fail(unchanged(`${targetLabel(cur)} is already the current target.`)) };
@@ -362,6 +477,26 @@ function step(c: Cutover, cmd: Command, actor: Actor, at: string): { step: Step;
         };
       const a = begin('target.approve');
       if (a.error) return { step: fail(a.error) };
+      const named = namedTargets(c, cmd.target);
+      if (new Set(named.map((t) => t.sha)).size > 1)
+        return {
+          step: fail(
+            invalid(
+              'target',
+              `${cmd.target} matches more than one target (${named.map(targetLabel).join(', ')}): give the tag or more of the SHA.`,
+            ),
+          ),
+        };
+      if (!named.some((t) => t === cur)) {
+        const other = named[0];
+        return {
+          step: fail(
+            refused(
+              `You named ${other ? `${targetLabel(other)}, which is no longer the current target` : `"${cmd.target}", which is no target`}; the target waiting for approval is ${targetLabel(cur)}. Review it, then approve it by name: /cutover target approve ${cur.tag}.`,
+            ),
+          ),
+        };
+      }
       if (cur.approved) return { step: fail(unchanged(`${targetLabel(cur)} is already approved.`)) };
       if (actor.kind === 'user' && cur.published.by === actor.userId)
         return {
@@ -390,6 +525,15 @@ function step(c: Cutover, cmd: Command, actor: Actor, at: string): { step: Step;
           step: fail(
             refused(
               'Evidence is logged against the release target, and none is published yet: /cutover target <tag> <sha>.',
+            ),
+          ),
+        };
+      if (cmd.sha && cmd.sha !== cur.sha)
+        return {
+          step: fail(
+            stale(
+              'sha',
+              `That evidence is for ${commitLabel(c, cmd.sha)}, but the current target is ${targetLabel(cur)}: log evidence for the current target.`,
             ),
           ),
         };
@@ -434,6 +578,8 @@ function step(c: Cutover, cmd: Command, actor: Actor, at: string): { step: Step;
           step: fail(invalid('rationale', 'A NO-GO sign-off needs a rationale: say what must change.')),
         };
       const target = cmd.decision === 'go' ? approvedTarget(c) : currentTarget(c);
+      const moved = staleSeen(cmd.seen, target ?? currentTarget(c));
+      if (moved) return { step: fail(moved) };
       if (cmd.decision === 'go' && !target) {
         const cur = currentTarget(c);
         return {
@@ -494,9 +640,15 @@ function step(c: Cutover, cmd: Command, actor: Actor, at: string): { step: Step;
       const d = f.item;
       const a = begin('decide');
       if (a.error) return { step: fail(a.error) };
-      // NO-GO is always allowed: restating it with a new rationale is recorded; GO twice is not a change.
+      // Restating a decision as it stands is no change. NO-GO is always allowed: restated with a new rationale,
+      // the rationale is updated in history, quietly (nothing changed that the channel must hear of).
       if (d.status === cmd.status && (cmd.status === 'go' || d.rationale === cmd.rationale))
         return { step: fail(unchanged(`${d.title} (${d.id}) is already ${upper(cmd.status)}.`)) };
+      if (d.status === cmd.status) {
+        Object.assign(d, { rationale: cmd.rationale, ...a.ch.stamp() });
+        a.ch.log('decide', `decision ${d.id}`, upper(d.status), upper(d.status), cmd.rationale);
+        return { ch: a.ch, step: done(`${d.title} stays ${upper(d.status)}; its rationale is updated.`) };
+      }
       if (cmd.status === 'go') {
         const v = mayDecideGo(c, d.id);
         if (!v.ok) return { step: fail(refused(`${d.title} (${d.id}) cannot be GO yet. Unmet:`, v.unmet)) };
@@ -541,6 +693,8 @@ function step(c: Cutover, cmd: Command, actor: Actor, at: string): { step: Step;
         return {
           step: fail(invalid('end', 'That window is already over; give one that ends in the future.')),
         };
+      if (c.window && c.window.start === cmd.start && c.window.end === cmd.end)
+        return { step: fail(unchanged(`The cutover window is already ${cmd.start} – ${cmd.end} (UTC).`)) };
       const before = c.window ? `${c.window.start} – ${c.window.end}` : 'none';
       c.window = { start: cmd.start, end: cmd.end, set: a.ch.stamp() };
       a.ch.emit({ type: 'window.set', start: cmd.start, end: cmd.end });
@@ -588,12 +742,34 @@ export function execute(cutover: Cutover, input: unknown, actor: Actor, now: Dat
       });
     ch.log('blocker.derived', `blocker ${b.id}`, was, now_ ?? 'open', `after ${cause}`, BOT);
   }
+  const target = currentTarget(c);
   for (const g of c.gates) {
     const was = before.gates[g.id];
     const now_ = after.gates[g.id];
-    if (!g.derived || !was || !now_ || was === now_) continue;
-    ch.emit({ type: 'gate.changed', gate: g.id, before: was, after: now_, derived: true });
-    ch.log('gate.derived', `gate ${g.id}`, was, now_, `after ${cause}`, BOT);
+    if (!was || !now_ || was === now_) continue;
+    if (g.derived) {
+      ch.emit({ type: 'gate.changed', gate: g.id, before: was, after: now_, derived: true });
+      ch.log('gate.derived', `gate ${g.id}`, was, now_, `after ${cause}`, BOT);
+    } else if (!(cmd.type === 'gate.set' && cmd.gate === g.id)) {
+      // A per-commit gate reads the new target's result: its earlier one is kept, shown as stale.
+      const on = target ? { tag: target.tag, sha: target.sha } : undefined;
+      ch.emit({
+        type: 'gate.changed',
+        gate: g.id,
+        before: was,
+        after: now_,
+        derived: false,
+        ...(on ? { target: on } : {}),
+      });
+      ch.log(
+        'gate.target',
+        `gate ${g.id}`,
+        was,
+        now_,
+        on ? `no result for ${targetLabel(on)} yet` : `after ${cause}`,
+        BOT,
+      );
+    }
   }
   for (const d of c.decisions) {
     if (d.status !== 'go' || cmd.type === 'decide') continue;

@@ -11,6 +11,7 @@ import type {
   Evidence,
   EvidenceEntry,
   Gate,
+  GateResult,
   GateStatus,
   PermissionAction,
   Signoff,
@@ -149,10 +150,43 @@ export function blockerState(c: Cutover, b: Blocker): { status: BlockerStatus; u
   return { status: unmet.length ? 'open' : 'cleared', unmet };
 }
 
-export function gateState(c: Cutover, g: Gate): { status: GateStatus; unmet: string[] } {
-  if (!g.derived) return { status: g.status, unmet: [] };
-  const unmet = conditionsUnmet(c, g.derived);
-  return { status: unmet.length ? 'pending' : 'green', unmet };
+export interface GateView {
+  /** The gate's status for the current target: what every rule and surface reads. */
+  status: GateStatus;
+  /** A derived gate's unmet conditions. */
+  unmet: string[];
+  /** The manual result that counts now, if any. */
+  result?: GateResult;
+  /** The newest manual result on any commit. */
+  latest?: GateResult;
+  /** A result exists, but not for the current target: shown as stale, never counted. */
+  stale: boolean;
+}
+
+/** The result of a manual gate that counts for this target: per-commit gates need one for its SHA. */
+export function countingResult(g: Gate, target: TargetRef | undefined): GateResult | undefined {
+  if (!g.perTarget) return g.results.at(-1);
+  return target ? g.results.findLast((r) => r.sha === target.sha) : undefined;
+}
+
+/**
+ * The one reading of a gate, as a function of the gate and the current target. Sign-off snapshots, readiness,
+ * status, App Home, alerts, the record and the CI API all read a gate through this.
+ */
+export function gateState(c: Cutover, g: Gate): GateView {
+  if (g.derived) {
+    const unmet = conditionsUnmet(c, g.derived);
+    return { status: unmet.length ? 'pending' : 'green', unmet, stale: false };
+  }
+  const result = countingResult(g, currentTarget(c));
+  const latest = g.results.at(-1);
+  return {
+    status: result?.status ?? 'pending',
+    unmet: [],
+    ...(result ? { result } : {}),
+    ...(latest ? { latest } : {}),
+    stale: !!latest && !result,
+  };
 }
 
 export const blockersOf = (c: Cutover, phaseId: string) => c.blockers.filter((b) => b.phase === phaseId);
@@ -171,9 +205,17 @@ function blockersUnmet(c: Cutover, phaseId: string): string[] {
 }
 
 function gatesUnmet(c: Cutover): string[] {
+  const t = currentTarget(c);
   return c.gates.flatMap((g) => {
     const s = gateState(c, g);
-    return s.status === 'green' ? [] : [`gate ${g.id} is ${s.status} (owner ${g.owner})`];
+    if (s.status === 'green') return [];
+    if (!g.derived && g.perTarget && s.stale && t)
+      return [
+        `gate ${g.id} has no result for ${targetLabel(t)} (what was set is for another commit) (owner ${g.owner})`,
+      ];
+    return [
+      `gate ${g.id} is ${s.status}${!g.derived && g.perTarget && t ? ` for ${targetLabel(t)}` : ''} (owner ${g.owner})`,
+    ];
   });
 }
 

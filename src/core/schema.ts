@@ -166,16 +166,38 @@ export const Blocker = z.object({
 });
 export type Blocker = z.infer<typeof Blocker>;
 
+/**
+ * One measurement of a manual gate. A per-commit gate's result names the commit it verified (`sha`); only a
+ * result for the current target's commit counts. `sha: null` on a per-commit gate is a result whose commit is
+ * unknown (kept from a store written before results were per commit): shown as stale, never counted.
+ */
+export const GateResult = z.object({
+  sha: z.string().nullable(),
+  /** The tag that commit was published under, when it was a target. */
+  tag: z.string().optional(),
+  status: GateStatus,
+  evidenceUrl: z.string().optional(),
+  runUrl: z.string().optional(),
+  by: z.string(),
+  at: Instant,
+});
+export type GateResult = z.infer<typeof GateResult>;
+
+/** A gate as stored before results were per commit (store schema 1): one status for whatever was current. */
+const LegacyGateFields = ['status', 'evidenceUrl', 'runUrl', 'updated'] as const;
+
 export const Gate = z.object({
   id: Id,
   title: z.string().min(1),
   owner: Id,
   derived: z.array(Condition).optional(),
-  /** Manual gates only: the stored status. */
-  status: GateStatus.default('pending'),
-  evidenceUrl: z.string().optional(),
-  runUrl: z.string().optional(),
-  updated: Stamp.optional(),
+  /**
+   * Manual gates: whether a result verifies one commit (default) and so counts only while that commit is the
+   * target. `false` for a check that is not about the code (an organisational sign-off, say).
+   */
+  perTarget: z.boolean().default(true),
+  /** Manual gates only: the latest result per commit (per-commit gates) or the latest result (others). */
+  results: z.array(GateResult).default([]),
 });
 export type Gate = z.infer<typeof Gate>;
 
@@ -404,13 +426,54 @@ export function programIssues(c: z.infer<typeof CutoverShape>): Issue[] {
   return issues;
 }
 
+type Row = Record<string, unknown>;
+const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A cutover stored before gate results were per commit kept one `status` (with links and a stamp) per gate.
+ * Each becomes one result, bound to the target that was current when it was set if that can be told from the
+ * targets' stamps, else to no commit (shown as stale, never counted). A pending gate never set has no result.
+ */
+export function migrateLegacyGates(input: unknown): unknown {
+  if (!isRow(input) || !Array.isArray(input.gates)) return input;
+  if (!input.gates.some((g) => isRow(g) && LegacyGateFields.some((f) => f in g))) return input;
+  const targets = (Array.isArray(input.targets) ? input.targets : []).filter(isRow);
+  const stampAt = (v: unknown) => (isRow(v) && typeof v.at === 'string' ? Date.parse(v.at) : Number.NaN);
+  const currentAt = (at: number) =>
+    targets.findLast((t) => {
+      const published = stampAt(t.published);
+      const superseded = stampAt(t.superseded);
+      return published <= at && !(superseded <= at);
+    });
+  const gates = input.gates.map((g) => {
+    if (!isRow(g) || !LegacyGateFields.some((f) => f in g)) return g;
+    const { status, evidenceUrl, runUrl, updated, ...rest } = g;
+    if (g.derived || !isRow(updated) || typeof status !== 'string')
+      return { ...rest, results: rest.results ?? [] };
+    const at = stampAt(updated);
+    const t = Number.isNaN(at) ? undefined : currentAt(at);
+    const result: Row = {
+      sha: t && typeof t.sha === 'string' ? t.sha : null,
+      ...(t && typeof t.tag === 'string' ? { tag: t.tag } : {}),
+      status,
+      ...(typeof evidenceUrl === 'string' ? { evidenceUrl } : {}),
+      ...(typeof runUrl === 'string' ? { runUrl } : {}),
+      by: updated.by,
+      at: updated.at,
+    };
+    return { ...rest, results: [result] };
+  });
+  return { ...input, gates };
+}
+
 /** The live cutover: a program plus everything done to it. Also the shape of a program file. */
-export const Cutover = CutoverShape.superRefine((c, ctx) => {
+export const Cutover = z.preprocess(migrateLegacyGates, CutoverShape).superRefine((c, ctx) => {
   for (const issue of programIssues(c))
     ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 });
 export type Cutover = z.infer<typeof Cutover>;
-export type ProgramInput = z.input<typeof Cutover>;
+/** A program file as written (before defaults); a legacy gate's `status` is also read, see migrateLegacyGates. */
+export type ProgramInput = z.input<typeof CutoverShape>;
 
 // ---------------------------------------------------------------- history and events
 
@@ -445,6 +508,8 @@ export const DomainEvent = z.discriminatedUnion('type', [
     before: GateStatus,
     after: GateStatus,
     derived: z.boolean(),
+    /** The commit the result is for (per-commit manual gates). */
+    target: TargetRef.optional(),
   }),
   z.object({ type: z.literal('target.published'), tag: z.string(), sha: z.string() }),
   z.object({ type: z.literal('target.approved'), tag: z.string(), sha: z.string() }),
@@ -471,6 +536,9 @@ export const TypedInstant = z.string().transform((s, ctx) => {
 
 const OptionalUrl = HttpUrl.optional();
 
+/** What a form or button showed as the target; `null` when it showed that there was none. */
+const SeenTarget = z.object({ tag: z.string(), sha: CommitSha }).nullable().optional();
+
 export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('role.assign'), role: Id, user: SlackUserId.nullable() }),
   z.object({ type: z.literal('blocker.add'), owner: Id, title: Text(300, 'title') }),
@@ -482,16 +550,32 @@ export const Command = z.discriminatedUnion('type', [
     status: GateStatus,
     evidenceUrl: OptionalUrl,
     runUrl: OptionalUrl,
+    /** The commit the result was measured on; absent: the current target's. */
+    sha: CommitSha.optional(),
+    /** The target the person was shown (a form): refused as stale if it is no longer the current one. */
+    seen: SeenTarget,
   }),
   z.object({ type: z.literal('target.publish'), tag: ReleaseTag, sha: CommitSha }),
-  z.object({ type: z.literal('target.approve') }),
-  z.object({ type: z.literal('evidence.log'), evidence: Id, url: HttpUrl }),
+  z.object({
+    type: z.literal('target.approve'),
+    /** Which target: its tag, its full SHA, or a unique hex prefix of 7 or more characters. */
+    target: z.string().trim().min(1, 'name the target you approve: its tag or SHA'),
+  }),
+  z.object({
+    type: z.literal('evidence.log'),
+    evidence: Id,
+    url: HttpUrl,
+    /** The commit the evidence is for; refused as stale unless it is the current target's. */
+    sha: CommitSha.optional(),
+  }),
   z.object({
     type: z.literal('signoff'),
     side: Id,
     decision: GoNoGo,
     rationale: z.string().trim().max(3000, 'the rationale has at most 3000 characters').optional(),
     evidenceUrl: OptionalUrl,
+    /** The target the sign-off form showed (null: it showed none): refused as stale if that moved. */
+    seen: SeenTarget,
   }),
   z.object({ type: z.literal('decide'), decision: Id, status: GoNoGo, rationale: Text(3000, 'rationale') }),
   z.object({ type: z.literal('phase'), phase: Id, action: z.enum(['start', 'close']) }),

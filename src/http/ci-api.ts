@@ -185,9 +185,8 @@ function gateJson(c: Cutover, id: string): Json | undefined {
     owner: g.owner,
     derived: !!g.derived,
     status: gateState(c, g).status,
-    ...(g.evidenceUrl ? { evidence_url: g.evidenceUrl } : {}),
-    ...(g.runUrl ? { run_url: g.runUrl } : {}),
-    ...(g.updated ? { updated: g.updated } : {}),
+    ...(gateState(c, g).result?.evidenceUrl ? { evidence_url: gateState(c, g).result?.evidenceUrl } : {}),
+    ...(gateState(c, g).result?.runUrl ? { run_url: gateState(c, g).result?.runUrl } : {}),
   };
 }
 

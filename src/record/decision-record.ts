@@ -47,7 +47,7 @@ export function referencedUsers(doc: StoreDocument): string[] {
   for (const r of c.roles) add(r.assignee);
   for (const d of c.decisions) add(d.by);
   for (const b of c.blockers) add(b.updated?.by);
-  for (const g of c.gates) add(g.updated?.by);
+  for (const g of c.gates) for (const r of g.results) add(r.by);
   for (const t of c.targets) {
     add(t.published.by);
     add(t.approved?.by);
@@ -238,10 +238,17 @@ function gateLines(c: Cutover, f: { role: (id: string) => string; stamp: Stamper
       `${i + 1}. ${mdText(g.title)}: **${s.status}**`,
       `   - Id ${mdCode(g.id)}; owner: ${f.role(g.owner)}${g.derived ? '; derived: green when its facts hold' : ''}`,
     ];
-    if (g.evidenceUrl) lines.push(`   - Evidence: ${mdLink(g.evidenceUrl)}`);
-    if (g.runUrl) lines.push(`   - Run: ${mdLink(g.runUrl)}`);
+    const r = s.result;
+    if (r?.sha) lines.push(`   - Verified on ${mdCode(r.tag ? `${r.tag} @ ${r.sha.slice(0, 12)}` : r.sha.slice(0, 12))}`);
+    if (r?.evidenceUrl) lines.push(`   - Evidence: ${mdLink(r.evidenceUrl)}`);
+    if (r?.runUrl) lines.push(`   - Run: ${mdLink(r.runUrl)}`);
     for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(u)}`);
-    if (g.updated) lines.push(`   - Set by ${f.stamp(g.updated)}`);
+    if (r) lines.push(`   - Set by ${f.stamp(r)}`);
+    if (s.stale && s.latest) {
+      const l = s.latest;
+      const on = l.sha ? (l.tag ? `${l.tag} @ ${l.sha.slice(0, 12)}` : l.sha.slice(0, 12)) : 'an unknown commit';
+      lines.push(`   - Stale: ${l.status} on ${mdCode(on)}, not the current target (set by ${f.stamp(l)})`);
+    }
     return lines;
   });
 }

@@ -9,6 +9,7 @@ import {
   blockersOf,
   currentEvidence,
   currentTarget,
+  gateState,
   nextPhase,
   rolesFor,
   signableSides,
@@ -80,9 +81,10 @@ export function waitingOn(c: Cutover, userId: string): WaitingItem[] {
   }
 
   for (const g of c.gates) {
-    if (g.derived || g.status === 'green' || !heldIds.has(g.owner)) continue;
+    const status = gateState(c, g).status;
+    if (g.derived || status === 'green' || !heldIds.has(g.owner)) continue;
     items.push({
-      text: `:vertical_traffic_light: *Gate* \`${esc(g.id)}\` ${esc(clip(g.title, 300))} is *${g.status}*.`,
+      text: `:vertical_traffic_light: *Gate* \`${esc(g.id)}\` ${esc(clip(g.title, 300))} is *${status}*.`,
       button: button('Set gate', ACTIONS.openGate, g.id),
     });
   }

@@ -65,13 +65,20 @@ export function blockerLines(c: Cutover, phaseId: string): string[] {
   });
 }
 
+/** Which commit a gate result was measured on, as a person reads it. */
+export const resultOn = (r: { sha: string | null; tag?: string | undefined }) =>
+  r.sha ? `on ${r.tag ? targetLabel({ tag: r.tag, sha: r.sha }) : r.sha.slice(0, 12)}` : 'on an unknown commit';
+
 export function gateLines(c: Cutover): string[] {
   return c.gates.map((g) => {
-    const s = gateState(c, g).status;
-    const ev = g.evidenceUrl ? ` · ${link(g.evidenceUrl, 'evidence')}` : '';
-    const run = g.runUrl ? ` · ${link(g.runUrl, 'run')}` : '';
+    const view = gateState(c, g);
+    const s = view.status;
+    const r = view.result;
+    const ev = r?.evidenceUrl ? ` · ${link(r.evidenceUrl, 'evidence')}` : '';
+    const run = r?.runUrl ? ` · ${link(r.runUrl, 'run')}` : '';
     const kind = g.derived ? ' _(derived)_' : '';
-    return `${GATE_ICON[s]} \`${esc(g.id)}\` ${esc(clip(g.title, 160))}: *${s}*${kind} — ${owner(c, g.owner)}${ev}${run}`;
+    const old = view.stale && view.latest ? ` · _stale: ${view.latest.status} ${esc(resultOn(view.latest))}_` : '';
+    return `${GATE_ICON[s]} \`${esc(g.id)}\` ${esc(clip(g.title, 160))}: *${s}*${kind} — ${owner(c, g.owner)}${ev}${run}${old}`;
   });
 }
 
