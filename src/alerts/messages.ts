@@ -207,7 +207,7 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       return {
         lines: [`:package: *Release target published:* \`${label}\` — it waits for approval`],
         needs: approvers.length
-          ? approvers.map((r) => ({ role: r, why: `approve \`${label}\` (\`/cutover target approve\`)` }))
+          ? approvers.map((r) => ({ role: r, why: `approve \`${label}\` (\`/cutover target approve ${esc(e.tag)}\`)` }))
           : [{ role: c.logOwnerRole, why: `only an admin may approve \`${label}\`: ask one` }],
         phases: [],
       };

@@ -113,7 +113,7 @@ export function conditionUnmet(c: Cutover, cond: Condition): string[] {
         return [`no release target is published — /cutover target <tag> <sha> (${by(c, 'target.publish')})`];
       if (!t.approved)
         return [
-          `release target ${targetLabel(t)} is not approved — /cutover target approve (${by(c, 'target.approve')})`,
+          `release target ${targetLabel(t)} is not approved — /cutover target approve ${t.tag} (${by(c, 'target.approve')})`,
         ];
       return [];
     }

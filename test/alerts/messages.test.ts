@@ -31,6 +31,8 @@ const change = (c: Cutover, cmd: CommandInput, actor: Actor, now = T0): Change =
   actor,
   now,
 });
+/** The seeds' state with the release target published and approved: gates are measured on its commit. */
+const targeted = () => approveTarget(seeded());
 const alertOf = (c: Cutover, cmd: CommandInput, actor: Actor) => alertText(change(c, cmd, actor));
 const applied = (c: Cutover, cmd: CommandInput, actor: Actor) => run(c, cmd, actor).cutover;
 const sorted = (ids: string[]) => [...ids].sort();
@@ -122,12 +124,12 @@ describe('who is mentioned, per change', () => {
   });
 
   it('a gate changed mentions its owner; a gate turning red mentions its owner and both commanders', () => {
-    const green = alertOf(seeded(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
+    const green = alertOf(targeted(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
     expect(green.mentions).toEqual([U.dlo]);
     expect(green.text).toContain(
       ':large_green_circle: *Gate* `alignment` Manifest/pin/matrix/handoff alignment green: pending → *green*',
     );
-    const red = alertOf(seeded(), { type: 'gate.set', gate: 'alignment', status: 'red' }, A.dlo);
+    const red = alertOf(targeted(), { type: 'gate.set', gate: 'alignment', status: 'red' }, A.dlo);
     expect(sorted(red.mentions)).toEqual(sorted([U.dlo, U.pic, U.cic]));
     expect(lineOf(red.text, U.pic)).toContain('gate `alignment` turned red');
     expect(lineOf(red.text, U.cic)).toContain('gate `alignment` turned red');
@@ -165,7 +167,7 @@ describe('who is mentioned, per change', () => {
     const a = alertOf(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
     expect(a.mentions).toEqual([U.cro]);
     expect(lineOf(a.text, U.cro)).toBe(
-      `• <@${U.cro}> (\`consumer-rollback-owner\`): approve \`${TAG1} @ ${SHA1.slice(0, 12)}\` (\`/cutover target approve\`)`,
+      `• <@${U.cro}> (\`consumer-rollback-owner\`): approve \`${TAG1} @ ${SHA1.slice(0, 12)}\` (\`/cutover target approve ${TAG1}\`)`,
     );
     const other = seeded();
     other.permissions['target.approve'] = ['producer-incident-commander'];
@@ -174,7 +176,7 @@ describe('who is mentioned, per change', () => {
 
   it('a target approved mentions both commanders (to sign off)', () => {
     const published = applied(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
-    const a = alertOf(published, { type: 'target.approve' }, A.cro);
+    const a = alertOf(published, { type: 'target.approve', target: TAG1 }, A.cro);
     expect(lineOf(a.text, U.pic)).toContain('sign off on');
     expect(lineOf(a.text, U.cic)).toContain('sign off on');
     // The release-target blocker cleared itself too: its owner hears of it.
@@ -219,18 +221,22 @@ describe('who is mentioned, per change', () => {
     const a = alertOf(c, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
     expect(a.mentions).toEqual([U.dlo]);
     expect(lineOf(a.text, U.dlo)).toBe(
-      `• <@${U.dlo}> (\`decision-log-owner\`): \`consumer-rollback-owner\` is unassigned: assign it, or act for it (approve \`${TAG1} @ ${SHA1.slice(0, 12)}\` (\`/cutover target approve\`))`,
+      `• <@${U.dlo}> (\`decision-log-owner\`): \`consumer-rollback-owner\` is unassigned: assign it, or act for it (approve \`${TAG1} @ ${SHA1.slice(0, 12)}\` (\`/cutover target approve ${TAG1}\`))`,
     );
   });
 
   it('with the log owner unassigned too, nobody is pinged and the alert says an admin must assign roles', () => {
-    const a = alertOf(shipped(), { type: 'gate.set', gate: 'alignment', status: 'red' }, A.admin);
+    const a = alertOf(
+      run(shipped(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.admin).cutover,
+      { type: 'gate.set', gate: 'alignment', status: 'red' },
+      A.admin,
+    );
     expect(a.mentions).toEqual([]);
     expect(a.text).toContain('are unassigned, and so is `decision-log-owner`: an admin must assign roles');
   });
 
   it('mentions come only from role assignments: the actor and bystanders are not pinged for being there', () => {
-    const a = alertOf(seeded(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.admin);
+    const a = alertOf(targeted(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.admin);
     expect(a.mentions).toEqual([U.dlo]);
     expect(a.text).toContain(`_by <@${U.admin}> (as admin)`);
     const mentioned = [...a.text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1]);
@@ -239,7 +245,7 @@ describe('who is mentioned, per change', () => {
 
   it('a CI change names the CI, escaped', () => {
     const ci: Actor = { kind: 'ci', name: 'Jenkins <!channel>' };
-    const a = alertOf(seeded(), { type: 'gate.set', gate: 'producer-suite', status: 'green' }, ci);
+    const a = alertOf(targeted(), { type: 'gate.set', gate: 'producer-suite', status: 'green' }, ci);
     expect(a.text).toContain('_by CI: Jenkins &lt;!channel&gt; · ');
     expect(a.mentions).toEqual([U.pic]);
   });
@@ -266,9 +272,9 @@ describe('another program', () => {
     );
     expect(published.mentions).toEqual([L.coordinator]);
     const c = applied(launch(), { type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, as(L.captain));
-    const approved = alertOf(c, { type: 'target.approve' }, as(L.coordinator));
+    const approved = alertOf(c, { type: 'target.approve', target: 'app-5.0.0' }, as(L.coordinator));
     expect(sorted(approved.mentions)).toEqual(sorted([L.platform, L.mobile, L.web]));
-    const red = alertOf(launch(), { type: 'gate.set', gate: 'smoke', status: 'red' }, as(L.captain));
+    const red = alertOf(c, { type: 'gate.set', gate: 'smoke', status: 'red' }, as(L.captain));
     expect(sorted(red.mentions)).toEqual(sorted([L.captain, L.platform, L.mobile, L.web]));
     for (const text of [published.text, approved.text, red.text])
       expect(text).not.toMatch(/producer|consumer|decision-log-owner|runtime-cutover|phase 8/);
@@ -279,7 +285,7 @@ describe('another program', () => {
   it('a GO from one of three sides waits on the two others', () => {
     const c = applied(
       applied(launch(), { type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, as(L.captain)),
-      { type: 'target.approve' },
+      { type: 'target.approve', target: 'app-5.0.0' },
       as(L.coordinator),
     );
     const a = alertOf(c, { type: 'signoff', side: 'web', decision: 'go' }, as(L.web));
@@ -287,7 +293,12 @@ describe('another program', () => {
   });
 
   it('its unassigned role falls back to its own log owner role', () => {
-    const c = applied(launch(), { type: 'role.assign', role: 'web-lead', user: null }, as(L.coordinator));
+    const unassigned = applied(
+      launch(),
+      { type: 'role.assign', role: 'web-lead', user: null },
+      as(L.coordinator),
+    );
+    const c = applied(unassigned, { type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, as(L.captain));
     const a = alertOf(c, { type: 'gate.set', gate: 'smoke', status: 'red' }, as(L.captain));
     expect(lineOf(a.text, L.coordinator)).toContain('`web-lead` is unassigned');
   });
@@ -339,7 +350,7 @@ describe('escaping what people typed', () => {
 
 describe('composed into the change’s own write', () => {
   it('the hook appends one alert to the outbox, keyed by the change’s last history number', () => {
-    const ch = change(seeded(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
+    const ch = change(targeted(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
     const doc = {
       ...newDocument(seeded()),
       history: [

@@ -110,7 +110,7 @@ describe('a missing sign-off', () => {
     expect(walk(c, [h(24)]).flat()).toEqual([`signoff:consumer:${h(0).toISOString()}`]);
     // A new target at +30 h voids it; approved at +31 h: the count starts at the approval.
     c = run(c, { type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro, h(30)).cutover;
-    c = run(c, { type: 'target.approve' }, A.cro, h(31)).cutover;
+    c = run(c, { type: 'target.approve', target: TAG2 }, A.cro, h(31)).cutover;
     expect(walk(c, [h(54), h(55)]).map((ids) => ids.filter((i) => i.startsWith('signoff:producer')))).toEqual(
       [[], [`signoff:producer:${h(31).toISOString()}`]],
     );

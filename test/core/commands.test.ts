@@ -168,7 +168,14 @@ describe('rule 1: a sign-off is bound to the target and the gate statuses when s
     const out = run(c, { type: 'gate.set', gate: 'alignment', status: 'pending' }, A.dlo);
     expect(out.cutover.signoffs.every((s) => !s.voided)).toBe(true);
     expect(out.events).toEqual([
-      { type: 'gate.changed', gate: 'alignment', before: 'green', after: 'pending', derived: false },
+      {
+        type: 'gate.changed',
+        gate: 'alignment',
+        before: 'green',
+        after: 'pending',
+        derived: false,
+        target: { tag: TAG1, sha: SHA1 },
+      },
     ]);
     expect(signoffFor(out.cutover, 'producer')?.gates.alignment).toBe('green');
   });
@@ -353,7 +360,7 @@ describe('rule 5: runtime-cutover GO only when blockers cleared, gates green and
       A.pic,
     ).cutover;
     expect(refuse(c, GO_RUNTIME, A.dlo).unmet).toEqual([
-      'gate producer-suite is pending (owner producer-incident-commander)',
+      `gate producer-suite is pending for ${LABEL1} (owner producer-incident-commander)`,
     ]);
   });
 
@@ -524,12 +531,12 @@ describe('rule 7: permissions come from the program file; refusals say who may a
   });
 
   it('approving a target: the consumer rollback owner', () => {
-    expect(run(published(), { type: 'target.approve' }, A.cro).message).toBe(
+    expect(run(published(), { type: 'target.approve', target: TAG1 }, A.cro).message).toBe(
       `Release target ${LABEL1} approved; it is now immutable.`,
     );
     for (const who of [A.pic, A.cic, A.dlo])
-      expect(refuse(published(), { type: 'target.approve' }, who).code).toBe('forbidden');
-    expect(refuse(published(), { type: 'target.approve' }, A.dlo).message).toBe(
+      expect(refuse(published(), { type: 'target.approve', target: TAG1 }, who).code).toBe('forbidden');
+    expect(refuse(published(), { type: 'target.approve', target: TAG1 }, A.dlo).message).toBe(
       `Only consumer-rollback-owner (<@${U.cro}>) or an admin may approve the release target. You hold decision-log-owner.`,
     );
   });
@@ -552,9 +559,9 @@ describe('rule 7: permissions come from the program file; refusals say who may a
   });
 
   it('setting a gate: its owner role', () => {
-    const c = seeded();
+    const c = approveTarget(seeded());
     expect(run(c, { type: 'gate.set', gate: 'producer-suite', status: 'green' }, A.pic).message).toBe(
-      'Gate producer-suite: pending → green.',
+      `Gate producer-suite: pending → green for ${LABEL1}.`,
     );
     run(c, { type: 'gate.set', gate: 'consumer-suite', status: 'green' }, A.cic);
     run(c, { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
@@ -654,7 +661,10 @@ describe('rule 7: permissions come from the program file; refusals say who may a
       c = out.cutover;
     }
     // A role holder acting within their role is not marked.
-    expect(run(c, { type: 'target.approve' }, A.cro).history[0]).toMatchObject({ by: U.cro, asAdmin: false });
+    expect(run(c, { type: 'target.approve', target: TAG1 }, A.cro).history[0]).toMatchObject({
+      by: U.cro,
+      asAdmin: false,
+    });
   });
 
   it('an admin cannot get round rules 1–6', () => {
@@ -670,7 +680,7 @@ describe('rule 7: permissions come from the program file; refusals say who may a
     );
     // Target rules: approving their own target.
     const own = run(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.admin).cutover;
-    expect(refuse(own, { type: 'target.approve' }, A.admin).message).toBe(
+    expect(refuse(own, { type: 'target.approve', target: TAG1 }, A.admin).message).toBe(
       `You published ${LABEL1}; a different person must approve it.`,
     );
   });
@@ -688,16 +698,21 @@ describe('rule 7: permissions come from the program file; refusals say who may a
       before: 'pending',
       after: 'green',
     });
-    expect(byId(gate.cutover.gates, 'consumer-suite')).toMatchObject({
-      status: 'green',
-      runUrl: 'https://ci.example.com/9',
-      updated: { by: 'CI: GitHub Actions', at: T0.toISOString() },
-    });
+    expect(byId(gate.cutover.gates, 'consumer-suite').results).toEqual([
+      {
+        sha: SHA1,
+        tag: TAG1,
+        status: 'green',
+        runUrl: 'https://ci.example.com/9',
+        by: 'CI: GitHub Actions',
+        at: T0.toISOString(),
+      },
+    ]);
     const ev = run(c, { type: 'evidence.log', evidence: 'producer-rollback', url: EVIDENCE_URL('pr') }, A.ci);
     expect(byId(ev.cutover.evidence, 'producer-rollback').entries[0]?.by).toBe('CI: GitHub Actions');
     const others: [CommandInput, string][] = [
       [{ type: 'target.publish', tag: TAG2, sha: SHA2 }, 'publish a release target'],
-      [{ type: 'target.approve' }, 'approve the release target'],
+      [{ type: 'target.approve', target: TAG1 }, 'approve the release target'],
       [{ type: 'blocker.add', owner: 'decision-log-owner', title: 'x' }, 'add blockers'],
       [GO_RUNTIME, 'record decisions'],
       [START_8, 'start or close phases'],
@@ -749,7 +764,7 @@ describe('rule 8: every change appends history — when, who, as admin or not, w
       ],
       [
         () => run(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro).cutover,
-        { type: 'target.approve' },
+        { type: 'target.approve', target: TAG1 },
         A.cro,
         {
           by: U.cro,
@@ -760,7 +775,7 @@ describe('rule 8: every change appends history — when, who, as admin or not, w
         },
       ],
       [
-        seeded,
+        () => approveTarget(seeded()),
         { type: 'gate.set', gate: 'alignment', status: 'red', evidenceUrl: 'https://ci.example.com/align/3' },
         A.dlo,
         {
@@ -769,7 +784,7 @@ describe('rule 8: every change appends history — when, who, as admin or not, w
           subject: 'gate alignment',
           before: 'pending',
           after: 'red',
-          note: 'https://ci.example.com/align/3',
+          note: `for ${LABEL1}: https://ci.example.com/align/3`,
         },
       ],
       [
@@ -1095,14 +1110,14 @@ describe('the release target', () => {
   });
 
   it('there is nothing to approve before a target is published', () => {
-    expect(refuse(seeded(), { type: 'target.approve' }, A.cro)).toEqual({
+    expect(refuse(seeded(), { type: 'target.approve', target: TAG1 }, A.cro)).toEqual({
       code: 'refused',
       message: 'There is no release target to approve. Publish one first: /cutover target <tag> <sha>.',
     });
   });
 
   it('an approved target cannot be approved again', () => {
-    expect(refuse(approveTarget(seeded()), { type: 'target.approve' }, A.cro)).toEqual({
+    expect(refuse(approveTarget(seeded()), { type: 'target.approve', target: TAG1 }, A.cro)).toEqual({
       code: 'unchanged',
       message: `${LABEL1} is already approved.`,
     });
@@ -1135,7 +1150,7 @@ describe('the release target', () => {
       A.admin,
     ).cutover;
     const c = run(both, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro).cutover;
-    expect(refuse(c, { type: 'target.approve' }, A.pro)).toEqual({
+    expect(refuse(c, { type: 'target.approve', target: TAG1 }, A.pro)).toEqual({
       code: 'refused',
       message: `You published ${LABEL1}; a different person must approve it.`,
     });
@@ -1152,7 +1167,7 @@ describe('the release target', () => {
     expect(approvedTarget(out.cutover)).toBeUndefined();
     expect(out.history[0]).toMatchObject({ before: `${LABEL1}`, after: `${LABEL2} (published)` });
     expect(blockerState(out.cutover, byId(out.cutover.blockers, 'release-target')).status).toBe('open');
-    const again = run(out.cutover, { type: 'target.approve' }, A.cro).cutover;
+    const again = run(out.cutover, { type: 'target.approve', target: TAG2 }, A.cro).cutover;
     expect(approvedTarget(again)?.tag).toBe(TAG2);
   });
 });
@@ -1281,7 +1296,7 @@ describe('the road from the seeds to phase 8', () => {
     shortcut(GO_RUNTIME, A.dlo, 'refused');
     shortcut(START_8, A.dlo, 'refused');
     shortcut({ type: 'signoff', side: 'producer', decision: 'go' }, A.pic, 'refused');
-    shortcut({ type: 'target.approve' }, A.cro, 'refused');
+    shortcut({ type: 'target.approve', target: TAG1 }, A.cro, 'refused');
     shortcut(
       { type: 'evidence.log', evidence: 'producer-handoff', url: EVIDENCE_URL('h') },
       A.pro,
@@ -1292,9 +1307,9 @@ describe('the road from the seeds to phase 8', () => {
 
     // The producer release owner publishes; nobody approves their own target, nor out of role.
     step({ type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
-    shortcut({ type: 'target.approve' }, A.pro, 'forbidden');
+    shortcut({ type: 'target.approve', target: TAG1 }, A.pro, 'forbidden');
     shortcut({ type: 'signoff', side: 'producer', decision: 'go' }, A.pic, 'refused');
-    const approved = step({ type: 'target.approve' }, A.cro);
+    const approved = step({ type: 'target.approve', target: TAG1 }, A.cro);
     expect(approved.events).toContainEqual({
       type: 'blocker.cleared',
       blocker: 'release-target',
@@ -1439,7 +1454,7 @@ describe('execute on any input', () => {
       runUrl: fc.option(url, { nil: undefined }),
     }),
     fc.record({ type: fc.constant('target.publish'), tag, sha: commitSha }),
-    fc.constant({ type: 'target.approve' }),
+    fc.constant({ type: 'target.approve', target: TAG1 }),
     fc.record({ type: fc.constant('evidence.log'), evidence: idOr(known.evidence), url }),
     fc.record({
       type: fc.constant('signoff'),

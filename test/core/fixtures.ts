@@ -130,7 +130,7 @@ export const approveTarget = (c: Cutover, tag = TAG1, commit = SHA1, now = T0) =
     c,
     [
       [{ type: 'target.publish', tag, sha: commit }, A.pro],
-      [{ type: 'target.approve' }, A.cro],
+      [{ type: 'target.approve', target: tag }, A.cro],
     ],
     now,
   );

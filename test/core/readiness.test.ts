@@ -287,10 +287,10 @@ describe('rule 4: derived blockers and gates clear themselves and reopen when th
     expect(status(published.cutover).blockers['release-target']).toBe('open');
     expect(blockerState(published.cutover, byId(published.cutover.blockers, 'release-target')).unmet).toEqual(
       [
-        `release target ${TAG1} @ ${SHA1.slice(0, 12)} is not approved — /cutover target approve (consumer-rollback-owner)`,
+        `release target ${TAG1} @ ${SHA1.slice(0, 12)} is not approved — /cutover target approve ${TAG1} (consumer-rollback-owner)`,
       ],
     );
-    const approved = run(published.cutover, { type: 'target.approve' }, A.cro);
+    const approved = run(published.cutover, { type: 'target.approve', target: TAG1 }, A.cro);
     expect(status(approved.cutover).blockers['release-target']).toBe('cleared');
     expect(derivedEvents(approved.events)).toEqual([
       { type: 'blocker.cleared', blocker: 'release-target', derived: true },
@@ -381,9 +381,9 @@ describe('rule 4: derived blockers and gates clear themselves and reopen when th
     );
     expect(status(logged.cutover).gates['release-evidence']).toBe('pending');
     expect(gateState(logged.cutover, byId(logged.cutover.gates, 'release-evidence')).unmet).toEqual([
-      expect.stringMatching(/is not approved — \/cutover target approve \(consumer-rollback-owner\)$/),
+      expect.stringMatching(/is not approved — \/cutover target approve \S+ \(consumer-rollback-owner\)$/),
     ]);
-    const approved = run(logged.cutover, { type: 'target.approve' }, A.cro);
+    const approved = run(logged.cutover, { type: 'target.approve', target: TAG1 }, A.cro);
     expect(status(approved.cutover).gates['release-evidence']).toBe('green');
     expect(approved.events).toContainEqual({
       type: 'gate.changed',
@@ -394,7 +394,7 @@ describe('rule 4: derived blockers and gates clear themselves and reopen when th
     });
   });
 
-  it('a new target after everything is done reopens every derived blocker and turns derived gates pending', () => {
+  it('a new target after everything is done reopens every derived blocker and turns every gate pending for it', () => {
     const done = decidedGo();
     expect(status(done)).toEqual({
       blockers: {
@@ -420,9 +420,9 @@ describe('rule 4: derived blockers and gates clear themselves and reopen when th
         'rollback-evidence': 'open',
       },
       gates: {
-        'producer-suite': 'green',
-        'consumer-suite': 'green',
-        alignment: 'green',
+        'producer-suite': 'pending',
+        'consumer-suite': 'pending',
+        alignment: 'pending',
         'bilateral-signoff': 'pending',
         'release-evidence': 'pending',
       },
@@ -435,7 +435,32 @@ describe('rule 4: derived blockers and gates clear themselves and reopen when th
       ['evidence-bundle', true],
       ['rollback-evidence', true],
     ]);
+    const onNew = { tag: TAG2, sha: SHA2 };
     expect(out.events.filter((e) => e.type === 'gate.changed')).toEqual([
+      {
+        type: 'gate.changed',
+        gate: 'producer-suite',
+        before: 'green',
+        after: 'pending',
+        derived: false,
+        target: onNew,
+      },
+      {
+        type: 'gate.changed',
+        gate: 'consumer-suite',
+        before: 'green',
+        after: 'pending',
+        derived: false,
+        target: onNew,
+      },
+      {
+        type: 'gate.changed',
+        gate: 'alignment',
+        before: 'green',
+        after: 'pending',
+        derived: false,
+        target: onNew,
+      },
       { type: 'gate.changed', gate: 'bilateral-signoff', before: 'green', after: 'pending', derived: true },
       { type: 'gate.changed', gate: 'release-evidence', before: 'green', after: 'pending', derived: true },
     ]);
@@ -738,7 +763,7 @@ describe('generality: another program with other sides, roles and blockers works
   it('every one of the three sides must sign GO, each by its own commander', () => {
     const t = runAll(launchState(), [
       [{ type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, P.captain],
-      [{ type: 'target.approve' }, P.coordinator],
+      [{ type: 'target.approve', target: 'app-5.0.0' }, P.coordinator],
       [{ type: 'signoff', side: 'platform', decision: 'go' }, P.platform],
       [{ type: 'signoff', side: 'mobile', decision: 'go' }, P.mobile],
     ]);
@@ -761,7 +786,7 @@ describe('generality: another program with other sides, roles and blockers works
   it('a derived gate with an evidence condition turns green when that evidence is logged on the target', () => {
     const t = runAll(launchState(), [
       [{ type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, P.captain],
-      [{ type: 'target.approve' }, P.coordinator],
+      [{ type: 'target.approve', target: 'app-5.0.0' }, P.coordinator],
     ]);
     expect(gateState(t, byId(t.gates, 'store-build')).unmet).toEqual([
       `Store upload receipt (store-upload) is not logged for app-5.0.0 @ ${SHA1.slice(0, 12)} — /cutover evidence store-upload <url> (mobile-lead or store-publisher)`,
@@ -787,7 +812,7 @@ describe('generality: another program with other sides, roles and blockers works
     let c = launchState();
     c = runAll(c, [
       [{ type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, P.captain],
-      [{ type: 'target.approve' }, P.coordinator],
+      [{ type: 'target.approve', target: 'app-5.0.0' }, P.coordinator],
       [{ type: 'evidence.log', evidence: 'store-upload', url: EVIDENCE_URL('s') }, P.mobile],
       [
         { type: 'gate.set', gate: 'smoke', status: 'green', runUrl: 'https://ci.example.com/smoke/9' },
@@ -822,7 +847,7 @@ describe('generality: another program with other sides, roles and blockers works
   it('a second target supersedes the first and voids the sign-offs of all three sides', () => {
     const t = runAll(launchState(), [
       [{ type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, P.captain],
-      [{ type: 'target.approve' }, P.coordinator],
+      [{ type: 'target.approve', target: 'app-5.0.0' }, P.coordinator],
       [{ type: 'signoff', side: 'platform', decision: 'go' }, P.platform],
       [{ type: 'signoff', side: 'mobile', decision: 'go' }, P.mobile],
       [{ type: 'signoff', side: 'web', decision: 'go' }, P.web],

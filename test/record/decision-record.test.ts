@@ -136,11 +136,11 @@ describe('the decision record', () => {
     let doc = withNames(newDocument(c));
     doc = walk(doc, [
       [{ type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro],
-      [{ type: 'target.approve' }, A.cro],
+      [{ type: 'target.approve', target: TAG1 }, A.cro],
       [{ type: 'signoff', side: 'producer', decision: 'go', rationale: 'early GO' }, A.pic],
       // A new target voids that sign-off.
       [{ type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro],
-      [{ type: 'target.approve' }, A.cro],
+      [{ type: 'target.approve', target: TAG2 }, A.cro],
       [
         {
           type: 'gate.set',

@@ -110,7 +110,7 @@ export function waitingOn(c: Cutover, userId: string): WaitingItem[] {
     items.push({
       text: `:white_check_mark: *Approve the release target* \`${esc(target.tag)}\` @ \`${esc(
         target.sha,
-      )}\`: \`/cutover target approve\``,
+      )}\`: \`/cutover target approve ${esc(target.tag)}\``,
     });
   return items;
 }
