@@ -26,6 +26,7 @@ import {
   shortSha,
   signoffFor,
   targetLabel,
+  unmetLine,
 } from './readiness.js';
 import {
   type Actor,
@@ -350,7 +351,7 @@ function step(c: Cutover, cmd: Command, actor: Actor, at: string): { step: Step;
           step: fail(
             refused(
               `Gate ${g.id} is derived: it turns green by itself when its facts hold${s.unmet.length ? '. Still unmet:' : ', and it is green now.'}`,
-              s.unmet.length ? s.unmet : undefined,
+              s.unmet.length ? s.unmet.map(unmetLine) : undefined,
             ),
           ),
         };

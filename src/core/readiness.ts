@@ -18,13 +18,14 @@ import type {
   Target,
   TargetRef,
 } from './schema.js';
+import { type ConditionUnmet, rolesWords, type Unmet, unmetWords } from './unmet.js';
 
 export interface Verdict {
   ok: boolean;
-  unmet: string[];
+  unmet: Unmet[];
 }
 
-const verdict = (unmet: string[]): Verdict => ({ ok: unmet.length === 0, unmet });
+const verdict = (unmet: Unmet[]): Verdict => ({ ok: unmet.length === 0, unmet });
 
 export const shortSha = (sha: string) => sha.slice(0, 12);
 export const targetLabel = (t: TargetRef) => `${t.tag} @ ${shortSha(t.sha)}`;
@@ -58,12 +59,6 @@ export function rolesFor(
   return [...out];
 }
 
-/** "/cutover target approve (consumer-rollback-owner)"-style hint of who acts. */
-const by = (c: Cutover, action: PermissionAction, item: { owner?: string; side?: string } = {}) => {
-  const roles = rolesFor(c, action, item);
-  return roles.length ? roles.join(' or ') : 'an admin';
-};
-
 export function sideName(c: Cutover, sideId: string): string {
   return c.sides.find((s) => s.id === sideId)?.name ?? sideId;
 }
@@ -73,22 +68,26 @@ export function signoffFor(c: Cutover, sideId: string): Signoff | undefined {
   return c.signoffs.findLast((s) => s.side === sideId && !s.voided);
 }
 
-/** Sides still missing a GO sign-off on the current approved target, each as an unmet line. */
-function signedGoUnmet(c: Cutover): string[] {
+const ref = (t: TargetRef): TargetRef => ({ tag: t.tag, sha: t.sha });
+
+/** Sides still missing a GO sign-off on the current approved target. */
+function signedGoUnmet(c: Cutover): ConditionUnmet[] {
   const target = approvedTarget(c);
-  const unmet: string[] = [];
+  const unmet: ConditionUnmet[] = [];
   const signers = new Set<string>();
   for (const side of c.sides) {
     const s = signoffFor(c, side.id);
     const ok = !!target && s?.decision === 'go' && sameTarget(s.target, target);
     if (ok && s) {
-      if (signers.has(s.by))
-        unmet.push(`${side.name} was signed by the same person as another side: two people must sign`);
+      if (signers.has(s.by)) unmet.push({ kind: 'signoff-same-person', side: side.id, sideName: side.name });
       signers.add(s.by);
     } else
-      unmet.push(
-        `${side.name} has not signed GO on the current approved target — /cutover signoff (${side.commanderRole})`,
-      );
+      unmet.push({
+        kind: 'signoff-missing',
+        side: side.id,
+        sideName: side.name,
+        mayAct: [side.commanderRole],
+      });
   }
   return unmet;
 }
@@ -105,47 +104,45 @@ export function staleEvidence(c: Cutover, e: Evidence): EvidenceEntry[] {
   return e.entries.filter((x) => !sameTarget(x.target, target));
 }
 
-export function conditionUnmet(c: Cutover, cond: Condition): string[] {
+/** What a condition still waits for, as data. */
+export function conditionUnmetItems(c: Cutover, cond: Condition): ConditionUnmet[] {
   switch (cond.kind) {
     case 'target-approved': {
       const t = currentTarget(c);
-      if (!t)
-        return [`no release target is published — /cutover target <tag> <sha> (${by(c, 'target.publish')})`];
+      if (!t) return [{ kind: 'target-missing', mayAct: rolesFor(c, 'target.publish') }];
       if (!t.approved)
-        return [
-          `release target ${targetLabel(t)} is not approved — /cutover target approve ${t.tag} (${by(c, 'target.approve')})`,
-        ];
+        return [{ kind: 'target-unapproved', target: ref(t), mayAct: rolesFor(c, 'target.approve') }];
       return [];
     }
     case 'signed-go':
       return signedGoUnmet(c);
     case 'evidence': {
-      const unmet: string[] = [];
+      const unmet: ConditionUnmet[] = [];
+      const t = currentTarget(c);
       for (const id of cond.evidence) {
         const e = c.evidence.find((x) => x.id === id);
-        if (!e) {
-          unmet.push(`evidence ${id} is not defined in the program`);
-          continue;
-        }
-        if (currentEvidence(c, e)) continue;
-        const t = currentTarget(c);
-        const stale = staleEvidence(c, e).length ? ' (what was logged is for an earlier target)' : '';
-        unmet.push(
-          t
-            ? `${e.title} (${e.id}) is not logged for ${targetLabel(t)}${stale} — /cutover evidence ${e.id} <url> (${by(c, 'evidence.log', { side: e.side })})`
-            : `${e.title} (${e.id}) needs a published release target first — /cutover target <tag> <sha> (${by(c, 'target.publish')})`,
-        );
+        if (!e) unmet.push({ kind: 'evidence-undefined', evidence: id });
+        else if (!currentEvidence(c, e))
+          unmet.push({
+            kind: 'evidence-missing',
+            evidence: e.id,
+            title: e.title,
+            ...(t ? { target: ref(t) } : {}),
+            stale: staleEvidence(c, e).length > 0,
+            mayAct: t ? rolesFor(c, 'evidence.log', { side: e.side }) : rolesFor(c, 'target.publish'),
+          });
       }
       return unmet;
     }
   }
 }
 
-const conditionsUnmet = (c: Cutover, list: Condition[]) => list.flatMap((cond) => conditionUnmet(c, cond));
+const conditionsUnmet = (c: Cutover, list: Condition[]) =>
+  list.flatMap((cond) => conditionUnmetItems(c, cond));
 
-export function blockerState(c: Cutover, b: Blocker): { status: BlockerStatus; unmet: string[] } {
-  if (!b.derived)
-    return { status: b.status, unmet: b.status === 'open' ? [`${b.title} (${b.id}) is open`] : [] };
+/** A blocker's status; a derived one's with the facts it still waits for. */
+export function blockerView(c: Cutover, b: Blocker): { status: BlockerStatus; unmet: ConditionUnmet[] } {
+  if (!b.derived) return { status: b.status, unmet: [] };
   const unmet = conditionsUnmet(c, b.derived);
   return { status: unmet.length ? 'open' : 'cleared', unmet };
 }
@@ -154,7 +151,7 @@ export interface GateView {
   /** The gate's status for the current target: what every rule and surface reads. */
   status: GateStatus;
   /** A derived gate's unmet conditions. */
-  unmet: string[];
+  unmet: ConditionUnmet[];
   /** The manual result that counts now, if any. */
   result?: GateResult;
   /** The newest manual result on any commit. */
@@ -192,58 +189,75 @@ export function gateState(c: Cutover, g: Gate): GateView {
 export const blockersOf = (c: Cutover, phaseId: string) => c.blockers.filter((b) => b.phase === phaseId);
 
 export function openBlockers(c: Cutover, phaseId: string): Blocker[] {
-  return blockersOf(c, phaseId).filter((b) => blockerState(c, b).status === 'open');
+  return blockersOf(c, phaseId).filter((b) => blockerView(c, b).status === 'open');
 }
 
-function blockersUnmet(c: Cutover, phaseId: string): string[] {
-  return openBlockers(c, phaseId).map((b) => {
-    const s = blockerState(c, b);
-    return b.derived
-      ? `blocker ${b.id} is open: ${s.unmet.join('; ')}`
-      : `blocker ${b.id} is open — ${b.title} (owner ${b.owner})`;
-  });
+function blockersUnmet(c: Cutover, phaseId: string): Unmet[] {
+  return openBlockers(c, phaseId).map((b) => ({
+    kind: 'blocker-open',
+    blocker: b.id,
+    title: b.title,
+    owner: b.owner,
+    derived: !!b.derived,
+    because: blockerView(c, b).unmet,
+  }));
 }
 
-function gatesUnmet(c: Cutover): string[] {
+function gatesUnmet(c: Cutover): Unmet[] {
   const t = currentTarget(c);
-  return c.gates.flatMap((g) => {
+  return c.gates.flatMap((g): Unmet[] => {
     const s = gateState(c, g);
     if (s.status === 'green') return [];
-    if (!g.derived && g.perTarget && s.stale && t)
-      return [
-        `gate ${g.id} has no result for ${targetLabel(t)} (what was set is for another commit) (owner ${g.owner})`,
-      ];
+    const perCommit = !g.derived && g.perTarget && !!t;
     return [
-      `gate ${g.id} is ${s.status}${!g.derived && g.perTarget && t ? ` for ${targetLabel(t)}` : ''} (owner ${g.owner})`,
+      {
+        kind: 'gate-not-green',
+        gate: g.id,
+        status: s.status,
+        owner: g.owner,
+        ...(perCommit && t ? { target: ref(t) } : {}),
+        stale: perCommit && s.stale,
+      },
     ];
   });
 }
 
-/** May this decision be GO? Every unmet requirement listed. */
-export function mayDecideGo(c: Cutover, decisionId: string): Verdict {
+/** Each unmet item once, in order. */
+const once = (list: Unmet[]) => {
+  const seen = new Set<string>();
+  return list.filter((u) => {
+    const key = JSON.stringify(u);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+/** May this decision be GO? Every unmet requirement listed, once. */
+export function goVerdict(c: Cutover, decisionId: string): Verdict {
   const d = c.decisions.find((x) => x.id === decisionId);
   const req = d?.goRequires;
   if (!req) return verdict([]);
-  const unmet: string[] = [];
+  const unmet: Unmet[] = [];
   for (const phase of req.blockersCleared) unmet.push(...blockersUnmet(c, phase));
   if (req.allGatesGreen) unmet.push(...gatesUnmet(c));
   if (req.signedGo) {
-    if (!approvedTarget(c)) unmet.push(...conditionUnmet(c, { kind: 'target-approved' }));
+    if (!approvedTarget(c)) unmet.push(...conditionUnmetItems(c, { kind: 'target-approved' }));
     else unmet.push(...signedGoUnmet(c));
   }
-  return verdict([...new Set(unmet)]);
+  return verdict(once(unmet));
 }
 
 /** May this phase start? Every unmet requirement listed. */
-export function mayStartPhase(c: Cutover, phaseId: string): Verdict {
+export function startVerdict(c: Cutover, phaseId: string): Verdict {
   const p = c.phases.find((x) => x.id === phaseId);
-  if (!p) return verdict([`there is no phase ${phaseId}`]);
+  if (!p) return verdict([{ kind: 'phase-unknown', phase: phaseId }]);
   const req = p.startRequires ?? { blockersCleared: true, decisionsGo: [] };
-  const unmet: string[] = [];
+  const unmet: Unmet[] = [];
   if (req.blockersCleared) unmet.push(...blockersUnmet(c, p.id));
   for (const id of req.decisionsGo) {
     const d = c.decisions.find((x) => x.id === id);
-    if (d && d.status !== 'go') unmet.push(`decision ${d.id} (${d.title}) is NO-GO`);
+    if (d && d.status !== 'go') unmet.push({ kind: 'decision-not-go', decision: d.id, title: d.title });
   }
   return verdict(unmet);
 }
@@ -257,7 +271,7 @@ export function nextPhase(c: Cutover) {
 export function derivedSnapshot(c: Cutover) {
   const blockers: Record<string, BlockerStatus> = {};
   const gates: Record<string, GateStatus> = {};
-  for (const b of c.blockers) blockers[b.id] = blockerState(c, b).status;
+  for (const b of c.blockers) blockers[b.id] = blockerView(c, b).status;
   for (const g of c.gates) gates[g.id] = gateState(c, g).status;
   return { blockers, gates };
 }
@@ -268,4 +282,55 @@ export const rolesOf = (c: Cutover, userId: string) => c.roles.filter((r) => r.a
 /** The sides this person may open a sign-off for: those whose commander role they hold, or all for an admin. */
 export function signableSides(c: Cutover, userId: string, isAdmin: boolean) {
   return c.sides.filter((s) => isAdmin || c.roles.find((r) => r.id === s.commanderRole)?.assignee === userId);
+}
+
+// ---------------------------------------------------------------- today's text, until every surface renders Unmet
+
+const hint = (roles: string[]) => rolesWords(roles);
+
+/**
+ * An unmet item as the one line the surfaces show today, with the command to type. Kept while the surfaces move
+ * to rendering `Unmet` themselves (issue 11); the core's own decisions never read it.
+ */
+export function unmetLine(u: Unmet): string {
+  switch (u.kind) {
+    case 'target-missing':
+      return `no release target is published — /cutover target <tag> <sha> (${hint(u.mayAct)})`;
+    case 'target-unapproved':
+      return `release target ${targetLabel(u.target)} is not approved — /cutover target approve ${u.target.tag} (${hint(u.mayAct)})`;
+    case 'signoff-missing':
+      return `${u.sideName} has not signed GO on the current approved target — /cutover signoff (${u.mayAct.join(' or ')})`;
+    case 'evidence-missing':
+      return u.target
+        ? `${u.title} (${u.evidence}) is not logged for ${targetLabel(u.target)}${u.stale ? ' (what was logged is for an earlier target)' : ''} — /cutover evidence ${u.evidence} <url> (${hint(u.mayAct)})`
+        : `${u.title} (${u.evidence}) needs a published release target first — /cutover target <tag> <sha> (${hint(u.mayAct)})`;
+    case 'blocker-open':
+      return u.derived
+        ? `blocker ${u.blocker} is open: ${u.because.map(unmetLine).join('; ')}`
+        : `blocker ${u.blocker} is open — ${u.title} (owner ${u.owner})`;
+    default:
+      return unmetWords(u);
+  }
+}
+
+const lines = (list: Unmet[]) => [...new Set(list.map(unmetLine))];
+
+export function conditionUnmet(c: Cutover, cond: Condition): string[] {
+  return lines(conditionUnmetItems(c, cond));
+}
+
+export function blockerState(c: Cutover, b: Blocker): { status: BlockerStatus; unmet: string[] } {
+  const v = blockerView(c, b);
+  if (b.derived) return { status: v.status, unmet: lines(v.unmet) };
+  return { status: v.status, unmet: v.status === 'open' ? [`${b.title} (${b.id}) is open`] : [] };
+}
+
+export function mayDecideGo(c: Cutover, decisionId: string): { ok: boolean; unmet: string[] } {
+  const v = goVerdict(c, decisionId);
+  return { ok: v.ok, unmet: lines(v.unmet) };
+}
+
+export function mayStartPhase(c: Cutover, phaseId: string): { ok: boolean; unmet: string[] } {
+  const v = startVerdict(c, phaseId);
+  return { ok: v.ok, unmet: lines(v.unmet) };
 }

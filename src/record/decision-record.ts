@@ -28,6 +28,7 @@ import type {
   TargetRef,
 } from '../core/schema.js';
 import { isZone } from '../core/time.js';
+import { unmetWords } from '../core/unmet.js';
 import type { StoreDocument } from '../service/document.js';
 import { mdCode, mdLink, mdText, utcDay, utcStamp, zonedStamp } from './markdown.js';
 
@@ -242,7 +243,7 @@ function gateLines(c: Cutover, f: { role: (id: string) => string; stamp: Stamper
     if (r?.sha) lines.push(`   - Verified on ${mdCode(r.tag ? `${r.tag} @ ${r.sha.slice(0, 12)}` : r.sha.slice(0, 12))}`);
     if (r?.evidenceUrl) lines.push(`   - Evidence: ${mdLink(r.evidenceUrl)}`);
     if (r?.runUrl) lines.push(`   - Run: ${mdLink(r.runUrl)}`);
-    for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(u)}`);
+    for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(unmetWords(u))}`);
     if (r) lines.push(`   - Set by ${f.stamp(r)}`);
     if (s.stale && s.latest) {
       const l = s.latest;

@@ -18,6 +18,7 @@ import {
   rolesFor,
   signoffFor,
   staleEvidence,
+  unmetLine,
 } from '../../src/core/readiness.js';
 import { type Actor, Cutover, type DomainEvent, type ProgramInput } from '../../src/core/schema.js';
 import {
@@ -380,7 +381,9 @@ describe('rule 4: derived blockers and gates clear themselves and reopen when th
       A.pro,
     );
     expect(status(logged.cutover).gates['release-evidence']).toBe('pending');
-    expect(gateState(logged.cutover, byId(logged.cutover.gates, 'release-evidence')).unmet).toEqual([
+    expect(
+      gateState(logged.cutover, byId(logged.cutover.gates, 'release-evidence')).unmet.map(unmetLine),
+    ).toEqual([
       expect.stringMatching(/is not approved — \/cutover target approve \S+ \(consumer-rollback-owner\)$/),
     ]);
     const approved = run(logged.cutover, { type: 'target.approve', target: TAG1 }, A.cro);
@@ -788,7 +791,7 @@ describe('generality: another program with other sides, roles and blockers works
       [{ type: 'target.publish', tag: 'app-5.0.0', sha: SHA1 }, P.captain],
       [{ type: 'target.approve', target: 'app-5.0.0' }, P.coordinator],
     ]);
-    expect(gateState(t, byId(t.gates, 'store-build')).unmet).toEqual([
+    expect(gateState(t, byId(t.gates, 'store-build')).unmet.map(unmetLine)).toEqual([
       `Store upload receipt (store-upload) is not logged for app-5.0.0 @ ${SHA1.slice(0, 12)} — /cutover evidence store-upload <url> (mobile-lead or store-publisher)`,
     ]);
     expect(

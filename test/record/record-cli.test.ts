@@ -41,11 +41,17 @@ async function botStore(): Promise<Store<StoreDocument>> {
   open = store;
   const service = createCutoverService(store);
   const steps = [
+    [{ type: 'target.publish', tag: 'service.v3.0.0', sha: 'a'.repeat(40) }, A.pro],
     [
-      { type: 'gate.set', gate: 'producer-suite', status: 'green', runUrl: 'https://ci.example.com/r/1' },
+      {
+        type: 'gate.set',
+        gate: 'producer-suite',
+        status: 'green',
+        runUrl: 'https://ci.example.com/r/1',
+        sha: 'a'.repeat(40),
+      },
       A.ci,
     ],
-    [{ type: 'target.publish', tag: 'service.v3.0.0', sha: 'a'.repeat(40) }, A.pro],
   ] as const;
   for (const [cmd, actor] of steps) {
     const out = await service.run(cmd, actor, T0);
@@ -93,7 +99,7 @@ describe('npm run record', () => {
     expect(out.stdout).toContain('- Published: by Robin Release, 2026-02-09 09:00 UTC');
     // History comes from the log beside the document.
     expect(out.stdout).toContain(
-      'CI: GitHub Actions: gate.set gate producer-suite, pending → green: https://ci.example.com/r/1',
+      'CI: GitHub Actions: gate.set gate producer-suite, pending → green: for service.v3.0.0 @ aaaaaaaaaaaa: https://ci.example.com/r/1',
     );
     expect(await snapshot()).toEqual(before);
   });

@@ -1,0 +1,97 @@
+/**
+ * What a rule still waits for, as data. The core says *what* is unmet and *which roles may act on it*; each surface
+ * says it in its own language: Slack as mrkdwn with mentions and the command to type, the CI API as JSON, the
+ * decision record as Markdown in plain words. `unmetWords` is the plain-words reading (no Slack syntax, no
+ * commands), shared by the surfaces that have no richer one.
+ */
+import { z } from 'zod';
+import { GateStatus, Id, TargetRef } from './schema.js';
+
+/** Roles that may act on the item (empty: only an admin). */
+const MayAct = z.array(Id);
+
+/** A fact a derived blocker, a derived gate or a GO decision waits for. */
+export const ConditionUnmet = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('target-missing'), mayAct: MayAct }),
+  z.object({ kind: z.literal('target-unapproved'), target: TargetRef, mayAct: MayAct }),
+  /** The side has no GO sign-off on the current approved target. */
+  z.object({ kind: z.literal('signoff-missing'), side: Id, sideName: z.string(), mayAct: MayAct }),
+  /** Two sides were signed by the same person. */
+  z.object({ kind: z.literal('signoff-same-person'), side: Id, sideName: z.string() }),
+  z.object({
+    kind: z.literal('evidence-missing'),
+    evidence: Id,
+    title: z.string(),
+    /** The target it must be logged for; absent while none is published (then `mayAct` publishes one). */
+    target: TargetRef.optional(),
+    /** Something was logged, but for an earlier target. */
+    stale: z.boolean(),
+    mayAct: MayAct,
+  }),
+  z.object({ kind: z.literal('evidence-undefined'), evidence: Id }),
+]);
+export type ConditionUnmet = z.infer<typeof ConditionUnmet>;
+
+export const Unmet = z.discriminatedUnion('kind', [
+  ...ConditionUnmet.options,
+  z.object({
+    kind: z.literal('blocker-open'),
+    blocker: Id,
+    title: z.string(),
+    owner: Id,
+    derived: z.boolean(),
+    /** A derived blocker's own unmet facts. */
+    because: z.array(ConditionUnmet),
+  }),
+  z.object({
+    kind: z.literal('gate-not-green'),
+    gate: Id,
+    status: GateStatus,
+    owner: Id,
+    /** The target a per-commit gate needs a result for. */
+    target: TargetRef.optional(),
+    /** It has a result, but for another commit. */
+    stale: z.boolean(),
+  }),
+  z.object({ kind: z.literal('decision-not-go'), decision: Id, title: z.string() }),
+  z.object({ kind: z.literal('phase-unknown'), phase: Id }),
+]);
+export type Unmet = z.infer<typeof Unmet>;
+export type UnmetKind = Unmet['kind'];
+
+const label = (t: { tag: string; sha: string }) => `${t.tag} @ ${t.sha.slice(0, 12)}`;
+
+/** Who may act, in words: "consumer-rollback-owner or decision-log-owner", or "an admin". */
+export const rolesWords = (roles: string[]) => (roles.length ? roles.join(' or ') : 'an admin');
+
+/** One unmet item in plain words: no Slack syntax, no commands to type. */
+export function unmetWords(u: Unmet): string {
+  switch (u.kind) {
+    case 'target-missing':
+      return `no release target is published (${rolesWords(u.mayAct)} publishes one)`;
+    case 'target-unapproved':
+      return `release target ${label(u.target)} is not approved (${rolesWords(u.mayAct)} approves it)`;
+    case 'signoff-missing':
+      return `${u.sideName} has not signed GO on the current approved target (${rolesWords(u.mayAct)} signs)`;
+    case 'signoff-same-person':
+      return `${u.sideName} was signed by the same person as another side: two people must sign`;
+    case 'evidence-missing':
+      return u.target
+        ? `${u.title} (${u.evidence}) is not logged for ${label(u.target)}${u.stale ? ' (what was logged is for an earlier target)' : ''} (${rolesWords(u.mayAct)} logs it)`
+        : `${u.title} (${u.evidence}) needs a published release target first (${rolesWords(u.mayAct)} publishes one)`;
+    case 'evidence-undefined':
+      return `evidence ${u.evidence} is not defined in the program`;
+    case 'blocker-open':
+      return u.derived
+        ? `blocker ${u.blocker} is open: ${u.because.map(unmetWords).join('; ')}`
+        : `blocker ${u.blocker} is open — ${u.title} (owner ${u.owner})`;
+    case 'gate-not-green':
+      if (u.stale && u.target)
+        return `gate ${u.gate} has no result for ${label(u.target)} (what was set is for another commit) (owner ${u.owner})`;
+      return `gate ${u.gate} is ${u.status}${u.target ? ` for ${label(u.target)}` : ''} (owner ${u.owner})`;
+    case 'decision-not-go':
+      return `decision ${u.decision} (${u.title}) is NO-GO`;
+    case 'phase-unknown':
+      return `there is no phase ${u.phase}`;
+  }
+}
