@@ -14,6 +14,7 @@ import type {
   GateResult,
   GateStatus,
   PermissionAction,
+  Phase,
   Signoff,
   Target,
   TargetRef,
@@ -333,4 +334,90 @@ export function mayDecideGo(c: Cutover, decisionId: string): { ok: boolean; unme
 export function mayStartPhase(c: Cutover, phaseId: string): { ok: boolean; unmet: string[] } {
   const v = startVerdict(c, phaseId);
   return { ok: v.ok, unmet: lines(v.unmet) };
+}
+
+// ---------------------------------------------------------------- the one readiness report
+
+/** Roles that can resolve an unmet item (empty: only an admin, or nobody by hand). */
+export function rolesToAct(c: Cutover, u: Unmet): string[] {
+  switch (u.kind) {
+    case 'target-missing':
+    case 'target-unapproved':
+    case 'signoff-missing':
+    case 'evidence-missing':
+      return u.mayAct;
+    case 'blocker-open':
+      return u.derived
+        ? [...new Set(u.because.flatMap((b) => rolesToAct(c, b)))]
+        : rolesFor(c, 'blocker.clear', { owner: u.owner });
+    case 'gate-not-green':
+      return rolesFor(c, 'gate.set', { owner: u.owner });
+    case 'decision-not-go':
+      return rolesFor(c, 'decide');
+    case 'signoff-same-person':
+      return [];
+    case 'evidence-undefined':
+    case 'phase-unknown':
+      return [c.logOwnerRole];
+  }
+}
+
+export interface ReadinessReport {
+  /** The target in force and whether it is approved. */
+  target?: { tag: string; sha: string; approved: boolean };
+  decisions: { id: string; title: string; status: 'go' | 'no-go'; mayBeGo: boolean; unmet: Unmet[] }[];
+  /** Phases not started yet, each with whether it may start. */
+  phases: { id: string; title: string; status: Phase['status']; mayStart: boolean; unmet: Unmet[] }[];
+  blockers: {
+    id: string;
+    phase: string;
+    owner: string;
+    derived: boolean;
+    status: BlockerStatus;
+    unmet: ConditionUnmet[];
+  }[];
+  gates: ({ id: string; owner: string; derived: boolean } & GateView)[];
+  /** What waits on whom now: each unmet item of the next NO-GO decision and the next phase, with who may act. */
+  next: { roles: string[]; unmet: Unmet }[];
+}
+
+/**
+ * The cutover's readiness, answered once: every surface (status, App Home, alerts, the CI API, the record) reads
+ * this rather than re-deriving a rule.
+ */
+export function readiness(c: Cutover): ReadinessReport {
+  const t = currentTarget(c);
+  const decisions = c.decisions.map((d) => {
+    const v = goVerdict(c, d.id);
+    return { id: d.id, title: d.title, status: d.status, mayBeGo: v.ok, unmet: v.unmet };
+  });
+  const phases = c.phases.map((p) => {
+    const v = p.status === 'not-started' ? startVerdict(c, p.id) : verdict([]);
+    return {
+      id: p.id,
+      title: p.title,
+      status: p.status,
+      mayStart: p.status === 'not-started' && v.ok,
+      unmet: v.unmet,
+    };
+  });
+  const phase = nextPhase(c);
+  const waiting = [
+    ...decisions.filter((d) => d.status === 'no-go').flatMap((d) => d.unmet),
+    ...(phases.find((p) => p.id === phase?.id)?.unmet ?? []),
+  ];
+  return {
+    ...(t ? { target: { tag: t.tag, sha: t.sha, approved: !!t.approved } } : {}),
+    decisions,
+    phases,
+    blockers: c.blockers.map((b) => ({
+      id: b.id,
+      phase: b.phase,
+      owner: b.owner,
+      derived: !!b.derived,
+      ...blockerView(c, b),
+    })),
+    gates: c.gates.map((g) => ({ id: g.id, owner: g.owner, derived: !!g.derived, ...gateState(c, g) })),
+    next: once(waiting).map((u) => ({ roles: rolesToAct(c, u), unmet: u })),
+  };
 }

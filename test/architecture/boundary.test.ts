@@ -64,6 +64,25 @@ describe('the core may import nothing but itself, zod and date-fns', () => {
   });
 });
 
+describe('the command handlers under src/core/commands/ are core too', () => {
+  it('may import the rest of the core', async () => {
+    const r = await lint(
+      'src/core/commands/probe.ts',
+      "import { Id } from '../schema.js';\n\nexport const probe = [Id];\n",
+    );
+    expect(r.ok).toBe(true);
+  });
+
+  it('may not reach outside it', async () => {
+    const r = await lint(
+      'src/core/commands/probe.ts',
+      "import { openStore } from '../../store/store.js';\n\nexport const probe = [openStore];\n",
+    );
+    expect(r.ok).toBe(false);
+    expect(r.output).toContain('The core imports only from src/core/');
+  });
+});
+
 describe('views are pure', () => {
   it.each([
     "import type { StoreDocument } from '../../service/document.js';",

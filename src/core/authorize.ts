@@ -1,0 +1,57 @@
+/**
+ * The one home of permissions: who may take which action, from the program's permission table. Admins may do
+ * anything (and history marks it); CI may only set gates and log evidence; the bot itself may do what a rule does.
+ */
+import { type DomainError, forbidden } from './errors.js';
+import { rolesFor } from './readiness.js';
+import type { Actor, Cutover, PermissionAction } from './schema.js';
+
+const ACTION_WORDS: Record<PermissionAction, string> = {
+  'role.assign': 'assign roles',
+  'blocker.add': 'add blockers',
+  'blocker.clear': 'clear this blocker',
+  'blocker.reopen': 'reopen this blocker',
+  'gate.set': 'set this gate',
+  'target.publish': 'publish a release target',
+  'target.approve': 'approve the release target',
+  'evidence.log': 'log this evidence',
+  decide: 'record decisions',
+  phase: 'start or close phases',
+  window: 'set the cutover window',
+};
+
+type Auth = { ok: true; asAdmin: boolean } | { ok: false; error: DomainError };
+
+export function holders(c: Cutover, roleIds: string[]): string {
+  return roleIds
+    .map((id) => {
+      const r = c.roles.find((x) => x.id === id);
+      return `${id} (${r?.assignee ? `<@${r.assignee}>` : 'unassigned'})`;
+    })
+    .join(', ');
+}
+
+/** The program's permission table, with admins allowed anything (marked) and CI only gates and evidence. */
+export function authorize(
+  c: Cutover,
+  actor: Actor,
+  action: PermissionAction,
+  item: { owner?: string; side?: string } = {},
+): Auth {
+  if (actor.kind === 'system') return { ok: true, asAdmin: false };
+  if (actor.kind === 'ci') {
+    return action === 'gate.set' || action === 'evidence.log'
+      ? { ok: true, asAdmin: false }
+      : {
+          ok: false,
+          error: forbidden(`CI may only set gates and log evidence, not ${ACTION_WORDS[action]}.`),
+        };
+  }
+  const allowed = rolesFor(c, action, item);
+  const held = c.roles.filter((r) => r.assignee === actor.userId).map((r) => r.id);
+  if (held.some((r) => allowed.includes(r))) return { ok: true, asAdmin: false };
+  if (actor.isAdmin) return { ok: true, asAdmin: true };
+  const who = allowed.length ? `Only ${holders(c, allowed)} or an admin may` : 'Only an admin may';
+  const yours = held.length ? `You hold ${held.join(', ')}.` : 'You hold no role in this cutover.';
+  return { ok: false, error: forbidden(`${who} ${ACTION_WORDS[action]}. ${yours}`) };
+}

@@ -1,0 +1,168 @@
+/**
+ * What every command handler shares: the record of one transition (`Change`: its events and history lines), the
+ * step results, and small helpers. Pure: no clock, no I/O.
+ */
+import { type DomainError, stale, unknown } from '../errors.js';
+import { sameTarget, shortSha, targetLabel } from '../readiness.js';
+import type {
+  Actor,
+  Command,
+  Cutover,
+  DomainEvent,
+  HistoryEntry,
+  PermissionAction,
+  TargetRef,
+} from '../schema.js';
+
+export type NewHistory = Omit<HistoryEntry, 'seq'>;
+
+export const BOT = 'cutover-bot';
+
+/** How an actor is written in history: a Slack user id, "CI: <name>", or the bot. */
+export function actorName(actor: Actor): string {
+  if (actor.kind === 'user') return actor.userId;
+  if (actor.kind === 'ci') return `CI: ${actor.name}`;
+  return BOT;
+}
+
+export const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/g, '') || 'blocker';
+
+export function uniqueId(base: string, taken: Set<string>): string {
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+export const upper = (s: string) => s.toUpperCase();
+
+/** Collects the changes of one transition. */
+export class Change {
+  events: DomainEvent[] = [];
+  history: NewHistory[] = [];
+  constructor(
+    readonly c: Cutover,
+    readonly actor: Actor,
+    readonly at: string,
+    readonly asAdmin: boolean,
+  ) {}
+  log(
+    action: string,
+    subject: string,
+    before: string,
+    after: string,
+    note?: string,
+    by = actorName(this.actor),
+  ) {
+    const entry: NewHistory = {
+      at: this.at,
+      by,
+      asAdmin: by === BOT ? false : this.asAdmin,
+      action,
+      subject,
+      before,
+      after,
+    };
+    if (note) entry.note = note;
+    this.history.push(entry);
+  }
+  emit(e: DomainEvent) {
+    this.events.push(e);
+  }
+  stamp() {
+    return { by: actorName(this.actor), at: this.at };
+  }
+  /** Voids every sign-off in force, telling why. */
+  voidSignoffs(reason: string) {
+    for (const s of this.c.signoffs) {
+      if (s.voided) continue;
+      s.voided = { at: this.at, reason };
+      this.emit({ type: 'signoff.voided', side: s.side, reason });
+      this.log(
+        'signoff.voided',
+        `sign-off ${s.side}`,
+        `${upper(s.decision)} by ${s.by}`,
+        'voided',
+        reason,
+        BOT,
+      );
+    }
+  }
+}
+
+/** How many commits a per-commit gate keeps a result for (the newest). */
+export const GATE_RESULTS_KEPT = 20;
+
+/** A commit as a person knows it: the target label when it was a target, else its short SHA. */
+export function commitLabel(c: Cutover, sha: string): string {
+  const t = c.targets.findLast((x) => x.sha === sha);
+  return t ? targetLabel(t) : `commit ${shortSha(sha)}`;
+}
+
+/** Targets a person named by tag, full SHA or a hex prefix of 7 or more. */
+export function namedTargets(c: Cutover, name: string) {
+  const byTag = c.targets.filter((t) => t.tag === name);
+  if (byTag.length) return byTag;
+  if (!/^[0-9a-f]{7,40}$/i.test(name)) return [];
+  const prefix = name.toLowerCase();
+  return c.targets.filter((t) => t.sha.startsWith(prefix));
+}
+
+/**
+ * What a person was shown (`seen`: a target, or null for "none yet") against the target in force now. Undefined
+ * `seen` makes no claim (typed commands, CI). A mismatch is refused, naming the target now.
+ */
+export function staleSeen(seen: { tag: string; sha: string } | null | undefined, now: TargetRef | undefined) {
+  if (seen === undefined) return undefined;
+  if (seen === null ? !now : sameTarget(seen, now)) return undefined;
+  const was = seen ? targetLabel(seen) : 'no release target';
+  const is = now ? targetLabel(now) : 'no release target';
+  return stale(
+    'target',
+    `The release target changed while you had this open: you were shown ${was}, and it is now ${is}. Nothing was recorded. Review ${now ? 'the new target' : 'the state'} (/cutover status), then try again.`,
+  );
+}
+
+export type Step = { ok: true; message: string } | { ok: false; error: DomainError };
+export const done = (message: string): Step => ({ ok: true, message });
+export const fail = (error: DomainError): Step => ({ ok: false, error });
+
+export function find<T extends { id: string }>(list: T[], id: string, field: string, kind: string) {
+  const item = list.find((x) => x.id === id);
+  return item
+    ? { item }
+    : {
+        error: unknown(
+          field,
+          kind,
+          id,
+          list.map((x) => x.id),
+        ),
+      };
+}
+
+/** What a handler is given: the private copy it changes, who acts, when, and `begin` (permission, then a Change). */
+export interface StepContext {
+  c: Cutover;
+  actor: Actor;
+  at: string;
+  begin(
+    action: PermissionAction,
+    item?: { owner?: string; side?: string },
+  ): { ch: Change; error?: undefined } | { error: DomainError; ch?: undefined };
+}
+
+export type StepResult = { step: Step; ch?: Change };
+
+/** One command's handler: applies `cmd` to `ctx.c` (a private copy) through a Change, or refuses. */
+export type Handler<K extends Command['type']> = (
+  ctx: StepContext,
+  cmd: Extract<Command, { type: K }>,
+) => StepResult;
+
+/** A family's handlers, keyed by command type. */
+export type Handlers<K extends Command['type']> = { [P in K]: Handler<P> };

@@ -1,0 +1,28 @@
+/** Role assignment. */
+import { unchanged } from '../errors.js';
+import type { Command } from '../schema.js';
+import { done, fail, find, type Handlers, type StepContext, type StepResult } from './change.js';
+
+function roleAssign({ c, begin }: StepContext, cmd: Extract<Command, { type: 'role.assign' }>): StepResult {
+  const f = find(c.roles, cmd.role, 'role', 'role');
+  if (f.error) return { step: fail(f.error) };
+  const a = begin('role.assign');
+  if (a.error) return { step: fail(a.error) };
+  const role = f.item;
+  if (role.assignee === cmd.user)
+    return {
+      step: fail(unchanged(`${role.id} is already ${cmd.user ? `<@${cmd.user}>` : 'unassigned'}.`)),
+    };
+  const before = role.assignee;
+  role.assignee = cmd.user;
+  a.ch.emit({ type: 'role.assigned', role: role.id, before, after: cmd.user });
+  a.ch.log('role.assign', `role ${role.id}`, before ?? 'unassigned', cmd.user ?? 'unassigned');
+  return {
+    ch: a.ch,
+    step: done(`${role.title} (${role.id}) is now ${cmd.user ? `<@${cmd.user}>` : 'unassigned'}.`),
+  };
+}
+
+export const rolesHandlers: Handlers<'role.assign'> = {
+  'role.assign': roleAssign,
+};

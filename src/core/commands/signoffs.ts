@@ -1,0 +1,109 @@
+/** Sign-offs: each side's commander, against the target the form showed. */
+
+import { holders } from '../authorize.js';
+import { forbidden, invalid, refused } from '../errors.js';
+import { approvedTarget, currentTarget, gateState, signoffFor, targetLabel } from '../readiness.js';
+import type { Command, GateStatus } from '../schema.js';
+import {
+  BOT,
+  Change,
+  done,
+  fail,
+  find,
+  type Handlers,
+  type StepContext,
+  type StepResult,
+  staleSeen,
+  upper,
+} from './change.js';
+
+function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 'signoff' }>): StepResult {
+  const f = find(c.sides, cmd.side, 'side', 'side');
+  if (f.error) return { step: fail(f.error) };
+  const side = f.item;
+  if (actor.kind !== 'user') return { step: fail(forbidden('Only a person signs off.')) };
+  const commander = c.roles.find((r) => r.id === side.commanderRole);
+  const holds = commander?.assignee === actor.userId;
+  if (!holds && !actor.isAdmin)
+    return {
+      step: fail(
+        forbidden(
+          `Only ${holders(c, [side.commanderRole])} signs off for ${side.name}. ${
+            c.sides.some((s) => c.roles.find((r) => r.id === s.commanderRole)?.assignee === actor.userId)
+              ? 'Each commander signs only for their own side.'
+              : 'You hold no commander role.'
+          }`,
+        ),
+      ),
+    };
+  const other = c.signoffs.find((s) => !s.voided && s.side !== side.id && s.by === actor.userId);
+  if (other)
+    return {
+      step: fail(
+        refused(
+          `You already signed for ${other.side}; two different people must sign. ${side.name}'s sign-off needs another person.`,
+        ),
+      ),
+    };
+  if (cmd.decision === 'no-go' && !cmd.rationale)
+    return {
+      step: fail(invalid('rationale', 'A NO-GO sign-off needs a rationale: say what must change.')),
+    };
+  const target = cmd.decision === 'go' ? approvedTarget(c) : currentTarget(c);
+  const moved = staleSeen(cmd.seen, target ?? currentTarget(c));
+  if (moved) return { step: fail(moved) };
+  if (cmd.decision === 'go' && !target) {
+    const cur = currentTarget(c);
+    return {
+      step: fail(
+        refused(
+          cur
+            ? `A GO sign-off binds to an approved target, and ${targetLabel(cur)} is not approved yet.`
+            : 'A GO sign-off binds to an approved release target, and none is published yet.',
+        ),
+      ),
+    };
+  }
+  const ch = new Change(c, actor, at, !holds);
+  const prev = signoffFor(c, side.id);
+  if (prev) {
+    prev.voided = { at, reason: 'replaced by a newer sign-off' };
+    ch.log(
+      'signoff.voided',
+      `sign-off ${side.id}`,
+      `${upper(prev.decision)} by ${prev.by}`,
+      'voided',
+      'replaced by a newer sign-off',
+      BOT,
+    );
+  }
+  const gates: Record<string, GateStatus> = {};
+  for (const g of c.gates) gates[g.id] = gateState(c, g).status;
+  c.signoffs.push({
+    side: side.id,
+    decision: cmd.decision,
+    by: actor.userId,
+    at,
+    ...(target ? { target: { tag: target.tag, sha: target.sha } } : {}),
+    gates,
+    ...(cmd.rationale ? { rationale: cmd.rationale } : {}),
+    ...(cmd.evidenceUrl ? { evidenceUrl: cmd.evidenceUrl } : {}),
+    asAdmin: !holds,
+  });
+  ch.emit({ type: 'signoff.given', side: side.id, decision: cmd.decision });
+  ch.log(
+    'signoff',
+    `sign-off ${side.id}`,
+    prev ? upper(prev.decision) : 'none',
+    upper(cmd.decision),
+    [target ? `on ${targetLabel(target)}` : 'no target yet', cmd.rationale].filter(Boolean).join(': '),
+  );
+  return {
+    ch,
+    step: done(`${side.name} signed ${upper(cmd.decision)}${target ? ` on ${targetLabel(target)}` : ''}.`),
+  };
+}
+
+export const signoffsHandlers: Handlers<'signoff'> = {
+  signoff: signoff,
+};
