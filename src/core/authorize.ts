@@ -3,7 +3,7 @@
  * anything (and history marks it); CI may only set gates and log evidence; the bot itself may do what a rule does.
  */
 import { type DomainError, forbidden } from './errors.js';
-import { rolesFor } from './readiness.js';
+import { currentTarget, rolesFor } from './readiness.js';
 import type { Actor, Cutover, PermissionAction } from './schema.js';
 
 const ACTION_WORDS: Record<PermissionAction, string> = {
@@ -54,4 +54,33 @@ export function authorize(
   const who = allowed.length ? `Only ${holders(c, allowed)} or an admin may` : 'Only an admin may';
   const yours = held.length ? `You hold ${held.join(', ')}.` : 'You hold no role in this cutover.';
   return { ok: false, error: forbidden(`${who} ${ACTION_WORDS[action]}. ${yours}`) };
+}
+
+/** What a person may be offered: the permission actions, plus signing off for a side. */
+export type MayAction = PermissionAction | 'signoff';
+
+/**
+ * Whether this actor may take this action on this item now, as the rules will decide it: permissions, plus the
+ * rules that depend on who acts (nobody approves a target they published; each commander signs only for their
+ * side). Views ask this before offering a button or a form, so a rule lives here once.
+ */
+export function may(
+  c: Cutover,
+  actor: Actor,
+  action: MayAction,
+  item: { owner?: string; side?: string } = {},
+): boolean {
+  if (action === 'signoff') {
+    if (actor.kind !== 'user') return false;
+    const side = c.sides.find((s) => s.id === item.side);
+    if (!side) return false;
+    return actor.isAdmin || c.roles.find((r) => r.id === side.commanderRole)?.assignee === actor.userId;
+  }
+  if (!authorize(c, actor, action, item).ok) return false;
+  if (action === 'target.approve') {
+    const t = currentTarget(c);
+    if (!t || t.approved) return false;
+    return !(actor.kind === 'user' && t.published.by === actor.userId);
+  }
+  return true;
 }
