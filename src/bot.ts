@@ -1,4 +1,7 @@
-/** Config -> program -> store -> service -> Slack app, started. `main.ts` and the integration tests both use it. */
+/**
+ * Config -> program -> Slack tokens checked -> store -> service -> Slack app, started. `main.ts` and the integration
+ * tests both use it.
+ */
 import { type AlertOptions, type Alerts, alertsHook, startAlerts } from './alerts/index.js';
 import type { Config } from './config.js';
 import { HistoryEntry } from './core/schema.js';
@@ -8,6 +11,7 @@ import { type CutoverService, createCutoverService } from './service/cutover-ser
 import { newDocument, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
+import { checkSlackTokens } from './slack/check-tokens.js';
 import { openStore, type Store } from './store/store.js';
 
 export interface Bot {
@@ -29,6 +33,8 @@ export async function startBot(
   options: { now?: () => Date; host?: string; alerts?: AlertOptions | false } = {},
 ): Promise<Bot> {
   const program = await loadProgram(config.programPath);
+  // Slack is asked before the store is created or anything listens: a refused token stops the start here.
+  const identity = await checkSlackTokens(config);
   const store = await openStore({
     path: config.dbPath,
     schema: StoreDocument,
@@ -45,7 +51,7 @@ export async function startBot(
     now: options.now ?? (() => new Date()),
   });
   const { alerts: alertOptions, ...appOptions } = options;
-  const slack = createSlackApp({ config, service, ...appOptions, customRoutes: ciRoutes(api) });
+  const slack = createSlackApp({ config, service, ...appOptions, customRoutes: ciRoutes(api), identity });
   let apiServer: ApiServer | undefined;
   try {
     const { port } = await slack.start();

@@ -22,56 +22,67 @@ const userIds = z
     ),
   );
 
-const optional = (schema: z.ZodType<string, string>) =>
-  z
-    .string()
-    .optional()
-    .transform((s) => (s?.trim() ? s.trim() : undefined))
-    .pipe(schema.optional());
+/**
+ * `.env.example` lists every variable, most of them empty (`CUTOVER_PROGRAM=`), and `process.loadEnvFile` sets an
+ * empty line as an empty string: so every value is trimmed, and a blank one counts as unset, for every variable at
+ * once. An optional variable then takes its default; a required one is reported as missing.
+ */
+const blankAsUnset = (env: unknown) =>
+  typeof env === 'object' && env !== null
+    ? Object.fromEntries(
+        Object.entries(env).flatMap(([key, value]) => {
+          const v = typeof value === 'string' ? value.trim() : value;
+          return v === '' || v === undefined ? [] : [[key, v]];
+        }),
+      )
+    : env;
 
-export const ConfigSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: 'required: the bot token (xoxb-…) from OAuth & Permissions' })
-      .regex(
-        /^xoxb-[\w-]+$/,
-        'a bot token starts with xoxb- (the value in .env.example is only a placeholder)',
-      ),
-    SLACK_APP_TOKEN: optional(
-      z
+export const ConfigSchema = z.preprocess(
+  blankAsUnset,
+  z
+    .object({
+      SLACK_BOT_TOKEN: z
+        .string({ error: 'required: the bot token (xoxb-…) from OAuth & Permissions' })
+        .regex(
+          /^xoxb-[\w-]+$/,
+          'a bot token starts with xoxb- (the value in .env.example is only a placeholder)',
+        ),
+      SLACK_APP_TOKEN: z
         .string()
-        .regex(/^xapp-[\w-]+$/, 'an app-level token starts with xapp- (leave it empty for HTTP mode)'),
-    ),
-    SLACK_SIGNING_SECRET: optional(z.string().min(8, 'the signing secret from Basic Information')),
-    SLACK_API_URL: optional(z.url({ error: 'a base URL such as https://slack.com/api/' })),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535).default(3000),
-    CUTOVER_CHANNEL_ID: z
-      .string({ error: 'required: the joint channel id (C…), from the channel details' })
-      .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C012ABCDEF (not the #name)'),
-    CUTOVER_ADMINS: userIds,
-    CUTOVER_DB_PATH: z.string().min(1).default('data/cutover.json'),
-    CUTOVER_PROGRAM: z.string().min(1).default(DEFAULT_PROGRAM),
-    CUTOVER_API_TOKEN: optional(
-      z.string().min(16, 'at least 16 characters; generate one with `openssl rand -hex 32`'),
-    ),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  })
-  .transform((env) => ({
-    botToken: env.SLACK_BOT_TOKEN,
-    appToken: env.SLACK_APP_TOKEN,
-    signingSecret: env.SLACK_SIGNING_SECRET,
-    mode: env.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
-    slackApiUrl: env.SLACK_API_URL,
-    host: env.HOST,
-    port: env.PORT,
-    channelId: env.CUTOVER_CHANNEL_ID,
-    admins: env.CUTOVER_ADMINS,
-    dbPath: env.CUTOVER_DB_PATH,
-    programPath: env.CUTOVER_PROGRAM,
-    apiToken: env.CUTOVER_API_TOKEN,
-    logLevel: env.LOG_LEVEL,
-  }));
+        .regex(/^xapp-[\w-]+$/, 'an app-level token starts with xapp- (leave it empty for HTTP mode)')
+        .optional(),
+      SLACK_SIGNING_SECRET: z.string().min(8, 'the signing secret from Basic Information').optional(),
+      SLACK_API_URL: z.url({ error: 'a base URL such as https://slack.com/api/' }).optional(),
+      HOST: z.string().min(1).default('0.0.0.0'),
+      PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535).default(3000),
+      CUTOVER_CHANNEL_ID: z
+        .string({ error: 'required: the joint channel id (C…), from the channel details' })
+        .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C012ABCDEF (not the #name)'),
+      CUTOVER_ADMINS: userIds,
+      CUTOVER_DB_PATH: z.string().min(1).default('data/cutover.json'),
+      CUTOVER_PROGRAM: z.string().min(1).default(DEFAULT_PROGRAM),
+      CUTOVER_API_TOKEN: z
+        .string()
+        .min(16, 'at least 16 characters; generate one with `openssl rand -hex 32`')
+        .optional(),
+      LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    })
+    .transform((env) => ({
+      botToken: env.SLACK_BOT_TOKEN,
+      appToken: env.SLACK_APP_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      mode: env.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
+      slackApiUrl: env.SLACK_API_URL,
+      host: env.HOST,
+      port: env.PORT,
+      channelId: env.CUTOVER_CHANNEL_ID,
+      admins: env.CUTOVER_ADMINS,
+      dbPath: env.CUTOVER_DB_PATH,
+      programPath: env.CUTOVER_PROGRAM,
+      apiToken: env.CUTOVER_API_TOKEN,
+      logLevel: env.LOG_LEVEL,
+    })),
+);
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,8 +1,12 @@
-/** Reads .env, checks the configuration, starts the bot, and stops it cleanly on a signal. */
+/**
+ * Reads .env, checks the configuration, starts the bot (which first checks the Slack tokens), and stops it cleanly
+ * on a signal. A start that cannot go on prints one message, no stack trace, and exits 1.
+ */
 import { existsSync } from 'node:fs';
 import { startBot } from './bot.js';
 import { loadConfig } from './config.js';
 import { ProgramError } from './service/program-file.js';
+import { SlackStartError } from './slack/check-tokens.js';
 import { StoreError } from './store/store.js';
 
 async function main() {
@@ -24,7 +28,8 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof ProgramError || e instanceof StoreError) console.error(e.message);
+  if (e instanceof ProgramError || e instanceof StoreError || e instanceof SlackStartError)
+    console.error(e.message);
   else console.error('cutover-bot could not start:', e instanceof Error ? e.message : e);
   process.exit(1);
 });

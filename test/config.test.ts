@@ -1,5 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+
+/** `.env.example` as `process.loadEnvFile` reads it (blank lines such as `CUTOVER_PROGRAM=` give ''). */
+const envExample = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
+
+/** What README's step 4 says to fill in; everything else stays as `.env.example` has it. */
+const readmeFour = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_APP_TOKEN: 'xapp-1-A-abc',
+  CUTOVER_CHANNEL_ID: 'C0JOINT',
+  CUTOVER_ADMINS: 'U0ADMIN',
+};
 
 const base = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
@@ -68,6 +81,65 @@ describe('configuration', () => {
 
   it('says what is missing when nothing is set', () => {
     const r = loadConfig({});
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.message).toContain('SLACK_BOT_TOKEN: required');
+      expect(r.message).toContain('CUTOVER_CHANNEL_ID: required');
+    }
+  });
+
+  it(".env.example with only README's four variables filled in is a valid Socket Mode configuration", () => {
+    for (const name of Object.keys(readmeFour)) expect(envExample).toHaveProperty(name);
+    const r = loadConfig({ ...envExample, ...readmeFour });
+    expect(r).toMatchObject({
+      ok: true,
+      config: { mode: 'socket', port: 3000, dbPath: 'data/cutover.json', admins: ['U0ADMIN'] },
+    });
+    if (r.ok) {
+      expect(r.config.programPath).toMatch(/programs\/service-v3\.json$/);
+      expect(r.config.slackApiUrl).toBeUndefined();
+      expect(r.config.apiToken).toBeUndefined();
+    }
+  });
+
+  it('.env.example set up for HTTP mode as README says (no app token, a signing secret) is valid', () => {
+    const r = loadConfig({
+      ...envExample,
+      ...readmeFour,
+      SLACK_APP_TOKEN: '',
+      SLACK_SIGNING_SECRET: 'abcdef0123456789',
+    });
+    expect(r).toMatchObject({ ok: true, config: { mode: 'http', port: 3000, host: '0.0.0.0' } });
+  });
+
+  it('every optional variable left empty (or blank) counts as unset and takes its default', () => {
+    const r = loadConfig({
+      ...base,
+      SLACK_SIGNING_SECRET: '',
+      SLACK_API_URL: ' ',
+      HOST: '',
+      PORT: '',
+      CUTOVER_ADMINS: '',
+      CUTOVER_DB_PATH: '',
+      CUTOVER_PROGRAM: '',
+      CUTOVER_API_TOKEN: '  ',
+      LOG_LEVEL: '',
+    });
+    expect(r).toMatchObject({
+      ok: true,
+      config: { mode: 'socket', host: '0.0.0.0', port: 3000, admins: [], dbPath: 'data/cutover.json' },
+    });
+    if (r.ok) {
+      expect(r.config.programPath).toMatch(/programs\/service-v3\.json$/);
+      expect(r.config).toMatchObject({ logLevel: 'info' });
+      expect(r.config.signingSecret).toBeUndefined();
+      expect(r.config.slackApiUrl).toBeUndefined();
+      expect(r.config.apiToken).toBeUndefined();
+    }
+  });
+
+  it('a required variable left empty is reported as missing', () => {
+    const r = loadConfig({ ...base, SLACK_BOT_TOKEN: '', CUTOVER_CHANNEL_ID: ' ' });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.message).toContain('SLACK_BOT_TOKEN: required');

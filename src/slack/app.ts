@@ -5,6 +5,7 @@
 import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { CutoverService } from '../service/cutover-service.js';
+import type { BotIdentity } from './check-tokens.js';
 import { createHomePublisher } from './home-publisher.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -23,6 +24,11 @@ export interface SlackAppOptions {
   host?: string;
   /** More HTTP routes on the receiver's server (the CI API), in HTTP mode only. */
   customRoutes?: CustomRoute[];
+  /**
+   * The bot's ids from the `auth.test` made before start (slack/check-tokens.ts). Given them, Bolt makes no
+   * `auth.test` of its own, whose failure it would leave unhandled (a crash with a stack trace).
+   */
+  identity?: BotIdentity | undefined;
 }
 
 const LEVELS = {
@@ -38,9 +44,10 @@ export function createSlackApp({
   now = () => new Date(),
   host,
   customRoutes = [],
+  identity,
 }: SlackAppOptions): SlackApp {
   const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
-  const common = { token: config.botToken, clientOptions, logLevel: LEVELS[config.logLevel] };
+  const common = { token: config.botToken, clientOptions, logLevel: LEVELS[config.logLevel], ...identity };
   const app =
     config.mode === 'socket'
       ? new App({ ...common, appToken: config.appToken, socketMode: true })
