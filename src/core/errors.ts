@@ -3,6 +3,8 @@
  * (for inline modal errors), `unmet` lists what a rule still waits for.
  */
 import type { z } from 'zod';
+import { unmetLine } from './readiness.js';
+import type { Unmet } from './unmet.js';
 
 /**
  * - `stale`: what the person was shown (a target in a form or on a button) is no longer the state; nothing was
@@ -22,6 +24,9 @@ export interface DomainError {
   code: DomainErrorCode;
   message: string;
   field?: string;
+  /** What a rule still waits for, as data: each surface renders it in its own language. */
+  items?: Unmet[];
+  /** The same, as today's lines (kept while every surface moves to `items`). */
   unmet?: string[];
 }
 
@@ -32,8 +37,10 @@ export const unknown = (field: string, kind: string, id: string, known: string[]
   message: `There is no ${kind} "${id}". Known ${kind} ids: ${known.join(', ') || 'none'}.`,
 });
 export const forbidden = (message: string): DomainError => ({ code: 'forbidden', message });
-export const refused = (message: string, unmet?: string[]): DomainError =>
-  unmet ? { code: 'refused', message, unmet } : { code: 'refused', message };
+export const refused = (message: string, items?: Unmet[]): DomainError =>
+  items
+    ? { code: 'refused', message, items, unmet: [...new Set(items.map(unmetLine))] }
+    : { code: 'refused', message };
 export const unchanged = (message: string): DomainError => ({ code: 'unchanged', message });
 export const stale = (field: string, message: string): DomainError => ({ code: 'stale', field, message });
 export const conflict = (message: string): DomainError => ({ code: 'conflict', message });

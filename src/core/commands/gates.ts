@@ -1,6 +1,6 @@
 /** Gate results, each for the commit it verified. */
 import { refused, unchanged } from '../errors.js';
-import { currentTarget, gateState, targetLabel, unmetLine } from '../readiness.js';
+import { currentTarget, gateState, targetLabel } from '../readiness.js';
 import type { Command, GateResult } from '../schema.js';
 import {
   commitLabel,
@@ -24,7 +24,7 @@ function gateSet({ c, begin }: StepContext, cmd: Extract<Command, { type: 'gate.
       step: fail(
         refused(
           `Gate ${g.id} is derived: it turns green by itself when its facts hold${s.unmet.length ? '. Still unmet:' : ', and it is green now.'}`,
-          s.unmet.length ? s.unmet.map(unmetLine) : undefined,
+          s.unmet.length ? s.unmet : undefined,
         ),
       ),
     };
