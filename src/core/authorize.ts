@@ -18,6 +18,8 @@ const ACTION_WORDS: Record<PermissionAction, string> = {
   decide: 'record decisions',
   phase: 'start or close phases',
   window: 'set the cutover window',
+  'program.shape': 'change the shape of this program',
+  'program.archive': 'archive this program',
 };
 
 type Auth = { ok: true; asAdmin: boolean } | { ok: false; error: DomainError };

@@ -4,6 +4,7 @@
  * with its family in ./commands/; the table below has one per command type, checked by the compiler.
  */
 import { authorize } from './authorize.js';
+import { archiveHandlers } from './commands/archive.js';
 import { blockersHandlers } from './commands/blockers.js';
 import { BOT, Change, type Handler, type NewHistory, type StepContext } from './commands/change.js';
 import { decisionsHandlers } from './commands/decisions.js';
@@ -11,16 +12,17 @@ import { evidenceHandlers } from './commands/evidence.js';
 import { gatesHandlers } from './commands/gates.js';
 import { phasesHandlers } from './commands/phases.js';
 import { rolesHandlers } from './commands/roles.js';
+import { shapeHandlers } from './commands/shape.js';
 import { signoffsHandlers } from './commands/signoffs.js';
 import { targetsHandlers } from './commands/targets.js';
 import { windowHandlers } from './commands/window.js';
-import { type DomainError, fromZod, refused } from './errors.js';
+import { type DomainError, fromZod, invalid, refused } from './errors.js';
 import { blockerState, currentTarget, derivedSnapshot, mayDecideGo, targetLabel } from './readiness.js';
 import {
   type Actor,
   Command,
   type CommandType,
-  type Cutover,
+  Cutover,
   type DomainEvent,
   type PermissionAction,
 } from './schema.js';
@@ -51,6 +53,8 @@ const HANDLERS: { [K in CommandType]: Handler<K> } = {
   ...decisionsHandlers,
   ...phasesHandlers,
   ...windowHandlers,
+  ...shapeHandlers,
+  ...archiveHandlers,
 };
 
 /** Applies one parsed command to `c` (a private copy) through its handler. */
@@ -85,6 +89,13 @@ export function execute(cutover: Cutover, input: unknown, actor: Actor, now: Dat
   if (!parsed.success) return { ok: false, error: fromZod(parsed.error, FIELD_NAMES) };
   const cmd = parsed.data;
   const at = now.toISOString();
+  if (cutover.archived)
+    return {
+      ok: false,
+      error: refused(
+        `${cutover.title} was archived at ${cutover.archived.at}${cutover.archived.reason ? ` (${cutover.archived.reason})` : ''}: it is read-only. Start a new program for the next cutover.`,
+      ),
+    };
   const c = structuredClone(cutover);
   const before = derivedSnapshot(cutover);
   const { step: result, ch } = step(c, cmd, actor, at);
@@ -145,5 +156,17 @@ export function execute(cutover: Cutover, input: unknown, actor: Actor, now: Dat
     ch.log('decide', `decision ${d.id}`, 'GO', 'NO-GO', rationale, BOT);
   }
   c.updated = at;
+  // The program after every change is still a valid program, checked as a program file is.
+  const valid = Cutover.safeParse(c);
+  if (!valid.success) {
+    const issue = valid.error.issues[0];
+    return {
+      ok: false,
+      error: invalid(
+        String(issue?.path[0] ?? 'program'),
+        `That change would leave the program invalid (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'see the program schema'}); nothing was changed.`,
+      ),
+    };
+  }
   return { ok: true, cutover: c, events: ch.events, history: ch.history, message: result.message };
 }

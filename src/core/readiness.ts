@@ -55,7 +55,8 @@ export function rolesFor(
       if (item.owner) out.add(item.owner);
     } else if (entry === '$side') {
       for (const r of c.roles) if (item.side && r.side === item.side) out.add(r.id);
-    } else out.add(entry);
+    } else if (entry === '$logOwner') out.add(c.logOwnerRole);
+    else out.add(entry);
   }
   return [...out];
 }

@@ -257,7 +257,10 @@ export const Signoff = z.object({
 });
 export type Signoff = z.infer<typeof Signoff>;
 
-/** Who may do what. Entries are role ids, or "$owner" (the item's owner role), "$side" (any role of the item's side). Admins may do anything. */
+/**
+ * Who may do what. Entries are role ids, or "$owner" (the item's owner role), "$side" (any role of the item's side),
+ * "$logOwner" (the program's decision log owner role). Admins may do anything.
+ */
 export const Permissions = z.object({
   'role.assign': z.array(z.string()).default([]),
   'blocker.add': z.array(z.string()).default([]),
@@ -270,6 +273,10 @@ export const Permissions = z.object({
   decide: z.array(z.string()).default([]),
   phase: z.array(z.string()).default([]),
   window: z.array(z.string()).default([]),
+  /** Add, rename and remove gates, evidence and manual blockers; retitle roles; change the reminders. */
+  'program.shape': z.array(z.string()).default(['$logOwner']),
+  /** Archive the program (when its last phase is closed; an admin may at any time, with a reason). */
+  'program.archive': z.array(z.string()).default(['$logOwner']),
 });
 export type Permissions = z.infer<typeof Permissions>;
 export type PermissionAction = keyof Permissions;
@@ -318,6 +325,8 @@ const CutoverShape = z.object({
   window: Window.optional(),
   signoffs: z.array(Signoff).default([]),
   updated: Instant.optional(),
+  /** Set when the program is finished: read-only from then on. */
+  archived: z.object({ by: z.string(), at: Instant, reason: z.string().optional() }).optional(),
 });
 
 type Issue = { path: (string | number)[]; message: string };
@@ -519,6 +528,15 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('decision.changed'), decision: Id, before: GoNoGo, after: GoNoGo }),
   z.object({ type: z.literal('phase.changed'), phase: Id, before: PhaseStatus, after: PhaseStatus }),
   z.object({ type: z.literal('window.set'), start: Instant, end: Instant }),
+  /** The program's shape changed: an item added, renamed or removed, a role retitled, the reminders changed. */
+  z.object({
+    type: z.literal('program.shaped'),
+    what: z.enum(['gate', 'evidence', 'blocker', 'role', 'reminders']),
+    item: z.string().optional(),
+    change: z.enum(['added', 'renamed', 'removed', 'changed']),
+    title: z.string().optional(),
+  }),
+  z.object({ type: z.literal('program.archived'), reason: z.string().optional() }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 
@@ -580,6 +598,52 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('decide'), decision: Id, status: GoNoGo, rationale: Text(3000, 'rationale') }),
   z.object({ type: z.literal('phase'), phase: Id, action: z.enum(['start', 'close']) }),
   z.object({ type: z.literal('window'), start: TypedInstant, end: TypedInstant }),
+  // Shaping the program from Slack: the result is validated as a program file is.
+  z.object({
+    type: z.literal('gate.add'),
+    gate: Id,
+    title: Text(200, 'title'),
+    owner: Id,
+    perTarget: z.boolean().default(true),
+  }),
+  z.object({ type: z.literal('gate.rename'), gate: Id, title: Text(200, 'title') }),
+  z.object({ type: z.literal('gate.remove'), gate: Id }),
+  z.object({ type: z.literal('evidence.add'), evidence: Id, title: Text(200, 'title'), side: Id }),
+  z.object({ type: z.literal('evidence.rename'), evidence: Id, title: Text(200, 'title') }),
+  z.object({ type: z.literal('evidence.remove'), evidence: Id }),
+  z.object({ type: z.literal('blocker.rename'), blocker: Id, title: Text(300, 'title') }),
+  z.object({ type: z.literal('blocker.remove'), blocker: Id }),
+  z.object({ type: z.literal('role.retitle'), role: Id, title: Text(200, 'title') }),
+  z.object({
+    type: z.literal('reminders.set'),
+    /** Only the fields given change. */
+    reminders: z
+      .object({
+        signoffAfterHours: z
+          .number()
+          .positive()
+          .max(24 * 30),
+        blockerStaleHours: z
+          .number()
+          .positive()
+          .max(24 * 30),
+        windowLeadHours: z
+          .array(
+            z
+              .number()
+              .positive()
+              .max(24 * 30),
+          )
+          .max(5),
+        digestHour: z.number().int().min(0).max(23),
+        quietHours: z
+          .object({ from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(23) })
+          .nullable(),
+        zone: z.string().min(1),
+      })
+      .partial(),
+  }),
+  z.object({ type: z.literal('archive'), reason: z.string().trim().max(1000).optional() }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandInput = z.input<typeof Command>;
