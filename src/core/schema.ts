@@ -325,6 +325,8 @@ const CutoverShape = z.object({
   window: Window.optional(),
   signoffs: z.array(Signoff).default([]),
   updated: Instant.optional(),
+  /** The Slack channel the program lives in: its commands, alerts, board and reminders. Bound when it starts. */
+  channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C012ABCDEF').optional(),
   /** Set when the program is finished: read-only from then on. */
   archived: z.object({ by: z.string(), at: Instant, reason: z.string().optional() }).optional(),
 });
