@@ -18,6 +18,7 @@ import { slashCommand, slashCommandForm } from '../test/slack/payloads.js';
 import { postToBolt } from '../test/slack/signing.js';
 import { startSlackStandIn } from '../test/slack/stand-in.js';
 import { burst } from './burst.js';
+import { concurrency } from './concurrency.js';
 import { realisticProgram, seedStore, writeProgram } from './fixtures.js';
 import type { Row } from './row.js';
 
@@ -59,6 +60,7 @@ async function ackLatency(work: string) {
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
     CUTOVER_CHANNEL_ID: 'C0CUTOVER',
+    CUTOVER_ADMINS: 'UADMIN',
     CUTOVER_DB_PATH: dbPath,
     CUTOVER_PROGRAM: await writeProgram(dir, program),
     LOG_LEVEL: 'error',
@@ -92,7 +94,11 @@ async function ackLatency(work: string) {
   let flip = false;
   const change = () => {
     flip = !flip;
-    return send(botPort, 'UPIC', `gate producer-suite ${flip ? 'green' : 'pending'}`);
+    // An admin hands the decision log back and forth: a real change every time (history, alert).
+    return send(botPort, 'UADMIN', `role decision-log-owner <@${flip ? 'ULOG2' : 'ULOG'}>`).then((r) => {
+      if (!r.text.includes(':white_check_mark:')) throw new Error(`not a change: ${r.text}`);
+      return r;
+    });
   };
 
   const rounds = QUICK ? 150 : 1000;
@@ -131,6 +137,8 @@ async function ackLatency(work: string) {
     value: `${ms(s50)} (${(s50 / b50).toFixed(2)}×)`,
     target: '≤ 1.2×',
     met: s50 / b50 <= 1.2,
+    ifMissed:
+      'the status is rendered from memory (no disk): a p50 of a millisecond or two moves by tenths with the load others put on the shared machine; read it beside the p99 ratio',
   });
   add({
     section,
@@ -156,6 +164,8 @@ async function ackLatency(work: string) {
     value: `${ms(c99)} (${(c99 / bb99).toFixed(2)}×)`,
     target: '≤ 25 ms',
     met: c99 <= 25,
+    ifMissed:
+      'a change is durable before its ack: three fsyncs (history append, document temp file, directory) on a shared virtual disk, whose tail is the p99; the ratio to the bare app, which the same noise slows, is the figure to compare across runs',
   });
 
   await bot.stop();
@@ -181,13 +191,17 @@ async function writeCost(work: string) {
       log: { field: 'history', entry: HistoryEntry },
     });
     const service = createCutoverService(store);
-    const actor = { kind: 'user' as const, userId: 'UPIC', isAdmin: false };
+    const actor = { kind: 'user' as const, userId: 'UADMIN', isAdmin: true };
     const samples: number[] = [];
     const count = QUICK ? 100 : 400;
     for (let i = 0; i < count + 50; i++) {
-      const status = i % 2 ? 'pending' : 'green';
+      const user = i % 2 ? 'ULOG' : 'ULOG2';
       const t = await timed(async () => {
-        const r = await service.run({ type: 'gate.set', gate: 'producer-suite', status }, actor, new Date());
+        const r = await service.run(
+          { type: 'role.assign', role: 'decision-log-owner', user },
+          actor,
+          new Date(),
+        );
         if (!r.ok) throw new Error(r.error.message);
       });
       if (i >= 50) samples.push(t);
@@ -333,6 +347,7 @@ async function main() {
     await ackLatency(work);
     await writeCost(work);
     await burst(work, add);
+    await concurrency(work, add, QUICK);
     await coldStart(work);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -12,10 +12,7 @@
  * failed. A refusal writes nothing.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Outcome } from '../core/commands.js';
 import type { DomainError } from '../core/errors.js';
@@ -39,8 +36,8 @@ export interface CiApiOptions {
   service: CutoverService;
   /** CUTOVER_API_TOKEN; without it every /api route answers 503 "the API is off". */
   token: string | undefined;
-  /** The store file, for /healthz. */
-  storePath: string;
+  /** Whether the store can save a change now, for /healthz (the store's `health()`). */
+  health: () => Promise<{ ok: boolean; message?: string }>;
   now: () => Date;
   logger?: { error: (...msg: unknown[]) => void };
   bodyLimit?: number;
@@ -67,6 +64,12 @@ const problem = (status: number, error: string, message: string, extra: Json = {
   answer(status, { ok: false, error, message, ...extra });
 const badField = (field: string, message: string) =>
   problem(400, 'invalid', `${field}: ${message}`, { field });
+/** A path that is not valid percent-encoding (`%E0%A4%A`), or no path at all. */
+const malformedPath = (raw: string) =>
+  badField(
+    'path',
+    `${JSON.stringify(raw.slice(0, 200))} is not a valid URL path: check its percent-encoding (encode an id with encodeURIComponent).`,
+  );
 
 const CiName = z
   .string()
@@ -216,22 +219,20 @@ function refusal(error: DomainError): Answer {
 }
 
 export function createCiApi(options: CiApiOptions): CiApi {
-  const { service, token, storePath, now } = options;
+  const { service, token, now } = options;
   const limit = options.bodyLimit ?? BODY_LIMIT;
   const logger = options.logger ?? console;
 
+  /** What the store says of itself: its last write, and a probe file written and fsynced beside it. */
   async function health(): Promise<Answer> {
-    const dir = dirname(storePath);
-    try {
-      await access(dir, constants.W_OK);
-      return answer(200, { ok: true, store: 'writable' });
-    } catch (e) {
-      return answer(503, {
-        ok: false,
-        store: 'not writable',
-        message: `The store's directory ${dir} is not writable (${(e as Error).message}): changes cannot be saved.`,
-      });
-    }
+    const h = await options.health();
+    return h.ok
+      ? answer(200, { ok: true, store: 'writable' })
+      : answer(503, {
+          ok: false,
+          store: 'not writable',
+          message: h.message ?? 'The store cannot save changes now.',
+        });
   }
 
   async function change(kind: 'gates' | 'evidence', id: string, req: IncomingMessage): Promise<Answer> {
@@ -329,7 +330,12 @@ export function createCiApi(options: CiApiOptions): CiApi {
   }
 
   async function route(req: IncomingMessage): Promise<Answer> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      return malformedPath(req.url ?? '');
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     if (path === '/healthz')
       return method === 'GET' || method === 'HEAD'
@@ -351,7 +357,7 @@ export function createCiApi(options: CiApiOptions): CiApi {
     try {
       id = decodeURIComponent(m[2] ?? '');
     } catch {
-      return problem(404, 'not_found', `There is no ${m[1] === 'gates' ? 'gate' : 'evidence'} "${m[2]}".`);
+      return malformedPath(path);
     }
     return change(m[1] === 'gates' ? 'gates' : 'evidence', id, req);
   }

@@ -7,6 +7,7 @@
  */
 import { open, stat, truncate } from 'node:fs/promises';
 import type { z } from 'zod';
+import { nodeIo, type StoreIo } from './disk.js';
 import { describeIssues, errnoCode, ioError, StoreError } from './errors.js';
 
 export interface LogTail<E> {
@@ -116,15 +117,20 @@ export async function readLog<E>(
 }
 
 /** Appends entries as lines and fsyncs them. Returns the new byte length. */
-export async function appendLog(path: string, bytes: number, entries: readonly unknown[]): Promise<number> {
+export async function appendLog(
+  path: string,
+  bytes: number,
+  entries: readonly unknown[],
+  io: StoreIo = nodeIo,
+): Promise<number> {
   if (!entries.length) return bytes;
   const text = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
   const handle = await open(path, 'a').catch((e) => Promise.reject(ioError(path, 'open', e)));
   try {
     // A failed earlier write may have left bytes past the committed end: never append after them.
     if ((await handle.stat()).size !== bytes) await handle.truncate(bytes);
-    await handle.write(text, 0, text.length, bytes);
-    await handle.sync();
+    await io.write(path, handle, text, bytes);
+    await io.sync(path, handle);
   } catch (e) {
     throw ioError(path, 'append to', e);
   } finally {
@@ -134,12 +140,16 @@ export async function appendLog(path: string, bytes: number, entries: readonly u
 }
 
 /** Starts a log afresh with these entries (any leftover of an uncommitted start is replaced). Returns its byte length. */
-export async function createLog(path: string, entries: readonly unknown[]): Promise<number> {
+export async function createLog(
+  path: string,
+  entries: readonly unknown[],
+  io: StoreIo = nodeIo,
+): Promise<number> {
   const text = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
   const handle = await open(path, 'w').catch((e) => Promise.reject(ioError(path, 'create', e)));
   try {
-    await handle.write(text, 0, text.length, 0);
-    await handle.sync();
+    await io.write(path, handle, text, 0);
+    await io.sync(path, handle);
   } catch (e) {
     throw ioError(path, 'write', e);
   } finally {

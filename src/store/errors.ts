@@ -4,7 +4,8 @@
  * This module imports nothing at run time, so a child process can load it alongside lock.ts.
  */
 
-export type StoreErrorCode = 'corrupt' | 'invalid' | 'locked' | 'version' | 'io' | 'closed';
+/** `deadline`: the change's deadline passed before the writer reached it (nothing was written). */
+export type StoreErrorCode = 'corrupt' | 'invalid' | 'locked' | 'version' | 'io' | 'closed' | 'deadline';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

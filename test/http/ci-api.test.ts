@@ -3,10 +3,19 @@
  * GET /healthz, on Bolt's own port in HTTP mode and on its own server in Socket Mode; the change goes through
  * the same rules and history as Slack ("CI: <name>"), and a refusal writes nothing.
  */
-import { readFile, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { logPathOf } from '../../src/store/store.js';
+import { HistoryEntry } from '../../src/core/schema.js';
+import { createCiApi } from '../../src/http/ci-api.js';
+import { startApiServer } from '../../src/http/server.js';
+import { createCutoverService } from '../../src/service/cutover-service.js';
+import { newDocument, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
+import { loadProgram } from '../../src/service/program-file.js';
+import { logPathOf, openStore, type StoreIo } from '../../src/store/store.js';
+import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { assignRoles, type Harness, PEOPLE, startHarness } from '../slack/harness.js';
 
 const TOKEN = 'ci-token-0123456789abcdef';
@@ -287,5 +296,119 @@ describe('the CI API in Socket Mode', () => {
   it('opens no port without a token', async () => {
     const w = await start('socket', null);
     expect(w.bot.apiPort).toBeUndefined();
+  });
+});
+
+/** Sends one request with this exact request line (fetch cannot send a URL that does not parse). */
+function rawRequest(port: number, line: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`${line}\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+    });
+    let text = '';
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('utf8');
+    });
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), body });
+    });
+  });
+}
+
+describe('malformed paths, and /healthz on a disk that cannot take writes', () => {
+  for (const mode of ['http', 'socket'] as const) {
+    it(`answers a path that is not valid percent-encoding 400 in JSON, naming the path (${mode})`, async () => {
+      const w = await start(mode);
+      const a = await refusedWith(w, '/api/gates/%E0%A4%A', { body: { status: 'green' } }, 400, {
+        error: 'invalid',
+        field: 'path',
+        message: expect.stringContaining('/api/gates/%E0%A4%A'),
+      });
+      expect(a.headers.get('content-type')).toContain('application/json');
+      await refusedWith(w, '/api/evidence/%ZZ', { body: { url: 'https://ci.example.com/1' } }, 400, {
+        field: 'path',
+      });
+      // The server goes on answering, the API and Slack alike.
+      expect((await api(w, '/healthz', { method: 'GET', token: null })).status).toBe(200);
+      expect((await w.command('U0ANY', 'help')).status).toBe(200);
+    });
+
+    it(`answers a request whose URL cannot be read at all 400 in JSON, and goes on serving (${mode})`, async () => {
+      const w = await start(mode);
+      for (const target of ['//[', 'http://[/api/gates/producer-suite']) {
+        const res = await rawRequest(w.bot.apiPort ?? 0, `POST ${target} HTTP/1.1`);
+        expect(res.status).toBe(400);
+        expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: 'invalid', field: 'path' });
+      }
+      expect((await api(w, '/healthz', { method: 'GET', token: null })).status).toBe(200);
+    });
+  }
+
+  it('/healthz answers 503 with why while every write fails with ENOSPC, and 200 once the disk takes writes again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-health-'));
+    const dbPath = join(dir, 'cutover.json');
+    let full = false;
+    const io: StoreIo = {
+      async write(_path, handle, data, position) {
+        if (full)
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        for (let done = 0; done < data.length; ) {
+          const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
+          done += bytesWritten;
+        }
+      },
+      sync: (_path, handle) => handle.sync(),
+    };
+    const program = await loadProgram(SHIPPED_PROGRAM);
+    const store = await openStore({
+      path: dbPath,
+      schema: StoreDocument,
+      version: STORE_VERSION,
+      create: () => newDocument(program),
+      log: { field: 'history', entry: HistoryEntry },
+      io,
+    });
+    const service = createCutoverService(store);
+    const ciApi = createCiApi({
+      service,
+      token: TOKEN,
+      health: () => store.health(),
+      now: () => new Date(),
+      logger: { error: () => {} },
+    });
+    const server = await startApiServer(ciApi, { host: '127.0.0.1', port: 0 });
+    const url = (path: string) => `http://127.0.0.1:${server.port}${path}`;
+    const healthz = async () => {
+      const res = await fetch(url('/healthz'));
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+    const admin = { kind: 'user' as const, userId: 'UADMIN', isAdmin: true };
+    const assign = (user: string) =>
+      service.run({ type: 'role.assign', role: 'decision-log-owner', user }, admin, new Date());
+    try {
+      expect(await healthz()).toEqual({ status: 200, json: { ok: true, store: 'writable' } });
+
+      full = true;
+      await expect(assign('ULOG')).rejects.toThrow(/ENOSPC/);
+      const down = await healthz();
+      expect(down.status).toBe(503);
+      expect(down.json).toMatchObject({
+        ok: false,
+        store: 'not writable',
+        message: expect.stringContaining('ENOSPC'),
+      });
+      expect(await readdir(dir)).not.toContain('.cutover.json.tmp');
+
+      full = false;
+      expect(await healthz()).toEqual({ status: 200, json: { ok: true, store: 'writable' } });
+      expect((await assign('ULOG')).ok).toBe(true);
+      expect(await readFile(logPathOf(dbPath, 'history'), 'utf8')).toContain('"action":"role.assign"');
+    } finally {
+      await server.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

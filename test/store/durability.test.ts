@@ -1,7 +1,8 @@
 /**
- * Steno renames a temp file into place but never fsyncs. The store must fsync the file (after the rename,
- * so it flushes the new bytes) and its directory before `update` resolves. The real fs is used throughout;
- * `open` is only wrapped so each handle's `sync()` is recorded with what the file held at that moment.
+ * A write must be durable before `update` resolves: the new bytes fsynced in the temp file BEFORE it is renamed
+ * over the document (so a crash never leaves a renamed but empty file), then the directory fsynced (so the
+ * rename itself survives). The real fs is used throughout; `open` and `rename` are only wrapped so each
+ * handle's `sync()` and each rename are recorded in order, with what the file held at that moment.
  */
 import { readFileSync, statSync } from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
@@ -10,7 +11,8 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/store/store.js';
 import { docOptions, readJson, tempDirs, VERSION } from './helpers.js';
 
-const syncs = vi.hoisted(() => [] as { path: string; isDirectory: boolean; content: string | null }[]);
+type Step = { path: string; isDirectory: boolean; content: string | null } | { renamed: string; to: string };
+const syncs = vi.hoisted(() => [] as Step[]);
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof FsPromises>();
@@ -25,13 +27,17 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     };
     return handle;
   };
-  return { ...fs, open };
+  const rename: typeof fs.rename = async (from, to) => {
+    await fs.rename(from, to);
+    syncs.push({ renamed: String(from), to: String(to) });
+  };
+  return { ...fs, open, rename };
 });
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
-it('fsyncs the renamed file and its directory before update resolves', async () => {
+it('fsyncs the new bytes before renaming them over the document, then its directory, before update resolves', async () => {
   const path = join(await dirs.make(), 'cutover.json');
   const store = await openStore(docOptions(path));
   syncs.length = 0;
@@ -39,8 +45,10 @@ it('fsyncs the renamed file and its directory before update resolves', async () 
   await store.update((d) => ({ next: { ...d, counter: 1 }, result: undefined }));
 
   const onDisk = JSON.stringify({ schemaVersion: VERSION, data: { counter: 1, items: [] } }, null, 2);
+  const temp = join(dirname(path), '.cutover.json.tmp');
   expect(syncs).toEqual([
-    { path, isDirectory: false, content: `${onDisk}\n` },
+    { path: temp, isDirectory: false, content: `${onDisk}\n` },
+    { renamed: temp, to: path },
     { path: dirname(path), isDirectory: true, content: null },
   ]);
   await store.close();
@@ -53,6 +61,11 @@ it('fsyncs the first document too', async () => {
 
   const store = await openStore(docOptions(path));
 
-  expect(syncs.map((s) => s.path)).toEqual([path, dirname(path)]);
+  const temp = join(dirname(path), '.cutover.json.tmp');
+  expect(syncs.map((s) => ('path' in s ? s.path : `rename -> ${s.to}`))).toEqual([
+    temp,
+    `rename -> ${path}`,
+    dirname(path),
+  ]);
   await store.close();
 });
