@@ -6,12 +6,13 @@ import { type AlertOptions, type Alerts, alertsHook, startAlerts } from './alert
 import type { Config } from './config.js';
 import { HistoryEntry } from './core/schema.js';
 import { createCiApi } from './http/ci-api.js';
-import { type ApiServer, ciRoutes, startApiServer } from './http/server.js';
+import { type ApiServer, ciDispatchErrorHandler, ciRoutes, startApiServer } from './http/server.js';
 import { type CutoverService, createCutoverService } from './service/cutover-service.js';
 import { newDocument, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { checkSlackTokens } from './slack/check-tokens.js';
+import { createSlackClients } from './slack/clients.js';
 import { openStore, type Store } from './store/store.js';
 
 export interface Bot {
@@ -47,11 +48,21 @@ export async function startBot(
   const api = createCiApi({
     service,
     token: config.apiToken,
-    storePath: store.path,
+    health: () => store.health(),
     now: options.now ?? (() => new Date()),
   });
   const { alerts: alertOptions, ...appOptions } = options;
-  const slack = createSlackApp({ config, service, ...appOptions, customRoutes: ciRoutes(api), identity });
+  // One set of Slack clients (slack/clients.ts) for the app and the alerts; their waits run on the alerts' clock.
+  const clients = createSlackClients(config, { clock: alertOptions ? alertOptions.clock : undefined });
+  const slack = createSlackApp({
+    config,
+    service,
+    clients,
+    ...appOptions,
+    customRoutes: ciRoutes(api),
+    dispatchErrorHandler: ciDispatchErrorHandler(api),
+    identity,
+  });
   let apiServer: ApiServer | undefined;
   try {
     const { port } = await slack.start();
@@ -63,7 +74,15 @@ export async function startBot(
       alertOptions === false
         ? undefined
         : startAlerts(
-            { service, config, logger: slack.app.logger, ...(options.now ? { now: options.now } : {}) },
+            {
+              service,
+              config,
+              logger: slack.app.logger,
+              clients,
+              // The alert channel out of reach (or back) shows on admins' App Home.
+              onChannelProblem: () => slack.refreshHome(),
+              ...(options.now ? { now: options.now } : {}),
+            },
             alertOptions,
           );
     return {

@@ -7,7 +7,8 @@
 import type { CutoverService } from '../service/cutover-service.js';
 import { statusBlocks, statusText } from '../slack/views/status.js';
 import { backoffMs } from './batch.js';
-import type { Clock } from './clock.js';
+import { type ChannelProblem, endProblem, noteProblem } from './channel-problem.js';
+import { type Clock, MAX_TIMER_MS } from './clock.js';
 import type { Logger, Pacer } from './dispatcher.js';
 import { createLoop } from './loop.js';
 import { type AlertSlack, classify, DeliveryError } from './slack-port.js';
@@ -23,6 +24,8 @@ export interface BoardDeps {
   logger: Logger;
   paceMs?: number;
   backoff?: { baseMs: number; maxMs: number };
+  /** Hears when the bot finds it cannot post in the channel, or can again (see channel-problem.ts). */
+  onChannelProblem?: (problem: ChannelProblem | undefined) => void;
 }
 
 export interface Board {
@@ -100,6 +103,7 @@ export function createBoard(deps: BoardDeps): Board {
           await post(text, blocks, now);
         }
       failures = 0;
+      await problem(undefined);
       return undefined;
     } catch (e) {
       const failure = e instanceof DeliveryError ? e.failure : classify(e);
@@ -111,8 +115,33 @@ export function createBoard(deps: BoardDeps): Board {
           : backoffMs(failures, backoff.baseMs, backoff.maxMs);
       notBefore = now + wait;
       logger.warn(`board: updating the status board failed (${failure.message}); retrying`);
+      // Timers are at most an hour long (clock.ts); say once why the board sits so much longer.
+      if (wait > MAX_TIMER_MS)
+        logger.warn(
+          `board: the status board waits until ${new Date(notBefore).toISOString()} (${
+            failure.kind === 'rate-limited' ? `Retry-After ${Math.round(wait / 1000)} s` : failure.message
+          })`,
+        );
+      if (failure.kind === 'not-in-channel') await problem(failure.message, now);
       return wait;
     }
+  }
+
+  /** The board, too, finds the channel out of reach (`error`), or reachable again (`undefined`). */
+  async function problem(error: string | undefined, now = clock.now().getTime()) {
+    const current = service.document().channelProblem;
+    if (error === undefined ? current?.channel !== channel : current?.channel === channel) return;
+    try {
+      await service.update((doc) => ({
+        next:
+          error === undefined ? endProblem(doc, channel) : noteProblem(doc, channel, error, new Date(now)),
+        result: undefined,
+      }));
+    } catch (e) {
+      logger.warn(`board: could not record the state of ${channel} (${(e as Error).message})`);
+      return;
+    }
+    deps.onChannelProblem?.(service.document().channelProblem);
   }
 
   const loop = createLoop(clock, pass, (e) => logger.error('board: failed', e));

@@ -10,11 +10,16 @@
  * in `metadata`; after an attempt that may have reached Slack (connection lost, 5xx), and for items queued before
  * this process started (the last one may have posted them and stopped before recording it), the channel's recent
  * messages are searched for those ids before posting. See README "Alerts" for what remains.
+ *
+ * A channel the bot cannot post in (`not_in_channel`, `channel_not_found`) is an outage (channel-problem.ts): the
+ * items wait with backoff, each person whose change waits is told once by direct message, and the outage ends
+ * with the next post there that succeeds.
  */
 import type { CutoverService } from '../service/cutover-service.js';
-import type { OutboxItem } from '../service/document.js';
+import type { OutboxItem, StoreDocument } from '../service/document.js';
 import { backoffMs, byChannel, foldTexts, planChannel } from './batch.js';
-import type { Clock } from './clock.js';
+import { type ChannelProblem, endProblem, noteProblem, problemMessage } from './channel-problem.js';
+import { type Clock, MAX_TIMER_MS } from './clock.js';
 import { createLoop } from './loop.js';
 import { type AlertSlack, classify, DeliveryError, type Failure } from './slack-port.js';
 
@@ -52,6 +57,18 @@ export interface DispatcherDeps extends DeliveryOptions {
   clock: Clock;
   pacer: Pacer;
   logger: Logger;
+  /** Hears when an outage of a channel begins (the problem) or ends (`undefined`): App Home shows it to admins. */
+  onChannelProblem?: (problem: ChannelProblem | undefined) => void;
+}
+
+/** The line logged when a failure puts items off for more than an hour (once per failure, not per timer). */
+export function longWaitLine(ids: string[], until: Date, failure: Failure): string {
+  const why =
+    failure.kind === 'rate-limited'
+      ? `Retry-After ${Math.round(failure.retryAfterMs / 1000)} s`
+      : failure.message;
+  const what = ids.length === 1 ? `item ${ids[0]} waits` : `items ${ids.join(', ')} wait`;
+  return `alerts: ${what} until ${until.toISOString()} (${why})`;
 }
 
 export interface Dispatcher {
@@ -76,28 +93,38 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const startedAt = clock.now().getTime();
   const lookedUp = new Set<string>();
 
-  async function record(entries: { id: string; ts: string }[]) {
+  /** Records posted items; `channel` when a post there just succeeded, which ends its outage (if any). */
+  async function record(entries: { id: string; ts: string }[], channel?: string) {
     const at = clock.now().toISOString();
+    const ended = channel !== undefined && service.document().channelProblem?.channel === channel;
     await service.update((doc) => {
       const ids = new Set(entries.map((e) => e.id));
       const known = new Set(doc.delivered.map((d) => d.id));
       const added = entries.filter((e) => !known.has(e.id)).map((e) => ({ ...e, at }));
       const delivered = [...doc.delivered, ...added].slice(-limit);
-      return {
-        next: { ...doc, outbox: doc.outbox.filter((i) => !ids.has(i.id)), delivered },
-        result: undefined,
-      };
+      const next = { ...doc, outbox: doc.outbox.filter((i) => !ids.has(i.id)), delivered };
+      return { next: channel === undefined ? next : endProblem(next, channel), result: undefined };
     });
     for (const e of entries) {
       sent.delete(e.id);
       solo.delete(e.id);
     }
+    if (ended) {
+      logger.info(`alerts: posting in ${channel} works again; the waiting alerts go out`);
+      deps.onChannelProblem?.(undefined);
+    }
   }
 
-  async function failed(items: OutboxItem[], failure: Failure, now: number) {
+  async function failed(
+    items: OutboxItem[],
+    failure: Failure,
+    now: number,
+    also: (doc: StoreDocument) => StoreDocument = (doc) => doc,
+  ) {
     const ids = new Set(items.map((i) => i.id));
+    const waits: number[] = [];
     await service.update((doc) => ({
-      next: {
+      next: also({
         ...doc,
         outbox: doc.outbox.map((i) => {
           if (!ids.has(i.id)) return i;
@@ -106,6 +133,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             failure.kind === 'rate-limited'
               ? failure.retryAfterMs
               : backoffMs(attempts, backoff.baseMs, backoff.maxMs);
+          waits.push(wait);
           return {
             ...i,
             attempts,
@@ -114,9 +142,41 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             ...(failure.kind === 'transient' && failure.maybeDelivered ? { maybePosted: true } : {}),
           };
         }),
-      },
+      }),
       result: undefined,
     }));
+    // Timers are at most an hour long (clock.ts); say once why these items sit so much longer.
+    const longest = Math.max(0, ...waits);
+    if (longest > MAX_TIMER_MS) logger.warn(longWaitLine([...ids], new Date(now + longest), failure));
+  }
+
+  /**
+   * The bot cannot post in `channel`: the items wait with backoff, the outage is kept in the store, and each person
+   * whose change waits and who was not told yet in this outage gets a direct message (the Messages tab).
+   */
+  async function blocked(channel: string, items: OutboxItem[], failure: Failure, now: number) {
+    const problem = service.document().channelProblem;
+    const begins = problem?.channel !== channel;
+    const already = new Set(begins ? [] : problem.told);
+    const toTell = [...new Set(items.flatMap((i) => (i.actor && !already.has(i.actor) ? [i.actor] : [])))];
+    if (begins)
+      logger.warn(
+        `alerts: the bot cannot post in ${channel} (${failure.message}); the alerts wait in the outbox until someone runs /invite @cutover-bot there`,
+      );
+    const told: string[] = [];
+    for (const user of toTell)
+      try {
+        await slack.post({ channel: user, text: problemMessage(channel, failure.message) });
+        told.push(user);
+      } catch (e) {
+        logger.warn(
+          `alerts: could not tell ${user} that ${channel} is out of reach (${(e as Error).message})`,
+        );
+      }
+    await failed(items, failure, now, (doc) =>
+      noteProblem(doc, channel, failure.message, new Date(now), told),
+    );
+    if (begins) deps.onChannelProblem?.(service.document().channelProblem);
   }
 
   /** Ids of `items` that an earlier, unanswered attempt did post, with the message ts. */
@@ -171,11 +231,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         }));
         return;
       }
+      if (failure.kind === 'not-in-channel') {
+        await blocked(channel, items, failure, now);
+        return;
+      }
       logger.warn(`alerts: posting to ${channel} failed (${failure.message}); it stays in the outbox`);
       await failed(items, failure, now);
       return;
     }
-    await record(items.map((i) => ({ id: i.id, ts: sent.get(i.id) ?? '' })));
+    await record(
+      items.map((i) => ({ id: i.id, ts: sent.get(i.id) ?? '' })),
+      channel,
+    );
   }
 
   async function pass(): Promise<number | undefined> {

@@ -1,12 +1,13 @@
 /**
  * The alert machinery, started after the Slack app: the outbox dispatcher, the live status board and the
- * reminder scheduler, all on one injected clock, all through one WebClient of their own. The alerts themselves
- * are composed inside each change's store write (see `alertsHook`); this only delivers.
+ * reminder scheduler, all on one injected clock, all through the `alerts` client (slack/clients.ts). The alerts
+ * themselves are composed inside each change's store write (see `alertsHook`); this only delivers.
  */
-import { webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { CutoverService } from '../service/cutover-service.js';
+import { createSlackClients, type SlackClients } from '../slack/clients.js';
 import { type Board, createBoard } from './board.js';
+import type { ChannelProblem } from './channel-problem.js';
 import { type Clock, systemClock } from './clock.js';
 import {
   createDispatcher,
@@ -16,7 +17,7 @@ import {
   type Logger,
 } from './dispatcher.js';
 import { createReminders, type ReminderScheduler } from './reminders.js';
-import { type AlertSlack, createAlertClient, slackPort } from './slack-port.js';
+import { type AlertSlack, slackPort } from './slack-port.js';
 
 export type { Clock } from './clock.js';
 export { alertsHook } from './messages.js';
@@ -29,6 +30,8 @@ export interface AlertOptions extends DeliveryOptions {
   reminders?: boolean;
   /** How often the reminder scheduler looks (default a minute). */
   reminderTickMs?: number;
+  /** Where the machinery logs (default the bot's logger). */
+  logger?: Logger;
 }
 
 export interface Alerts {
@@ -46,33 +49,27 @@ export interface AlertsDeps {
   logger: Logger;
   /** The bot's clock, when no `clock` option is given (its timers are then real). */
   now?: () => Date;
+  /** The bot's Slack clients (made here when not given). */
+  clients?: SlackClients;
+  /** Hears when the bot finds it cannot post in a channel, or can again (App Home shows it to admins). */
+  onChannelProblem?: (problem: ChannelProblem | undefined) => void;
 }
-
-const LEVELS: Record<Config['logLevel'], webApi.LogLevel> = {
-  debug: webApi.LogLevel.DEBUG,
-  info: webApi.LogLevel.INFO,
-  warn: webApi.LogLevel.WARN,
-  error: webApi.LogLevel.ERROR,
-};
 
 export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alerts {
   const { config } = deps;
   const clock = options.clock ?? (deps.now ? { ...systemClock, now: deps.now } : systemClock);
   const channel = config.channelId;
-  const slack: AlertSlack = slackPort(
-    createAlertClient({
-      token: config.botToken,
-      slackApiUrl: config.slackApiUrl,
-      logLevel: LEVELS[config.logLevel],
-    }),
-  );
+  const clients = deps.clients ?? createSlackClients(config, { clock });
+  const slack: AlertSlack = slackPort(clients.alerts);
+  const logger = options.logger ?? deps.logger;
+  const onChannelProblem = (problem: ChannelProblem | undefined) => deps.onChannelProblem?.(problem);
   const pacer = createPacer();
   const delivery: DeliveryOptions = {
     ...(options.paceMs === undefined ? {} : { paceMs: options.paceMs }),
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
     ...(options.deliveredLimit === undefined ? {} : { deliveredLimit: options.deliveredLimit }),
   };
-  const common = { service: deps.service, slack, clock, pacer, logger: deps.logger };
+  const common = { service: deps.service, slack, clock, pacer, logger, onChannelProblem };
   const dispatcher = createDispatcher({ ...common, ...delivery });
   const board =
     options.board === false
@@ -91,7 +88,7 @@ export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alert
           clock,
           channel: channel,
           dispatcher,
-          logger: deps.logger,
+          logger,
           ...(options.reminderTickMs === undefined ? {} : { tickMs: options.reminderTickMs }),
         });
   dispatcher.start();

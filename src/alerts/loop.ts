@@ -4,7 +4,7 @@
  * the store, call Slack and write back without racing itself. `idle()` resolves once nothing runs and nothing is
  * asked for now (a pass waiting on a timer is idle).
  */
-import type { Clock } from './clock.js';
+import { after, type Clock } from './clock.js';
 
 export interface Loop {
   wake(): void;
@@ -23,7 +23,8 @@ export function createLoop(
   let running: Promise<void> | undefined;
   let asked = false;
   let stopped = false;
-  let timer: unknown;
+  /** Cancels the armed wait (at most an hour per timer, see `after`). */
+  let cancel: (() => void) | undefined;
   let waiters: (() => void)[] = [];
 
   const settle = () => {
@@ -34,17 +35,17 @@ export function createLoop(
   };
 
   const schedule = (ms: number | undefined) => {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timer = undefined;
+    cancel?.();
+    cancel = undefined;
     if (ms === undefined || stopped) return;
     if (ms <= 0) {
       wake();
       return;
     }
-    timer = clock.setTimeout(() => {
-      timer = undefined;
+    cancel = after(clock, ms, () => {
+      cancel = undefined;
       wake();
-    }, ms);
+    });
   };
 
   const run = async () => {

@@ -207,7 +207,10 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       return {
         lines: [`:package: *Release target published:* \`${label}\` — it waits for approval`],
         needs: approvers.length
-          ? approvers.map((r) => ({ role: r, why: `approve \`${label}\` (\`/cutover target approve ${esc(e.tag)}\`)` }))
+          ? approvers.map((r) => ({
+              role: r,
+              why: `approve \`${label}\` (\`/cutover target approve ${esc(e.tag)}\`)`,
+            }))
           : [{ role: c.logOwnerRole, why: `only an admin may approve \`${label}\`: ask one` }],
         phases: [],
       };
@@ -299,6 +302,21 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
         needs: everyone.map((r) => ({ role: r, why: 'the cutover window is set' })),
         phases: [],
       };
+    case 'program.shaped': {
+      const item = e.item ? ` ${code(e.item)}` : '';
+      const title = e.title ? ` ${esc(clip(e.title, 300))}` : '';
+      return {
+        lines: [`:hammer_and_wrench: *Program* ${esc(e.what)}${item}${title} ${esc(e.change)}`],
+        needs: [],
+        phases: [],
+      };
+    }
+    case 'program.archived':
+      return {
+        lines: [`:file_cabinet: *Program archived*${e.reason ? ` — ${esc(clip(e.reason, 400))}` : ''}`],
+        needs: everyone.map((r) => ({ role: r, why: 'the program is archived' })),
+        phases: [],
+      };
   }
 }
 
@@ -360,9 +378,14 @@ export function composeAlerts(doc: StoreDocument, change: Change, channel: strin
       mentions,
       createdAt: change.now.toISOString(),
       attempts: 0,
+      ...actorOf(change),
     },
   ];
 }
+
+/** Who to tell if the alert cannot be posted: the Slack user who made the change (not CI, not the bot). */
+const actorOf = (change: Change): { actor?: string } =>
+  change.actor.kind === 'user' ? { actor: change.actor.userId } : {};
 
 /**
  * The service's `compose` hook: the change's alerts join the outbox in the same write. A bug here must not turn
@@ -389,6 +412,7 @@ export function alertsHook(channel: string, log: (msg: string, e: unknown) => vo
           mentions: [],
           createdAt: change.now.toISOString(),
           attempts: 0,
+          ...actorOf(change),
         },
       ];
     }

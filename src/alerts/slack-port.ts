@@ -1,15 +1,18 @@
 /**
- * The three Slack calls the alert machinery makes, through a WebClient of its own: it never retries by itself
- * (`retries: 0`) and rejects a 429 at once (`rejectRateLimitedCalls`), so a rate-limited alert never pauses the
- * client Bolt uses for `views.open`; the outbox does the retrying. Every failure is classified for the caller.
+ * The three Slack calls the alert machinery makes, through the `alerts` client (slack/clients.ts): it never retries
+ * by itself and rejects a 429 at once, so a rate-limited alert never pauses the client Bolt uses for `views.open`;
+ * the outbox does the retrying. Every failure is classified for the caller.
  */
 import { type types, webApi } from '@slack/bolt';
+import { type ClientOptions, createSlackClient } from '../slack/clients.js';
 
 export type Failure =
   /** A 429: try again after Retry-After. Slack did not act. */
   | { kind: 'rate-limited'; retryAfterMs: number; message: string }
   /** Network error, timeout, 5xx, or a Slack error that may pass: back off and retry. */
   | { kind: 'transient'; maybeDelivered: boolean; message: string }
+  /** The bot cannot post in this channel (not in it, or cannot see it): someone must invite it; retry meanwhile. */
+  | { kind: 'not-in-channel'; message: string }
   /** `chat.update` on a message that is gone (or can no longer be edited): post a new one. */
   | { kind: 'gone'; message: string }
   /** Slack refuses this content for good (too long, bad blocks): retrying it as is cannot succeed. */
@@ -58,6 +61,7 @@ const REFUSED = new Set([
   'too_many_attachments',
 ]);
 const GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found']);
 
 /** What a WebClient error means for delivery. */
 export function classify(e: unknown): Failure {
@@ -76,8 +80,9 @@ export function classify(e: unknown): Failure {
       const code = err.data?.error ?? 'unknown_error';
       if (code === 'ratelimited') return { kind: 'rate-limited', retryAfterMs: 30_000, message: code };
       if (GONE.has(code)) return { kind: 'gone', message: code };
+      if (NOT_IN_CHANNEL.has(code)) return { kind: 'not-in-channel', message: code };
       if (REFUSED.has(code)) return { kind: 'refused', message: code };
-      // Slack answered ok:false, so it did not post; the cause (not_in_channel, invalid_auth…) may be fixed.
+      // Slack answered ok:false, so it did not post; the cause (invalid_auth…) may be fixed.
       return { kind: 'transient', maybeDelivered: false, message: code };
     }
     case webApi.ErrorCode.HTTPError:
@@ -92,22 +97,11 @@ export function classify(e: unknown): Failure {
   }
 }
 
-export interface AlertClientOptions {
-  token: string;
-  slackApiUrl?: string | undefined;
-  logLevel?: webApi.LogLevel;
-  /** Per request, ms (default 15 s): a hung request must not stall the queue. */
-  timeoutMs?: number;
-}
+export type AlertClientOptions = ClientOptions;
 
+/** The alerts client (kept for slack/check-tokens.ts): see `createSlackClient` in slack/clients.ts. */
 export function createAlertClient(options: AlertClientOptions): webApi.WebClient {
-  return new webApi.WebClient(options.token, {
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: options.timeoutMs ?? 15_000,
-  });
+  return createSlackClient('alerts', options);
 }
 
 const isMetadata = (m: unknown): m is Metadata =>

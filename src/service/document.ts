@@ -21,6 +21,8 @@ export const OutboxItem = z.object({
   lastError: z.string().optional(),
   /** A failed attempt may still have reached Slack (connection lost, 5xx): look for it before posting again. */
   maybePosted: z.boolean().optional(),
+  /** The Slack user whose change this tells (absent for CI, reminders, digests): told if it cannot be posted. */
+  actor: z.string().optional(),
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
 
@@ -53,6 +55,13 @@ export const StoreDocument = z.object({
    * with what they answered: a repeat answers the same and writes nothing. Kept for 24 hours.
    */
   requests: z.record(z.string(), AppliedRequest).default({}),
+  /**
+   * The bot cannot post in this channel (`not_in_channel`, `channel_not_found`) since `since`: admins see it on App
+   * Home, and each person in `told` has had a direct message about it. Cleared when a post there succeeds again.
+   */
+  channelProblem: z
+    .object({ channel: z.string(), error: z.string(), since: Instant, told: z.array(z.string()).default([]) })
+    .optional(),
   /** Display names from users.info, cached for the offline record. */
   users: z.record(z.string(), z.object({ name: z.string(), fetchedAt: Instant })).default({}),
 });

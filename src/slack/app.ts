@@ -2,10 +2,11 @@
  * The Bolt app in either mode: Socket Mode when an app token is given (no public URL needed), else HTTP on
  * Bolt's `POST /slack/events`, where every request's signature is checked before anything runs.
  */
-import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { BotIdentity } from './check-tokens.js';
+import { createSlackClients, type SlackClients } from './clients.js';
 import { createHomePublisher } from './home-publisher.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -13,6 +14,8 @@ export interface SlackApp {
   app: App;
   /** Starts listening; in HTTP mode answers the bound port. */
   start(): Promise<{ port?: number }>;
+  /** Publishes App Home again where it changed outside a change (the alert channel out of reach, or back). */
+  refreshHome(): void;
   stop(): Promise<void>;
 }
 
@@ -24,19 +27,16 @@ export interface SlackAppOptions {
   host?: string;
   /** More HTTP routes on the receiver's server (the CI API), in HTTP mode only. */
   customRoutes?: CustomRoute[];
+  /** How HTTP mode answers a request Bolt fails on before any route runs (the CI API's bad paths, in JSON). */
+  dispatchErrorHandler?: HTTPReceiverOptions['dispatchErrorHandler'];
   /**
    * The bot's ids from the `auth.test` made before start (slack/check-tokens.ts). Given them, Bolt makes no
    * `auth.test` of its own, whose failure it would leave unhandled (a crash with a stack trace).
    */
   identity?: BotIdentity | undefined;
+  /** The bot's Slack clients (slack/clients.ts); made here when not given. Closed when the app stops. */
+  clients?: SlackClients;
 }
-
-const LEVELS = {
-  debug: LogLevel.DEBUG,
-  info: LogLevel.INFO,
-  warn: LogLevel.WARN,
-  error: LogLevel.ERROR,
-} as const;
 
 export function createSlackApp({
   config,
@@ -44,27 +44,32 @@ export function createSlackApp({
   now = () => new Date(),
   host,
   customRoutes = [],
+  dispatchErrorHandler,
   identity,
+  clients = createSlackClients(config),
 }: SlackAppOptions): SlackApp {
-  const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
-  const common = { token: config.botToken, clientOptions, logLevel: LEVELS[config.logLevel], ...identity };
+  // Bolt's own client is the interactive one (views.open); slow work goes to `clients.background`.
+  const common = { token: config.botToken, ...clients.bolt, ...identity };
   const app =
     config.mode === 'socket'
       ? new App({ ...common, appToken: config.appToken, socketMode: true })
-      : new App({ ...common, signingSecret: config.signingSecret ?? '', customRoutes });
-  // App Home publishes on its own client, without retries: the next change or opening publishes again.
+      : new App({
+          ...common,
+          receiver: new HTTPReceiver({
+            signingSecret: config.signingSecret ?? '',
+            customRoutes,
+            logLevel: clients.bolt.logLevel,
+            ...(dispatchErrorHandler ? { dispatchErrorHandler } : {}),
+          }),
+        });
+  // App Home publishes on the background client, which rejects a 429: the next change or opening publishes again.
   const home = createHomePublisher({
-    client: new webApi.WebClient(config.botToken, {
-      ...clientOptions,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      logLevel: LEVELS[config.logLevel],
-    }),
+    client: clients.background,
     service,
     admins: config.admins,
     logger: app.logger,
   });
-  registerListeners(app, { service, admins: config.admins, channelId: config.channelId, now }, home);
+  registerListeners(app, { service, admins: config.admins, channelId: config.channelId, now, clients }, home);
   return {
     app,
     async start() {
@@ -79,7 +84,9 @@ export function createSlackApp({
           typeof address === 'object' && address && 'port' in address ? Number(address.port) : config.port,
       };
     },
+    refreshHome: () => home.refresh(),
     async stop() {
+      clients.close();
       await app.stop();
       await home.stop();
     },

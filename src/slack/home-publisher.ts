@@ -6,6 +6,7 @@
  * Cheap and ordered: one queue for every publish (a Home is rendered when its turn comes, so it is never older
  * than one published before it), a burst of changes folds into one pass, and the client does not retry (the next
  * change or opening publishes again). Publishing starts after the change is on disk and never holds up an ack.
+ * It publishes on the `background` client (slack/clients.ts), never on the one `views.open` needs.
  */
 import { createHash } from 'node:crypto';
 import type { Logger, webApi } from '@slack/bolt';
@@ -18,6 +19,11 @@ const MAX_VIEWERS = 500;
 export interface HomePublisher {
   /** Publishes this person's Home now (queued behind publishes already under way). */
   publishFor(userId: string): Promise<void>;
+  /**
+   * Publishes again, where the view changed, for everyone a change may concern: for what changes the Homes outside
+   * a committed change (the alert channel out of reach, or back).
+   */
+  refresh(): void;
   /** Stops republishing on changes and waits for the publishes under way. */
   stop(): Promise<void>;
 }
@@ -61,7 +67,7 @@ export function createHomePublisher(opts: {
     return [...people];
   };
 
-  const unsubscribe = service.onCommitted(() => {
+  const refresh = () => {
     if (stopped || passQueued) return;
     passQueued = true;
     // After the current turn: the listener that made the change acks first.
@@ -74,9 +80,11 @@ export function createHomePublisher(opts: {
         }
       });
     });
-  });
+  };
+  const unsubscribe = service.onCommitted(refresh);
 
   return {
+    refresh,
     publishFor(userId) {
       if (!viewers.has(userId)) {
         if (viewers.size >= MAX_VIEWERS) viewers.delete(viewers.values().next().value ?? '');

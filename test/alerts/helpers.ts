@@ -1,10 +1,11 @@
 /** Shared by the alert integration tests: the bot on a manual clock, and what the channel shows. */
 import { expect } from 'vitest';
+import type { Logger } from '../../src/alerts/dispatcher.js';
 import type { StoreDocument } from '../../src/service/document.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../../src/slack/ids.js';
 import { CHANNEL, type Harness, startHarness } from '../slack/harness.js';
 import { stateValue, viewSubmission } from '../slack/payloads.js';
-import type { StoredMessage } from '../slack/stand-in.js';
+import type { StandInOptions, StoredMessage } from '../slack/stand-in.js';
 import { type ManualClock, manualClock } from './clock.js';
 
 export interface AlertHarness {
@@ -17,6 +18,15 @@ export interface AlertHarness {
   doc(): StoreDocument;
 }
 
+/** A logger that keeps every line (`warn` and `info` included), for tests that read what the bot logs. */
+export function captureLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (...msg: unknown[]) => {
+    lines.push(msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' '));
+  };
+  return { lines, info: keep, warn: keep, error: keep };
+}
+
 export async function startAlertHarness(
   options: {
     start?: string;
@@ -24,6 +34,10 @@ export async function startAlertHarness(
     reminders?: boolean;
     board?: boolean;
     mode?: 'http' | 'socket';
+    /** Where the alert machinery logs (default the bot's logger, which logs errors only in tests). */
+    logger?: Logger;
+    /** Options of the Slack stand-in. */
+    slack?: StandInOptions;
   } = {},
 ): Promise<AlertHarness> {
   const clock = manualClock(options.start ?? '2026-02-10T08:00:00Z');
@@ -31,7 +45,9 @@ export async function startAlertHarness(
     ...(options.mode ? { mode: options.mode } : {}),
     now: () => clock.now(),
     ...(options.program ? { program: options.program } : {}),
+    ...(options.slack ? { slack: options.slack } : {}),
     alerts: {
+      ...(options.logger ? { logger: options.logger } : {}),
       clock,
       reminders: options.reminders ?? false,
       board: options.board ?? false,

@@ -211,6 +211,14 @@ export interface SlackStandIn {
   failWhile(method: string, failure: StandInFailure): void;
   /** Stop injected failures for `method`, or for all methods. */
   recover(method?: string): void;
+  /**
+   * Takes the bot out of `channel`: chat.postMessage and chat.update there answer `{ ok: false, error }` (default
+   * `not_in_channel`; `channel_not_found` as for a private channel it cannot see) until `inviteBot(channel)`.
+   * Direct messages (to a user id) are unaffected.
+   */
+  removeBot(channel: string, error?: 'not_in_channel' | 'channel_not_found'): void;
+  /** Puts the bot back in a channel `removeBot` took it out of. */
+  inviteBot(channel: string): void;
   /** Clears every record, stored message/view/file and injected failure. */
   reset(): void;
   /** Terminates sockets and closes the server. */
@@ -520,6 +528,8 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
   const views = new Map<string, SlackArgs>();
   const pendingFiles = new Map<string, PendingFile>();
   let rules: FailureRule[] = [];
+  /** Channels the bot is not in (removeBot), with the error Slack answers there. */
+  const absent = new Map<string, string>();
   const waiters = new Set<Waiter>();
   const pendingAcks = new Map<string, PendingAck>();
   /** Promises handed to tests; close() rejects them, and marks them handled first (a test may not await one). */
@@ -694,6 +704,8 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     'chat.postMessage': (args) => {
       const channel = str(args.channel);
       if (channel === undefined) return fail('channel_not_found');
+      const missing = absent.get(channel);
+      if (missing !== undefined) return fail(missing);
       if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) {
         return fail('no_text');
       }
@@ -718,6 +730,8 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       const channel = str(args.channel);
       const ts = str(args.ts);
       if (channel === undefined) return fail('channel_not_found');
+      const missing = absent.get(channel);
+      if (missing !== undefined) return fail(missing);
       if (ts === undefined) return fail('message_not_found');
       const invalid = messageProblems(args);
       if (invalid) return invalid;
@@ -1205,6 +1219,12 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     recover: (method) => {
       rules = method === undefined ? [] : rules.filter((r) => r.method !== method);
     },
+    removeBot: (channel, error = 'not_in_channel') => {
+      absent.set(channel, error);
+    },
+    inviteBot: (channel) => {
+      absent.delete(channel);
+    },
     reset: () => {
       recorded.length = 0;
       responses.length = 0;
@@ -1215,6 +1235,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       views.clear();
       pendingFiles.clear();
       rules = [];
+      absent.clear();
     },
     close: async () => {
       if (closed) return;

@@ -4,6 +4,7 @@
  * (waiting items beyond `MAX_WAITING` fold into one section; every section folds to 3000 characters).
  */
 import type { types } from '@slack/bolt';
+import { problemCause } from '../../alerts/channel-problem.js';
 import {
   blockerState,
   blockersOf,
@@ -115,6 +116,28 @@ export function waitingOn(c: Cutover, userId: string): WaitingItem[] {
   return items;
 }
 
+/**
+ * For admins, while the bot cannot post in the alert channel (`doc.channelProblem`): what is wrong, since when, how
+ * much waits, and the fix. Empty otherwise.
+ */
+export function channelNotice(doc: StoreDocument, isAdmin: boolean): KnownBlock[] {
+  const p = doc.channelProblem;
+  if (!isAdmin || !p) return [];
+  const waiting = doc.outbox.filter((i) => i.channel === p.channel).length;
+  return [
+    section(
+      [
+        `:warning: *Alerts cannot be posted in <#${p.channel}>* since ${slackDate(p.since)}: ${waiting} alert${
+          waiting === 1 ? '' : 's'
+        } waiting.`,
+        problemCause(p.channel, p.error),
+        '_The alerts are posted once the bot can post there; this notice then goes away._',
+      ].join('\n'),
+    ),
+    { type: 'divider' },
+  ];
+}
+
 export function homeView(doc: StoreDocument, viewerUserId: string, isAdmin: boolean): HomeView {
   const c = doc.cutover;
   const held = c.roles.filter((r) => r.assignee === viewerUserId);
@@ -140,6 +163,7 @@ export function homeView(doc: StoreDocument, viewerUserId: string, isAdmin: bool
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(c.title, 150), emoji: true } },
+    ...channelNotice(doc, isAdmin),
     titled('Your roles', roleLines),
     { type: 'divider' },
     section(

@@ -3,12 +3,16 @@
  * store file, the Markdown uploaded to the channel with the SDK's upload helper; a failed upload is told.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { type AlertHarness, startAlertHarness } from '../../alerts/helpers.js';
 import { ADMIN, assignRoles, CHANNEL, type Harness, PEOPLE, startHarness } from '../harness.js';
 
 let h: Harness | undefined;
+let a: AlertHarness | undefined;
 afterEach(async () => {
   await h?.stop();
+  await a?.h.stop();
   h = undefined;
+  a = undefined;
 });
 
 /** users.info knows four of the five role holders; the log owner is not found. */
@@ -108,5 +112,49 @@ describe('/cutover record when the upload fails', () => {
     const a = await w.command(ADMIN, 'record now');
     expect(a.text).toContain('`/cutover record` takes no arguments');
     expect(await w.diskBytes()).toBe(before);
+  });
+});
+
+describe('/cutover record with users.info rate-limited (issue 10, item 9)', () => {
+  it('does not hold up the next form: views.open goes out while the record waits out the Retry-After', async () => {
+    // The bot on a manual clock: the record's wait for Retry-After runs on it, so nothing here waits 10 s.
+    const w = await startAlertHarness({ slack: { users: USERS } });
+    a = w;
+    const { h: bot, clock } = w;
+    await assignRoles(bot);
+    bot.slack.failNext('users.info', { status: 429, retryAfter: 10 });
+
+    expect((await bot.command(ADMIN, 'record')).text).toContain('Preparing the decision record');
+    // The names are asked for together; the first call to arrive got the 429 (recorded before any other answer).
+    await bot.slack.waitFor('users.info');
+    const limited = bot.slack.allCalls('users.info').find((c) => c.error === 'ratelimited');
+    expect(limited).toBeDefined();
+    const askedFor = (user: unknown) => bot.slack.allCalls('users.info').filter((c) => c.args.user === user);
+
+    // Straight after, a commander opens the sign-off form. Its trigger lasts about 3 s: the stand-in must see
+    // views.open within that (this bound is the only wall-clock one here; before the fix it came after ~10 s).
+    await bot.command(PEOPLE.producerCommander, 'signoff', { trigger_id: 'trigger-after-429' });
+    const open = await bot.slack.waitFor(
+      'views.open',
+      (c) => c.args.trigger_id === 'trigger-after-429',
+      3000,
+    );
+    // In order: the 429, then views.open, while users.info has not been asked again and nothing is uploaded.
+    const calls = bot.slack.allCalls();
+    expect(calls.indexOf(open)).toBeGreaterThan(calls.indexOf(limited as (typeof calls)[number]));
+    expect(askedFor(limited?.args.user)).toHaveLength(1);
+    expect(bot.slack.uploads).toEqual([]);
+
+    // The Retry-After passes on the clock: users.info is asked once more, and the record goes out with every name.
+    clock.advance(9_999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(askedFor(limited?.args.user)).toHaveLength(1);
+    clock.advance(1);
+    const upload = await bot.slack.waitForUpload((u) => u.completed);
+    expect(askedFor(limited?.args.user)).toHaveLength(2);
+    for (const name of ['Pat Producer', 'Casey Consumer', 'Robin \\*Release\\*', 'Riley Repin'])
+      expect(upload.content).toContain(name);
+    // Nothing the record did ran on Bolt's client: the 429 paused no queue, and the form went out on time.
+    expect(open.failed).toBe(false);
   });
 });

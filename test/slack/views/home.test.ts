@@ -99,6 +99,59 @@ describe('App Home', () => {
     expect(buttons(blocks)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate]);
   });
 
+  describe('while the bot cannot post in the alert channel (issue 10, item 3)', () => {
+    const outage = (c: Cutover, error = 'not_in_channel') => {
+      const doc = newDocument(c);
+      const item = (n: number) => ({
+        id: `alert-${n}`,
+        channel: 'C0CUTOVER',
+        kind: 'alert' as const,
+        text: `change ${n}`,
+        mentions: [],
+        createdAt: T0.toISOString(),
+        attempts: 1,
+        actor: U.dlo,
+      });
+      return {
+        ...doc,
+        outbox: [item(1), item(2)],
+        channelProblem: { channel: 'C0CUTOVER', error, since: T0.toISOString(), told: [U.dlo] },
+      };
+    };
+
+    it('shows admins, at the top, what is wrong, since when, how much waits and the fix; nobody else', () => {
+      const doc = outage(seeded());
+      const admin = homeView(doc, U.admin, true).blocks as Block[];
+      expect(admin[0]?.type).toBe('header');
+      const notice = admin[1]?.text?.text ?? '';
+      expect(notice).toContain(':warning: *Alerts cannot be posted in <#C0CUTOVER>* since <!date^');
+      expect(notice).toContain('2 alerts waiting');
+      expect(notice).toContain(
+        'The bot is not a member of <#C0CUTOVER> (`not_in_channel`): invite it with `/invite @cutover-bot` in <#C0CUTOVER>.',
+      );
+      expect(admin[2]?.type).toBe('divider');
+      for (const user of [U.dlo, U.pic, U.nobody])
+        expect(JSON.stringify(homeView(doc, user, false).blocks)).not.toContain('Alerts cannot be posted');
+      // Once it is over, the notice is gone.
+      expect(JSON.stringify(homeView(newDocument(seeded()), U.admin, true).blocks)).not.toContain(
+        'Alerts cannot be posted',
+      );
+    });
+
+    it('says what to check when Slack does not show the channel (channel_not_found)', () => {
+      const notice = (homeView(outage(seeded(), 'channel_not_found'), U.admin, true).blocks as Block[])[1];
+      expect(notice?.text?.text).toContain('`channel_not_found`');
+      expect(notice?.text?.text).toContain('set `CUTOVER_CHANNEL_ID` to the joint channel');
+    });
+
+    it('keeps the largest Home within 100 blocks and Slack limits', () => {
+      const view = homeView(outage(largeProgram()), 'UADMIN', true);
+      expect(view.blocks.length).toBeLessThanOrEqual(100);
+      expectBlocksWithinLimits(view.blocks);
+      expectNoForgedMarkup(view.blocks);
+    });
+  });
+
   it('stays within 100 blocks and Slack limits for the largest program, whoever looks, with no forged markup', () => {
     const c = largeProgram();
     const assigned = runAll(

@@ -2,15 +2,22 @@
  * `/cutover record`, after the ack: display names of everyone the record names are fetched with users.info
  * (those not cached, or cached more than a day ago) and cached in the store for the offline record; then the
  * Markdown is uploaded to the channel with the SDK's upload helper. The person hears if anything fails.
+ *
+ * All of it runs on the `background` client (slack/clients.ts), never on the listener's `client`: a 429 there
+ * would pause the queue that the next person's `views.open` waits in. A rate-limited users.info is tried once more
+ * after its `Retry-After` (up to `NAME_WAIT_MS`); past that, the record names that person by user id.
  */
 import type { Logger, RespondFn, webApi } from '@slack/bolt';
 import { decisionRecord, referencedUsers } from '../../../record/decision-record.js';
 import type { StoreDocument } from '../../../service/document.js';
+import type { SlackClients } from '../../clients.js';
 import { esc } from '../../views/text.js';
 import type { ListenerDeps } from '../deps.js';
 
 /** Cached display names older than this are fetched again. */
 export const NAME_TTL_MS = 24 * 60 * 60 * 1000;
+/** The longest `Retry-After` of users.info the record waits out before naming people by user id. */
+export const NAME_WAIT_MS = 30_000;
 
 type Names = StoreDocument['users'];
 
@@ -21,7 +28,7 @@ function nameFrom(user: webApi.UsersInfoResponse['user']): string | undefined {
 }
 
 async function fetchNames(
-  client: webApi.WebClient,
+  clients: SlackClients,
   doc: StoreDocument,
   now: Date,
   logger: Logger,
@@ -34,7 +41,11 @@ async function fetchNames(
   await Promise.all(
     stale.map(async (id) => {
       try {
-        const name = nameFrom((await client.users.info({ user: id })).user);
+        const info = await clients.afterRateLimit(
+          () => clients.background.users.info({ user: id }),
+          NAME_WAIT_MS,
+        );
+        const name = nameFrom(info.user);
         if (name) fetched[id] = { name, fetchedAt: now.toISOString() };
       } catch (e) {
         logger.warn(`users.info ${id} failed: ${(e as Error).message}; the record shows the user id`);
@@ -45,12 +56,25 @@ async function fetchNames(
 }
 
 export async function postRecord(
-  io: { deps: ListenerDeps; client: webApi.WebClient; respond: RespondFn; logger: Logger },
+  io: {
+    deps: ListenerDeps;
+    /** The listener's (interactive) client: not used here, see above. */
+    client?: webApi.WebClient;
+    respond: RespondFn;
+    logger: Logger;
+  },
   userId: string,
 ): Promise<void> {
-  const { deps, client, respond, logger } = io;
+  const { deps, respond, logger } = io;
+  const { clients } = deps;
+  if (!clients)
+    throw new Error(
+      'postRecord needs deps.clients (slack/clients.ts): slow work never runs on the client of Bolt',
+    );
   const now = deps.now();
-  const fetched = await fetchNames(client, deps.service.document(), now, logger);
+  const fetched = await fetchNames(clients, deps.service.document(), now, logger);
+  // The bot stopped while a Retry-After was waited out: nothing more to do.
+  if (clients.closed) return;
   if (Object.keys(fetched).length)
     await deps.service
       .update((doc) => ({ next: { ...doc, users: { ...doc.users, ...fetched } }, result: undefined }))
@@ -59,7 +83,7 @@ export async function postRecord(
   const markdown = decisionRecord({ ...doc, users: { ...doc.users, ...fetched } }, now);
   const day = now.toISOString().slice(0, 10);
   try {
-    await client.filesUploadV2({
+    await clients.background.filesUploadV2({
       channel_id: deps.channelId,
       filename: `runtime-cutover-decision-record-${doc.cutover.id}-${day}.md`,
       content: markdown,
