@@ -189,7 +189,7 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const r = g && !e.derived ? gateState(c, g).result : undefined;
       const ev = r?.evidenceUrl ? ` · ${link(r.evidenceUrl, 'evidence')}` : '';
       const run = r?.runUrl ? ` · ${link(r.runUrl, 'run')}` : '';
-      const on = e.target ? ` for ${esc(targetLabel(e.target))}` : '';
+      const on = e.target ? ` for \`${esc(targetLabel(e.target))}\`` : '';
       const needs: Need[] = owner ? [{ role: owner, why: `gate ${code(e.gate)} is ${e.after}` }] : [];
       if (e.after === 'red')
         for (const r of commanders) needs.push({ role: r, why: `gate ${code(e.gate)} turned red` });

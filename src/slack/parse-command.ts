@@ -35,8 +35,8 @@ export const USAGES: Usage[] = [
   },
   {
     name: 'target',
-    usage: '/cutover target <tag> <commit-sha> | target approve',
-    summary: 'publish the release target (full 40-hex SHA), or approve it',
+    usage: '/cutover target <tag> <commit-sha> | target approve <tag|sha>',
+    summary: 'publish the release target (full 40-hex SHA), or approve it by naming it',
   },
   {
     name: 'evidence',
@@ -158,8 +158,15 @@ export function parseCommand(text: string): Parsed {
       });
     }
     case 'target': {
-      if (args.length === 1 && lower(args[0]) === 'approve') return change({ type: 'target.approve' });
-      if (args.length !== 2) return error('Give the release tag and the full commit SHA, or `approve`.');
+      // `approve` is reserved: `/cutover target approve <sha>` is never read as publishing a tag named approve.
+      if (lower(args[0]) === 'approve') {
+        if (args.length !== 2)
+          return error(
+            'Name the target you approve: `/cutover target approve <tag>` (or its SHA); `/cutover status` shows it.',
+          );
+        return change({ type: 'target.approve', target: plainText(args[1] ?? '') });
+      }
+      if (args.length !== 2) return error('Give the release tag and the full commit SHA, or `approve <tag>`.');
       return change({ type: 'target.publish', tag: plainText(args[0] ?? ''), sha: plainText(args[1] ?? '') });
     }
     case 'evidence': {

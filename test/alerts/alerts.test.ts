@@ -75,23 +75,27 @@ describe('each change is told in the channel, mentioning who must act next (ship
     );
     expect(pinged(t)).toEqual([CIC]);
 
+    // Target published → who may approve it (consumer-rollback-owner); approved → both commanders.
+    t = await change(w, PRB, `target service.v3.0 ${SHA1}`);
+    expect(pinged(t)).toEqual([CRB]);
+    expect(lineOf(t, CRB)).toContain(
+      'approve `service.v3.0 @ 1f0e2d3c4b5a` (`/cutover target approve service.v3.0`)',
+    );
+    t = await change(w, CRB, 'target approve service.v3.0');
+    expect(lineOf(t, PIC)).toContain('sign off on `service.v3.0 @ 1f0e2d3c4b5a`');
+    expect(lineOf(t, CIC)).toContain('sign off on `service.v3.0 @ 1f0e2d3c4b5a`');
+    expect(t).toContain('→ :white_check_mark: *Blocker cleared:* `release-target`');
+
     // Gate changed → its owner; turning red → its owner and both commanders.
     t = await change(w, PIC, 'gate producer-suite green https://ci.example.com/p/1');
-    expect(t).toContain('*Gate* `producer-suite` Producer verification suite green: pending → *green*');
+    expect(t).toContain(
+      '*Gate* `producer-suite` Producer verification suite green: pending → *green* for `service.v3.0 @ 1f0e2d3c4b5a`',
+    );
     expect(pinged(t)).toEqual([PIC]);
     t = await change(w, LOG, 'gate alignment red');
     expect(pinged(t)).toEqual([CIC, LOG, PIC].sort());
     expect(lineOf(t, PIC)).toContain('gate `alignment` turned red');
     await change(w, LOG, 'gate alignment green');
-
-    // Target published → who may approve it (consumer-rollback-owner); approved → both commanders.
-    t = await change(w, PRB, `target service.v3.0 ${SHA1}`);
-    expect(pinged(t)).toEqual([CRB]);
-    expect(lineOf(t, CRB)).toContain('approve `service.v3.0 @ 1f0e2d3c4b5a` (`/cutover target approve`)');
-    t = await change(w, CRB, 'target approve');
-    expect(lineOf(t, PIC)).toContain('sign off on `service.v3.0 @ 1f0e2d3c4b5a`');
-    expect(lineOf(t, CIC)).toContain('sign off on `service.v3.0 @ 1f0e2d3c4b5a`');
-    expect(t).toContain('→ :white_check_mark: *Blocker cleared:* `release-target`');
 
     // One side signs GO → the other side's commander, "waiting on you".
     await signOff(w.h, PIC, 'go', 'producer ready');
@@ -135,7 +139,7 @@ describe('each change is told in the channel, mentioning who must act next (ship
     a = w;
     await assignRoles(w.h);
     await change(w, PRB, `target service.v3.0 ${SHA1}`);
-    await change(w, CRB, 'target approve');
+    await change(w, CRB, 'target approve service.v3.0');
     await change(w, PRB, 'evidence producer-handoff https://x.example/handoff');
     await change(w, CIC, 'evidence consumer-repin https://x.example/repin');
     await change(w, PRB, 'evidence producer-rollback https://x.example/prb');
@@ -169,7 +173,7 @@ describe('another program (three sides, other roles), through the same bot', () 
 
     let t = await change(w, L.captain, `target app-5.0.0 ${SHA1}`);
     expect(pinged(t)).toEqual([L.coordinator]);
-    t = await change(w, L.coordinator, 'target approve');
+    t = await change(w, L.coordinator, 'target approve app-5.0.0');
     expect(pinged(t)).toEqual([L.mobile, L.platform, L.web].sort());
     t = await change(w, L.captain, 'gate smoke red');
     expect(pinged(t)).toEqual([L.captain, L.mobile, L.platform, L.web].sort());

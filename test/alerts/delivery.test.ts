@@ -7,7 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from '../slack/harness.js';
 import { assignRoles, CHANNEL, PEOPLE, startHarness } from '../slack/harness.js';
 import type { RecordedCall } from '../slack/stand-in.js';
-import { type AlertHarness, alertMessages, idsOf, startAlertHarness } from './helpers.js';
+import {
+  type AlertHarness,
+  alertMessages,
+  idsOf,
+  publishTarget,
+  startAlertHarness,
+  TARGET_LABEL,
+} from './helpers.js';
 
 const { producerCommander: PIC, consumerCommander: CIC, logOwner: LOG } = PEOPLE;
 
@@ -32,6 +39,7 @@ describe('with Slack failing', () => {
     const w = await startAlertHarness();
     a = w;
     await assignRoles(w.h);
+    await publishTarget(w.h);
     await w.drain();
 
     const t0 = w.clock.now().getTime();
@@ -39,7 +47,9 @@ describe('with Slack failing', () => {
     w.h.slack.failWhile('chat.postMessage', { status: 500 });
     const first = await w.h.command(PIC, 'gate producer-suite green');
     expect(first.status).toBe(200);
-    expect(first.text).toContain(':white_check_mark: Gate producer-suite: pending → green.');
+    expect(first.text).toContain(
+      `:white_check_mark: Gate producer-suite: pending → green for ${TARGET_LABEL}.`,
+    );
     // The alert is in the store, written with the change, before anything reached Slack.
     const disk = await w.h.disk();
     expect(JSON.stringify(disk.data)).toContain(
@@ -50,7 +60,9 @@ describe('with Slack failing', () => {
 
     // While chat.postMessage keeps failing, the next change is still acknowledged at once.
     const second = await w.h.command(CIC, 'gate consumer-suite green');
-    expect(second.text).toContain(':white_check_mark: Gate consumer-suite: pending → green.');
+    expect(second.text).toContain(
+      `:white_check_mark: Gate consumer-suite: pending → green for ${TARGET_LABEL}.`,
+    );
     const pending = w.doc().outbox;
     expect(pending.map((i) => i.attempts)).toEqual([1, 0]);
     expect(pending[0]).toMatchObject({ lastError: 'HTTP 500', notBefore: iso(2000) });
@@ -90,6 +102,7 @@ describe('with Slack failing', () => {
     const w = await startAlertHarness();
     a = w;
     await assignRoles(w.h);
+    await publishTarget(w.h);
     await w.drain();
     w.h.slack.failWhile('chat.postMessage', { status: 503 });
     expect(
@@ -168,6 +181,7 @@ describe('the live status board', () => {
     expect(JSON.stringify(boards(w.h)[0]?.blocks)).toContain('Blockers before phase 8 — 4 of 4 open');
 
     await assignRoles(w.h);
+    await publishTarget(w.h);
     expect((await w.h.command(LOG, 'gate alignment green')).text).toContain(':white_check_mark:');
     await w.drain();
     const board = boards(w.h)[0];

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { Logger } from '../../src/alerts/dispatcher.js';
 import type { StoreDocument } from '../../src/service/document.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../../src/slack/ids.js';
-import { CHANNEL, type Harness, startHarness } from '../slack/harness.js';
+import { CHANNEL, type Harness, PEOPLE, startHarness } from '../slack/harness.js';
 import { stateValue, viewSubmission } from '../slack/payloads.js';
 import type { StandInOptions, StoredMessage } from '../slack/stand-in.js';
 import { type ManualClock, manualClock } from './clock.js';
@@ -137,4 +137,14 @@ export async function signOff(h: Harness, user: string, decision: 'go' | 'no-go'
     }),
   );
   expect(answer.body).toEqual({});
+}
+
+/** The release target the gate results of these tests are measured on (gate results are per commit). */
+export const TARGET = { tag: 'service.v3.0', sha: '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c' } as const;
+export const TARGET_LABEL = `${TARGET.tag} @ ${TARGET.sha.slice(0, 12)}`;
+
+/** Publishes TARGET as the producer rollback owner, so gates have a commit to be measured on. */
+export async function publishTarget(h: Harness) {
+  const a = await h.command(PEOPLE.producerRollback, `target ${TARGET.tag} ${TARGET.sha}`);
+  if (!a.text.includes(':white_check_mark:')) throw new Error(`target: ${a.text}`);
 }

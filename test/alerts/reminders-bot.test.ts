@@ -48,7 +48,7 @@ describe('reminders through the bot, on an injected clock', () => {
     for (const [user, text] of [
       [LOG, 'blocker add consumer-incident-commander Vendor contract'],
       [PRB, `target service.v3.0 ${SHA1}`],
-      [CRB, 'target approve'],
+      [CRB, 'target approve service.v3.0'],
       [LOG, 'window 2026-02-11T14:00Z 2026-02-11T16:00Z'],
     ] as const)
       expect((await w.h.command(user, text)).text).toContain(':white_check_mark:');

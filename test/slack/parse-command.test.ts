@@ -31,7 +31,13 @@ describe('the /cutover grammar', () => {
     expect(parseCommand(`target v3.0.0 ${'a'.repeat(40)}`)).toMatchObject({
       command: { type: 'target.publish', tag: 'v3.0.0', sha: 'a'.repeat(40) },
     });
-    expect(parseCommand('target approve')).toMatchObject({ command: { type: 'target.approve' } });
+    expect(parseCommand('target approve service.v3.0')).toMatchObject({
+      command: { type: 'target.approve', target: 'service.v3.0' },
+    });
+    expect(parseCommand('target approve')).toMatchObject({ kind: 'error' });
+    expect(parseCommand('target approve 1f0e2d3')).toMatchObject({
+      command: { type: 'target.approve', target: '1f0e2d3' },
+    });
     expect(parseCommand('evidence producer-handoff https://x.example/h')).toMatchObject({
       command: { type: 'evidence.log', evidence: 'producer-handoff', url: 'https://x.example/h' },
     });

@@ -118,8 +118,8 @@ describe.each(['http', 'socket'] as const)('the road to GO, walked in Slack (%s 
     );
 
     ok(await w.command(PRB, `target service.v3.0 ${SHA1}`));
-    await refused(w, () => w.command(PRB, 'target approve'), 'Only consumer-rollback-owner');
-    ok(await w.command(CRB, 'target approve'));
+    await refused(w, () => w.command(PRB, 'target approve service.v3.0'), 'Only consumer-rollback-owner');
+    ok(await w.command(CRB, 'target approve service.v3.0'));
 
     // Gates: each by its owner.
     await refused(w, () => w.command(PIC, 'gate consumer-suite green'), 'Only consumer-incident-commander');
@@ -267,7 +267,7 @@ describe('a new target after GO (HTTP mode)', () => {
     h = w;
     await assignRoles(w);
     ok(await w.command(PRB, `target service.v3.0 ${SHA1}`));
-    ok(await w.command(CRB, 'target approve'));
+    ok(await w.command(CRB, 'target approve service.v3.0'));
     expect((await submitSignoff(w, PIC, signoffValues('go'))).body).toEqual({});
     // The "Sign off" button on the status message opens the same form.
     const trigger = 'trigger-button-cic';

@@ -53,7 +53,7 @@ describe.each(['http', 'socket'] as const)('App Home (%s mode)', (mode) => {
     h = w;
     await assignRoles(w);
     ok(await w.command(PRB, `target service.v3.0 ${SHA}`));
-    ok(await w.command(CRB, 'target approve'));
+    ok(await w.command(CRB, 'target approve service.v3.0'));
 
     const opened = await w.event(appHomeOpened({ user_id: PIC }));
     expect(opened.status).toBe(200);
@@ -115,6 +115,7 @@ describe('App Home gate button (HTTP mode)', () => {
     const w = await startHarness();
     h = w;
     await assignRoles(w);
+    ok(await w.command(PRB, `target service.v3.0 ${SHA}`));
     const trigger = 'trigger-gate-home';
     await w.interact(
       blockAction({

@@ -28,6 +28,9 @@ describe.each(['http', 'socket'] as const)('/cutover record (%s mode)', (mode) =
     const w = await startHarness({ mode, slack: { users: USERS } });
     h = w;
     await assignRoles(w);
+    expect(
+      (await w.command(PEOPLE.producerRollback, `target service.v3.0 ${'1f'.repeat(20)}`)).text,
+    ).toContain(':white_check_mark:');
     expect((await w.command(PEOPLE.producerCommander, 'gate producer-suite green')).text).toContain(
       ':white_check_mark:',
     );
