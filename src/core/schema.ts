@@ -8,9 +8,33 @@ import { parseInstant } from './time.js';
 
 // ---------------------------------------------------------------- primitives
 
+/**
+ * Zero-width and bidirectional control characters: invisible, or reordering what follows, so that
+ * `https://evil.example/\u202Efdp.exe` reads as "…exe.pdf". Refused in ids, tags and links; shown visibly elsewhere.
+ */
+export const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+
+/** `U+202E` for each invisible character in `s`, for messages. */
+export const invisibleNames = (s: string) =>
+  [...new Set(s.match(INVISIBLE_ALL) ?? [])].map(
+    (ch) => `U+${ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`,
+  );
+
+/** A refinement naming the invisible characters a typed value holds. */
+const noInvisible = (what: string) =>
+  [
+    (s: string) => !INVISIBLE.test(s),
+    {
+      error: (iss: { input?: unknown }) =>
+        `${what} holds an invisible character (${invisibleNames(String(iss.input ?? '')).join(', ')}): retype it without one`,
+    },
+  ] as const;
+
 /** Ids people type in commands: lower-case letters, digits, dots, dashes. */
 export const Id = z
   .string()
+  .refine(...noInvisible('the id'))
   .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'use lower-case letters, digits, "-", "." or "_" (at most 64)');
 export type Id = z.infer<typeof Id>;
 
@@ -30,15 +54,24 @@ export const ReleaseTag = z
   .trim()
   .min(1, 'give the release tag')
   .max(128, 'a tag has at most 128 characters')
+  .refine(...noInvisible('the tag'))
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._/+-]*$/,
     'a tag has letters, digits, ".", "_", "/", "+" or "-" and no spaces',
   );
 
+/**
+ * A link a person or CI gives. `new URL()` silently drops tabs and newlines inside a link, so a link with any
+ * whitespace or control character inside it is refused (it could carry a forged line), as is one with an invisible
+ * character; what is stored is the URL as `new URL()` normalises it.
+ */
 export const HttpUrl = z
   .string()
   .trim()
   .max(2000, 'a link has at most 2000 characters')
+  .refine((s) => /^https?:\/\//i.test(s), 'give a full http(s) link, such as https://ci.example.com/run/42')
+  .refine((s) => !/[\s\p{Cc}]/u.test(s), 'a link has no spaces, line breaks or control characters: give one link')
+  .refine(...noInvisible('the link'))
   .refine((s) => {
     try {
       const u = new URL(s);
@@ -46,7 +79,8 @@ export const HttpUrl = z
     } catch {
       return false;
     }
-  }, 'give a full http(s) link, such as https://ci.example.com/run/42');
+  }, 'give a full http(s) link, such as https://ci.example.com/run/42')
+  .transform((s) => new URL(s).href);
 
 /** An instant, stored as an ISO 8601 UTC string. */
 export const Instant = z.iso.datetime({ offset: true });

@@ -3,7 +3,7 @@ import { TZDate } from '@date-fns/tz';
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
 
-function isZone(zone: string): boolean {
+export function isZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -17,13 +17,32 @@ function isZone(zone: string): boolean {
  * in brackets (`2026-12-01T09:00[Europe/Berlin]`). Returns the instant as a UTC ISO string, or a reason.
  */
 export function parseInstant(text: string): { ok: true; iso: string } | { ok: false; reason: string } {
+  const r = parseAnyInstant(text);
+  if (!r.ok) return r;
+  const ms = Date.parse(r.iso);
+  if (Number.isNaN(ms) || ms < EARLIEST || ms > LATEST)
+    return {
+      ok: false,
+      reason: `${text.trim()} is outside the years 1970 to 9999 that a cutover window can use; check the year`,
+    };
+  return r;
+}
+
+/** The instants a window may use: from 1970 up to the end of 9999 (ISO 8601's four-digit years), in UTC. */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** The longest a cutover window may last. */
+export const MAX_WINDOW_DAYS = 366;
+
+function parseAnyInstant(text: string): { ok: true; iso: string } | { ok: false; reason: string } {
   const s = text.trim();
   const zoned = /^(.*)\[([^\]]+)\]$/.exec(s);
   // RFC 9557: an offset followed by a [zone] names the instant by its offset; the zone is a label.
   if (zoned && /(Z|[+-]\d{2}:?\d{2})$/i.test(zoned[1] ?? '')) {
     if (!isZone(zoned[2] ?? ''))
       return { ok: false, reason: `"${zoned[2]}" is not a time zone; use one such as Europe/Berlin` };
-    return parseInstant(zoned[1] ?? '');
+    return parseAnyInstant(zoned[1] ?? '');
   }
   if (zoned) {
     const [, local = '', zone = ''] = zoned;
@@ -56,5 +75,3 @@ export function parseInstant(text: string): { ok: true; iso: string } | { ok: fa
   if (probe.getUTCDate() !== day) return { ok: false, reason: `${s} is not a date on the calendar` };
   return { ok: true, iso: new Date(ms).toISOString() };
 }
-
-export { isZone };

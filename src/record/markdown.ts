@@ -6,9 +6,13 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 
-/** Control characters and line breaks collapse to single spaces. */
+/** Control characters and line breaks collapse to single spaces; invisible characters are shown as `[U+202E]`. */
 export const oneLine = (s: string) =>
   s
+    .replace(
+      /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g,
+      (ch) => `[U+${ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}]`,
+    )
     .replace(/\p{Cc}/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();

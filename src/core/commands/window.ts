@@ -1,6 +1,7 @@
 /** The cutover window. */
 import { invalid, unchanged } from '../errors.js';
 import type { Command } from '../schema.js';
+import { MAX_WINDOW_DAYS } from '../time.js';
 import { done, fail, type Handlers, type StepContext, type StepResult } from './change.js';
 
 function window({ c, at, begin }: StepContext, cmd: Extract<Command, { type: 'window' }>): StepResult {
@@ -11,6 +12,15 @@ function window({ c, at, begin }: StepContext, cmd: Extract<Command, { type: 'wi
   if (Date.parse(cmd.end) <= Date.parse(at))
     return {
       step: fail(invalid('end', 'That window is already over; give one that ends in the future.')),
+    };
+  if (Date.parse(cmd.end) - Date.parse(cmd.start) > MAX_WINDOW_DAYS * 24 * 3600_000)
+    return {
+      step: fail(
+        invalid(
+          'end',
+          `A cutover window lasts at most ${MAX_WINDOW_DAYS} days; give an end closer to the start.`,
+        ),
+      ),
     };
   if (c.window && c.window.start === cmd.start && c.window.end === cmd.end)
     return { step: fail(unchanged(`The cutover window is already ${cmd.start} – ${cmd.end} (UTC).`)) };

@@ -5,7 +5,24 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 
-export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Zero-width and bidirectional control characters shown as `[U+202E]`: they can neither hide nor reorder text. */
+export const visible = (s: string) =>
+  s.replace(
+    /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g,
+    (ch) => `[U+${ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}]`,
+  );
+
+/**
+ * Text a person typed, as mrkdwn: `&`, `<`, `>` escaped (no ping, no forged link), invisible characters shown, and
+ * every line after the first quoted (`>`), so a typed line break cannot start a line that poses as the bot's own.
+ */
+export const esc = (s: string) =>
+  visible(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n/g, '\n> ');
 
 /** Cuts to `max` characters with an ellipsis. */
 export const clip = (s: string, max: number) =>
