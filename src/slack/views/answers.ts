@@ -13,6 +13,9 @@ export function escKeepingMentions(s: string): string {
 }
 
 export function refusalText(error: DomainError, usage?: string): string {
+  // Restating what already stands is not an error: it is answered as unchanged, and nothing is posted.
+  if (error.code === 'unchanged')
+    return `:information_source: Unchanged: ${escKeepingMentions(error.message)} _Nothing was written or posted._`;
   const lines = [`:no_entry: ${escKeepingMentions(error.message)}`];
   for (const u of error.unmet ?? []) lines.push(`• ${escKeepingMentions(u)}`);
   if (usage && (error.code === 'invalid' || error.code === 'unknown')) lines.push(`Usage: \`${esc(usage)}\``);

@@ -1,9 +1,9 @@
 /** The "Set a gate" modal (from App Home). Pure: (state, viewer) -> view, or the reason there is none. */
 import type { types } from '@slack/bolt';
-import { gateState, rolesFor } from '../../core/readiness.js';
+import { currentTarget, gateState, rolesFor, targetLabel } from '../../core/readiness.js';
 import type { Cutover, Gate } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
-import type { ModalMetadata } from './modals.js';
+import { type ModalMetadata, shownTarget } from './modals.js';
 import { clip, esc } from './text.js';
 
 type View = types.View;
@@ -21,6 +21,14 @@ export function settableGates(c: Cutover, viewer: { userId: string; isAdmin: boo
   );
 }
 
+/** Which commit the result is recorded for: the target shown is the one it binds to. */
+function forTarget(c: Cutover): string {
+  const t = currentTarget(c);
+  return t
+    ? `Record a result for *${esc(targetLabel(t))}*${t.approved ? '' : ' _(not approved yet)_'}.`
+    : '_No release target is published yet: a gate verifies a commit, so publish the target first._';
+}
+
 export function gateModal(c: Cutover, gates: Gate[], meta: ModalMetadata, initial?: string): View {
   const option = (g: Gate) => ({
     text: plain(`${STATUS_WORD[gateState(c, g).status]} · ${g.id}: ${g.title}`),
@@ -34,13 +42,13 @@ export function gateModal(c: Cutover, gates: Gate[], meta: ModalMetadata, initia
     title: plain('Set a gate'),
     submit: plain('Set'),
     close: plain('Cancel'),
-    private_metadata: JSON.stringify(meta),
+    private_metadata: JSON.stringify({ ...meta, target: shownTarget(c) }),
     blocks: [
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: 'Record a gate result. A gate turning *red* voids every sign-off in force. CI can report it too: `POST /api/gates/&lt;gate-id&gt;`.',
+          text: `${forTarget(c)} A gate turning *red* voids every sign-off in force. CI can report it too: \`POST /api/gates/&lt;gate-id&gt;\` with the commit it verified.`,
         },
       },
       {

@@ -1,5 +1,6 @@
 /** The sign-off and blocker-update modals. Pure: (state, viewer's options) -> view. */
 import type { types } from '@slack/bolt';
+import { z } from 'zod';
 import { currentTarget, gateState, signableSides, targetLabel } from '../../core/readiness.js';
 import type { Cutover, Side } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
@@ -9,12 +10,24 @@ const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(text,
 
 type View = types.View;
 
-/** What a modal carries between opening and submission (≤ 3000 characters). */
-export interface ModalMetadata {
-  channel?: string;
+/** What a modal carries between opening and submission (≤ 3000 characters): one schema, read at the edge. */
+export const ModalMetadata = z.object({
+  channel: z.string().optional(),
   /** The side, when the viewer can sign for exactly one. */
-  side?: string;
-}
+  side: z.string().optional(),
+  /**
+   * The release target the form showed (null: it showed that there was none). A submission binds to it: if the
+   * target moved while the form was open, the submission is refused and the new target named.
+   */
+  target: z.object({ tag: z.string(), sha: z.string() }).nullable().optional(),
+});
+export type ModalMetadata = z.infer<typeof ModalMetadata>;
+
+/** The target a form shows, as it carries it. */
+export const shownTarget = (c: Cutover): ModalMetadata['target'] => {
+  const t = currentTarget(c);
+  return t ? { tag: t.tag, sha: t.sha } : null;
+};
 
 export function signoffModal(c: Cutover, sides: Side[], meta: ModalMetadata): View {
   const t = currentTarget(c);
@@ -29,7 +42,7 @@ export function signoffModal(c: Cutover, sides: Side[], meta: ModalMetadata): Vi
     title: plain('Sign off'),
     submit: plain('Sign off'),
     close: plain('Cancel'),
-    private_metadata: JSON.stringify(only ? { ...meta, side: only.id } : meta),
+    private_metadata: JSON.stringify({ ...meta, ...(only ? { side: only.id } : {}), target: shownTarget(c) }),
     blocks: [
       {
         type: 'section',

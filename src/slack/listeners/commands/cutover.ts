@@ -47,7 +47,10 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
       case 'change': {
-        const outcome = await runSafely(deps, parsed.command, actorOf(deps, command.user_id), logger);
+        // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
+        const outcome = await runSafely(deps, parsed.command, actorOf(deps, command.user_id), logger, {
+          requestKey: `slack:${command.trigger_id}`,
+        });
         return ack(ephemeral(outcome.ok ? outcomeText(outcome) : refusalText(outcome.error, parsed.usage)));
       }
     }

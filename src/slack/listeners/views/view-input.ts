@@ -1,6 +1,6 @@
 /** Reading a submitted modal at the edge: Slack's state values and our private_metadata, each parsed. */
 import { z } from 'zod';
-import type { ModalMetadata } from '../../views/modals.js';
+import { ModalMetadata } from '../../views/modals.js';
 import { clip } from '../../views/text.js';
 
 const StateValue = z.object({
@@ -23,11 +23,9 @@ export function readValues(values: unknown): Record<string, string | undefined> 
   return out;
 }
 
-const Metadata = z.object({ channel: z.string().optional(), side: z.string().optional() });
-
 export function readMetadata(raw: string | undefined): ModalMetadata {
   try {
-    const parsed = Metadata.safeParse(JSON.parse(raw || '{}'));
+    const parsed = ModalMetadata.safeParse(JSON.parse(raw || '{}'));
     return parsed.success ? parsed.data : {};
   } catch {
     return {};
