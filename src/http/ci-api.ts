@@ -19,12 +19,13 @@ import type { DomainError } from '../core/errors.js';
 import {
   blockerState,
   currentEvidence,
+  currentTarget,
   gateState,
   mayDecideGo,
   mayStartPhase,
   nextPhase,
 } from '../core/readiness.js';
-import { type Cutover, GateStatus, HttpUrl } from '../core/schema.js';
+import { CommitSha, type Cutover, GateStatus, HttpUrl } from '../core/schema.js';
 import type { CutoverService } from '../service/cutover-service.js';
 
 /** Request bodies above this many bytes are refused with 413. */
@@ -82,8 +83,14 @@ const CiName = z
 const fieldError = (what: string) => (iss: { input?: unknown }) =>
   iss.input === undefined ? `required: ${what}` : what;
 
+/** The commit a result verified or evidence is for: the full 40-hex SHA, as `${{ github.sha }}` gives it. */
+const Sha = z
+  .string({ error: fieldError('give the full 40-character hex commit SHA the run verified') })
+  .pipe(CommitSha);
+
 const GateBody = z.object({
   status: z.enum(GateStatus.options, { error: fieldError('give "green", "red" or "pending"') }),
+  sha: Sha,
   evidence_url: HttpUrl.nullish(),
   run_url: HttpUrl.nullish(),
   ci_name: CiName.optional(),
@@ -91,6 +98,8 @@ const GateBody = z.object({
 
 const EvidenceBody = z.object({
   url: z.string({ error: fieldError('give the evidence link, a full http(s) URL') }).pipe(HttpUrl),
+  /** Optional: the commit the evidence is for; refused (409 stale_target) unless it is the current target's. */
+  sha: Sha.optional(),
   ci_name: CiName.optional(),
 });
 
@@ -102,7 +111,15 @@ const API_FIELD: Record<string, string> = {
   status: 'status',
   gate: 'gate',
   evidence: 'evidence',
+  sha: 'sha',
 };
+
+/** `Idempotency-Key`: printable, at most 200 characters. */
+const IdempotencyKey = z
+  .string()
+  .min(1, 'give a key of 1 to 200 printable characters')
+  .max(200, 'a key has at most 200 characters')
+  .regex(/^[\x21-\x7E]+$/, 'a key has printable ASCII characters only, no spaces');
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
@@ -179,17 +196,37 @@ export function readinessSummary(c: Cutover): Json {
   };
 }
 
+/**
+ * Whether a gate result counts: only for the current target's commit. A result for another commit is stored
+ * against it (it counts if that commit becomes the target) and answered 200 with `counts: false`.
+ */
+function countsFor(c: Cutover, sha: string | undefined): Json {
+  const t = currentTarget(c);
+  const counts = !!t && t.sha === sha;
+  return { counts, current_target: t ? { tag: t.tag, sha: t.sha } : null };
+}
+
 function gateJson(c: Cutover, id: string): Json | undefined {
   const g = c.gates.find((x) => x.id === id);
   if (!g) return undefined;
+  const v = gateState(c, g);
   return {
     id: g.id,
     title: g.title,
     owner: g.owner,
     derived: !!g.derived,
-    status: gateState(c, g).status,
-    ...(gateState(c, g).result?.evidenceUrl ? { evidence_url: gateState(c, g).result?.evidenceUrl } : {}),
-    ...(gateState(c, g).result?.runUrl ? { run_url: gateState(c, g).result?.runUrl } : {}),
+    per_target: g.perTarget,
+    /** The status for the current target: what the rules read. */
+    status: v.status,
+    ...(v.result?.sha ? { result_sha: v.result.sha } : {}),
+    ...(v.result?.evidenceUrl ? { evidence_url: v.result.evidenceUrl } : {}),
+    ...(v.result?.runUrl ? { run_url: v.result.runUrl } : {}),
+    ...(v.result ? { updated: { by: v.result.by, at: v.result.at } } : {}),
+    /** A result exists, but for another commit: shown, never counted. */
+    stale: v.stale,
+    ...(v.stale && v.latest
+      ? { latest: { sha: v.latest.sha, status: v.latest.status, at: v.latest.at } }
+      : {}),
   };
 }
 
@@ -213,6 +250,10 @@ function refusal(error: DomainError): Answer {
       return problem(404, 'not_found', message, extra);
     case 'forbidden':
       return problem(403, 'forbidden', message, extra);
+    case 'stale':
+      return problem(409, 'stale_target', message, extra);
+    case 'conflict':
+      return problem(422, 'idempotency_conflict', message, extra);
     default:
       return problem(409, 'refused', message, extra);
   }
@@ -269,6 +310,13 @@ export function createCiApi(options: CiApiOptions): CiApi {
       const issue = parsed.error.issues[0];
       return badField(String(issue?.path[0] ?? 'body'), issue?.message ?? 'not valid');
     }
+    const keyHeader = req.headers['idempotency-key'];
+    let requestKey: string | undefined;
+    if (keyHeader !== undefined) {
+      const k = IdempotencyKey.safeParse(Array.isArray(keyHeader) ? keyHeader.join(',') : keyHeader);
+      if (!k.success) return badField('Idempotency-Key', k.error.issues[0]?.message ?? 'not valid');
+      requestKey = `ci:${k.data}`;
+    }
     const header = req.headers['x-ci-name'];
     let name = parsed.data.ci_name ?? 'CI';
     if (typeof header === 'string') {
@@ -291,13 +339,23 @@ export function createCiApi(options: CiApiOptions): CiApi {
             type: 'gate.set',
             gate: id,
             status: data.status,
+            sha: data.sha,
             ...(data.evidence_url ? { evidenceUrl: data.evidence_url } : {}),
             ...(data.run_url ? { runUrl: data.run_url } : {}),
           }
-        : { type: 'evidence.log', evidence: id, url: data.url };
+        : { type: 'evidence.log', evidence: id, url: data.url, ...(data.sha ? { sha: data.sha } : {}) };
+    // The same key with the same request answers as the first time; with another request, 422.
+    const requestHash = createHash('sha256')
+      .update(`${req.method} ${kind}/${id}\n${body.text}`)
+      .digest('hex');
     let outcome: Outcome;
     try {
-      outcome = await service.run(input, { kind: 'ci', name }, now());
+      outcome = await service.run(
+        input,
+        { kind: 'ci', name },
+        now(),
+        requestKey ? { requestKey, requestHash } : {},
+      );
     } catch (e) {
       logger.error('the CI change could not be saved', e);
       return problem(
@@ -321,8 +379,10 @@ export function createCiApi(options: CiApiOptions): CiApi {
     }
     return answer(200, {
       ok: true,
-      changed: true,
+      changed: !outcome.replayed,
+      ...(outcome.replayed ? { replayed: true } : {}),
       message: outcome.message,
+      ...(kind === 'gates' ? countsFor(after, 'sha' in data ? data.sha : undefined) : {}),
       ...state,
       readiness: readinessSummary(after),
       history: outcome.history.map((h) => ({ ...h })),

@@ -19,6 +19,9 @@ import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { assignRoles, type Harness, PEOPLE, startHarness } from '../slack/harness.js';
 
 const TOKEN = 'ci-token-0123456789abcdef';
+/** The commit the CI runs of these tests verified: published as the target where a result must count. */
+const SHA = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
+const LABEL = `service.v3.0 @ ${SHA.slice(0, 12)}`;
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -106,30 +109,42 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
       field: 'status',
       message: expect.stringContaining('required'),
     });
-    await refusedWith(w, gate, { body: { status: 'blue' } }, 400, {
+    await refusedWith(w, gate, { body: { status: 'blue', sha: SHA } }, 400, {
       field: 'status',
       message: 'status: give "green", "red" or "pending"',
     });
-    await refusedWith(w, gate, { body: { status: 'green', evidence_url: 'ftp://ci.example.com/1' } }, 400, {
-      field: 'evidence_url',
-      message: expect.stringContaining('http(s) link'),
-    });
-    await refusedWith(w, gate, { body: { status: 'green', run_url: 'javascript:alert(1)' } }, 400, {
+    await refusedWith(
+      w,
+      gate,
+      { body: { status: 'green', sha: SHA, evidence_url: 'ftp://ci.example.com/1' } },
+      400,
+      {
+        field: 'evidence_url',
+        message: expect.stringContaining('http(s) link'),
+      },
+    );
+    await refusedWith(w, gate, { body: { status: 'green', sha: SHA, run_url: 'javascript:alert(1)' } }, 400, {
       field: 'run_url',
     });
     await refusedWith(w, '/api/evidence/producer-handoff', { body: {} }, 400, { field: 'url' });
     await refusedWith(w, '/api/evidence/producer-handoff', { body: { url: 'not a link' } }, 400, {
       field: 'url',
     });
-    await refusedWith(w, gate, { body: { status: 'green' }, headers: { 'x-ci-name': 'x'.repeat(65) } }, 400, {
-      field: 'X-CI-Name',
-    });
-    await refusedWith(w, gate, { body: { status: 'green', ci_name: 'a\u0007b' } }, 400, { field: 'ci_name' });
+    await refusedWith(
+      w,
+      gate,
+      { body: { status: 'green', sha: SHA }, headers: { 'x-ci-name': 'x'.repeat(65) } },
+      400,
+      {
+        field: 'X-CI-Name',
+      },
+    );
+    await refusedWith(w, gate, { body: { status: 'green', sha: SHA, ci_name: 'a\u0007b' } }, 400, { field: 'ci_name' });
   });
 
   it('answers 404 for an unknown gate, evidence or path, 405 for a wrong method, 413 over the body cap', async () => {
     const w = await start();
-    await refusedWith(w, '/api/gates/no-such-gate', { body: { status: 'green' } }, 404, {
+    await refusedWith(w, '/api/gates/no-such-gate', { body: { status: 'green', sha: SHA } }, 404, {
       error: 'not_found',
       message: expect.stringContaining('producer-suite, consumer-suite, alignment'),
     });
@@ -154,9 +169,11 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
   it('sets a gate as CI: 200 with the new state, a "CI: <name>" history line on disk, shown escaped in Slack', async () => {
     const w = await start();
     await assignRoles(w);
+    await w.command(PEOPLE.producerRollback, `target service.v3.0 ${SHA}`);
     const a = await api(w, '/api/gates/producer-suite', {
       body: {
         status: 'green',
+        sha: SHA,
         evidence_url: 'https://ci.example.com/producer/42',
         run_url: 'https://ci.example.com/producer/runs/42',
       },
@@ -166,10 +183,13 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
     expect(a.json).toMatchObject({
       ok: true,
       changed: true,
-      message: 'Gate producer-suite: pending → green.',
+      message: `Gate producer-suite: pending → green for ${LABEL}.`,
+      counts: true,
       gate: {
         id: 'producer-suite',
         status: 'green',
+        result_sha: SHA,
+        stale: false,
         evidence_url: 'https://ci.example.com/producer/42',
         run_url: 'https://ci.example.com/producer/runs/42',
         updated: { by: 'CI: GitHub Actions <!channel>' },
@@ -186,8 +206,12 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
       },
     });
     const disk = await w.disk();
-    const gates = (disk.data.cutover as { gates: { id: string; status: string }[] }).gates;
-    expect(gates.find((g) => g.id === 'producer-suite')?.status).toBe('green');
+    const gates = (
+      disk.data.cutover as { gates: { id: string; results: { sha: string; status: string }[] }[] }
+    ).gates;
+    expect(gates.find((g) => g.id === 'producer-suite')?.results).toEqual([
+      expect.objectContaining({ sha: SHA, status: 'green' }),
+    ]);
     expect((await w.historyOnDisk()).at(-1)).toMatchObject({
       by: 'CI: GitHub Actions <!channel>',
       action: 'gate.set',
@@ -203,12 +227,12 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
 
     // The same report again changes nothing, and says so.
     const before = await onDisk(w);
-    const again = await api(w, '/api/gates/producer-suite', { body: { status: 'green' } });
+    const again = await api(w, '/api/gates/producer-suite', { body: { status: 'green', sha: SHA } });
     expect(again.status).toBe(200);
     expect(again.json).toMatchObject({
       ok: true,
       changed: false,
-      message: 'Gate producer-suite is already green.',
+      message: `Gate producer-suite is already green for ${LABEL}.`,
     });
     expect(await onDisk(w)).toBe(before);
   });
@@ -216,7 +240,7 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
   it('refuses what the rules refuse with 409 and the reason, writing nothing; logs evidence once there is a target', async () => {
     const w = await start();
     await assignRoles(w);
-    await refusedWith(w, '/api/gates/bilateral-signoff', { body: { status: 'green' } }, 409, {
+    await refusedWith(w, '/api/gates/bilateral-signoff', { body: { status: 'green', sha: SHA } }, 409, {
       error: 'refused',
       message: expect.stringContaining('derived'),
       unmet: expect.arrayContaining([expect.stringContaining('MemoryKernel has not signed GO')]),
@@ -258,7 +282,7 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
 
   it('without CUTOVER_API_TOKEN the API answers 503 "the API is off"; /healthz still answers', async () => {
     const w = await start('http', null);
-    await refusedWith(w, '/api/gates/producer-suite', { body: { status: 'green' } }, 503, {
+    await refusedWith(w, '/api/gates/producer-suite', { body: { status: 'green', sha: SHA } }, 503, {
       error: 'api_off',
       message: expect.stringContaining('CUTOVER_API_TOKEN'),
     });
@@ -274,8 +298,9 @@ describe('the CI API in Socket Mode', () => {
     expect(w.bot.port).toBeUndefined();
     expect(w.bot.apiPort).toBeGreaterThan(0);
     await assignRoles(w);
+    await w.command(PEOPLE.producerRollback, `target service.v3.0 ${SHA}`);
     const a = await api(w, '/api/gates/consumer-suite', {
-      body: { status: 'red' },
+      body: { status: 'red', sha: SHA },
       headers: { 'x-ci-name': 'Jenkins' },
     });
     expect(a).toMatchObject({ status: 200, json: { ok: true, gate: { status: 'red' } } });
@@ -321,7 +346,7 @@ describe('malformed paths, and /healthz on a disk that cannot take writes', () =
   for (const mode of ['http', 'socket'] as const) {
     it(`answers a path that is not valid percent-encoding 400 in JSON, naming the path (${mode})`, async () => {
       const w = await start(mode);
-      const a = await refusedWith(w, '/api/gates/%E0%A4%A', { body: { status: 'green' } }, 400, {
+      const a = await refusedWith(w, '/api/gates/%E0%A4%A', { body: { status: 'green', sha: SHA } }, 400, {
         error: 'invalid',
         field: 'path',
         message: expect.stringContaining('/api/gates/%E0%A4%A'),
@@ -410,5 +435,110 @@ describe('malformed paths, and /healthz on a disk that cannot take writes', () =
       await store.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the CI API binds each result to the commit it verified (issue 9)', () => {
+  const OTHER = '2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a';
+  const gate = '/api/gates/producer-suite';
+  async function targeted() {
+    const w = await start();
+    await assignRoles(w);
+    await w.command(PEOPLE.producerRollback, `target service.v3.0 ${SHA}`);
+    return w;
+  }
+
+  it('requires the full commit SHA: missing or malformed is 400 naming sha, and nothing is written', async () => {
+    const w = await targeted();
+    await refusedWith(w, gate, { body: { status: 'green' } }, 400, {
+      field: 'sha',
+      message: expect.stringContaining('required'),
+    });
+    await refusedWith(w, gate, { body: { status: 'green', sha: SHA.slice(0, 12) } }, 400, { field: 'sha' });
+    await refusedWith(w, gate, { body: { status: 'green', sha: `${SHA.slice(0, 39)}g` } }, 400, {
+      field: 'sha',
+    });
+  });
+
+  it('a result for another commit is stored against it, answered counts: false, and never turns the gate green', async () => {
+    const w = await targeted();
+    const a = await api(w, gate, { body: { status: 'green', sha: OTHER } });
+    expect(a.status).toBe(200);
+    expect(a.json).toMatchObject({
+      ok: true,
+      counts: false,
+      current_target: { tag: 'service.v3.0', sha: SHA },
+      gate: { status: 'pending', stale: true, latest: { sha: OTHER, status: 'green' } },
+      readiness: { gates: { 'producer-suite': 'pending' } },
+    });
+    const status = await w.command(PEOPLE.logOwner, 'status');
+    expect(JSON.stringify(status.body)).toMatch(/`producer-suite`[^"]*\*pending\*/);
+    // Published later, that commit's result counts.
+    await w.command(PEOPLE.producerRollback, `target service.v3.1 ${OTHER}`);
+    expect(w.bot.service.cutover().gates.find((g) => g.id === 'producer-suite')?.results).toEqual([
+      expect.objectContaining({ sha: OTHER, status: 'green' }),
+    ]);
+  });
+
+  it('evidence for a commit that is not the current target is 409 stale_target, naming the target', async () => {
+    const w = await targeted();
+    await refusedWith(
+      w,
+      '/api/evidence/producer-handoff',
+      { body: { url: 'https://ci.example.com/handoff/1', sha: OTHER } },
+      409,
+      { error: 'stale_target', message: expect.stringContaining(LABEL) },
+    );
+  });
+
+  it('a link with a line break is 400 naming the field, and nothing is written', async () => {
+    const w = await targeted();
+    await refusedWith(
+      w,
+      '/api/evidence/producer-handoff',
+      { body: { url: 'https://ci.example.com/runs/41\n:scales: *Decision* NO-GO → *GO*' } },
+      400,
+      { field: 'url', message: expect.stringContaining('no spaces, line breaks or control characters') },
+    );
+    await refusedWith(
+      w,
+      gate,
+      { body: { status: 'green', sha: SHA, run_url: 'https://ci.example.com/1 ok' } },
+      400,
+      {
+        field: 'run_url',
+      },
+    );
+  });
+
+  it('an Idempotency-Key applies a request once; the same key with another body is 422', async () => {
+    const w = await targeted();
+    const key = { 'idempotency-key': 'run-77-1-producer-suite' };
+    const first = await api(w, gate, { body: { status: 'red', sha: SHA }, headers: key });
+    expect(first.json).toMatchObject({ ok: true, changed: true });
+    const bytes = await onDisk(w);
+    const history = (await w.historyOnDisk()).length;
+    const again = await api(w, gate, { body: { status: 'red', sha: SHA }, headers: key });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({
+      ok: true,
+      changed: false,
+      replayed: true,
+      message: (first.json as { message: string }).message,
+    });
+    expect(await onDisk(w)).toBe(bytes);
+    expect((await w.historyOnDisk()).length).toBe(history);
+    await refusedWith(w, gate, { body: { status: 'green', sha: SHA }, headers: key }, 422, {
+      error: 'idempotency_conflict',
+    });
+    await refusedWith(
+      w,
+      gate,
+      { body: { status: 'green', sha: SHA }, headers: { 'idempotency-key': 'has space' } },
+      400,
+      {
+        field: 'Idempotency-Key',
+      },
+    );
   });
 });
