@@ -11,6 +11,8 @@ export default function setup() {
     });
   } catch (e) {
     const out = (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-    console.warn(`tsc reported type errors while building dist/ (npm test's type check fails on them):\n${out}`);
+    console.warn(
+      `tsc reported type errors while building dist/ (npm test's type check fails on them):\n${out}`,
+    );
   }
 }

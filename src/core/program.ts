@@ -67,7 +67,11 @@ export function newProgram(
     if (!template.sides.some((x) => x.id === sideId))
       return { ok: false, field: 'sides', message: `the template has no side "${sideId}"` };
     if (named.zone && !isZone(named.zone))
-      return { ok: false, field: 'sides', message: `"${named.zone}" is not a time zone; use one such as Europe/Berlin` };
+      return {
+        ok: false,
+        field: 'sides',
+        message: `"${named.zone}" is not a time zone; use one such as Europe/Berlin`,
+      };
   }
   for (const roleId of Object.keys(roleTitles))
     if (!template.roles.some((x) => x.id === roleId))

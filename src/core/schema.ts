@@ -70,7 +70,10 @@ export const HttpUrl = z
   .trim()
   .max(2000, 'a link has at most 2000 characters')
   .refine((s) => /^https?:\/\//i.test(s), 'give a full http(s) link, such as https://ci.example.com/run/42')
-  .refine((s) => !/[\s\p{Cc}]/u.test(s), 'a link has no spaces, line breaks or control characters: give one link')
+  .refine(
+    (s) => !/[\s\p{Cc}]/u.test(s),
+    'a link has no spaces, line breaks or control characters: give one link',
+  )
   .refine(...noInvisible('the link'))
   .refine((s) => {
     try {
@@ -360,7 +363,10 @@ const CutoverShape = z.object({
   signoffs: z.array(Signoff).default([]),
   updated: Instant.optional(),
   /** The Slack channel the program lives in: its commands, alerts, board and reminders. Bound when it starts. */
-  channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C012ABCDEF').optional(),
+  channel: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C012ABCDEF')
+    .optional(),
   /** Set when the program is finished: read-only from then on. */
   archived: z.object({ by: z.string(), at: Instant, reason: z.string().optional() }).optional(),
 });

@@ -240,14 +240,21 @@ function gateLines(c: Cutover, f: { role: (id: string) => string; stamp: Stamper
       `   - Id ${mdCode(g.id)}; owner: ${f.role(g.owner)}${g.derived ? '; derived: green when its facts hold' : ''}`,
     ];
     const r = s.result;
-    if (r?.sha) lines.push(`   - Verified on ${mdCode(r.tag ? `${r.tag} @ ${r.sha.slice(0, 12)}` : r.sha.slice(0, 12))}`);
+    if (r?.sha)
+      lines.push(
+        `   - Verified on ${mdCode(r.tag ? `${r.tag} @ ${r.sha.slice(0, 12)}` : r.sha.slice(0, 12))}`,
+      );
     if (r?.evidenceUrl) lines.push(`   - Evidence: ${mdLink(r.evidenceUrl)}`);
     if (r?.runUrl) lines.push(`   - Run: ${mdLink(r.runUrl)}`);
     for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(unmetWords(u))}`);
     if (r) lines.push(`   - Set by ${f.stamp(r)}`);
     if (s.stale && s.latest) {
       const l = s.latest;
-      const on = l.sha ? (l.tag ? `${l.tag} @ ${l.sha.slice(0, 12)}` : l.sha.slice(0, 12)) : 'an unknown commit';
+      const on = l.sha
+        ? l.tag
+          ? `${l.tag} @ ${l.sha.slice(0, 12)}`
+          : l.sha.slice(0, 12)
+        : 'an unknown commit';
       lines.push(`   - Stale: ${l.status} on ${mdCode(on)}, not the current target (set by ${f.stamp(l)})`);
     }
     return lines;

@@ -166,7 +166,8 @@ export function parseCommand(text: string): Parsed {
           );
         return change({ type: 'target.approve', target: plainText(args[1] ?? '') });
       }
-      if (args.length !== 2) return error('Give the release tag and the full commit SHA, or `approve <tag>`.');
+      if (args.length !== 2)
+        return error('Give the release tag and the full commit SHA, or `approve <tag>`.');
       return change({ type: 'target.publish', tag: plainText(args[0] ?? ''), sha: plainText(args[1] ?? '') });
     }
     case 'evidence': {

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { newProgram, structureOf } from '../../src/core/program.js';
 import { gateState, mayDecideGo, signoffFor } from '../../src/core/readiness.js';
-import { Cutover } from '../../src/core/schema.js';
 import {
   A,
   approveTarget,

@@ -139,7 +139,9 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
         field: 'X-CI-Name',
       },
     );
-    await refusedWith(w, gate, { body: { status: 'green', sha: SHA, ci_name: 'a\u0007b' } }, 400, { field: 'ci_name' });
+    await refusedWith(w, gate, { body: { status: 'green', sha: SHA, ci_name: 'a\u0007b' } }, 400, {
+      field: 'ci_name',
+    });
   });
 
   it('answers 404 for an unknown gate, evidence or path, 405 for a wrong method, 413 over the body cap', async () => {

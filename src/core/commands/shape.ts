@@ -133,7 +133,7 @@ function blockerRemove({ c, begin }: StepContext, cmd: Of<'blocker.remove'>): St
 
 /** Renames a gate, evidence item or manual blocker, or retitles a role. */
 function retitle(
-  { c, begin }: StepContext,
+  { begin }: StepContext,
   what: 'gate' | 'evidence' | 'blocker' | 'role',
   list: { id: string; title: string; derived?: unknown }[],
   id: string,

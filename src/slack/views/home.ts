@@ -17,7 +17,6 @@ import {
   targetLabel,
 } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
-import type { StoreDocument } from '../../service/document.js';
 import { ACTIONS } from '../ids.js';
 import { settableGates } from './gate-modal.js';
 import { stateSections } from './status.js';
@@ -117,10 +116,22 @@ export function waitingOn(c: Cutover, userId: string): WaitingItem[] {
 }
 
 /**
+ * What App Home shows, handed in by its caller (the store's document fits it): the view reads no store, so it stays a
+ * pure function of this state and the viewer.
+ */
+export interface HomeState {
+  cutover: Cutover;
+  /** Outbox items, for how many alerts wait on a channel the bot cannot post in. */
+  outbox: { channel: string }[];
+  /** Set while the bot cannot post in a program's channel. */
+  channelProblem?: { channel: string; error: string; since: string } | undefined;
+}
+
+/**
  * For admins, while the bot cannot post in the alert channel (`doc.channelProblem`): what is wrong, since when, how
  * much waits, and the fix. Empty otherwise.
  */
-export function channelNotice(doc: StoreDocument, isAdmin: boolean): KnownBlock[] {
+export function channelNotice(doc: HomeState, isAdmin: boolean): KnownBlock[] {
   const p = doc.channelProblem;
   if (!isAdmin || !p) return [];
   const waiting = doc.outbox.filter((i) => i.channel === p.channel).length;
@@ -138,7 +149,7 @@ export function channelNotice(doc: StoreDocument, isAdmin: boolean): KnownBlock[
   ];
 }
 
-export function homeView(doc: StoreDocument, viewerUserId: string, isAdmin: boolean): HomeView {
+export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean): HomeView {
   const c = doc.cutover;
   const held = c.roles.filter((r) => r.assignee === viewerUserId);
   const roleLines = held.map((r) => {

@@ -67,7 +67,9 @@ export function blockerLines(c: Cutover, phaseId: string): string[] {
 
 /** Which commit a gate result was measured on, as a person reads it. */
 export const resultOn = (r: { sha: string | null; tag?: string | undefined }) =>
-  r.sha ? `on ${r.tag ? targetLabel({ tag: r.tag, sha: r.sha }) : r.sha.slice(0, 12)}` : 'on an unknown commit';
+  r.sha
+    ? `on ${r.tag ? targetLabel({ tag: r.tag, sha: r.sha }) : r.sha.slice(0, 12)}`
+    : 'on an unknown commit';
 
 export function gateLines(c: Cutover): string[] {
   return c.gates.map((g) => {
@@ -77,7 +79,8 @@ export function gateLines(c: Cutover): string[] {
     const ev = r?.evidenceUrl ? ` · ${link(r.evidenceUrl, 'evidence')}` : '';
     const run = r?.runUrl ? ` · ${link(r.runUrl, 'run')}` : '';
     const kind = g.derived ? ' _(derived)_' : '';
-    const old = view.stale && view.latest ? ` · _stale: ${view.latest.status} ${esc(resultOn(view.latest))}_` : '';
+    const old =
+      view.stale && view.latest ? ` · _stale: ${view.latest.status} ${esc(resultOn(view.latest))}_` : '';
     return `${GATE_ICON[s]} \`${esc(g.id)}\` ${esc(clip(g.title, 160))}: *${s}*${kind} — ${owner(c, g.owner)}${ev}${run}${old}`;
   });
 }

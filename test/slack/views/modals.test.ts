@@ -20,7 +20,11 @@ describe('modals', () => {
     const form = formFor('signoff', r.cutover, { userId: 'UCIC', isAdmin: false }, { channel: 'C1' });
     if (!('view' in form)) throw new Error('expected a form');
     expect(form.view.callback_id).toBe(VIEWS.signoff);
-    expect(JSON.parse(form.view.private_metadata ?? '{}')).toEqual({ channel: 'C1', side: 'consumer', target: null });
+    expect(JSON.parse(form.view.private_metadata ?? '{}')).toEqual({
+      channel: 'C1',
+      side: 'consumer',
+      target: null,
+    });
     expect(JSON.stringify(form.view)).toContain('Signing for *AssistSupport*');
     expect(form.view.blocks.some((b) => b.block_id === INPUTS.signoff.side)).toBe(false);
     expectModalWithinLimits(form.view);
