@@ -48,24 +48,35 @@ function gateAdd({ c, begin }: StepContext, cmd: Of<'gate.add'>): StepResult {
   return { ch: a.ch, step: done(`Gate ${cmd.gate} added, owned by ${cmd.owner}; it is pending.`) };
 }
 
-function gateRemove({ c, begin }: StepContext, cmd: Of<'gate.remove'>): StepResult {
-  const f = find(c.gates, cmd.gate, 'gate', 'gate');
+/** Removes a manual gate or blocker; a derived one is one of the program's rules and stays. */
+function removeManual({ c, begin }: StepContext, what: 'gate' | 'blocker', id: string): StepResult {
+  const list: { id: string; title: string; derived?: unknown; status?: string }[] =
+    what === 'gate' ? c.gates : c.blockers;
+  const f = find(list, id, what, what);
   if (f.error) return { step: fail(f.error) };
   const a = begin('program.shape');
   if (a.error) return { step: fail(a.error) };
+  const Kind = what === 'gate' ? 'Gate' : 'Blocker';
   if (f.item.derived)
     return {
       step: fail(
         refused(
-          `Gate ${cmd.gate} is derived: it is one of the program's rules and keeps its conditions. Only manual gates are removed from Slack.`,
+          `${Kind} ${id} is derived: it is one of the program's rules and keeps its conditions. Only manual ${what}s are removed from Slack.`,
         ),
       ),
     };
-  c.gates = c.gates.filter((g) => g.id !== cmd.gate);
-  shaped(a.ch, { type: 'program.shaped', what: 'gate', item: cmd.gate, change: 'removed' });
-  a.ch.log('program.shape', `gate ${cmd.gate}`, f.item.title, 'removed');
-  a.ch.voidSignoffs(`the gate set changed: gate ${cmd.gate} removed`);
-  return { ch: a.ch, step: done(`Gate ${cmd.gate} removed.`) };
+  if (what === 'gate') c.gates = c.gates.filter((g) => g.id !== id);
+  else c.blockers = c.blockers.filter((b) => b.id !== id);
+  shaped(a.ch, { type: 'program.shaped', what, item: id, change: 'removed' });
+  a.ch.log(
+    'program.shape',
+    `${what} ${id}`,
+    what === 'gate' ? f.item.title : (f.item.status ?? 'open'),
+    'removed',
+    what === 'gate' ? undefined : f.item.title,
+  );
+  if (what === 'gate') a.ch.voidSignoffs(`the gate set changed: gate ${id} removed`);
+  return { ch: a.ch, step: done(`${Kind} ${id} removed.`) };
 }
 
 function evidenceAdd({ c, begin }: StepContext, cmd: Of<'evidence.add'>): StepResult {
@@ -110,25 +121,6 @@ function evidenceRemove({ c, begin }: StepContext, cmd: Of<'evidence.remove'>): 
   shaped(a.ch, { type: 'program.shaped', what: 'evidence', item: cmd.evidence, change: 'removed' });
   a.ch.log('program.shape', `evidence ${cmd.evidence}`, f.item.title, 'removed');
   return { ch: a.ch, step: done(`Evidence ${cmd.evidence} removed.`) };
-}
-
-function blockerRemove({ c, begin }: StepContext, cmd: Of<'blocker.remove'>): StepResult {
-  const f = find(c.blockers, cmd.blocker, 'blocker', 'blocker');
-  if (f.error) return { step: fail(f.error) };
-  const a = begin('program.shape');
-  if (a.error) return { step: fail(a.error) };
-  if (f.item.derived)
-    return {
-      step: fail(
-        refused(
-          `Blocker ${cmd.blocker} is derived: it is one of the program's rules and keeps its conditions. Only manual blockers are removed from Slack.`,
-        ),
-      ),
-    };
-  c.blockers = c.blockers.filter((b) => b.id !== cmd.blocker);
-  shaped(a.ch, { type: 'program.shaped', what: 'blocker', item: cmd.blocker, change: 'removed' });
-  a.ch.log('program.shape', `blocker ${cmd.blocker}`, f.item.status, 'removed', f.item.title);
-  return { ch: a.ch, step: done(`Blocker ${cmd.blocker} removed.`) };
 }
 
 /** Renames a gate, evidence item or manual blocker, or retitles a role. */
@@ -183,7 +175,7 @@ export const shapeHandlers: Handlers<
 > = {
   'gate.add': gateAdd,
   'gate.rename': (ctx, cmd) => retitle(ctx, 'gate', ctx.c.gates, cmd.gate, cmd.title),
-  'gate.remove': gateRemove,
+  'gate.remove': (ctx, cmd) => removeManual(ctx, 'gate', cmd.gate),
   'evidence.add': evidenceAdd,
   'evidence.rename': (ctx, cmd) => retitle(ctx, 'evidence', ctx.c.evidence, cmd.evidence, cmd.title),
   'evidence.remove': evidenceRemove,
@@ -195,7 +187,7 @@ export const shapeHandlers: Handlers<
       };
     return retitle(ctx, 'blocker', ctx.c.blockers, cmd.blocker, cmd.title);
   },
-  'blocker.remove': blockerRemove,
+  'blocker.remove': (ctx, cmd) => removeManual(ctx, 'blocker', cmd.blocker),
   'role.retitle': (ctx, cmd) => retitle(ctx, 'role', ctx.c.roles, cmd.role, cmd.title),
   'reminders.set': remindersSet,
 };
