@@ -22,7 +22,10 @@ import {
   at,
   byId,
   EVIDENCE_URL,
+  GO_RUNTIME,
   greenGates,
+  LABEL1,
+  LABEL2,
   logAllEvidence,
   programJson,
   refuse,
@@ -39,14 +42,6 @@ import {
 } from './fixtures.js';
 
 const short = (s: string) => s.slice(0, 12);
-const LABEL1 = `${TAG1} @ ${short(SHA1)}`;
-const LABEL2 = `${TAG2} @ ${short(SHA2)}`;
-const GO_RUNTIME = {
-  type: 'decide',
-  decision: 'runtime-cutover',
-  status: 'go',
-  rationale: 'all blockers cleared, bilateral GO',
-} as const;
 const MANUAL_GATES = ['producer-suite', 'consumer-suite', 'alignment'] as const;
 const status = (c: Cutover, gate: string) => gateState(c, byId(c.gates, gate)).status;
 

@@ -23,7 +23,10 @@ import {
   byId,
   decidedGo,
   EVIDENCE_URL,
+  GO_RUNTIME,
   greenGates,
+  LABEL1,
+  LABEL2,
   logAllEvidence,
   readyForGo,
   refuse,
@@ -42,14 +45,6 @@ import {
 } from './fixtures.js';
 
 const short = (s: string) => s.slice(0, 12);
-const LABEL1 = `${TAG1} @ ${short(SHA1)}`;
-const LABEL2 = `${TAG2} @ ${short(SHA2)}`;
-const GO_RUNTIME = {
-  type: 'decide',
-  decision: 'runtime-cutover',
-  status: 'go',
-  rationale: 'bilateral GO',
-} as const;
 const START_8 = { type: 'phase', phase: '8', action: 'start' } as const;
 /** A SHA that differs from SHA1 in its first character only. */
 const sha3 = () => SHA1.replace(/^./, (ch) => (ch === '0' ? '1' : '0'));

@@ -63,6 +63,17 @@ export const TAG1 = 'service.v3.0.0';
 export const SHA1 = sha('service.v3.0.0');
 export const TAG2 = 'service.v3.0.1';
 export const SHA2 = sha('service.v3.0.1');
+/** The targets as messages name them: `tag @ 12-hex`. */
+export const LABEL1 = `${TAG1} @ ${SHA1.slice(0, 12)}`;
+export const LABEL2 = `${TAG2} @ ${SHA2.slice(0, 12)}`;
+
+/** The decision log owner's GO on runtime-cutover. */
+export const GO_RUNTIME = {
+  type: 'decide',
+  decision: 'runtime-cutover',
+  status: 'go',
+  rationale: 'bilateral GO',
+} as const;
 
 // ---------------------------------------------------------------- running commands
 
