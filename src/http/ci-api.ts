@@ -2,14 +2,23 @@
  * The CI door: a pipeline reports a gate result or logs evidence over HTTP, as the CI actor, through the same
  * service (rules, history "CI: <name>", alerts) as a change made in Slack.
  *
- *   POST /api/gates/<gate-id>         {"status": "green"|"red"|"pending", "evidence_url"?, "run_url"?, "ci_name"?}
- *   POST /api/evidence/<evidence-id>  {"url", "ci_name"?}
+ *   POST /api/gates/<gate-id>         {"status": "green"|"red"|"pending", "sha", "evidence_url"?, "run_url"?, "ci_name"?}
+ *   POST /api/evidence/<evidence-id>  {"url", "sha"?, "ci_name"?}
  *   GET  /healthz                     {"ok": true, "store": "writable"} or 503
+ *
+ * A gate result names the commit it verified (`sha`, full 40-hex, required). A result for another commit than the
+ * current target's is stored against that commit and answered 200 with `counts: false` and `current_target`: it
+ * never turns the current target's gate green (a pipeline that ran on another commit does not fail for reporting).
+ * Evidence with a `sha` that is not the current target's is 409 `stale_target`.
+ *
+ * An `Idempotency-Key` header applies a request once (key `ci:<key>`, with a hash of method, path and raw body):
+ * the same key and request again answers 200 as the first time (`replayed: true`, `changed: false`) and writes
+ * nothing; the same key with another request is 422 `idempotency_conflict`.
  *
  * `Authorization: Bearer $CUTOVER_API_TOKEN` is compared in constant time. Answers: 200 with the new state
  * (`changed: false` when the report restates what is stored), 400 naming the bad field, 401, 404, 405, 409
- * when a rule refuses, 413 over the body cap, 503 when the API is off (no token configured) or the store
- * failed. A refusal writes nothing.
+ * when a rule refuses or the target moved (`stale_target`), 413 over the body cap, 422 for a reused
+ * Idempotency-Key, 503 when the API is off (no token configured) or the store failed. A refusal writes nothing.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -366,14 +375,18 @@ export function createCiApi(options: CiApiOptions): CiApi {
     }
     const after = service.cutover();
     const state = kind === 'gates' ? { gate: gateJson(after, id) } : { evidence: evidenceJson(after, id) };
+    const counts = kind === 'gates' ? countsFor(after, 'sha' in data ? data.sha : undefined) : {};
     if (!outcome.ok) {
+      // A restatement of the stored result for that commit: nothing written, answered as the state stands.
       if (outcome.error.code === 'unchanged')
         return answer(200, {
           ok: true,
           changed: false,
           message: outcome.error.message,
+          ...counts,
           ...state,
           readiness: readinessSummary(after),
+          history: [],
         });
       return refusal(outcome.error);
     }
@@ -382,7 +395,7 @@ export function createCiApi(options: CiApiOptions): CiApi {
       changed: !outcome.replayed,
       ...(outcome.replayed ? { replayed: true } : {}),
       message: outcome.message,
-      ...(kind === 'gates' ? countsFor(after, 'sha' in data ? data.sha : undefined) : {}),
+      ...counts,
       ...state,
       readiness: readinessSummary(after),
       history: outcome.history.map((h) => ({ ...h })),

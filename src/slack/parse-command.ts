@@ -31,7 +31,7 @@ export const USAGES: Usage[] = [
   {
     name: 'gate',
     usage: '/cutover gate <gate-id> green|red|pending [evidence-url]',
-    summary: 'record a gate result',
+    summary: "record a gate result for the current target's commit (the App Home form says which)",
   },
   {
     name: 'target',

@@ -72,6 +72,7 @@ describe.each(['http', 'socket'] as const)('what a person saw is what binds (%s 
     expect(message).toContain(
       'you were shown service.v3.0.0 @ aaaaaaaaaaaa, and it is now service.v3.0.1 @ bbbbbbbbbbbb',
     );
+    expect(message).toContain('Close this form and open it again: it will show the new target.');
     expect(await w.diskBytes()).toBe(before);
     // Reopened, the form shows the new target, and signing binds to it.
     const again = await openForm(w, PIC, (trigger) => w.command(PIC, 'signoff', { trigger_id: trigger }));
@@ -102,24 +103,50 @@ describe('what a person saw is what binds (http mode)', () => {
     );
     expect(JSON.stringify(view)).toContain('Record a result for *service.v3.0.0 @ aaaaaaaaaaaa*');
     ok(await w.command(PRB, `target service.v3.0.1 ${SHA_B}`));
-    const submission = viewSubmission({
-      user_id: PIC,
-      callback_id: VIEWS.gate,
-      private_metadata: view.private_metadata,
-      values: {
-        [INPUTS.gate.gate]: { [INPUT_ACTION]: stateValue.staticSelect('producer-suite') },
-        [INPUTS.gate.status]: { [INPUT_ACTION]: radio('green') },
-        [INPUTS.gate.evidenceUrl]: { [INPUT_ACTION]: stateValue.plainTextInput(null) },
-        [INPUTS.gate.runUrl]: { [INPUT_ACTION]: stateValue.plainTextInput(null) },
-      },
-    });
+    const submission = (opened: OpenedView) =>
+      viewSubmission({
+        user_id: PIC,
+        callback_id: VIEWS.gate,
+        private_metadata: opened.private_metadata,
+        values: {
+          [INPUTS.gate.gate]: { [INPUT_ACTION]: stateValue.staticSelect('producer-suite') },
+          [INPUTS.gate.status]: { [INPUT_ACTION]: radio('green') },
+          [INPUTS.gate.evidenceUrl]: { [INPUT_ACTION]: stateValue.plainTextInput(null) },
+          [INPUTS.gate.runUrl]: { [INPUT_ACTION]: stateValue.plainTextInput(null) },
+        },
+      });
     const before = await w.diskBytes();
-    const a = await w.interact(submission);
+    const a = await w.interact(submission(view));
     expect(a.body).toMatchObject({
       response_action: 'errors',
-      errors: { [INPUTS.gate.gate]: expect.stringContaining('it is now service.v3.0.1 @ bbbbbbbbbbbb') },
+      errors: {
+        [INPUTS.gate.gate]: expect.stringMatching(
+          /it is now service\.v3\.0\.1 @ bbbbbbbbbbbb\b.*Close this form and open it again/s,
+        ),
+      },
     });
     expect(await w.diskBytes()).toBe(before);
+    // Reopened, the form shows the new target, and the result is recorded for its commit.
+    const again = await openForm(w, PIC, (trigger) =>
+      w.interact(
+        blockAction({
+          user_id: PIC,
+          action_id: ACTIONS.openGate,
+          value: 'producer-suite',
+          trigger_id: trigger,
+          view: { type: 'home' },
+        }),
+      ),
+    );
+    expect(JSON.stringify(again)).toContain('Record a result for *service.v3.0.1 @ bbbbbbbbbbbb*');
+    expect((await w.interact(submission(again))).body).toEqual({});
+    const gates = (await w.disk()).data.cutover.gates as {
+      id: string;
+      results: { sha: string; status: string }[];
+    }[];
+    expect(gates.find((g) => g.id === 'producer-suite')?.results).toEqual([
+      expect.objectContaining({ sha: SHA_B, status: 'green' }),
+    ]);
   });
 
   it('approval names its target: approving the one just superseded is refused, naming both', async () => {

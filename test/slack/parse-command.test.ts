@@ -34,7 +34,6 @@ describe('the /cutover grammar', () => {
     expect(parseCommand('target approve service.v3.0')).toMatchObject({
       command: { type: 'target.approve', target: 'service.v3.0' },
     });
-    expect(parseCommand('target approve')).toMatchObject({ kind: 'error' });
     expect(parseCommand('target approve 1f0e2d3')).toMatchObject({
       command: { type: 'target.approve', target: '1f0e2d3' },
     });
@@ -59,6 +58,24 @@ describe('the /cutover grammar', () => {
       command: { type: 'role.assign', role: 'producer-incident-commander', user: 'U0PIC' },
     });
     expect(parseCommand('role decision-log-owner none')).toMatchObject({ command: { user: null } });
+  });
+
+  it('reads approval as naming its target: `approve` is never a tag, and a bare approve asks for the name', () => {
+    // Two words after `target`, like a publish: still an approval of the target named by its SHA.
+    expect(parseCommand(`target approve ${'a'.repeat(40)}`)).toEqual({
+      kind: 'change',
+      usage: expect.stringContaining('target approve <tag|sha>'),
+      command: { type: 'target.approve', target: 'a'.repeat(40) },
+    });
+    expect(parseCommand(`target APPROVE ${'a'.repeat(40)}`)).toMatchObject({
+      command: { type: 'target.approve' },
+    });
+    for (const text of ['target approve', 'target approve service.v3.0 extra'])
+      expect(parseCommand(text)).toMatchObject({
+        kind: 'error',
+        message: expect.stringContaining('Name the target you approve: `/cutover target approve <tag>`'),
+      });
+    expect(USAGES.find((u) => u.name === 'target')?.usage).toContain('target approve <tag|sha>');
   });
 
   it('reads the queries and forms', () => {

@@ -26,6 +26,9 @@ export interface FormSpec {
   fallback(meta: ModalMetadata): string;
 }
 
+/** Said under a form refused because what it showed has changed. */
+export const REOPEN = 'Close this form and open it again: it will show the new target.';
+
 /** A view submission's key: the same view submitted again (a double click, a retry) has the same id and hash. */
 export const viewKey = (view: { id: string; hash: string }) => `view:${view.id}:${view.hash}`;
 
@@ -42,7 +45,9 @@ export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec)
     });
     if (!outcome.ok) {
       const named = outcome.error.field ? spec.blockOf[outcome.error.field] : undefined;
-      return ack(inlineErrors(named ?? spec.fallback(meta), describeError(outcome.error)));
+      // This form keeps what it showed: submitting it again is refused again, so the person reopens it.
+      const reopen = outcome.error.code === 'stale' ? ` ${REOPEN}` : '';
+      return ack(inlineErrors(named ?? spec.fallback(meta), `${describeError(outcome.error)}${reopen}`));
     }
     await ack();
     if (meta.channel)

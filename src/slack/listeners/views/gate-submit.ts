@@ -20,13 +20,16 @@ export function registerGateSubmit(app: App, deps: ListenerDeps) {
           status,
           evidenceUrl: values[INPUTS.gate.evidenceUrl],
           runUrl: values[INPUTS.gate.runUrl],
+          // The result is for the commit the form showed: bound to it, refused if the target moved meanwhile.
           ...seenOf(meta),
+          ...(meta.target ? { sha: meta.target.sha } : {}),
         },
       };
     },
     blockOf: {
       gate: INPUTS.gate.gate,
       target: INPUTS.gate.gate,
+      sha: INPUTS.gate.gate,
       status: INPUTS.gate.status,
       evidenceUrl: INPUTS.gate.evidenceUrl,
       runUrl: INPUTS.gate.runUrl,
