@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cutover, HistoryEntry, type ProgramInput } from '../src/core/schema.js';
 import { newDocument, STORE_VERSION, StoreDocument } from '../src/service/document.js';
-import { openStore } from '../src/store/store.js';
+import { openJsonFileStore } from '../src/store/json-file/index.js';
 
 export const PEOPLE = {
   'producer-incident-commander': 'UPIC',
@@ -56,7 +56,7 @@ export function history(n: number, start = Date.parse('2026-01-01T00:00:00Z')): 
 export async function seedStore(dir: string, program: Cutover, n: number): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, 'cutover.json');
-  const store = await openStore({
+  const store = await openJsonFileStore({
     path,
     schema: StoreDocument,
     version: STORE_VERSION,

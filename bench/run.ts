@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { HistoryEntry } from '../src/core/schema.js';
 import { createCutoverService } from '../src/service/cutover-service.js';
 import { STORE_VERSION, StoreDocument } from '../src/service/document.js';
-import { openStore } from '../src/store/store.js';
+import { openJsonFileStore } from '../src/store/json-file/index.js';
 import { slashCommand, slashCommandForm } from '../test/slack/payloads.js';
 import { postToBolt } from '../test/slack/signing.js';
 import { startSlackStandIn } from '../test/slack/stand-in.js';
@@ -181,7 +181,7 @@ async function writeCost(work: string) {
   for (const n of [100, 10_000, 100_000]) {
     const dir = join(work, `hist-${n}`);
     const path = await seedStore(dir, program, n);
-    const store = await openStore({
+    const store = await openJsonFileStore({
       path,
       schema: StoreDocument,
       version: STORE_VERSION,

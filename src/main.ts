@@ -3,6 +3,7 @@
  * on a signal. A start that cannot go on prints one message, no stack trace, and exits 1.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { startBot } from './bot.js';
 import { loadConfig } from './config.js';
 import { ProgramError } from './service/program-file.js';
@@ -19,7 +20,7 @@ async function main() {
   const bot = await startBot(loaded.config, { host: loaded.config.host });
   const mode = bot.config.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${bot.port}, POST /slack/events`;
   const api = bot.config.apiToken ? `; CI API on port ${bot.apiPort}` : '; CI API off (no CUTOVER_API_TOKEN)';
-  console.log(`cutover-bot is running (${mode})${api}; store ${bot.store.path}`);
+  console.log(`cutover-bot is running (${mode})${api}; store ${resolve(bot.config.dbPath)}`);
   const shutdown = () => {
     bot.stop().finally(() => process.exit(0));
   };

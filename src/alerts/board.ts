@@ -1,16 +1,17 @@
 /**
- * The live status board: one bot message in the channel, posted once (its ts kept in the store as `board`) and
- * updated in place with `chat.update` after every change, so the channel always shows the current state. Updates
- * are coalesced and paced (the latest state is rendered when the update goes out); a failed update is retried
- * with backoff. On start the board is refreshed; if its message is gone (`message_not_found`), a new one is posted.
+ * The live status board: one bot message in the program's channel, posted once (its ts kept in the store as
+ * `board`) and updated in place with `chat.update` after every change, so the channel always shows the current
+ * state. Updates are coalesced and paced (the latest state is rendered when the update goes out); a failed update is
+ * retried with backoff. On start the board is refreshed; if its message is gone (`message_not_found`), or the board
+ * is in another channel than the program's, a new one is posted.
  */
+import { type Clock, MAX_TIMER_MS } from '../clock.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import { statusBlocks, statusText } from '../slack/views/status.js';
+import { createWorker, type Worker } from '../worker.js';
 import { backoffMs } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem } from './channel-problem.js';
-import { type Clock, MAX_TIMER_MS } from './clock.js';
 import type { Logger, Pacer } from './dispatcher.js';
-import { createLoop } from './loop.js';
 import { type AlertSlack, classify, DeliveryError } from './slack-port.js';
 
 export const BOARD_EVENT = 'cutover_board';
@@ -20,7 +21,6 @@ export interface BoardDeps {
   slack: AlertSlack;
   clock: Clock;
   pacer: Pacer;
-  channel: string;
   logger: Logger;
   paceMs?: number;
   backoff?: { baseMs: number; maxMs: number };
@@ -28,27 +28,23 @@ export interface BoardDeps {
   onChannelProblem?: (problem: ChannelProblem | undefined) => void;
 }
 
-export interface Board {
-  start(): void;
-  busy(): boolean;
-  idle(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** Refreshed on start and after every committed change. */
+export type Board = Worker;
 
 export function createBoard(deps: BoardDeps): Board {
-  const { service, slack, clock, pacer, channel, logger } = deps;
+  const { service, slack, clock, pacer, logger } = deps;
   const paceMs = deps.paceMs ?? 1000;
   const backoff = deps.backoff ?? { baseMs: 2000, maxMs: 5 * 60_000 };
-  let dirty = false;
+  /** The board shows an older state than the store's: the first pass (on start) refreshes it. */
+  let dirty = true;
   let lastAt: number | undefined;
   let notBefore = 0;
   let failures = 0;
-  let unsubscribe: (() => void) | undefined;
 
   /** Set when a post failed in a way that may still have reached Slack: look for that message first. */
   let maybePosted: number | undefined;
 
-  async function post(text: string, blocks: ReturnType<typeof statusBlocks>, now: number) {
+  async function post(channel: string, text: string, blocks: ReturnType<typeof statusBlocks>, now: number) {
     const program = service.cutover().id;
     const earlier =
       maybePosted === undefined
@@ -79,7 +75,8 @@ export function createBoard(deps: BoardDeps): Board {
   }
 
   async function pass(): Promise<number | undefined> {
-    if (!dirty) return undefined;
+    const channel = service.cutover().channel;
+    if (!dirty || !channel) return undefined;
     const now = clock.now().getTime();
     const postPace = (pacer.last(channel) ?? Number.NEGATIVE_INFINITY) + paceMs;
     const ready = Math.max(notBefore, lastAt === undefined ? 0 : lastAt + paceMs);
@@ -93,17 +90,17 @@ export function createBoard(deps: BoardDeps): Board {
     const blocks = statusBlocks(c, { actions: true });
     const text = statusText(c);
     try {
-      if (posting || !board) await post(text, blocks, now);
+      if (posting || !board) await post(channel, text, blocks, now);
       else
         try {
           await slack.update({ channel, ts: board.ts, text, blocks });
         } catch (e) {
           if (!(e instanceof DeliveryError && e.failure.kind === 'gone')) throw e;
           logger.info(`board: its message is gone (${e.failure.message}); posting a new one`);
-          await post(text, blocks, now);
+          await post(channel, text, blocks, now);
         }
       failures = 0;
-      await problem(undefined);
+      await problem(channel, undefined);
       return undefined;
     } catch (e) {
       const failure = e instanceof DeliveryError ? e.failure : classify(e);
@@ -122,13 +119,13 @@ export function createBoard(deps: BoardDeps): Board {
             failure.kind === 'rate-limited' ? `Retry-After ${Math.round(wait / 1000)} s` : failure.message
           })`,
         );
-      if (failure.kind === 'not-in-channel') await problem(failure.message, now);
+      if (failure.kind === 'not-in-channel') await problem(channel, failure.message, now);
       return wait;
     }
   }
 
   /** The board, too, finds the channel out of reach (`error`), or reachable again (`undefined`). */
-  async function problem(error: string | undefined, now = clock.now().getTime()) {
+  async function problem(channel: string, error: string | undefined, now = clock.now().getTime()) {
     const current = service.document().channelProblem;
     if (error === undefined ? current?.channel !== channel : current?.channel === channel) return;
     try {
@@ -144,22 +141,14 @@ export function createBoard(deps: BoardDeps): Board {
     deps.onChannelProblem?.(service.document().channelProblem);
   }
 
-  const loop = createLoop(clock, pass, (e) => logger.error('board: failed', e));
-  const refresh = () => {
-    dirty = true;
-    loop.wake();
-  };
-  return {
-    start() {
-      unsubscribe ??= service.onCommitted(refresh);
-      refresh();
-    },
-    busy: () => loop.busy(),
-    idle: () => loop.idle(),
-    async stop() {
-      unsubscribe?.();
-      unsubscribe = undefined;
-      await loop.stop();
-    },
-  };
+  return createWorker({
+    clock,
+    pass,
+    onError: (e) => logger.error('board: failed', e),
+    wakeOn: (wake) =>
+      service.onCommitted(() => {
+        dirty = true;
+        wake();
+      }),
+  });
 }

@@ -42,7 +42,7 @@ export function problemCause(channel: string, error: string): string {
   const code = esc(error);
   const invite = `invite it with \`/invite @cutover-bot\` in <#${channel}>`;
   return error === 'channel_not_found'
-    ? `Slack does not show <#${channel}> to the bot (\`channel_not_found\`): if the channel is private, ${invite}; if it was archived or deleted, set \`CUTOVER_CHANNEL_ID\` to the joint channel.`
+    ? `Slack does not show <#${channel}> to the bot (\`channel_not_found\`): if the channel is private, ${invite}; if it was archived, unarchive it: the program stays bound to that channel (\`CUTOVER_CHANNEL_ID\` only names the channel of a new program).`
     : `The bot is not a member of <#${channel}> (\`${code}\`): ${invite}.`;
 }
 

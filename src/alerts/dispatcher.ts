@@ -15,12 +15,12 @@
  * items wait with backoff, each person whose change waits is told once by direct message, and the outage ends
  * with the next post there that succeeds.
  */
+import { type Clock, MAX_TIMER_MS } from '../clock.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
+import { createWorker, type Worker } from '../worker.js';
 import { backoffMs, byChannel, foldTexts, planChannel } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem, problemMessage } from './channel-problem.js';
-import { type Clock, MAX_TIMER_MS } from './clock.js';
-import { createLoop } from './loop.js';
 import { type AlertSlack, classify, DeliveryError, type Failure } from './slack-port.js';
 
 export const ALERT_EVENT = 'cutover_alert';
@@ -71,13 +71,8 @@ export function longWaitLine(ids: string[], until: Date, failure: Failure): stri
   return `alerts: ${what} until ${until.toISOString()} (${why})`;
 }
 
-export interface Dispatcher {
-  start(): void;
-  wake(): void;
-  busy(): boolean;
-  idle(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** Woken by every committed change (and by reminders), on start, and by its own timers. */
+export type Dispatcher = Worker;
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { service, slack, clock, pacer, logger } = deps;
@@ -88,7 +83,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const sent = new Map<string, string>();
   /** Items Slack refused as part of a folded message: each goes alone next, to find the one at fault. */
   const solo = new Set<string>();
-  let unsubscribe: (() => void) | undefined;
   /** Items queued before this process started may have been posted just before the last one stopped. */
   const startedAt = clock.now().getTime();
   const lookedUp = new Set<string>();
@@ -278,19 +272,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
-  const loop = createLoop(clock, pass, (e) => logger.error('alerts: delivery failed', e));
-  return {
-    start() {
-      unsubscribe ??= service.onCommitted(() => loop.wake());
-      loop.wake();
-    },
-    wake: () => loop.wake(),
-    busy: () => loop.busy(),
-    idle: () => loop.idle(),
-    async stop() {
-      unsubscribe?.();
-      unsubscribe = undefined;
-      await loop.stop();
-    },
-  };
+  return createWorker({
+    clock,
+    pass,
+    onError: (e) => logger.error('alerts: delivery failed', e),
+    wakeOn: (wake) => service.onCommitted(wake),
+  });
 }

@@ -1,14 +1,15 @@
 /**
  * The alert machinery, started after the Slack app: the outbox dispatcher, the live status board and the
- * reminder scheduler, all on one injected clock, all through the `alerts` client (slack/clients.ts). The alerts
- * themselves are composed inside each change's store write (see `alertsHook`); this only delivers.
+ * reminder scheduler, three workers (worker.ts) on the bot's clock, all through the `alerts` client
+ * (slack/clients.ts), all to the program's channel (`cutover.channel`). The alerts themselves are composed inside
+ * each change's store write (see `alertsHook`); this only delivers.
  */
-import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
 import type { CutoverService } from '../service/cutover-service.js';
-import { createSlackClients, type SlackClients } from '../slack/clients.js';
+import type { SlackClients } from '../slack/clients.js';
+import type { Worker } from '../worker.js';
 import { type Board, createBoard } from './board.js';
 import type { ChannelProblem } from './channel-problem.js';
-import { type Clock, systemClock } from './clock.js';
 import {
   createDispatcher,
   createPacer,
@@ -16,14 +17,12 @@ import {
   type Dispatcher,
   type Logger,
 } from './dispatcher.js';
-import { createReminders, type ReminderScheduler } from './reminders.js';
+import { createReminders } from './reminders.js';
 import { type AlertSlack, slackPort } from './slack-port.js';
 
-export type { Clock } from './clock.js';
 export { alertsHook } from './messages.js';
 
 export interface AlertOptions extends DeliveryOptions {
-  clock?: Clock;
   /** The live status board (default on). */
   board?: boolean;
   /** The reminder scheduler (default on). */
@@ -37,7 +36,7 @@ export interface AlertOptions extends DeliveryOptions {
 export interface Alerts {
   dispatcher: Dispatcher;
   board?: Board;
-  reminders?: ReminderScheduler;
+  reminders?: Worker;
   /** Resolves once nothing is being delivered or asked for now (what waits on a timer is idle). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -45,22 +44,18 @@ export interface Alerts {
 
 export interface AlertsDeps {
   service: CutoverService;
-  config: Pick<Config, 'botToken' | 'slackApiUrl' | 'channelId' | 'logLevel'>;
+  /** The bot's clock (bot.ts). */
+  clock: Clock;
   logger: Logger;
-  /** The bot's clock, when no `clock` option is given (its timers are then real). */
-  now?: () => Date;
-  /** The bot's Slack clients (made here when not given). */
-  clients?: SlackClients;
+  /** The bot's Slack clients: the machinery posts on `alerts`. */
+  clients: SlackClients;
   /** Hears when the bot finds it cannot post in a channel, or can again (App Home shows it to admins). */
   onChannelProblem?: (problem: ChannelProblem | undefined) => void;
 }
 
 export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alerts {
-  const { config } = deps;
-  const clock = options.clock ?? (deps.now ? { ...systemClock, now: deps.now } : systemClock);
-  const channel = config.channelId;
-  const clients = deps.clients ?? createSlackClients(config, { clock });
-  const slack: AlertSlack = slackPort(clients.alerts);
+  const { clock } = deps;
+  const slack: AlertSlack = slackPort(deps.clients.alerts);
   const logger = options.logger ?? deps.logger;
   const onChannelProblem = (problem: ChannelProblem | undefined) => deps.onChannelProblem?.(problem);
   const pacer = createPacer();
@@ -76,7 +71,6 @@ export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alert
       ? undefined
       : createBoard({
           ...common,
-          channel: channel,
           ...(options.paceMs === undefined ? {} : { paceMs: options.paceMs }),
           ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
         });
@@ -86,15 +80,12 @@ export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alert
       : createReminders({
           service: deps.service,
           clock,
-          channel: channel,
           dispatcher,
           logger,
           ...(options.reminderTickMs === undefined ? {} : { tickMs: options.reminderTickMs }),
         });
-  dispatcher.start();
-  board?.start();
-  reminders?.start();
   const parts = [dispatcher, board, reminders].filter((p) => p !== undefined);
+  for (const p of parts) p.start();
   return {
     dispatcher,
     ...(board ? { board } : {}),
@@ -108,9 +99,8 @@ export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alert
       }
     },
     async stop() {
-      await reminders?.stop();
-      await board?.stop();
-      await dispatcher.stop();
+      // The scheduler first (it wakes the dispatcher), the dispatcher last.
+      for (const p of [...parts].reverse()) await p.stop();
     },
   };
 }

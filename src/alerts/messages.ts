@@ -27,6 +27,7 @@ import type { Cutover, DomainEvent, GateStatus } from '../core/schema.js';
 import type { Change } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
 import { clip, esc, link, slackDate, who } from '../slack/views/text.js';
+import { alertId } from './ids.js';
 
 /** An alert stays far below Slack's 40,000 characters, so a burst of them folds into one message. */
 export const ALERT_MAX_CHARS = 4000;
@@ -363,15 +364,18 @@ export function alertText(change: Change): { text: string; mentions: string[] } 
   return { text: `${head}\n${tail}`, mentions };
 }
 
-/** The outbox items of one change: one alert to `channel`, keyed by the change's last history sequence number. */
-export function composeAlerts(doc: StoreDocument, change: Change, channel: string): OutboxItem[] {
+/**
+ * The outbox items of one change: one alert to the program's channel, keyed by the program and the change's last
+ * history sequence number. None for a program not bound to a channel yet (bot.ts binds it before any change).
+ */
+export function composeAlerts(doc: StoreDocument, change: Change): OutboxItem[] {
+  const channel = doc.cutover.channel;
   // A change the channel need not hear of (only history moved, e.g. a quieter detail): no alert.
-  if (change.outcome.events.length === 0) return [];
-  const seq = doc.history.at(-1)?.seq ?? doc.outbox.length;
+  if (change.outcome.events.length === 0 || !channel) return [];
   const { text, mentions } = alertText(change);
   return [
     {
-      id: `alert-${seq}`,
+      id: alertIdOf(doc),
       channel,
       kind: 'alert',
       text,
@@ -383,29 +387,33 @@ export function composeAlerts(doc: StoreDocument, change: Change, channel: strin
   ];
 }
 
+const alertIdOf = (doc: StoreDocument) =>
+  alertId(doc.cutover.id, doc.history.at(-1)?.seq ?? doc.outbox.length);
+
 /** Who to tell if the alert cannot be posted: the Slack user who made the change (not CI, not the bot). */
 const actorOf = (change: Change): { actor?: string } =>
   change.actor.kind === 'user' ? { actor: change.actor.userId } : {};
 
 /**
- * The service's `compose` hook: the change's alerts join the outbox in the same write. A bug here must not turn
- * a committed change into an error for the person, so a failure falls back to a plain alert from the history.
+ * The service's `compose` hook: the change's alerts join the outbox in the same write, to the program's channel. A
+ * bug here must not turn a committed change into an error for the person, so a failure falls back to a plain alert
+ * from the history.
  */
-export function alertsHook(channel: string, log: (msg: string, e: unknown) => void = console.error) {
+export function alertsHook(log: (msg: string, e: unknown) => void = console.error) {
   return (doc: StoreDocument, change: Change): StoreDocument => {
-    if (change.outcome.events.length === 0) return doc;
+    const channel = doc.cutover.channel;
+    if (change.outcome.events.length === 0 || !channel) return doc;
     let items: OutboxItem[];
     try {
-      items = composeAlerts(doc, change, channel);
+      items = composeAlerts(doc, change);
     } catch (e) {
       log('composing the alert failed; a plain one is sent instead', e);
-      const seq = doc.history.at(-1)?.seq ?? doc.outbox.length;
       const lines = change.outcome.history.map(
         (h) => `${esc(h.action)} ${esc(h.subject)}: ${esc(h.before)} → ${esc(h.after)}`,
       );
       items = [
         {
-          id: `alert-${seq}`,
+          id: alertIdOf(doc),
           channel,
           kind: 'alert',
           text: joinWithin([`:memo: *Change* by ${who(actorName(change.actor))}`, ...lines], ALERT_MAX_CHARS),

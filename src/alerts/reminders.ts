@@ -1,7 +1,8 @@
 /**
- * Reminders, as a pure function of the stored document and the time: `dueReminders(doc, now, channel)` answers
- * the outbox items due now and the keys that mark them sent. The scheduler writes both in ONE store update, so a
- * reminder is never sent twice, across restarts too: once its key is in `doc.reminders` it is not due again.
+ * Reminders, as a pure function of the stored document and the time: `dueReminders(doc, now)` answers the outbox
+ * items due now (to the program's channel) and the keys that mark them sent. The scheduler writes both in ONE store
+ * update, so a reminder is never sent twice, across restarts too: once its key is in `doc.reminders` it is not due
+ * again. Keys and ids are namespaced by the program (ids.ts); a key stored before, without it, still counts.
  *
  * - Sign-off: a side with no sign-off on the current approved target `signoffAfterHours` after the anchor — the
  *   approval of that target, or the voiding of the side's sign-off if that came later — nudges its commander,
@@ -20,6 +21,7 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
+import type { Clock } from '../clock.js';
 import {
   approvedTarget,
   blockerState,
@@ -35,9 +37,9 @@ import { isZone } from '../core/time.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
 import { clip, esc, slackDate } from '../slack/views/text.js';
-import type { Clock } from './clock.js';
+import { createWorker, type Worker } from '../worker.js';
 import type { Logger } from './dispatcher.js';
-import { createLoop } from './loop.js';
+import { reminderId, reminderKey, sentAt } from './ids.js';
 import { allRoles, joinWithin, meaningLines, mentionLines, type Need } from './messages.js';
 
 const HOUR = 3_600_000;
@@ -93,17 +95,23 @@ const inWords = (ms: number) => {
 };
 const hours = (ms: number) => `${Math.floor(ms / HOUR)} h`;
 
+/** Where the reminders of a program go, and under what ids. */
+interface Target {
+  program: string;
+  channel: string;
+}
+
 function item(
   key: string,
   kind: OutboxItem['kind'],
-  channel: string,
+  to: Target,
   now: Date,
   lines: string[],
   mentions: string[],
 ): OutboxItem {
   return {
-    id: `reminder-${key}`,
-    channel,
+    id: reminderId(to.program, key),
+    channel: to.channel,
     kind,
     text: joinWithin(lines, REMINDER_MAX_CHARS),
     mentions,
@@ -112,9 +120,9 @@ function item(
   };
 }
 
-function nudge(c: Cutover, key: string, channel: string, now: Date, line: string, needs: Need[]) {
+function nudge(c: Cutover, key: string, to: Target, now: Date, line: string, needs: Need[]) {
   const { lines, mentions } = mentionLines(c, needs);
-  return item(key, 'reminder', channel, now, [line, ...lines], mentions);
+  return item(key, 'reminder', to, now, [line, ...lines], mentions);
 }
 
 /** The digest's text: where the decision stands, what is open and who owns it, without pinging anyone. */
@@ -147,16 +155,25 @@ export function digestLines(c: Cutover, now: Date): string[] {
   return lines;
 }
 
-/** What is due at `now`: items for the outbox and the keys that mark them sent. Pure. */
-export function dueReminders(doc: StoreDocument, now: Date, channel: string): DueReminders {
+/**
+ * What is due at `now`: items for the program's channel and the keys that mark them sent. Nothing for a program
+ * not bound to a channel yet. Pure.
+ */
+export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
   const c = doc.cutover;
+  if (!c.channel) return { items: [], marks: {} };
+  const to: Target = { program: c.id, channel: c.channel };
   const r = c.reminders;
-  const sent = doc.reminders;
   const t = now.getTime();
   const iso = now.toISOString();
   const quiet = isQuiet(r, now);
   const items: OutboxItem[] = [];
   const marks: Record<string, string> = {};
+  /** Sent (or first seen) before, under the key of either form (ids.ts); marked under the namespaced one. */
+  const sent = (key: string) => sentAt(doc.reminders, c.id, key);
+  const mark = (key: string) => {
+    marks[reminderKey(c.id, key)] = iso;
+  };
 
   // The cutover window: T − each lead, never held by quiet hours.
   if (c.window) {
@@ -167,10 +184,10 @@ export function dueReminders(doc: StoreDocument, now: Date, channel: string): Du
       const due = start - h * HOUR;
       return due >= setAt && due <= t && t < start;
     });
-    const unsent = passed.filter((h) => !sent[key(h)]);
+    const unsent = passed.filter((h) => !sent(key(h)));
     if (unsent.length) {
       const nearest = Math.min(...passed);
-      if (!sent[key(nearest)]) {
+      if (!sent(key(nearest))) {
         const needs = allRoles(c).map((role) => ({
           role,
           why: `the window starts in ${inWords(start - t)}`,
@@ -179,14 +196,14 @@ export function dueReminders(doc: StoreDocument, now: Date, channel: string): Du
           nudge(
             c,
             key(nearest),
-            channel,
+            to,
             now,
             `:alarm_clock: *The cutover window starts ${slackDate(c.window.start)}* — in ${inWords(start - t)} (ends ${slackDate(c.window.end)})`,
             needs,
           ),
         );
       }
-      for (const h of unsent) marks[key(h)] = iso;
+      for (const h of unsent) mark(key(h));
     }
   }
 
@@ -202,19 +219,19 @@ export function dueReminders(doc: StoreDocument, now: Date, channel: string): Du
       const anchor = Math.max(Date.parse(target.approved.at), ...voided.filter((x) => !Number.isNaN(x)));
       if (t < anchor + r.signoffAfterHours * HOUR) continue;
       const key = `signoff:${side.id}:${new Date(anchor).toISOString()}`;
-      if (sent[key] || quiet) continue;
+      if (sent(key) || quiet) continue;
       const label = esc(targetLabel(target));
       items.push(
         nudge(
           c,
           key,
-          channel,
+          to,
           now,
           `:hourglass: *${esc(side.name)} has not signed off* on \`${label}\` — approved ${slackDate(target.approved.at)}, ${hours(t - anchor)} ago`,
           [{ role: side.commanderRole, why: `sign off for ${esc(side.name)} (\`/cutover signoff\`)` }],
         ),
       );
-      marks[key] = iso;
+      mark(key);
     }
 
   // Manual blockers left open and untouched.
@@ -222,35 +239,35 @@ export function dueReminders(doc: StoreDocument, now: Date, channel: string): Du
   for (const b of c.blockers) {
     if (b.derived || b.status !== 'open') continue;
     const seenKey = `seen:blocker:${b.id}`;
-    const anchorIso = b.updated?.at ?? sent[seenKey];
+    const anchorIso = b.updated?.at ?? sent(seenKey);
     if (!anchorIso) {
-      marks[seenKey] = iso;
+      mark(seenKey);
       continue;
     }
     const anchor = Date.parse(anchorIso);
     const period = Math.floor((t - anchor) / every);
     if (period < 1) continue;
     const key = `blocker:${b.id}:${anchorIso}:${period}`;
-    if (sent[key] || quiet) continue;
+    if (sent(key) || quiet) continue;
     items.push(
       nudge(
         c,
         key,
-        channel,
+        to,
         now,
         `:snail: *Blocker \`${esc(b.id)}\` ${esc(clip(b.title, 200))} has not moved since ${slackDate(anchorIso)}* (${hours(t - anchor)})`,
         [{ role: b.owner, why: `clear it (\`/cutover blocker clear ${esc(b.id)}\`) or say why it waits` }],
       ),
     );
-    marks[key] = iso;
+    mark(key);
   }
 
   // The daily digest, deferred past quiet hours; one missed by more than the grace waits for the next day's.
   const digest = latestDigest(r, now);
   const digestKey = digest ? `digest:${digest.day}` : '';
-  if (digest && t < digest.at + DIGEST_GRACE_MS && !sent[digestKey] && !quiet) {
-    items.push(item(digestKey, 'digest', channel, now, digestLines(c, now), []));
-    marks[digestKey] = iso;
+  if (digest && t < digest.at + DIGEST_GRACE_MS && !sent(digestKey) && !quiet) {
+    items.push(item(digestKey, 'digest', to, now, digestLines(c, now), []));
+    mark(digestKey);
   }
 
   return { items, marks };
@@ -259,7 +276,6 @@ export function dueReminders(doc: StoreDocument, now: Date, channel: string): Du
 export interface RemindersDeps {
   service: CutoverService;
   clock: Clock;
-  channel: string;
   /** Woken when reminders join the outbox. */
   dispatcher: { wake(): void };
   logger: Logger;
@@ -267,24 +283,17 @@ export interface RemindersDeps {
   tickMs?: number;
 }
 
-export interface ReminderScheduler {
-  start(): void;
-  busy(): boolean;
-  idle(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 /** Runs `dueReminders` on the clock; items and marks are written in one store update. */
-export function createReminders(deps: RemindersDeps): ReminderScheduler {
-  const { service, clock, channel, dispatcher, logger } = deps;
+export function createReminders(deps: RemindersDeps): Worker {
+  const { service, clock, dispatcher, logger } = deps;
   const tickMs = deps.tickMs ?? 60_000;
-  const loop = createLoop(
+  return createWorker({
     clock,
-    async () => {
+    async pass() {
       const now = clock.now();
       const added = await service
         .update((doc) => {
-          const due = dueReminders(doc, now, channel);
+          const due = dueReminders(doc, now);
           if (!due.items.length && !Object.keys(due.marks).length) return { result: 0 };
           return {
             next: {
@@ -302,12 +311,6 @@ export function createReminders(deps: RemindersDeps): ReminderScheduler {
       if (added) dispatcher.wake();
       return tickMs;
     },
-    (e) => logger.error('reminders: failed', e),
-  );
-  return {
-    start: () => loop.wake(),
-    busy: () => loop.busy(),
-    idle: () => loop.idle(),
-    stop: () => loop.stop(),
-  };
+    onError: (e) => logger.error('reminders: failed', e),
+  });
 }

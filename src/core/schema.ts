@@ -10,16 +10,25 @@ import { parseInstant } from './time.js';
 
 /**
  * Zero-width and bidirectional control characters: invisible, or reordering what follows, so that
- * `https://evil.example/\u202Efdp.exe` reads as "…exe.pdf". Refused in ids, tags and links; shown visibly elsewhere.
+ * `https://evil.example/\u202Efdp.exe` reads as "…exe.pdf". U+200B–U+200F (zero-width spaces, joiners, LRM/RLM),
+ * U+202A–U+202E (embeddings and overrides), U+2066–U+2069 (isolates), U+FEFF (zero-width no-break space), and their
+ * kin U+061C (Arabic letter mark) and U+2060–U+2064 (word joiner, invisible operators). Refused in ids, tags and
+ * links; shown visibly (`showInvisible`) everywhere typed text is rendered.
  */
-export const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
+export const INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 
+/** `U+202E`: a character's code point as people write it. */
+const codePoint = (ch: string) => `U+${ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`;
+
 /** `U+202E` for each invisible character in `s`, for messages. */
-export const invisibleNames = (s: string) =>
-  [...new Set(s.match(INVISIBLE_ALL) ?? [])].map(
-    (ch) => `U+${ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`,
-  );
+export const invisibleNames = (s: string) => [...new Set(s.match(INVISIBLE_ALL) ?? [])].map(codePoint);
+
+/**
+ * `s` with each invisible character shown as `[U+202E]`, so it can neither hide nor reorder text. Brackets, not
+ * `<…>`: the mark must read the same in Slack mrkdwn (where `<` starts a link) and in Markdown.
+ */
+export const showInvisible = (s: string) => s.replace(INVISIBLE_ALL, (ch) => `[${codePoint(ch)}]`);
 
 /** A refinement naming the invisible characters a typed value holds. */
 const noInvisible = (what: string) =>

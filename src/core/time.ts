@@ -17,6 +17,12 @@ export function isZone(zone: string): boolean {
  * in brackets (`2026-12-01T09:00[Europe/Berlin]`). Returns the instant as a UTC ISO string, or a reason.
  */
 export function parseInstant(text: string): { ok: true; iso: string } | { ok: false; reason: string } {
+  // ISO 8601's expanded years (`+010000-…`, `10000-…`) are no typing a window needs: say so, not "use ISO 8601".
+  if (/^\s*(?:[+-]\d{4,}|\d{5,})-/.test(text))
+    return {
+      ok: false,
+      reason: `${text.trim()} has a year of more than four digits; a cutover window lies within the years 1970 to 9999`,
+    };
   const r = parseAnyInstant(text);
   if (!r.ok) return r;
   const ms = Date.parse(r.iso);

@@ -30,7 +30,7 @@ import type {
 import { isZone } from '../core/time.js';
 import { unmetWords } from '../core/unmet.js';
 import type { StoreDocument } from '../service/document.js';
-import { mdCode, mdLink, mdText, utcDay, utcStamp, zonedStamp } from './markdown.js';
+import { mdCode, mdLines, mdLink, mdText, utcDay, utcStamp, zonedStamp } from './markdown.js';
 
 export const RECORD_TITLE = 'Runtime Cutover Decision Record';
 /** How many history entries the record lists, newest first. */
@@ -128,7 +128,7 @@ function decisionLines(c: Cutover, name: Name): string[] {
   if (!c.decisions.length) return ['No decisions are defined in the program.'];
   return c.decisions.flatMap((d, i) => {
     const lines = [`${i + 1}. ${mdText(d.title)}: ${GO(d.status)}`];
-    if (d.rationale) lines.push(`   - Rationale: ${mdText(d.rationale)}`);
+    if (d.rationale) lines.push(`   - Rationale: ${mdLines(d.rationale, 5)}`);
     if (d.by && d.at) lines.push(`   - Recorded by ${name(d.by)}, ${utcStamp(d.at)}`);
     if (d.goRequires && d.status !== 'go') {
       const v = mayDecideGo(c, d.id);
@@ -219,13 +219,13 @@ function blockerLines(
   list.forEach((b, i) => {
     const s = blockerState(c, b);
     lines.push(`${i + 1}. ${mdText(b.title)}: **${s.status === 'open' ? 'Open' : 'Cleared'}**`);
-    for (const item of b.items) lines.push(`   - ${mdText(item)}`);
+    for (const item of b.items) lines.push(`   - ${mdLines(item, 5)}`);
     lines.push(
       `   - Id ${mdCode(b.id)}; owner: ${f.role(b.owner)}${b.derived ? '; derived: it clears itself when its facts hold' : ''}`,
     );
     lines.push(...evidenceLinks(c, b));
     if (b.derived) for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(u)}`);
-    if (s.status === 'open' && b.reopenReason) lines.push(`   - Reopened: ${mdText(b.reopenReason)}`);
+    if (s.status === 'open' && b.reopenReason) lines.push(`   - Reopened: ${mdLines(b.reopenReason, 5)}`);
     if (b.updated) lines.push(`   - Last changed by ${f.stamp(b.updated)}`);
   });
   return lines;
@@ -277,7 +277,7 @@ function signoffLines(
       ? [`${head}${signoffBody(current, f)}`]
       : [`${head}**Not signed**; owed by ${f.role(side.commanderRole)}`];
     if (current) {
-      if (current.rationale) lines.push(`   - Rationale: ${mdText(current.rationale)}`);
+      if (current.rationale) lines.push(`   - Rationale: ${mdLines(current.rationale, 5)}`);
       if (current.evidenceUrl) lines.push(`   - Evidence: ${mdLink(current.evidenceUrl)}`);
       const gates = Object.entries(current.gates)
         .map(([id, st]) => `${mdCode(id)} ${st}`)
@@ -287,7 +287,7 @@ function signoffLines(
     const voided = c.signoffs.filter((s) => s.side === side.id && s.voided).reverse();
     for (const s of voided)
       lines.push(
-        `   - Voided: ~~${signoffBody(s, f)}~~; voided ${utcStamp(s.voided?.at ?? s.at)}: ${mdText(s.voided?.reason ?? '')}`,
+        `   - Voided: ~~${signoffBody(s, f)}~~; voided ${utcStamp(s.voided?.at ?? s.at)}: ${mdLines(s.voided?.reason ?? '', 5)}`,
       );
     return lines;
   });
@@ -378,7 +378,8 @@ function historyLines(doc: StoreDocument, name: Name, text: (s: string) => strin
     '',
     ...shown.map((h, i) => {
       const admin = h.asAdmin ? ' (as admin)' : '';
-      const note = h.note ? `: ${text(h.note)}` : '';
+      // A note (a rationale, a reason) keeps its lines, quoted under the entry.
+      const note = h.note ? `: ${mdLines(namesIn(doc, h.note), `${i + 1}. `.length)}` : '';
       return `${i + 1}. ${utcStamp(h.at)}, ${name(h.by)}${admin}: ${mdText(h.action)} ${text(h.subject)}, ${text(h.before)} → ${text(h.after)}${note}`;
     }),
   ];

@@ -3,8 +3,11 @@
  * connection. Prints the Markdown, or writes it to `--out`. Never writes the store and never takes its lock.
  */
 import { writeFile } from 'node:fs/promises';
+import { HistoryEntry } from '../core/schema.js';
+import { STORE_VERSION, StoreDocument } from '../service/document.js';
+import { openJsonFileReader } from '../store/json-file/index.js';
+import { StoreError } from '../store/store.js';
 import { decisionRecord } from './decision-record.js';
-import { readStoreFile, StoreFileError } from './read-store.js';
 
 export const USAGE = `Usage: npm run record -- --db <store-file> [--out <file.md>]
 
@@ -39,6 +42,18 @@ export function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/** The store file as the bot last committed it, read by the JSON-file adapter's read-only mode (no lock). */
+async function readStore(path: string): Promise<StoreDocument> {
+  const reader = await openJsonFileReader(path, {
+    schema: StoreDocument,
+    version: STORE_VERSION,
+    log: { field: 'history', entry: HistoryEntry, keep: 100 },
+  });
+  const doc = reader.snapshot(); // the read made at open: the record is of that moment
+  await reader.close();
+  return doc;
+}
+
 /** Runs the command; answers the exit code (0 done, 1 the store could not be read or the file written, 2 usage). */
 export async function runRecordCli(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);
@@ -56,10 +71,12 @@ export async function runRecordCli(argv: string[], io: CliIo): Promise<number> {
   }
   let markdown: string;
   try {
-    markdown = decisionRecord(await readStoreFile(args.db), io.now());
+    markdown = decisionRecord(await readStore(args.db), io.now());
   } catch (e) {
-    if (!(e instanceof StoreFileError)) throw e;
-    io.stderr(`${e.message}\n`);
+    if (!(e instanceof StoreError)) throw e;
+    const hint =
+      e.code === 'missing' ? " Give the bot's CUTOVER_DB_PATH (default data/cutover.json) with --db." : '';
+    io.stderr(`${e.message}${hint}\n`);
     return 1;
   }
   if (!args.out) {

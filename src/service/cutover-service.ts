@@ -40,6 +40,11 @@ export interface RunOptions {
   deadline?: number;
 }
 
+/**
+ * `cutover()`, `document()` and `history()` answer at once from the store's snapshot (Store.snapshot): the state as
+ * this process last knew it, for display. Once another process can write, they may lag its changes: a change is
+ * never decided against them, but inside `run` (or `update`), against the latest committed document.
+ */
 export interface CutoverService {
   cutover(): Cutover;
   /** The whole stored document (read-only). */
@@ -64,9 +69,9 @@ function liveRequests(doc: StoreDocument, now: Date): StoreDocument['requests'] 
 export function createCutoverService(store: Store<StoreDocument>, hooks: ServiceHooks = {}): CutoverService {
   const listeners = new Set<(change: Change) => void>();
   return {
-    cutover: () => store.current().cutover,
-    document: () => store.current(),
-    history: (limit) => store.current().history.slice(-limit).reverse(),
+    cutover: () => store.snapshot().cutover,
+    document: () => store.snapshot(),
+    history: (limit) => store.snapshot().history.slice(-limit).reverse(),
     update: (fn) => store.update(fn),
     onCommitted(listener) {
       listeners.add(listener);

@@ -3,10 +3,11 @@
  * Bolt's `POST /slack/events`, where every request's signature is checked before anything runs.
  */
 import { App, type CustomRoute, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { BotIdentity } from './check-tokens.js';
-import { createSlackClients, type SlackClients } from './clients.js';
+import type { SlackClients } from './clients.js';
 import { createHomePublisher } from './home-publisher.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -22,7 +23,8 @@ export interface SlackApp {
 export interface SlackAppOptions {
   config: Config;
   service: CutoverService;
-  now?: () => Date;
+  /** The bot's clock (bot.ts): what time a change is made at, and App Home's worker. */
+  clock: Clock;
   /** Where the HTTP receiver listens; 0.0.0.0 in production, 127.0.0.1 in tests. */
   host?: string;
   /** More HTTP routes on the receiver's server (the CI API), in HTTP mode only. */
@@ -34,19 +36,19 @@ export interface SlackAppOptions {
    * `auth.test` of its own, whose failure it would leave unhandled (a crash with a stack trace).
    */
   identity?: BotIdentity | undefined;
-  /** The bot's Slack clients (slack/clients.ts); made here when not given. Closed when the app stops. */
-  clients?: SlackClients;
+  /** The bot's Slack clients (slack/clients.ts). Closed when the app stops. */
+  clients: SlackClients;
 }
 
 export function createSlackApp({
   config,
   service,
-  now = () => new Date(),
+  clock,
   host,
   customRoutes = [],
   dispatchErrorHandler,
   identity,
-  clients = createSlackClients(config),
+  clients,
 }: SlackAppOptions): SlackApp {
   // Bolt's own client is the interactive one (views.open); slow work goes to `clients.background`.
   const common = { token: config.botToken, ...clients.bolt, ...identity };
@@ -68,11 +70,13 @@ export function createSlackApp({
     service,
     admins: config.admins,
     logger: app.logger,
+    clock,
   });
-  registerListeners(app, { service, admins: config.admins, channelId: config.channelId, now, clients }, home);
+  registerListeners(app, { service, admins: config.admins, clock, clients }, home);
   return {
     app,
     async start() {
+      home.start();
       if (config.mode === 'socket') {
         await app.start();
         return {};

@@ -12,7 +12,7 @@
  *   retries, after the `Retry-After`.
  */
 import { type LogLevel, webApi } from '@slack/bolt';
-import { after, type Clock, systemClock } from '../alerts/clock.js';
+import { after, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 
 export const LOG_LEVELS: Record<Config['logLevel'], LogLevel> = {
@@ -74,11 +74,11 @@ export interface SlackClients {
   close(): void;
 }
 
+/** The bot's clients; `clock` (the bot's) times the short waits of `afterRateLimit`. */
 export function createSlackClients(
   config: Pick<Config, 'botToken' | 'slackApiUrl' | 'logLevel'>,
-  options: { clock?: Clock | undefined } = {},
+  clock: Clock,
 ): SlackClients {
-  const clock = options.clock ?? systemClock;
   const logLevel = LOG_LEVELS[config.logLevel];
   const common = { token: config.botToken, slackApiUrl: config.slackApiUrl, logLevel };
   const waits = new Set<() => void>();

@@ -3,21 +3,26 @@
  * (service.onCommitted) the Homes of the people it may concern — role holders, admins, and whoever opened the
  * Home since the bot started — are rendered again and published only where the view changed.
  *
- * Cheap and ordered: one queue for every publish (a Home is rendered when its turn comes, so it is never older
- * than one published before it), a burst of changes folds into one pass, and the client does not retry (the next
- * change or opening publishes again). Publishing starts after the change is on disk and never holds up an ack.
- * It publishes on the `background` client (slack/clients.ts), never on the one `views.open` needs.
+ * Cheap and ordered: a worker (worker.ts) whose passes never overlap does every publish (a Home is rendered when
+ * its turn comes, so it is never older than one published before it), a burst of changes folds into one pass, and
+ * the client does not retry (the next change or opening publishes again). A pass starts after the change is on
+ * disk and never holds up an ack. It publishes on the `background` client (slack/clients.ts), never on the one
+ * `views.open` needs.
  */
 import { createHash } from 'node:crypto';
 import type { Logger, webApi } from '@slack/bolt';
+import type { Clock } from '../clock.js';
 import type { CutoverService } from '../service/cutover-service.js';
+import { createWorker } from '../worker.js';
 import { homeView } from './views/home.js';
 
 /** People remembered as Home viewers (beyond role holders and admins). */
 const MAX_VIEWERS = 500;
 
 export interface HomePublisher {
-  /** Publishes this person's Home now (queued behind publishes already under way). */
+  /** Republishes on every committed change from now on. */
+  start(): void;
+  /** Publishes this person's Home now (after the publishes already under way). */
   publishFor(userId: string): Promise<void>;
   /**
    * Publishes again, where the view changed, for everyone a change may concern: for what changes the Homes outside
@@ -33,19 +38,16 @@ export function createHomePublisher(opts: {
   service: CutoverService;
   admins: readonly string[];
   logger: Logger;
+  clock: Clock;
 }): HomePublisher {
   const { client, service, admins, logger } = opts;
   const published = new Map<string, string>();
   const viewers = new Set<string>();
-  let queue: Promise<void> = Promise.resolve();
-  let passQueued = false;
+  /** Asked for: these people's Homes, published even if unchanged (they opened it)… */
+  const opened = new Set<string>();
+  /** …and everyone's a change may concern, where it changed. */
+  let everyone = false;
   let stopped = false;
-
-  const enqueue = (task: () => Promise<void>) => {
-    const next = queue.then(task).catch((e: unknown) => logger.warn(`App Home: ${(e as Error).message}`));
-    queue = next;
-    return next;
-  };
 
   async function publish(userId: string, force: boolean) {
     const view = homeView(service.document(), userId, admins.includes(userId));
@@ -68,34 +70,42 @@ export function createHomePublisher(opts: {
   };
 
   const refresh = () => {
-    if (stopped || passQueued) return;
-    passQueued = true;
-    // After the current turn: the listener that made the change acks first.
-    setImmediate(() => {
-      enqueue(async () => {
-        passQueued = false;
-        for (const userId of affected()) {
-          if (stopped) return;
-          await publish(userId, false);
-        }
-      });
-    });
+    everyone = true;
+    worker.wake();
   };
-  const unsubscribe = service.onCommitted(refresh);
+
+  const worker = createWorker({
+    clock: opts.clock,
+    async pass() {
+      const forced = [...opened];
+      opened.clear();
+      const all = everyone;
+      everyone = false;
+      for (const userId of forced) if (!stopped) await publish(userId, true);
+      if (all)
+        for (const userId of affected())
+          if (!stopped && !forced.includes(userId)) await publish(userId, false);
+      return undefined;
+    },
+    onError: (e) => logger.warn(`App Home: ${(e as Error).message}`),
+    wakeOn: () => service.onCommitted(refresh),
+  });
 
   return {
+    start: () => worker.start(),
     refresh,
     publishFor(userId) {
       if (!viewers.has(userId)) {
         if (viewers.size >= MAX_VIEWERS) viewers.delete(viewers.values().next().value ?? '');
         viewers.add(userId);
       }
-      return enqueue(() => (stopped ? Promise.resolve() : publish(userId, true)));
+      opened.add(userId);
+      worker.wake();
+      return worker.idle();
     },
     async stop() {
       stopped = true;
-      unsubscribe();
-      await queue;
+      await worker.stop();
     },
   };
 }

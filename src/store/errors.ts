@@ -1,11 +1,25 @@
 /**
- * Why the store refused, for the person running the bot: every message names the file, says what is
- * wrong and what to do about it. `code` is for code that reacts; `path` is the store's document file.
- * This module imports nothing at run time, so a child process can load it alongside lock.ts.
+ * Why the store refused, for the person running the bot: every message names the store, says what is
+ * wrong and what to do about it. `code` is for code that reacts; `path` names the store: the document file of the
+ * JSON-file adapter, `memory` for the in-memory one (a database adapter would name its table, never a password).
+ * Part of the port: every adapter refuses with these. This module imports nothing at run time, so a child process
+ * can load it alongside json-file/lock.ts.
  */
 
-/** `deadline`: the change's deadline passed before the writer reached it (nothing was written). */
-export type StoreErrorCode = 'corrupt' | 'invalid' | 'locked' | 'version' | 'io' | 'closed' | 'deadline';
+/**
+ * `deadline`: the change's deadline passed before the writer reached it (nothing was written).
+ * `closed`: the store was closed. `invalid`: a document (or a change) that fails the schema. `missing`: a read-only
+ * store found nothing to read. `corrupt`, `version`, `locked`, `io`: what an adapter found wrong with its storage.
+ */
+export type StoreErrorCode =
+  | 'corrupt'
+  | 'invalid'
+  | 'locked'
+  | 'version'
+  | 'io'
+  | 'closed'
+  | 'deadline'
+  | 'missing';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
@@ -58,5 +72,26 @@ export function ioError(path: string, doing: string, cause: unknown): StoreError
     `Could not ${doing} ${path}: ${reason}. Check that the directory exists, is writable by this user ` +
       'and that the disk is not full, then try again.',
     { cause },
+  );
+}
+
+/** An update (or a read) after `close()`. */
+export function closedError(where: string, doing: 'change' | 'read' = 'change'): StoreError {
+  return new StoreError(
+    'closed',
+    where,
+    doing === 'change'
+      ? `The store for ${where} is closed, so this change was not applied. Open the store again to write.`
+      : `The store for ${where} is closed, so it cannot be read. Open the store again to read it.`,
+  );
+}
+
+/** An update the writer reached after its deadline (epoch ms). */
+export function lateError(where: string, deadline: number, now: number): StoreError {
+  return new StoreError(
+    'deadline',
+    where,
+    `Refused to write ${where}: the change's deadline passed ${now - deadline} ms before the ` +
+      'writer reached it (too many changes waiting). Nothing was written.',
   );
 }

@@ -136,7 +136,7 @@ describe('when the bot is not in the channel', () => {
     const dm = String(dms(h, ADMIN)[0]?.args.text);
     expect(dm).toContain('`channel_not_found`');
     expect(dm).toContain('if the channel is private, invite it with `/invite @cutover-bot`');
-    expect(dm).toContain('set `CUTOVER_CHANNEL_ID` to the joint channel');
+    expect(dm).toContain('if it was archived, unarchive it: the program stays bound to that channel');
     expect(w.doc().channelProblem).toMatchObject({ channel: CHANNEL, error: 'channel_not_found' });
     h.slack.inviteBot(CHANNEL);
     await w.drain();

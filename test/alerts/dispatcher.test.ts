@@ -1,11 +1,9 @@
 /**
- * The dispatcher on a real store and service, with Slack behind its port answering as a test tells it to: the
- * retry rules (backoff, Retry-After), exactly-once when an answer is lost, and a message Slack refuses.
+ * The dispatcher on the in-memory store (the port the JSON file implements too) and the real service, with Slack
+ * behind its port answering as a test tells it to: the retry rules (backoff, Retry-After), exactly-once when an
+ * answer is lost, and a message Slack refuses.
  * (test/alerts/delivery.test.ts shows the same through the real bot and the Slack stand-in.)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher, createPacer, type Dispatcher } from '../../src/alerts/dispatcher.js';
 import {
@@ -17,8 +15,9 @@ import {
 } from '../../src/alerts/slack-port.js';
 import { HistoryEntry } from '../../src/core/schema.js';
 import { type CutoverService, createCutoverService } from '../../src/service/cutover-service.js';
-import { newDocument, type OutboxItem, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import { newDocument, type OutboxItem, StoreDocument } from '../../src/service/document.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import type { Store } from '../../src/store/store.js';
 import { shippedProgram } from '../fixtures/programs.js';
 import { type ManualClock, manualClock } from './clock.js';
 
@@ -49,25 +48,19 @@ class FakeSlack implements AlertSlack {
   }
 }
 
-let dir = '';
 let store: Store<StoreDocument> | undefined;
 let dispatcher: Dispatcher | undefined;
 afterEach(async () => {
   await dispatcher?.stop();
   await store?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
   dispatcher = undefined;
   store = undefined;
-  dir = '';
 });
 
 async function setup(slack: FakeSlack, wrap: (s: CutoverService) => CutoverService = (s) => s) {
-  dir = await mkdtemp(join(tmpdir(), 'cutover-dispatch-'));
   const program = shippedProgram();
-  store = await openStore({
-    path: join(dir, 'cutover.json'),
+  store = new MemoryStore({
     schema: StoreDocument,
-    version: STORE_VERSION,
     create: () => newDocument(program),
     log: { field: 'history', entry: HistoryEntry },
   });
@@ -204,6 +197,40 @@ describe('exactly once', () => {
       ['a1', '1699999999.000001'],
       ['a2', slack.posts[1]?.ts],
     ]);
+  });
+
+  it('ids carry the program: another program’s alert of the same number does not stand for ours; an old id is still delivered once', async () => {
+    const slack = new FakeSlack();
+    // A second bot (another program, another store) in the same channel posted its alert 12.
+    slack.posts.push({
+      channel: 'C1',
+      text: 'told payments 12',
+      ts: '1699999999.000001',
+      metadata: { event_type: 'cutover_alert', event_payload: { ids: 'alert:payments-v9:12' } },
+    });
+    // The previous process, an older version, posted alert-11 and stopped before recording it.
+    slack.posts.push({
+      channel: 'C1',
+      text: 'told alert-11',
+      ts: '1699999999.000002',
+      metadata: { event_type: 'cutover_alert', event_payload: { ids: 'alert-11' } },
+    });
+    const { service, queueAt, step } = await setup(slack);
+    await queueAt('2026-02-10T07:59:00.000Z', 'alert-11', 'alert:service-v3:12', 'alert-13');
+    await step(1000);
+    expect(slack.posts.map((p) => p.text)).toEqual([
+      'told payments 12',
+      'told alert-11',
+      'told alert:service-v3:12\n\ntold alert-13',
+    ]);
+    expect(service.document().outbox).toEqual([]);
+    expect(service.document().delivered.map((d) => [d.id, d.ts])).toEqual([
+      ['alert-11', '1699999999.000002'],
+      ['alert:service-v3:12', slack.posts[2]?.ts],
+      ['alert-13', slack.posts[2]?.ts],
+    ]);
+    await step(60_000);
+    expect(slack.posts).toHaveLength(3);
   });
 
   it('a post whose bookkeeping write fails is recorded on the next pass, never posted twice', async () => {

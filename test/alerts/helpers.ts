@@ -43,12 +43,11 @@ export async function startAlertHarness(
   const clock = manualClock(options.start ?? '2026-02-10T08:00:00Z');
   const h = await startHarness({
     ...(options.mode ? { mode: options.mode } : {}),
-    now: () => clock.now(),
+    clock,
     ...(options.program ? { program: options.program } : {}),
     ...(options.slack ? { slack: options.slack } : {}),
     alerts: {
       ...(options.logger ? { logger: options.logger } : {}),
-      clock,
       reminders: options.reminders ?? false,
       board: options.board ?? false,
       backoff: { baseMs: 2000, maxMs: 60_000 },

@@ -5,14 +5,14 @@
  * is due. The manual clock behaves as Node does with a longer timer (fires it after 1 ms, and counts it).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../../src/alerts/clock.js';
-import { createLoop } from '../../src/alerts/loop.js';
+import { systemClock } from '../../src/clock.js';
+import { createWorker } from '../../src/worker.js';
 import { assignRoles, CHANNEL, PEOPLE } from '../slack/harness.js';
 import { manualClock, NODE_MAX_TIMER_MS } from './clock.js';
 import { type AlertHarness, alertMessages, captureLogger, startAlertHarness } from './helpers.js';
 
 const RETRY_AFTER_S = 2_200_000;
-/** The longest single timer the machinery arms (MAX_TIMER_MS in src/alerts/clock.ts). */
+/** The longest single timer the machinery arms (MAX_TIMER_MS in src/clock.ts). */
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
@@ -81,21 +81,21 @@ describe('a Retry-After of 2,200,000 s (25.5 days) through the bot', () => {
   });
 });
 
-describe('the loop under every worker (delivery, board, reminders)', () => {
+describe('the worker under delivery, the board, reminders and App Home', () => {
   it('waits a long time an hour at a time on the manual clock, and runs the pass only when due', async () => {
     const clock = manualClock('2026-02-10T08:00:00Z');
     const wait = RETRY_AFTER_S * 1000;
     let passes = 0;
-    const loop = createLoop(
+    const loop = createWorker({
       clock,
-      async () => {
+      pass: async () => {
         passes += 1;
         return passes === 1 ? wait : undefined;
       },
-      (e) => {
+      onError: (e) => {
         throw e;
       },
-    );
+    });
     loop.wake();
     await loop.idle();
     expect(passes).toBe(1);
@@ -118,16 +118,16 @@ describe('the loop under every worker (delivery, board, reminders)', () => {
     const direct = systemClock.setTimeout(() => undefined, RETRY_AFTER_S * 1000);
     systemClock.clearTimeout(direct);
     let passes = 0;
-    const loop = createLoop(
-      systemClock,
-      async () => {
+    const loop = createWorker({
+      clock: systemClock,
+      pass: async () => {
         passes += 1;
         return RETRY_AFTER_S * 1000;
       },
-      (e) => {
+      onError: (e) => {
         throw e;
       },
-    );
+    });
     loop.wake();
     await loop.idle();
     expect(passes).toBe(1);

@@ -349,10 +349,10 @@ describe('escaping what people typed', () => {
 });
 
 describe('composed into the change’s own write', () => {
-  it('the hook appends one alert to the outbox, keyed by the change’s last history number', () => {
+  it('the hook appends one alert to the outbox, keyed by the program and the change’s last history number', () => {
     const ch = change(targeted(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
     const doc = {
-      ...newDocument(seeded()),
+      ...newDocument({ ...seeded(), channel: 'C0CUTOVER' }),
       history: [
         {
           seq: 41,
@@ -366,10 +366,10 @@ describe('composed into the change’s own write', () => {
         },
       ],
     };
-    const next = alertsHook('C0CUTOVER')(doc, ch);
+    const next = alertsHook()(doc, ch);
     expect(next.outbox).toEqual([
       expect.objectContaining({
-        id: 'alert-41',
+        id: 'alert:service-v3:41',
         channel: 'C0CUTOVER',
         kind: 'alert',
         mentions: [U.dlo],
@@ -378,7 +378,22 @@ describe('composed into the change’s own write', () => {
       }),
     ]);
     expect(next.cutover).toBe(doc.cutover);
-    expect(composeAlerts(doc, ch, 'C1')[0]?.text).toBe(next.outbox[0]?.text);
+    expect(composeAlerts(doc, ch)[0]?.text).toBe(next.outbox[0]?.text);
+  });
+
+  it("goes to the program's channel, under an id no other program's alert shares; none for an unbound program", () => {
+    const ch = change(targeted(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
+    const ours = alertsHook()(
+      { ...newDocument({ ...seeded(), channel: 'C0JOINT' }), history: [] },
+      ch,
+    ).outbox;
+    const theirs = alertsHook()(
+      { ...newDocument({ ...seeded(), id: 'payments-v9', channel: 'C0JOINT' }), history: [] },
+      ch,
+    ).outbox;
+    expect(ours.map((i) => [i.id, i.channel])).toEqual([['alert:service-v3:0', 'C0JOINT']]);
+    expect(theirs.map((i) => [i.id, i.channel])).toEqual([['alert:payments-v9:0', 'C0JOINT']]);
+    expect(alertsHook()(newDocument(seeded()), ch).outbox).toEqual([]);
   });
 
   it('every alert stays within its size, however long what was typed', () => {

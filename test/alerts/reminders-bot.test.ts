@@ -15,6 +15,9 @@ const {
   logOwner: LOG,
 } = PEOPLE;
 const SHA1 = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
+/** Reminder ids and keys carry the program's id (src/alerts/ids.ts). */
+const PROGRAM = 'service-v3';
+const ID_PREFIX = `reminder:${PROGRAM}:`;
 
 let a: AlertHarness | undefined;
 afterEach(async () => {
@@ -26,8 +29,8 @@ afterEach(async () => {
 const reminders = (w: AlertHarness) =>
   alertMessages(w.h)
     .flatMap(idsOf)
-    .filter((id) => id.startsWith('reminder-'))
-    .map((id) => id.replace(/^reminder-/, '').replace(/:\d{4}-\d\d-\d\dT[\d:.]+Z/g, ''));
+    .filter((id) => id.startsWith(ID_PREFIX))
+    .map((id) => id.slice(ID_PREFIX.length).replace(/:\d{4}-\d\d-\d\dT[\d:.]+Z/g, ''));
 
 /** Moves the clock to `iso`, lets the scheduler tick there and the dispatcher deliver, and answers what is new. */
 async function at(w: AlertHarness, iso: string): Promise<string[]> {
@@ -38,7 +41,7 @@ async function at(w: AlertHarness, iso: string): Promise<string[]> {
 }
 
 const textOf = (w: AlertHarness, key: string) =>
-  alertMessages(w.h).find((m) => idsOf(m).some((id) => id.startsWith(`reminder-${key}`)))?.text ?? '';
+  alertMessages(w.h).find((m) => idsOf(m).some((id) => id.startsWith(`${ID_PREFIX}${key}`)))?.text ?? '';
 
 describe('reminders through the bot, on an injected clock', () => {
   it('fire once each at their times, are held by quiet hours, and are not doubled by a restart', async () => {
@@ -113,7 +116,10 @@ describe('reminders through the bot, on an injected clock', () => {
     // Every reminder key is stored: restart-safe, never doubled.
     const keys = Object.keys(w.doc().reminders);
     expect(keys).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^signoff:producer:/), 'digest:2026-02-10']),
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^${PROGRAM}:signoff:producer:`)),
+        `${PROGRAM}:digest:2026-02-10`,
+      ]),
     );
     const sent = reminders(w);
     expect(sent.filter((k, i) => sent.indexOf(k) !== i)).toEqual([]);

@@ -14,10 +14,12 @@ const H = 3_600_000;
 const CHANNEL = 'C0CUTOVER';
 /** T0 (2026-02-09T09:00Z) plus hours. */
 const h = (n: number) => new Date(T0.getTime() + n * H);
+/** A new document of `c`, its program bound to the channel (as bot.ts binds it at start). */
+const bound = (c: Cutover) => newDocument({ ...c, channel: CHANNEL });
 
 /** Runs the scheduler's check at `now` and stores what it marked, through a JSON round trip (a restart). */
 function check(doc: StoreDocument, now: Date) {
-  const due = dueReminders(doc, now, CHANNEL);
+  const due = dueReminders(doc, now);
   const next = {
     ...doc,
     outbox: [...doc.outbox, ...due.items],
@@ -28,11 +30,11 @@ function check(doc: StoreDocument, now: Date) {
 
 /** Walks the times in order, answering which reminder keys fired at each (digests left out unless asked). */
 function walk(c: Cutover, times: Date[], keep: (id: string) => boolean = (id) => !id.includes('digest:')) {
-  let doc = newDocument(c);
+  let doc = bound(c);
   return times.map((now) => {
     const r = check(doc, now);
     doc = r.doc;
-    return r.due.items.map((i) => i.id.replace(/^reminder-/, '')).filter(keep);
+    return r.due.items.map((i) => i.id.replace(`reminder:${c.id}:`, '')).filter(keep);
   });
 }
 
@@ -57,7 +59,7 @@ describe('the cutover window', () => {
       [],
       [],
     ]);
-    const item = dueReminders(newDocument(c), h(29), CHANNEL).items.find((i) => i.id.includes('window'));
+    const item = dueReminders(bound(c), h(29)).items.find((i) => i.id.includes('window'));
     expect(item?.text).toContain('*The cutover window starts <!date^');
     expect(item?.text).toContain('— in about 1 hour');
     expect(new Set(item?.mentions)).toEqual(new Set([U.pic, U.cic, U.pro, U.cro, U.dlo]));
@@ -71,15 +73,15 @@ describe('the cutover window', () => {
   it('after downtime only the nearest lead is sent, and the passed ones are marked too', () => {
     const c = withWindow(T0, 48);
     const start = h(48).toISOString();
-    let doc = newDocument(c);
+    let doc = bound(c);
     const first = check(doc, h(47.5));
-    expect(first.due.items.map((i) => i.id)).toEqual([`reminder-window:${start}:1h`]);
+    expect(first.due.items.map((i) => i.id)).toEqual([`reminder:${c.id}:window:${start}:1h`]);
     expect(first.due.items[0]?.text).toContain('— in 30 minutes');
     expect(Object.keys(first.due.marks)).toEqual(
-      expect.arrayContaining([`window:${start}:24h`, `window:${start}:1h`]),
+      expect.arrayContaining([`${c.id}:window:${start}:24h`, `${c.id}:window:${start}:1h`]),
     );
     doc = first.doc;
-    expect(dueReminders(doc, h(47.6), CHANNEL).items).toEqual([]);
+    expect(dueReminders(doc, h(47.6)).items).toEqual([]);
   });
 
   it('is not held by quiet hours', () => {
@@ -96,7 +98,7 @@ describe('a missing sign-off', () => {
     const fired = walk(c, [h(23.9), h(24), h(25), h(50)]);
     const anchor = h(0).toISOString();
     expect(fired).toEqual([[], [`signoff:producer:${anchor}`, `signoff:consumer:${anchor}`], [], []]);
-    const item = dueReminders(newDocument(c), h(24), CHANNEL).items.find((i) => i.id.includes('producer'));
+    const item = dueReminders(bound(c), h(24)).items.find((i) => i.id.includes('producer'));
     expect(item?.mentions).toEqual([U.pic]);
     expect(item?.text).toContain(
       `*MemoryKernel has not signed off* on \`service.v3.0.0 @ ${SHA1.slice(0, 12)}\``,
@@ -142,9 +144,7 @@ describe('a stale blocker', () => {
       [`blocker:vendor-contract:${anchor}:2`],
       [],
     ]);
-    const item = dueReminders(newDocument(withBlocker()), h(48), CHANNEL).items.find((i) =>
-      i.id.includes('blocker'),
-    );
+    const item = dueReminders(bound(withBlocker()), h(48)).items.find((i) => i.id.includes('blocker'));
     expect(item?.mentions).toEqual([U.cic]);
     expect(item?.text).toContain('*Blocker `vendor-contract` Vendor contract has not moved since <!date^');
     expect(item?.text).toContain('`/cutover blocker clear vendor-contract`');
@@ -182,9 +182,8 @@ describe('a stale blocker', () => {
       ]),
     );
     const item = dueReminders(
-      { ...newDocument(c), reminders: { 'seen:blocker:legal-review': h(0).toISOString() } },
+      { ...bound(c), reminders: { 'seen:blocker:legal-review': h(0).toISOString() } },
       h(24),
-      CHANNEL,
     ).items.find((i) => i.id.includes('legal-review'));
     expect(item?.mentions).toEqual([LAUNCH_PEOPLE.web]);
   });
@@ -204,7 +203,7 @@ describe('the daily digest', () => {
       ['digest:2026-02-10'],
       [],
     ]);
-    const item = dueReminders(newDocument(c), h(0), CHANNEL).items.find((i) => i.kind === 'digest');
+    const item = dueReminders(bound(c), h(0)).items.find((i) => i.kind === 'digest');
     expect(item?.mentions).toEqual([]);
     expect(item?.text).not.toMatch(/<@/);
     expect(item?.text).toContain('*Daily digest — service.v3 runtime cutover*');
@@ -255,8 +254,52 @@ describe('quiet hours', () => {
 describe('never doubled', () => {
   it('a second scheduler run at the same instant, after the marks are stored, adds nothing', () => {
     const c = approveTarget(seeded(), undefined, undefined, h(0));
-    const first = check(newDocument(c), h(24));
+    const first = check(bound(c), h(24));
     expect(first.due.items.length).toBeGreaterThan(0);
-    expect(dueReminders(first.doc, h(24), CHANNEL)).toEqual({ items: [], marks: {} });
+    expect(dueReminders(first.doc, h(24))).toEqual({ items: [], marks: {} });
+  });
+});
+
+describe('keys and ids of the program', () => {
+  it("are namespaced by the program, and the items go to the program's channel", () => {
+    const c = approveTarget(seeded(), undefined, undefined, h(0));
+    const anchor = h(0).toISOString();
+    const due = dueReminders(bound(c), h(24));
+    expect(due.items.map((i) => [i.id, i.channel])).toEqual([
+      [`reminder:${c.id}:signoff:producer:${anchor}`, CHANNEL],
+      [`reminder:${c.id}:signoff:consumer:${anchor}`, CHANNEL],
+      [`reminder:${c.id}:digest:2026-02-10`, CHANNEL],
+    ]);
+    expect(Object.keys(due.marks)).toEqual(
+      expect.arrayContaining([`${c.id}:signoff:producer:${anchor}`, `${c.id}:signoff:consumer:${anchor}`]),
+    );
+    expect(Object.keys(due.marks).every((k) => k.startsWith(`${c.id}:`))).toBe(true);
+    // Another program's reminders at the same time never share an id with these.
+    const other = dueReminders(bound({ ...c, id: 'payments-v9' }), h(24)).items.map((i) => i.id);
+    expect(other.filter((id) => due.items.some((i) => i.id === id))).toEqual([]);
+  });
+
+  it('a key stored before programs were in it still counts as sent: nothing is sent again or marked again', () => {
+    const c = approveTarget(seeded(), undefined, undefined, h(0));
+    const anchor = h(0).toISOString();
+    const old = {
+      ...bound(c),
+      reminders: {
+        [`signoff:producer:${anchor}`]: h(24).toISOString(),
+        [`signoff:consumer:${anchor}`]: h(24).toISOString(),
+        'digest:2026-02-10': h(24).toISOString(),
+      },
+    };
+    expect(dueReminders(old, h(25))).toEqual({ items: [], marks: {} });
+    // Only the one not stored in either form is due, and it is stored in the new form.
+    const { [`signoff:consumer:${anchor}`]: _consumer, ...rest } = old.reminders;
+    const due = dueReminders({ ...old, reminders: rest }, h(25));
+    expect(due.items.map((i) => i.id)).toEqual([`reminder:${c.id}:signoff:consumer:${anchor}`]);
+    expect(due.marks).toEqual({ [`${c.id}:signoff:consumer:${anchor}`]: h(25).toISOString() });
+  });
+
+  it('a program bound to no channel has nothing due (bot.ts binds it before the scheduler starts)', () => {
+    const c = approveTarget(seeded(), undefined, undefined, h(0));
+    expect(dueReminders(newDocument(c), h(24))).toEqual({ items: [], marks: {} });
   });
 });

@@ -93,3 +93,25 @@ describe('views are pure', () => {
     expect(r.output).toContain('Views are pure');
   });
 });
+
+describe('above the store port, nothing knows an adapter', () => {
+  it.each([
+    ['src/service/probe.ts', "import { openJsonFileStore } from '../store/json-file/index.js';"],
+    ['src/slack/listeners/probe.ts', "import { logPathOf } from '../../store/json-file/envelope.js';"],
+    ['src/alerts/probe.ts', "import { MemoryStore } from '../store/memory.js';"],
+    ['src/http/probe.ts', "import { Low } from 'lowdb';"],
+  ])('%s: %s is refused', async (path, line) => {
+    const r = await lint(path, `${line}\nexport const probe = 1;\n`);
+    expect(r.ok).toBe(false);
+    expect(r.output).toContain('Storage is behind the store port');
+  });
+
+  it('the port itself may be imported', async () => {
+    const r = await lint(
+      'src/service/probe.ts',
+      "import { type Store, StoreError } from '../store/store.js';\n\nexport const probe: [Store<number>?, unknown?] = [undefined, StoreError];\n",
+    );
+    expect(r.output).not.toContain('restricted');
+    expect(r.ok).toBe(true);
+  });
+});

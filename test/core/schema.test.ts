@@ -10,7 +10,9 @@ import {
   HttpUrl,
   Id,
   type ProgramInput,
+  ReleaseTag,
   SlackUserId,
+  showInvisible,
 } from '../../src/core/schema.js';
 import { programJson, SHA1 } from './fixtures.js';
 
@@ -193,5 +195,70 @@ describe('input schemas', () => {
         end: '2026-02-14T12:00-05:00',
       }),
     ).toEqual({ type: 'window', start: '2026-02-14T08:00:00.000Z', end: '2026-02-14T17:00:00.000Z' });
+  });
+});
+
+describe('links are links, and ids, tags and links hold no invisible character (issue 10)', () => {
+  const msgOf = (r: { error?: { issues: { message: string; path: PropertyKey[] }[] } }) =>
+    r.error?.issues[0]?.message;
+
+  it('a link with any whitespace or control character inside is refused: new URL() would drop it silently', () => {
+    const forged = 'https://ci.example.com/runs/41\n:scales: *Decision* runtime-cutover NO-GO → *GO*';
+    // What made it dangerous: the URL parser accepts it, dropping the line break.
+    expect(new URL(forged).href).toContain('runs/41:scales:');
+    for (const inside of ['\n', '\r', '\t', ' ', '\u00A0', '\u0085', '\u2028', '\u0000', '\u0007', '\u007F'])
+      expect(
+        msgOf(HttpUrl.safeParse(`https://ci.example.com/runs/41${inside}looks-good`)),
+        JSON.stringify(inside),
+      ).toBe('a link has no spaces, line breaks or control characters: give one link');
+    expect(HttpUrl.safeParse(forged).success).toBe(false);
+  });
+
+  it('whitespace around a link is trimmed, and what is stored is the link as the URL parser normalises it', () => {
+    expect(HttpUrl.parse('  https://ci.example.com/runs/41 \n')).toBe('https://ci.example.com/runs/41');
+    expect(HttpUrl.parse('HTTPS://CI.Example.COM:443/runs/./a/../41?x=1#l')).toBe(
+      'https://ci.example.com/runs/41?x=1#l',
+    );
+    expect(HttpUrl.parse('https://ci.example.com')).toBe('https://ci.example.com/');
+  });
+
+  it('a link with a right-to-left override is refused, naming U+202E', () => {
+    const r = HttpUrl.safeParse('https://evil.example/\u202Efdp.exe');
+    expect(msgOf(r)).toBe('the link holds an invisible character (U+202E): retype it without one');
+  });
+
+  it('ids and tags refuse zero-width and bidirectional control characters, naming each', () => {
+    for (const [ch, name] of [
+      ['\u200B', 'U+200B'],
+      ['\u200F', 'U+200F'],
+      ['\u202A', 'U+202A'],
+      ['\u2066', 'U+2066'],
+      ['\u2069', 'U+2069'],
+      ['\uFEFF', 'U+FEFF'],
+    ]) {
+      expect(msgOf(Id.safeParse(`release${ch}-target`))).toBe(
+        `the id holds an invisible character (${name}): retype it without one`,
+      );
+      expect(msgOf(ReleaseTag.safeParse(`service.v3${ch}.0`))).toBe(
+        `the tag holds an invisible character (${name}): retype it without one`,
+      );
+    }
+    expect(msgOf(ReleaseTag.safeParse('v3\u202E\u200B'))).toContain('(U+202E, U+200B)');
+  });
+
+  it('a command with such a link is refused at the field it came in', () => {
+    const r = Command.safeParse({
+      type: 'gate.set',
+      gate: 'alignment',
+      status: 'green',
+      evidenceUrl: 'https://ci.example.com/runs/41\n• AssistSupport: *GO*',
+    });
+    expect(r.error?.issues[0]?.path).toEqual(['evidenceUrl']);
+  });
+
+  it('showInvisible marks each invisible character as [U+…], for text that is shown rather than refused', () => {
+    expect(showInvisible('invoice\u202Efdp.exe')).toBe('invoice[U+202E]fdp.exe');
+    expect(showInvisible('a\u200Bb\u2066c\uFEFF')).toBe('a[U+200B]b[U+2066]c[U+FEFF]');
+    expect(showInvisible('plain text, é and 日本')).toBe('plain text, é and 日本');
   });
 });

@@ -94,3 +94,38 @@ describe('parseInstant', () => {
     expect(isZone('Europe/Atlantis')).toBe(false);
   });
 });
+
+describe('far-future and far-past instants (issue 10)', () => {
+  const outside = (s: string) => ({
+    ok: false,
+    reason: `${s} is outside the years 1970 to 9999 that a cutover window can use; check the year`,
+  });
+
+  it('an instant whose UTC time falls past 9999 is refused with a reason, not left for the store to reject', () => {
+    // 23:00 at -05:00 on the last day of 9999 is 04:00 UTC in the year 10000: no four-digit year holds it.
+    expect(parseInstant('9999-12-31T23:00-05:00')).toEqual(outside('9999-12-31T23:00-05:00'));
+    expect(parseInstant('9999-12-31T23:00[America/New_York]')).toEqual(
+      outside('9999-12-31T23:00[America/New_York]'),
+    );
+    expect(parseInstant('9999-12-31T23:59:59Z')).toEqual({ ok: true, iso: '9999-12-31T23:59:59.000Z' });
+  });
+
+  it('an instant before 1970 is refused with the same reason', () => {
+    expect(parseInstant('1969-12-31T23:59Z')).toEqual(outside('1969-12-31T23:59Z'));
+    expect(parseInstant('0000-01-01T00:00Z')).toEqual(outside('0000-01-01T00:00Z'));
+    expect(parseInstant('1970-01-01T00:00Z')).toEqual({ ok: true, iso: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('a year of more than four digits is refused, saying so', () => {
+    for (const s of [
+      '10000-01-01T00:00Z',
+      '+010000-01-01T00:00Z',
+      '-000001-01-01T00:00Z',
+      '12026-12-01T09:00[UTC]',
+    ])
+      expect(parseInstant(s)).toEqual({
+        ok: false,
+        reason: `${s} has a year of more than four digits; a cutover window lies within the years 1970 to 9999`,
+      });
+  });
+});

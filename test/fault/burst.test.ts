@@ -7,12 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
 import { HistoryEntry } from '../../src/core/schema.js';
 import { createCutoverService } from '../../src/service/cutover-service.js';
 import { newDocument, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
 import { loadProgram } from '../../src/service/program-file.js';
 import { runSafely } from '../../src/slack/listeners/deps.js';
-import { openStore } from '../../src/store/store.js';
+import { openJsonFileStore } from '../../src/store/json-file/index.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { assignRoles, type Harness, PEOPLE, startHarness } from '../slack/harness.js';
 import { tempDirs } from '../store/helpers.js';
@@ -67,7 +68,7 @@ describe('a change whose deadline has passed', () => {
     const dir = await dirs.make();
     const path = join(dir, 'cutover.json');
     const program = await loadProgram(SHIPPED_PROGRAM);
-    const store = await openStore({
+    const store = await openJsonFileStore({
       path,
       schema: StoreDocument,
       version: STORE_VERSION,
@@ -77,8 +78,7 @@ describe('a change whose deadline has passed', () => {
     const deps = {
       service: createCutoverService(store),
       admins: ['UADMIN'],
-      channelId: 'C1',
-      now: () => new Date(),
+      clock: systemClock,
     };
     const admin = { kind: 'user' as const, userId: 'UADMIN', isAdmin: true };
     const errors: unknown[] = [];
@@ -97,7 +97,7 @@ describe('a change whose deadline has passed', () => {
 
     expect(late).toEqual({ ok: false, error: { code: 'refused', message: TOO_BUSY } });
     expect(await readFile(path, 'utf8')).toBe(bytes);
-    expect(store.current().cutover.blockers.map((b) => b.title)).not.toContain('Late');
+    expect(store.snapshot().cutover.blockers.map((b) => b.title)).not.toContain('Late');
 
     // Without a deadline of its own, a change gets Slack's budget, and goes through.
     const inTime = await runSafely(

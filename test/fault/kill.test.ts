@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryEntry } from '../../src/core/schema.js';
 import { STORE_VERSION, StoreDocument } from '../../src/service/document.js';
-import { openStore } from '../../src/store/store.js';
+import { openJsonFileStore } from '../../src/store/json-file/index.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { slashCommand, slashCommandForm } from '../slack/payloads.js';
 import { postToBolt } from '../slack/signing.js';
@@ -98,7 +98,7 @@ describe('kill -9 during a stream of changes', () => {
     );
 
     // Reopen as the next start would: the lock of the dead process is stale and taken over.
-    const store = await openStore({
+    const store = await openJsonFileStore({
       path: dbPath,
       schema: StoreDocument,
       version: STORE_VERSION,
@@ -108,7 +108,7 @@ describe('kill -9 during a stream of changes', () => {
       log: { field: 'history', entry: HistoryEntry, keep: 100_000 },
     });
     try {
-      const doc = store.current();
+      const doc = store.snapshot();
       const titles = new Set(doc.cutover.blockers.map((b) => b.title));
       expect(acked.length).toBeGreaterThanOrEqual(60);
       for (const t of acked) expect(titles.has(t)).toBe(true);

@@ -14,7 +14,7 @@ import { startApiServer } from '../../src/http/server.js';
 import { createCutoverService } from '../../src/service/cutover-service.js';
 import { newDocument, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
 import { loadProgram } from '../../src/service/program-file.js';
-import { logPathOf, openStore, type StoreIo } from '../../src/store/store.js';
+import { logPathOf, openJsonFileStore, type StoreIo } from '../../src/store/json-file/index.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { assignRoles, type Harness, PEOPLE, startHarness } from '../slack/harness.js';
 
@@ -389,7 +389,7 @@ describe('malformed paths, and /healthz on a disk that cannot take writes', () =
       sync: (_path, handle) => handle.sync(),
     };
     const program = await loadProgram(SHIPPED_PROGRAM);
-    const store = await openStore({
+    const store = await openJsonFileStore({
       path: dbPath,
       schema: StoreDocument,
       version: STORE_VERSION,
@@ -475,6 +475,18 @@ describe('the CI API binds each result to the commit it verified (issue 9)', () 
     });
     const status = await w.command(PEOPLE.logOwner, 'status');
     expect(JSON.stringify(status.body)).toMatch(/`producer-suite`[^"]*\*pending\*/);
+    // Restated, it is unchanged, still does not count, and nothing is written.
+    const before = await onDisk(w);
+    const again = await api(w, gate, { body: { status: 'green', sha: OTHER } });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({
+      ok: true,
+      changed: false,
+      counts: false,
+      current_target: { tag: 'service.v3.0', sha: SHA },
+      gate: { status: 'pending', stale: true },
+    });
+    expect(await onDisk(w)).toBe(before);
     // Published later, that commit's result counts.
     await w.command(PEOPLE.producerRollback, `target service.v3.1 ${OTHER}`);
     expect(w.bot.service.cutover().gates.find((g) => g.id === 'producer-suite')?.results).toEqual([
@@ -542,5 +554,69 @@ describe('the CI API binds each result to the commit it verified (issue 9)', () 
         field: 'Idempotency-Key',
       },
     );
+  });
+});
+
+describe('links from CI are links (issue 10)', () => {
+  const FORGED = 'https://ci.example.com/runs/41\n:scales: *Decision* runtime-cutover NO-GO → *GO*';
+  async function targeted() {
+    const w = await start();
+    await assignRoles(w);
+    await w.command(PEOPLE.producerRollback, `target service.v3.0 ${SHA}`);
+    return w;
+  }
+  const statusText = async (w: Harness) =>
+    JSON.stringify((await w.command(PEOPLE.logOwner, 'status')).body).replace(/\\n/g, '\n');
+
+  it('a link carrying a forged decision line is 400 naming the field, nothing is written, and status shows no such line', async () => {
+    const w = await targeted();
+    const history = (await w.historyOnDisk()).length;
+    await refusedWith(w, '/api/evidence/producer-handoff', { body: { url: FORGED, sha: SHA } }, 400, {
+      error: 'invalid',
+      field: 'url',
+      message: expect.stringContaining('a link has no spaces, line breaks or control characters'),
+    });
+    await refusedWith(
+      w,
+      '/api/gates/producer-suite',
+      { body: { status: 'green', sha: SHA, evidence_url: FORGED } },
+      400,
+      { field: 'evidence_url' },
+    );
+    await refusedWith(
+      w,
+      '/api/gates/producer-suite',
+      { body: { status: 'green', sha: SHA, run_url: 'https://ci.example.com/runs/41\tlooks good' } },
+      400,
+      { field: 'run_url' },
+    );
+    expect((await w.historyOnDisk()).length).toBe(history);
+    const status = await statusText(w);
+    expect(status.split('\n').filter((l) => l.startsWith(':scales:'))).toEqual([]);
+    expect(status).not.toContain('runs/41');
+  });
+
+  it('a link with a right-to-left override is 400 naming the field and the character', async () => {
+    const w = await targeted();
+    await refusedWith(
+      w,
+      '/api/gates/producer-suite',
+      { body: { status: 'green', sha: SHA, run_url: 'https://evil.example/\u202Efdp.exe' } },
+      400,
+      { field: 'run_url', message: expect.stringContaining('invisible character (U+202E)') },
+    );
+  });
+
+  it('a link is stored, answered and shown as the URL parser normalises it', async () => {
+    const w = await targeted();
+    const a = await api(w, '/api/evidence/producer-handoff', {
+      body: { url: '  HTTPS://CI.Example.COM:443/runs/./a/../41  ', sha: SHA },
+    });
+    expect(a.status).toBe(200);
+    expect(JSON.stringify(a.json)).toContain('"https://ci.example.com/runs/41"');
+    const stored = w.bot.service.cutover().evidence.find((e) => e.id === 'producer-handoff');
+    expect(stored?.entries.map((e) => e.url)).toEqual(['https://ci.example.com/runs/41']);
+    expect(JSON.stringify((await w.disk()).data.cutover)).not.toContain('CI.Example');
+    expect(await statusText(w)).toContain('<https://ci.example.com/runs/41|logged>');
   });
 });

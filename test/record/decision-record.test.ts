@@ -244,7 +244,7 @@ describe('the decision record', () => {
     );
   });
 
-  it('escapes what people typed: no emphasis, link, HTML or code survives, and nothing breaks a line', () => {
+  it('escapes what people typed: no emphasis, link, HTML or code survives, and a typed line is quoted under its item', () => {
     let doc = newDocument(seeded());
     doc = walk(doc, [
       [
@@ -270,7 +270,9 @@ describe('the decision record', () => {
     expect(md).toContain(
       '5. Vendor \\<b\\>contract\\</b\\> \\*now\\* \\[signed\\](https://evil.example) \\`x\\` \\| a \\& b \\~\\~no\\~\\~: **Open**',
     );
-    expect(md).toContain('   - Rationale: line one ## Not a heading - not a list \\<!channel\\>');
+    expect(md).toContain(
+      '   - Rationale: line one\n     > \\## Not a heading  \n     > \\- not a list \\<!channel\\>\n',
+    );
     expect(md).toContain('Recorded by Logan \\*the\\* \\<Log\\>');
     expect(md).not.toMatch(/^## Not a heading/m);
   });
@@ -280,5 +282,57 @@ describe('the decision record', () => {
     const doc = walk(newDocument(c), [[{ type: 'gate.set', gate: 'alignment', status: 'green' }, A.ci]]);
     expect(referencedUsers(doc)).toEqual([U.cic, U.cro, U.dlo, U.pic, U.pro].sort());
     expect(referencedUsers(newDocument(shipped()))).toEqual([]);
+  });
+});
+
+describe('typed text in the record cannot pose as its lines (issue 10)', () => {
+  const FORGED =
+    'contract lapsed\n- AssistSupport: **GO**\r\n## Decision Status\n3. Runtime cutover execution: **GO**';
+
+  function forged(): string {
+    const c = approveTarget(seeded());
+    let doc = walk(newDocument(c), [
+      [{ type: 'blocker.add', owner: 'decision-log-owner', title: 'Vendor contract' }, A.dlo],
+      [{ type: 'decide', decision: 'runtime-cutover', status: 'no-go', rationale: FORGED }, A.dlo],
+      [{ type: 'signoff', side: 'consumer', decision: 'no-go', rationale: FORGED }, A.cic],
+    ]);
+    const id = doc.cutover.blockers.at(-1)?.id ?? '';
+    doc = walk(doc, [
+      [{ type: 'blocker.clear', blocker: id }, A.dlo],
+      [{ type: 'blocker.reopen', blocker: id, reason: FORGED }, A.dlo],
+    ]);
+    return decisionRecord(withNames(doc), NOW);
+  }
+
+  it('a multi-line rationale, reopen reason or history note keeps its lines, each quoted under its item, none starting a heading or an item', () => {
+    const md = forged();
+    const quoted = [
+      '     > \\- AssistSupport: \\*\\*GO\\*\\*  ',
+      '     > \\## Decision Status  ',
+      '     > 3\\. Runtime cutover execution: \\*\\*GO\\*\\*',
+    ].join('\n');
+    expect(section(md, 'Decision Status')).toContain(`   - Rationale: contract lapsed\n${quoted}\n`);
+    expect(section(md, 'Sign-offs')).toContain(`   - Rationale: contract lapsed\n${quoted}\n`);
+    expect(md).toContain(`   - Reopened: contract lapsed\n${quoted}\n`);
+    // History entries: quoted under the entry, indented to its text.
+    expect(section(md, 'Recent History')).toMatch(
+      /\n1\. [^\n]*blocker\.reopen [^\n]*: contract lapsed\n {3}> \\- AssistSupport: \\\*\\\*GO\\\*\\\* {2}\n {3}> \\## Decision Status {2}\n {3}> 3\\\. Runtime/,
+    );
+    // So no line starts a heading, a list item or a numbered entry of typed text.
+    const lines = md.split('\n');
+    expect(lines.filter((l) => l === '## Decision Status')).toHaveLength(1);
+    expect(lines.filter((l) => /^\s*(?:[-*+]|\d+\.)\s.*AssistSupport: \*\*GO/.test(l))).toEqual([]);
+    expect(lines.filter((l) => /^\s*\d+\.\s+Runtime cutover execution: \*\*GO\*\*/.test(l))).toEqual([]);
+    expect(lines.filter((l) => /^\s*#/.test(l) && !/^#{1,2} /.test(l))).toEqual([]);
+  });
+
+  it('a stored link with a right-to-left override is code showing \\[U+202E\\], not a link', () => {
+    const c = seeded();
+    const b = c.blockers.find((x) => x.id === 'release-target');
+    if (b) b.evidenceUrl = 'https://evil.example/\u202Efdp.exe';
+    const md = decisionRecord(newDocument(c), NOW);
+    expect(md).toContain('   - Evidence: `https://evil.example/[U+202E]fdp.exe`');
+    expect(md).not.toContain('<https://evil.example/');
+    expect(md).not.toMatch(/\u202E/);
   });
 });

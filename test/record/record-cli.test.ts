@@ -12,7 +12,8 @@ import { HistoryEntry } from '../../src/core/schema.js';
 import { runRecordCli } from '../../src/record/record-cli.js';
 import { createCutoverService } from '../../src/service/cutover-service.js';
 import { newDocument, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
-import { logPathOf, openStore, type Store } from '../../src/store/store.js';
+import { logPathOf, openJsonFileStore } from '../../src/store/json-file/index.js';
+import type { Store } from '../../src/store/store.js';
 import { A, seeded, T0, U } from '../core/fixtures.js';
 
 let dir = '';
@@ -31,7 +32,7 @@ afterEach(async () => {
 
 /** A store as the bot leaves it: a CI gate result, a published target, names cached. Left open (locked). */
 async function botStore(): Promise<Store<StoreDocument>> {
-  const store = await openStore({
+  const store = await openJsonFileStore({
     path: dbPath,
     schema: StoreDocument,
     version: STORE_VERSION,

@@ -10,7 +10,7 @@ import { alertsHook } from '../../src/alerts/messages.js';
 import { HistoryEntry } from '../../src/core/schema.js';
 import { createCutoverService } from '../../src/service/cutover-service.js';
 import { newDocument, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
-import { openStore } from '../../src/store/store.js';
+import { openJsonFileStore } from '../../src/store/json-file/index.js';
 import { A, at, seeded, T0 } from '../core/fixtures.js';
 import { tempDirs } from '../store/helpers.js';
 
@@ -18,14 +18,14 @@ const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
 async function openService(path: string) {
-  const store = await openStore({
+  const store = await openJsonFileStore({
     path,
     schema: StoreDocument,
     version: STORE_VERSION,
-    create: () => newDocument(seeded()),
+    create: () => newDocument({ ...seeded(), channel: 'C0CUTOVER' }),
     log: { field: 'history', entry: HistoryEntry },
   });
-  return { store, service: createCutoverService(store, { compose: alertsHook('C0CUTOVER') }) };
+  return { store, service: createCutoverService(store, { compose: alertsHook() }) };
 }
 
 const ADD = { type: 'blocker.add', owner: 'consumer-incident-commander', title: 'Vendor contract signed' };
@@ -46,7 +46,7 @@ describe('a request applies once', () => {
       events: first.events,
       history: [],
     });
-    const doc = store.current();
+    const doc = store.snapshot();
     expect(doc.cutover.blockers.filter((b) => b.id.startsWith('vendor-contract-signed'))).toHaveLength(1);
     expect(doc.history.filter((h) => h.action === 'blocker.add')).toHaveLength(1);
     expect(doc.outbox).toHaveLength(1);
@@ -54,7 +54,7 @@ describe('a request applies once', () => {
     const other = await service.run(ADD, A.dlo, at(2), { requestKey: 'slack:trigger-2' });
     expect(other.ok).toBe(true);
     expect(
-      store.current().cutover.blockers.filter((b) => b.id.startsWith('vendor-contract-signed')),
+      store.snapshot().cutover.blockers.filter((b) => b.id.startsWith('vendor-contract-signed')),
     ).toHaveLength(2);
     await store.close();
   });
@@ -79,7 +79,7 @@ describe('a request applies once', () => {
     const { store, service } = await openService(path);
     const refused = await service.run(ADD, A.nobody, T0, { requestKey: 'view:V1:h1' });
     expect(refused.ok).toBe(false);
-    expect(store.current().requests).toEqual({});
+    expect(store.snapshot().requests).toEqual({});
     const ok = await service.run(ADD, A.dlo, at(1), { requestKey: 'view:V1:h1' });
     expect(ok.ok && !ok.replayed).toBe(true);
     await store.close();
@@ -93,7 +93,7 @@ describe('a request applies once', () => {
     const second = await openService(path);
     const again = await second.service.run(ADD, A.dlo, at(5), { requestKey: 'event:Ev1' });
     expect(again.ok && again.replayed).toBe(true);
-    expect(second.store.current().history.filter((h) => h.action === 'blocker.add')).toHaveLength(1);
+    expect(second.store.snapshot().history.filter((h) => h.action === 'blocker.add')).toHaveLength(1);
     await second.store.close();
   });
 

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertOptions } from '../../src/alerts/index.js';
 import { type Bot, startBot } from '../../src/bot.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { logPathOf } from '../../src/store/store.js';
+import { logPathOf } from '../../src/store/json-file/index.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { interactiveForm, slashCommand, slashCommandForm } from './payloads.js';
 import { postToBolt } from './signing.js';
@@ -60,8 +61,11 @@ export interface Harness {
   /** The history log (`<name>.history.jsonl`) as it is on disk now, one entry per line. */
   historyOnDisk(): Promise<Record<string, unknown>[]>;
   diskBytes(): Promise<string>;
-  /** Stops the bot (not the stand-in) and starts a new one on the same store file, as after a crash or deploy. */
-  restart(): Promise<void>;
+  /**
+   * Stops the bot (not the stand-in) and starts a new one on the same store file, as after a crash or deploy; `env`
+   * changes variables for the new one (`CUTOVER_CHANNEL_ID`, say).
+   */
+  restart(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +73,9 @@ export async function startHarness(
   options: {
     mode?: 'http' | 'socket';
     program?: string;
+    /** The bot's clock (test/alerts/clock.ts: a manual one). */
+    clock?: Clock;
+    /** Only the bot's time, its timers real (when no `clock` is given). */
     now?: () => Date;
     env?: Record<string, string>;
     /** Options of the Slack stand-in, e.g. `users` for users.info. */
@@ -84,26 +91,30 @@ export async function startHarness(
   const slack = await startSlackStandIn(options.slack);
   const dir = await mkdtemp(join(tmpdir(), 'cutover-it-'));
   const dbPath = join(dir, 'data', 'cutover.json');
-  const loaded = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    ...(mode === 'socket'
-      ? { SLACK_APP_TOKEN: 'xapp-test-token' }
-      : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
-    SLACK_API_URL: slack.apiUrl,
-    PORT: '0',
-    CUTOVER_CHANNEL_ID: CHANNEL,
-    CUTOVER_ADMINS: ADMIN,
-    CUTOVER_DB_PATH: dbPath,
-    CUTOVER_PROGRAM: options.program ?? SHIPPED_PROGRAM,
-    LOG_LEVEL: 'error',
-    ...options.env,
-  });
-  if (!loaded.ok) throw new Error(loaded.message);
-  const config = loaded.config;
-  const launch = () =>
-    startBot(config, {
+  const configWith = (env: Record<string, string> = {}) => {
+    const loaded = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      ...(mode === 'socket'
+        ? { SLACK_APP_TOKEN: 'xapp-test-token' }
+        : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      CUTOVER_CHANNEL_ID: CHANNEL,
+      CUTOVER_ADMINS: ADMIN,
+      CUTOVER_DB_PATH: dbPath,
+      CUTOVER_PROGRAM: options.program ?? SHIPPED_PROGRAM,
+      LOG_LEVEL: 'error',
+      ...options.env,
+      ...env,
+    });
+    if (!loaded.ok) throw new Error(loaded.message);
+    return loaded.config;
+  };
+  const clock = options.clock ?? (options.now ? { ...systemClock, now: options.now } : undefined);
+  const launch = (env?: Record<string, string>) =>
+    startBot(configWith(env), {
       host: '127.0.0.1',
-      ...(options.now ? { now: options.now } : {}),
+      ...(clock ? { clock } : {}),
       alerts: options.alerts === true ? {} : (options.alerts ?? false),
     });
   let bot = await launch();
@@ -174,9 +185,9 @@ export async function startHarness(
         .filter(Boolean)
         .map((line) => JSON.parse(line));
     },
-    async restart() {
+    async restart(env) {
       await bot.stop();
-      bot = await launch();
+      bot = await launch(env);
       if (mode === 'socket') await slack.socket.connected();
       url = `http://127.0.0.1:${bot.port}/slack/events`;
     },

@@ -13,12 +13,15 @@ function window({ c, at, begin }: StepContext, cmd: Extract<Command, { type: 'wi
     return {
       step: fail(invalid('end', 'That window is already over; give one that ends in the future.')),
     };
-  if (Date.parse(cmd.end) - Date.parse(cmd.start) > MAX_WINDOW_DAYS * 24 * 3600_000)
+  const longest = MAX_WINDOW_DAYS * 24 * 3600_000;
+  if (Date.parse(cmd.end) - Date.parse(cmd.start) > longest)
     return {
       step: fail(
         invalid(
           'end',
-          `A cutover window lasts at most ${MAX_WINDOW_DAYS} days; give an end closer to the start.`,
+          `A cutover window lasts at most ${MAX_WINDOW_DAYS} days: give an end no later than ${new Date(
+            Date.parse(cmd.start) + longest,
+          ).toISOString()} (UTC), ${MAX_WINDOW_DAYS} days after the start.`,
         ),
       ),
     };

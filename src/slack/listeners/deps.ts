@@ -1,4 +1,5 @@
-/** What every listener is handed: the service, the admins, the clock. */
+/** What every listener is handed: the service, the admins, the bot's clock, its Slack clients. */
+import type { Clock } from '../../clock.js';
 import type { Outcome } from '../../core/commands.js';
 import type { Actor } from '../../core/schema.js';
 import type { CutoverService, RunOptions } from '../../service/cutover-service.js';
@@ -8,8 +9,8 @@ import type { SlackClients } from '../clients.js';
 export interface ListenerDeps {
   service: CutoverService;
   admins: readonly string[];
-  channelId: string;
-  now: () => Date;
+  /** The bot's clock (bot.ts): the time a change is made at. The program's channel is `service.cutover().channel`. */
+  clock: Clock;
   /**
    * For slow work after the ack (users.info, uploads): never the listener's `client`, which `views.open` needs.
    * createSlackApp always gives it; a listener that needs it refuses to run without.
@@ -42,7 +43,7 @@ export async function runSafely(
   options: RunOptions = {},
 ): Promise<Outcome> {
   try {
-    return await deps.service.run(input, actor, deps.now(), {
+    return await deps.service.run(input, actor, deps.clock.now(), {
       ...options,
       deadline: options.deadline ?? Date.now() + ACK_BUDGET_MS,
     });

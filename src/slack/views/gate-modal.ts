@@ -4,11 +4,12 @@ import { currentTarget, gateState, rolesFor, targetLabel } from '../../core/read
 import type { Cutover, Gate } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
 import { type ModalMetadata, shownTarget } from './modals.js';
-import { clip, esc } from './text.js';
+import { clip, esc, plainLine } from './text.js';
 
 type View = types.View;
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(text, 75) });
+/** A plain_text label: one line, invisible characters shown, within Slack's 75 characters. */
+const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(plainLine(text), 75) });
 
 const STATUS_WORD = { green: '🟢 green', red: '🔴 red', pending: '⚪ pending' } as const;
 

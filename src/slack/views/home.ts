@@ -20,7 +20,7 @@ import type { Cutover } from '../../core/schema.js';
 import { ACTIONS } from '../ids.js';
 import { settableGates } from './gate-modal.js';
 import { stateSections } from './status.js';
-import { clip, esc, fold, slackDate } from './text.js';
+import { clip, esc, fold, plainLine, slackDate } from './text.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -173,7 +173,7 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
     actions.push(button('Set a gate', ACTIONS.openGate));
 
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(c.title, 150), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
     ...channelNotice(doc, isAdmin),
     titled('Your roles', roleLines),
     { type: 'divider' },

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { currentTarget, gateState, signableSides, targetLabel } from '../../core/readiness.js';
 import type { Cutover, Side } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
-import { clip, esc, fold } from './text.js';
+import { clip, esc, fold, plainLine } from './text.js';
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(text, 75) });
+/** A plain_text label: one line, invisible characters shown, within Slack's 75 characters. */
+const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(plainLine(text), 75) });
 
 type View = types.View;
 

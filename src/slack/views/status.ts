@@ -19,7 +19,7 @@ import {
 } from '../../core/readiness.js';
 import type { Cutover, GateStatus, Signoff } from '../../core/schema.js';
 import { ACTIONS } from '../ids.js';
-import { clip, esc, fold, link, mention, slackDate, who } from './text.js';
+import { clip, esc, fold, link, mention, plainLine, slackDate, who } from './text.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -180,7 +180,7 @@ function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
     return `${esc(d.id)} may be GO: ${v.ok ? '*yes*' : `no, ${v.unmet.length} unmet`}`;
   });
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(c.title, 150), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
     ...stateSections(c),
     {
       type: 'context',
@@ -215,10 +215,11 @@ function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
   return blocks;
 }
 
-/** The notification text of the status message. */
+/** The notification text of the status message: one line, the titles escaped like every typed text. */
 export function statusText(c: Cutover): string {
+  const line = (s: string) => esc(plainLine(s));
   return clip(
-    `${c.title}: ${c.decisions.map((d) => `${d.title} ${d.status === 'go' ? 'GO' : 'NO-GO'}`).join(', ')}`,
+    `${line(c.title)}: ${c.decisions.map((d) => `${line(d.title)} ${d.status === 'go' ? 'GO' : 'NO-GO'}`).join(', ')}`,
     3000,
   );
 }

@@ -4,25 +4,28 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
+import { INVISIBLE, showInvisible } from '../../core/schema.js';
 
 /** Zero-width and bidirectional control characters shown as `[U+202E]`: they can neither hide nor reorder text. */
-export const visible = (s: string) =>
-  s.replace(
-    /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g,
-    (ch) => `[U+${ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}]`,
-  );
+export const visible = showInvisible;
+
+/** Every way to break a line: CR LF, CR, LF, vertical tab, form feed, NEL, and Unicode's line/paragraph separators. */
+const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
 
 /**
- * Text a person typed, as mrkdwn: `&`, `<`, `>` escaped (no ping, no forged link), invisible characters shown, and
- * every line after the first quoted (`>`), so a typed line break cannot start a line that poses as the bot's own.
+ * Text a person typed, as mrkdwn — the one helper every surface renders typed text through (titles, rationales,
+ * reasons, notes, role titles, CI names): `&`, `<`, `>` escaped (no ping, no forged link), invisible characters
+ * shown, and every line after the first quoted (`> `), so a typed line break cannot start a line that poses as the
+ * bot's own (`• AssistSupport: *GO by …*`): a line of the bot never starts with a quote.
  */
 export const esc = (s: string) =>
+  visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(LINE_BREAK, '\n> ');
+
+/** Typed text for a `plain_text` field (a header, say): one line, invisible characters shown. */
+export const plainLine = (s: string) =>
   visible(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r\n?/g, '\n')
-    .replace(/\n/g, '\n> ');
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim();
 
 /** Cuts to `max` characters with an ellipsis. */
 export const clip = (s: string, max: number) =>
@@ -35,7 +38,7 @@ export const who = (by: string) => (/^[UW][A-Z0-9]{2,}$/.test(by) ? `<@${by}>` :
 
 /** A link whose target is a validated http(s) URL; anything else is shown as text. */
 export function link(url: string, label?: string): string {
-  if (!/^https?:\/\/[^\s<>|]+$/.test(url)) return esc(url);
+  if (!/^https?:\/\/[^\s\p{Cc}<>|]+$/u.test(url) || INVISIBLE.test(url)) return esc(url);
   return `<${url.replace(/&/g, '&amp;')}|${esc(clip(label ?? url, 80))}>`;
 }
 

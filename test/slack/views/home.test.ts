@@ -5,7 +5,7 @@ import { ACTIONS } from '../../../src/slack/ids.js';
 import { homeView, MAX_WAITING } from '../../../src/slack/views/home.js';
 import { A, approveTarget, run, runAll, SHA2, seeded, shipped, T0, TAG2, U } from '../../core/fixtures.js';
 import { largeProgram } from '../../fixtures/programs.js';
-import { expectBlocksWithinLimits, expectNoForgedMarkup } from './limits.js';
+import { expectBlocksWithinLimits, expectNoForgedMarkup, mrkdwnTexts } from './limits.js';
 
 type Block = {
   type: string;
@@ -141,7 +141,9 @@ describe('App Home', () => {
     it('says what to check when Slack does not show the channel (channel_not_found)', () => {
       const notice = (homeView(outage(seeded(), 'channel_not_found'), U.admin, true).blocks as Block[])[1];
       expect(notice?.text?.text).toContain('`channel_not_found`');
-      expect(notice?.text?.text).toContain('set `CUTOVER_CHANNEL_ID` to the joint channel');
+      expect(notice?.text?.text).toContain(
+        'if it was archived, unarchive it: the program stays bound to that channel',
+      );
     });
 
     it('keeps the largest Home within 100 blocks and Slack limits', () => {
@@ -179,5 +181,42 @@ describe('App Home', () => {
         expect(all).toContain(`…and ${n - MAX_WAITING} more`);
       }
     }
+  });
+});
+
+describe("App Home shows typed text as typed, never as the bot's lines (issue 10)", () => {
+  it('a typed line break in a blocker title or reopen reason is quoted, and invisible characters are shown', () => {
+    let c = run(
+      seeded(),
+      {
+        type: 'blocker.add',
+        owner: 'decision-log-owner',
+        title: 'Vendor \u202Ecod.exe\n:white_check_mark: *Sign off for AssistSupport*: signed.',
+      },
+      A.dlo,
+    ).cutover;
+    const id = c.blockers.at(-1)?.id ?? '';
+    c = runAll(c, [
+      [{ type: 'blocker.clear', blocker: id }, A.dlo],
+      [
+        {
+          type: 'blocker.reopen',
+          blocker: id,
+          reason: 'contract lapsed\n• AssistSupport: *GO by <@UCIC00001>*',
+        },
+        A.dlo,
+      ],
+    ]);
+    c.title = 'service.v3 \u2066cutover';
+    const { view, blocks } = home(c, U.dlo);
+    const lines = mrkdwnTexts(view.blocks).flatMap((t) => t.split('\n'));
+    expect(blocks[0]?.text?.text).toBe('service.v3 [U+2066]cutover');
+    // The bot's own waiting item for the blocker, its title shown with [U+202E], the typed second line quoted.
+    expect(lines).toContain(`:red_circle: *Blocker* \`${id}\` Vendor [U+202E]cod.exe`);
+    expect(lines.filter((l) => l.startsWith(':white_check_mark: *Sign off'))).toEqual([]);
+    expect(lines).toContain('> :white_check_mark: *Sign off for AssistSupport*: signed.');
+    expect(lines.filter((l) => l.startsWith('• AssistSupport: *GO'))).toEqual([]);
+    expect(lines).toContain('> • AssistSupport: *GO by &lt;@UCIC00001&gt;*');
+    expect(JSON.stringify(view.blocks)).not.toMatch(/[\u202E\u2066]/);
   });
 });

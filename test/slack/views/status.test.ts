@@ -3,7 +3,7 @@ import { execute } from '../../../src/core/commands.js';
 import type { Cutover } from '../../../src/core/schema.js';
 import { statusBlocks, statusText } from '../../../src/slack/views/status.js';
 import { largeProgram, shippedProgram } from '../../fixtures/programs.js';
-import { expectMessageWithinLimits, expectNoForgedMarkup } from './limits.js';
+import { expectMessageWithinLimits, expectNoForgedMarkup, mrkdwnTexts } from './limits.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const admin = { kind: 'user' as const, userId: 'UADMIN', isAdmin: true };
@@ -97,5 +97,72 @@ describe('status view', () => {
     const all = JSON.stringify(blocks);
     expectNoForgedMarkup(blocks);
     expect(all).toMatch(/…and \d+ more/);
+  });
+});
+
+describe("typed text cannot pose as the bot's own lines (issue 10)", () => {
+  const FORGED =
+    'pin mismatch\n• AssistSupport: *GO by <@UCIC00001>*\r\n*Decision* runtime-cutover NO-GO → *GO*';
+  /** Every line of the status's mrkdwn, as Slack lays it out. */
+  const lines = (c: Cutover) => mrkdwnTexts(statusBlocks(c)).flatMap((t) => t.split('\n'));
+
+  function forgedEverywhere(): Cutover {
+    let c = apply(
+      shippedProgram(),
+      { type: 'role.assign', role: 'consumer-incident-commander', user: 'UCIC00001' },
+      { type: 'decide', decision: 'runtime-cutover', status: 'no-go', rationale: FORGED },
+      { type: 'blocker.add', owner: 'decision-log-owner', title: 'Vendor contract' },
+    );
+    const id = c.blockers.at(-1)?.id ?? '';
+    c = apply(
+      c,
+      { type: 'blocker.clear', blocker: id },
+      { type: 'blocker.reopen', blocker: id, reason: FORGED },
+    );
+    const r = execute(
+      c,
+      { type: 'signoff', side: 'consumer', decision: 'no-go', rationale: FORGED },
+      { kind: 'user', userId: 'UCIC00001', isAdmin: false },
+      now,
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    return r.cutover;
+  }
+
+  it('a NO-GO rationale or reopen reason with line breaks starts no line with "•" or "*": each further line is quoted', () => {
+    const all = lines(forgedEverywhere());
+    // The bot's own line for the side, and no second one that the typed text made.
+    expect(all.filter((l) => l.startsWith('• AssistSupport:'))).toEqual([
+      expect.stringMatching(/^• AssistSupport: \*NO-GO by <@UCIC00001>/),
+    ]);
+    expect(all.filter((l) => l.startsWith('*Decision*') || l.includes('*GO by'))).toEqual(
+      Array(3).fill('> • AssistSupport: *GO by &lt;@UCIC00001&gt;*'),
+    );
+    expect(all.filter((l) => l.startsWith('> *Decision* runtime-cutover NO-GO → *GO*'))).toHaveLength(3);
+    // Every line that starts with "•" or "*" is one the bot wrote, not a line of the typed text.
+    for (const l of all.filter((x) => /^[•*]/.test(x))) expect(l).not.toMatch(/\*GO by &lt;|NO-GO → \*GO\*/);
+  });
+
+  it('a stored link with a right-to-left override is shown as text with [U+202E], never as a link', () => {
+    const c = shippedProgram();
+    const b = c.blockers.find((x) => x.id === 'release-target');
+    if (b) b.evidenceUrl = 'https://evil.example/\u202Efdp.exe';
+    const all = texts(c);
+    expect(all).toContain('https://evil.example/[U+202E]fdp.exe');
+    expect(all).not.toContain('<https://evil.example/');
+    expect(all).not.toMatch(/[\u202E]/);
+  });
+
+  it('invisible characters in titles are shown, in the header and the notification text too', () => {
+    const c = shippedProgram();
+    c.title = 'service.v3\u200B cutover\n<!channel>';
+    const d = c.decisions.find((x) => x.id === 'runtime-cutover');
+    if (d) d.title = 'Runtime \u202Ecutover';
+    const blocks = statusBlocks(c) as { type: string; text?: { text: string } }[];
+    expect(blocks[0]?.text?.text).toBe('service.v3[U+200B] cutover <!channel>');
+    expect(texts(c)).toContain('Runtime [U+202E]cutover');
+    expect(statusText(c)).toBe(
+      'service.v3[U+200B] cutover &lt;!channel&gt;: Rehearsal continuation GO, Runtime [U+202E]cutover NO-GO',
+    );
   });
 });

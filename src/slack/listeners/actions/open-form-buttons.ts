@@ -14,7 +14,7 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
         await ack();
         if (body.type !== 'block_actions') return;
         const userId = body.user.id;
-        const channel = body.channel?.id ?? body.container?.channel_id ?? deps.channelId;
+        const channel = body.channel?.id ?? body.container?.channel_id ?? deps.service.cutover().channel;
         const form = formFor(
           kind,
           deps.service.cutover(),

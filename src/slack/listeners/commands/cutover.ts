@@ -34,7 +34,7 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         );
       case 'record':
         // A read: nothing to write first. The ack goes at once; names and the upload follow.
-        await ack(ephemeral(`:page_facing_up: Preparing the decision record for <#${deps.channelId}>…`));
+        await ack(ephemeral(`:page_facing_up: Preparing the decision record for <#${c.channel}>…`));
         return postRecord({ deps, client, respond, logger }, command.user_id);
       case 'signoff':
       case 'blocker-form': {

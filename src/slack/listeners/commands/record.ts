@@ -1,7 +1,7 @@
 /**
  * `/cutover record`, after the ack: display names of everyone the record names are fetched with users.info
  * (those not cached, or cached more than a day ago) and cached in the store for the offline record; then the
- * Markdown is uploaded to the channel with the SDK's upload helper. The person hears if anything fails.
+ * Markdown is uploaded to the program's channel with the SDK's upload helper. The person hears if anything fails.
  *
  * All of it runs on the `background` client (slack/clients.ts), never on the listener's `client`: a 429 there
  * would pause the queue that the next person's `views.open` waits in. A rate-limited users.info is tried once more
@@ -71,7 +71,7 @@ export async function postRecord(
     throw new Error(
       'postRecord needs deps.clients (slack/clients.ts): slow work never runs on the client of Bolt',
     );
-  const now = deps.now();
+  const now = deps.clock.now();
   const fetched = await fetchNames(clients, deps.service.document(), now, logger);
   // The bot stopped while a Retry-After was waited out: nothing more to do.
   if (clients.closed) return;
@@ -80,11 +80,13 @@ export async function postRecord(
       .update((doc) => ({ next: { ...doc, users: { ...doc.users, ...fetched } }, result: undefined }))
       .catch((e: Error) => logger.warn(`could not cache display names: ${e.message}`));
   const doc = deps.service.document();
+  // The program's channel: bot.ts binds it before any listener runs.
+  const channel = doc.cutover.channel;
   const markdown = decisionRecord({ ...doc, users: { ...doc.users, ...fetched } }, now);
   const day = now.toISOString().slice(0, 10);
   try {
     await clients.background.filesUploadV2({
-      channel_id: deps.channelId,
+      channel_id: channel,
       filename: `runtime-cutover-decision-record-${doc.cutover.id}-${day}.md`,
       content: markdown,
       title: `Runtime Cutover Decision Record — ${doc.cutover.title} (${day})`,
@@ -94,7 +96,7 @@ export async function postRecord(
     logger.warn(`the decision record upload failed: ${(e as Error).message}`);
     await respond({
       response_type: 'ephemeral',
-      text: `:warning: Slack did not take the decision record upload (${esc((e as Error).message)}). Nothing was changed. Check that the bot is in <#${deps.channelId}> and has the \`files:write\` scope, then try again; \`npm run record -- --db <store-file>\` makes the same record offline.`,
+      text: `:warning: Slack did not take the decision record upload (${esc((e as Error).message)}). Nothing was changed. Check that the bot is in <#${channel}> and has the \`files:write\` scope, then try again; \`npm run record -- --db <store-file>\` makes the same record offline.`,
     }).catch((err: Error) => logger.warn(`could not tell ${userId}: ${err.message}`));
   }
 }

@@ -7,8 +7,8 @@
  */
 import { open, stat, truncate } from 'node:fs/promises';
 import type { z } from 'zod';
+import { describeIssues, errnoCode, ioError, StoreError } from '../errors.js';
 import { nodeIo, type StoreIo } from './disk.js';
-import { describeIssues, errnoCode, ioError, StoreError } from './errors.js';
 
 export interface LogTail<E> {
   /** The last `keep` committed entries, oldest first. */

@@ -2,19 +2,20 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store, StoreError } from '../../src/store/store.js';
+import { type JsonFileStore, openJsonFileStore } from '../../../src/store/json-file/index.js';
+import { StoreError } from '../../../src/store/store.js';
+import { type Doc, docOptions, exists, snapshot, tempDirs } from '../helpers.js';
 import { buildLockModule, type ChildMode, type LockChild, startLockChild } from './child-lock.js';
-import { type Doc, docOptions, exists, snapshot, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
-const stores: Store<Doc>[] = [];
+const stores: JsonFileStore<Doc>[] = [];
 const children: LockChild[] = [];
 
 /** Larger than any pid Linux hands out (pid_max is at most 2^22). */
 const IMPOSSIBLE_PID = 99_999_999;
 
-async function openDoc(path: string): Promise<Store<Doc>> {
-  const store = await openStore(docOptions(path));
+async function openDoc(path: string): Promise<JsonFileStore<Doc>> {
+  const store = await openJsonFileStore(docOptions(path));
   stores.push(store);
   return store;
 }
@@ -53,7 +54,7 @@ describe('one writer per file, across processes (real lock code in a child node 
     expect(holder.report).toEqual({ held: true });
     const lockBefore = await snapshot(`${path}.lock`);
 
-    const e = await refusal(openStore(docOptions(path)));
+    const e = await refusal(openJsonFileStore(docOptions(path)));
 
     expect(e.code).toBe('locked');
     expect(e.path).toBe(path);
@@ -64,7 +65,7 @@ describe('one writer per file, across processes (real lock code in a child node 
 
     holder.process.stdin?.end(); // the child releases and exits
     await holder.exited;
-    expect((await openDoc(path)).current()).toEqual({ counter: 0, items: [] });
+    expect((await openDoc(path)).snapshot()).toEqual({ counter: 0, items: [] });
   });
 
   it('while this process holds the file, another process is refused, naming this pid', async () => {
@@ -106,7 +107,7 @@ describe('one writer per file, across processes (real lock code in a child node 
 describe('the lock file', () => {
   it('holds pid, hostname and start time while open, and is removed on close', async () => {
     const path = join(await dirs.make(), 'cutover.json');
-    const store = await openStore(docOptions(path));
+    const store = await openJsonFileStore(docOptions(path));
 
     const lock = await readLock(path);
     expect(lock).toEqual({ pid: process.pid, hostname: hostname(), startedAt: expect.any(String) });
@@ -118,9 +119,9 @@ describe('the lock file', () => {
 
   it('a second open in the same process is refused, naming this pid; after close it opens', async () => {
     const path = join(await dirs.make(), 'cutover.json');
-    const first = await openStore(docOptions(path));
+    const first = await openJsonFileStore(docOptions(path));
 
-    const e = await refusal(openStore(docOptions(path)));
+    const e = await refusal(openJsonFileStore(docOptions(path)));
     expect(e.code).toBe('locked');
     expect(e.message).toContain(`pid ${process.pid}`);
     expect(e.message).toContain('this process');
@@ -162,7 +163,7 @@ describe('the lock file', () => {
     await writeFile(`${path}.lock`, JSON.stringify(remote), { flag: 'wx' });
     const before = await snapshot(`${path}.lock`);
 
-    const e = await refusal(openStore(docOptions(path)));
+    const e = await refusal(openJsonFileStore(docOptions(path)));
 
     expect(e.code).toBe('locked');
     expect(e.message).toContain(`pid ${IMPOSSIBLE_PID} on host not-${hostname()}`);
@@ -178,7 +179,7 @@ describe('the lock file', () => {
     const path = join(await dirs.make(), 'cutover.json');
     await writeFile(`${path}.lock`, content, { flag: 'wx' });
 
-    const e = await refusal(openStore(docOptions(path)));
+    const e = await refusal(openJsonFileStore(docOptions(path)));
 
     expect(e.code).toBe('locked');
     expect(e.message).toContain(`delete ${path}.lock`);

@@ -1,45 +1,40 @@
 /**
  * A write must be durable before `update` resolves: the new bytes fsynced in the temp file BEFORE it is renamed
  * over the document (so a crash never leaves a renamed but empty file), then the directory fsynced (so the
- * rename itself survives). The real fs is used throughout; `open` and `rename` are only wrapped so each
- * handle's `sync()` and each rename are recorded in order, with what the file held at that moment.
+ * rename itself survives). The real disk is used throughout, seen through the store's `io` option (no mock of
+ * `node:fs`): each fsync and each rename is recorded in order, with what the file held at that moment.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type * as FsPromises from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, expect, it, vi } from 'vitest';
-import { openStore } from '../../src/store/store.js';
-import { docOptions, readJson, tempDirs, VERSION } from './helpers.js';
+import { afterEach, expect, it } from 'vitest';
+import { nodeIo, openJsonFileStore, type StoreIo } from '../../../src/store/json-file/index.js';
+import { docOptions, readJson, tempDirs, VERSION } from '../helpers.js';
 
 type Step = { path: string; isDirectory: boolean; content: string | null } | { renamed: string; to: string };
-const syncs = vi.hoisted(() => [] as Step[]);
+const syncs: Step[] = [];
 
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<typeof FsPromises>();
-  const open: typeof fs.open = async (...args) => {
-    const handle = await fs.open(...args);
-    const path = String(args[0]);
-    const sync = handle.sync.bind(handle);
-    handle.sync = async () => {
-      await sync();
-      const isDirectory = statSync(path).isDirectory();
-      syncs.push({ path, isDirectory, content: isDirectory ? null : readFileSync(path, 'utf8') });
-    };
-    return handle;
-  };
-  const rename: typeof fs.rename = async (from, to) => {
-    await fs.rename(from, to);
-    syncs.push({ renamed: String(from), to: String(to) });
-  };
-  return { ...fs, open, rename };
-});
+/** The real disk, recording every fsync (with what the file held) and every rename, in order. */
+const recordingIo: StoreIo = {
+  write: nodeIo.write,
+  async sync(path, handle) {
+    await handle.sync();
+    const isDirectory = statSync(path).isDirectory();
+    syncs.push({ path, isDirectory, content: isDirectory ? null : readFileSync(path, 'utf8') });
+  },
+  async rename(from, to) {
+    await nodeIo.rename(from, to);
+    syncs.push({ renamed: from, to });
+  },
+};
+
+const options = (path: string) => ({ ...docOptions(path), io: recordingIo });
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
 it('fsyncs the new bytes before renaming them over the document, then its directory, before update resolves', async () => {
   const path = join(await dirs.make(), 'cutover.json');
-  const store = await openStore(docOptions(path));
+  const store = await openJsonFileStore(options(path));
   syncs.length = 0;
 
   await store.update((d) => ({ next: { ...d, counter: 1 }, result: undefined }));
@@ -59,7 +54,7 @@ it('fsyncs the first document too', async () => {
   const path = join(await dirs.make(), 'data', 'cutover.json');
   syncs.length = 0;
 
-  const store = await openStore(docOptions(path));
+  const store = await openJsonFileStore(options(path));
 
   const temp = join(dirname(path), '.cutover.json.tmp');
   expect(syncs.map((s) => ('path' in s ? s.path : `rename -> ${s.to}`))).toEqual([

@@ -3,18 +3,19 @@ import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { logPathOf, openStore, type Store, StoreError } from '../../src/store/store.js';
-import { exists, snapshot, tempDirs } from './helpers.js';
+import { type JsonFileStore, logPathOf, openJsonFileStore } from '../../../src/store/json-file/index.js';
+import { StoreError } from '../../../src/store/store.js';
+import { exists, snapshot, tempDirs } from '../helpers.js';
 
 const Entry = z.object({ seq: z.number().int().positive(), text: z.string() });
 const Doc = z.object({ counter: z.number().int().nonnegative(), history: z.array(Entry) });
 type Doc = z.infer<typeof Doc>;
 
 const dirs = tempDirs();
-const open: Store<Doc>[] = [];
+const open: JsonFileStore<Doc>[] = [];
 
-async function openDoc(path: string, keep = 5): Promise<Store<Doc>> {
-  const store = await openStore({
+async function openDoc(path: string, keep = 5): Promise<JsonFileStore<Doc>> {
+  const store = await openJsonFileStore({
     path,
     schema: Doc,
     version: 1,
@@ -26,7 +27,7 @@ async function openDoc(path: string, keep = 5): Promise<Store<Doc>> {
 }
 
 /** One change: the counter goes up and one history line is appended. */
-const change = (s: Store<Doc>, text = 'x') =>
+const change = (s: JsonFileStore<Doc>, text = 'x') =>
   s.update((d) => {
     const seq = (d.history.at(-1)?.seq ?? 0) + 1;
     return { next: { counter: d.counter + 1, history: [...d.history, { seq, text }] }, result: seq };
@@ -71,11 +72,11 @@ describe('the history log', () => {
     const path = join(await dirs.make(), 'cutover.json');
     let s = await openDoc(path, 5);
     for (let i = 0; i < 12; i++) await change(s);
-    expect(s.current().history.map((h) => h.seq)).toEqual([8, 9, 10, 11, 12]);
+    expect(s.snapshot().history.map((h) => h.seq)).toEqual([8, 9, 10, 11, 12]);
     await s.close();
     open.length = 0;
     s = await openDoc(path, 5);
-    expect(s.current()).toEqual({
+    expect(s.snapshot()).toEqual({
       counter: 12,
       history: [8, 9, 10, 11, 12].map((seq) => ({ seq, text: 'x' })),
     });
@@ -87,7 +88,7 @@ describe('the history log', () => {
     const path = join(await dirs.make(), 'cutover.json');
     const pad = 'p'.repeat(300);
     const big = Array.from({ length: 12_000 }, (_, i) => ({ seq: i + 1, text: `${pad} ${i}` }));
-    const first = await openStore({
+    const first = await openJsonFileStore({
       path,
       schema: Doc,
       version: 1,
@@ -97,7 +98,7 @@ describe('the history log', () => {
     await first.close();
     expect((await stat(logPathOf(path, 'history'))).size).toBeGreaterThan(3 * 2 ** 20);
     const s = await openDoc(path, 3);
-    expect(s.current().history).toEqual(big.slice(-3));
+    expect(s.snapshot().history).toEqual(big.slice(-3));
     expect(await change(s)).toBe(12_001);
   });
 
@@ -110,7 +111,7 @@ describe('the history log', () => {
     // The crash: a line appended (and half of another), the document never renamed.
     await appendFile(logPathOf(path, 'history'), '{"seq":2,"text":"never committed"}\n{"seq":3,"te');
     const again = await openDoc(path);
-    expect(again.current()).toEqual({ counter: 1, history: [{ seq: 1, text: 'committed' }] });
+    expect(again.snapshot()).toEqual({ counter: 1, history: [{ seq: 1, text: 'committed' }] });
     expect(await lines(path)).toEqual([{ seq: 1, text: 'committed' }]);
     expect(await change(again, 'next')).toBe(2);
     expect(await lines(path)).toEqual([
@@ -147,7 +148,7 @@ describe('the history log', () => {
     const inline = [1, 2, 3].map((seq) => ({ seq, text: `old ${seq}` }));
     await writeFile(path, JSON.stringify({ schemaVersion: 1, data: { counter: 3, history: inline } }));
     const s = await openDoc(path);
-    expect(s.current().history).toEqual(inline);
+    expect(s.snapshot().history).toEqual(inline);
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({
       schemaVersion: 1,
       logLength: 3,

@@ -1,6 +1,8 @@
 /**
- * The time the alert machinery runs on, injected: production uses the system clock and real timers; tests use a
- * manual clock they move by hand, so nothing waits in real time.
+ * The bot's one clock: what time it is and its timers. `bot.ts` makes it once (the system clock, or the one a test
+ * gives) and hands it to everything that reads the time or waits: the listeners, the CI API, the alert machinery,
+ * App Home and the Slack clients. Production uses the system clock and real timers; tests use a manual clock they
+ * move by hand, so nothing waits in real time.
  */
 export interface Clock {
   now(): Date;
@@ -30,7 +32,7 @@ export const systemClock: Clock = {
 
 /**
  * Calls `fn` once when `ms` have passed on `clock`, with timers of at most `MAX_TIMER_MS` each (re-armed until the
- * due time). Every wait of the alert machinery goes through here. Returns the cancel.
+ * due time). Every wait of the bot's workers (worker.ts) and Slack clients goes through here. Returns the cancel.
  */
 export function after(clock: Clock, ms: number, fn: () => void): () => void {
   // Counted down by the timers themselves, not by `now()`: a clock's `now` may be the bot's own (fixed in a test)

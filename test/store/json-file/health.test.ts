@@ -6,11 +6,12 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store, StoreError, type StoreIo } from '../../src/store/store.js';
-import { type Doc, docOptions, emptyDoc, tempDirs, VERSION } from './helpers.js';
+import { type JsonFileStore, openJsonFileStore, type StoreIo } from '../../../src/store/json-file/index.js';
+import { StoreError } from '../../../src/store/store.js';
+import { type Doc, docOptions, emptyDoc, tempDirs, VERSION } from '../helpers.js';
 
 const dirs = tempDirs();
-const open: Store<Doc>[] = [];
+const open: JsonFileStore<Doc>[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
   await dirs.cleanup();
@@ -37,13 +38,13 @@ function fillableDisk() {
   return d;
 }
 
-async function openDoc(path: string, io?: StoreIo): Promise<Store<Doc>> {
-  const store = await openStore({ ...docOptions(path), ...(io ? { io } : {}) });
+async function openDoc(path: string, io?: StoreIo): Promise<JsonFileStore<Doc>> {
+  const store = await openJsonFileStore({ ...docOptions(path), ...(io ? { io } : {}) });
   open.push(store);
   return store;
 }
 
-const increment = (s: Store<Doc>) =>
+const increment = (s: JsonFileStore<Doc>) =>
   s.update((d) => ({ next: { ...d, counter: d.counter + 1 }, result: d.counter + 1 }));
 
 describe('health()', () => {
@@ -126,7 +127,7 @@ describe('health()', () => {
 
     broken = false;
     expect(await s.health()).toEqual({ ok: true });
-    expect(s.current().counter).toBe(1);
+    expect(s.snapshot().counter).toBe(1);
   });
 
   it('is not ok when the directory is gone', async () => {
@@ -151,7 +152,7 @@ describe('temp files left behind', () => {
 
     const s = await openDoc(path);
 
-    expect(s.current()).toEqual({ ...emptyDoc(), counter: 7 });
+    expect(s.snapshot()).toEqual({ ...emptyDoc(), counter: 7 });
     expect((await readdir(dir)).sort()).toEqual(['cutover.json', 'cutover.json.lock']);
   });
 });

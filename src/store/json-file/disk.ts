@@ -1,21 +1,24 @@
 /**
- * Every byte the store puts on disk goes through `StoreIo` (write and fsync), so a test can give it a disk that
- * is full or failing without filling one. Writes of the document are temp-file, fsync, rename, fsync of the
- * directory; a temp file a failed or killed write left behind is removed on the next write or open.
+ * Every byte the JSON-file store puts on disk goes through `StoreIo` (write, fsync and the rename that commits), so
+ * a test can give it a disk that is full or failing, or watch the order of the steps, without mocking `node:fs`.
+ * Writes of the document are temp-file, fsync, rename, fsync of the directory; a temp file a failed or killed write
+ * left behind is removed on the next write or open.
  */
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { errnoCode } from './errors.js';
+import { errnoCode } from '../errors.js';
 
 export interface StoreIo {
   /** Writes all of `data` at `position` of the open file `path`. */
   write(path: string, handle: FileHandle, data: Uint8Array, position: number): Promise<void>;
   /** Flushes the open file (or directory) `path` to the disk. */
   sync(path: string, handle: FileHandle): Promise<void>;
+  /** Renames `from` over `to` (the commit point of a document write); `fs.rename` when not given. */
+  rename?(from: string, to: string): Promise<void>;
 }
 
 /** The real disk. */
-export const nodeIo: StoreIo = {
+export const nodeIo: Required<StoreIo> = {
   async write(_path, handle, data, position) {
     for (let done = 0; done < data.length; ) {
       const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
@@ -23,6 +26,7 @@ export const nodeIo: StoreIo = {
     }
   },
   sync: (_path, handle) => handle.sync(),
+  rename: (from, to) => rename(from, to),
 };
 
 /** Where a write of `file` stages its bytes: `.<name>.tmp` beside it (the name steno, lowdb's writer, used). */
@@ -39,7 +43,7 @@ export async function replaceFile(io: StoreIo, path: string, text: string): Prom
   const temp = tempPathOf(path);
   try {
     await writeDurably(io, temp, Buffer.from(text, 'utf8'));
-    await rename(temp, path);
+    await (io.rename ? io.rename(temp, path) : rename(temp, path));
   } catch (e) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw e;

@@ -1,14 +1,15 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store, StoreError } from '../../src/store/store.js';
-import { type Doc, docOptions, exists, readJson, snapshot, tempDirs, VERSION } from './helpers.js';
+import { type JsonFileStore, openJsonFileStore } from '../../../src/store/json-file/index.js';
+import { StoreError } from '../../../src/store/store.js';
+import { type Doc, docOptions, exists, readJson, snapshot, tempDirs, VERSION } from '../helpers.js';
 
 const dirs = tempDirs();
-const open: Store<Doc>[] = [];
+const open: JsonFileStore<Doc>[] = [];
 
-async function openDoc(path: string): Promise<Store<Doc>> {
-  const store = await openStore(docOptions(path));
+async function openDoc(path: string): Promise<JsonFileStore<Doc>> {
+  const store = await openJsonFileStore(docOptions(path));
   open.push(store);
   return store;
 }
@@ -23,7 +24,7 @@ async function refusal(p: Promise<unknown>): Promise<StoreError> {
   return e as StoreError;
 }
 
-const increment = (s: Store<Doc>) =>
+const increment = (s: JsonFileStore<Doc>) =>
   s.update((d) => ({ next: { ...d, counter: d.counter + 1 }, result: d.counter + 1 }));
 
 afterEach(async () => {
@@ -38,7 +39,7 @@ describe('first start', () => {
     const store = await openDoc(path);
 
     expect(await readJson(path)).toEqual({ schemaVersion: VERSION, data: { counter: 0, items: [] } });
-    expect(store.current()).toEqual({ counter: 0, items: [] });
+    expect(store.snapshot()).toEqual({ counter: 0, items: [] });
     expect(store.path).toBe(path);
   });
 
@@ -47,7 +48,7 @@ describe('first start', () => {
     const path = join(dir, 'cutover.json');
 
     const e = await refusal(
-      openStore({ ...docOptions(path), create: () => ({ counter: -1, items: [] }) as Doc }),
+      openJsonFileStore({ ...docOptions(path), create: () => ({ counter: -1, items: [] }) as Doc }),
     );
 
     expect(e.code).toBe('invalid');
@@ -59,7 +60,7 @@ describe('first start', () => {
     const dir = await dirs.make();
     await writeFile(join(dir, 'data'), 'a file where a directory should be');
 
-    const e = await refusal(openStore(docOptions(join(dir, 'data', 'cutover.json'))));
+    const e = await refusal(openJsonFileStore(docOptions(join(dir, 'data', 'cutover.json'))));
 
     expect(e.code).toBe('io');
     expect(e.message).toContain(join(dir, 'data', 'cutover.json'));
@@ -75,7 +76,7 @@ describe('the write queue', () => {
 
     expect(results).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(await readJson(path)).toEqual({ schemaVersion: VERSION, data: { counter: 100, items: [] } });
-    expect(store.current().counter).toBe(100);
+    expect(store.snapshot().counter).toBe(100);
   });
 
   it('has the change on disk, renamed into place, by the time update resolves', async () => {
@@ -122,7 +123,7 @@ describe('the write queue', () => {
     expect(await readJson(path)).toEqual({ schemaVersion: VERSION, data: { counter: 2, items: [] } });
   });
 
-  it('gives fn a private copy: a change made before throwing does not leak into current()', async () => {
+  it('gives fn a private copy: a change made before throwing does not leak into snapshot()', async () => {
     const store = await openDoc(join(await dirs.make(), 'cutover.json'));
 
     await expect(
@@ -132,12 +133,12 @@ describe('the write queue', () => {
       }),
     ).rejects.toThrow('gave up');
 
-    expect(store.current()).toEqual({ counter: 0, items: [] });
+    expect(store.snapshot()).toEqual({ counter: 0, items: [] });
   });
 
   it('close waits for queued updates; an update after close is refused with code closed', async () => {
     const path = join(await dirs.make(), 'cutover.json');
-    const store = await openStore(docOptions(path));
+    const store = await openJsonFileStore(docOptions(path));
 
     const queued = Array.from({ length: 5 }, () => increment(store));
     await store.close();
@@ -151,7 +152,7 @@ describe('the write queue', () => {
 });
 
 describe('validation before write', () => {
-  it('rejects a next that fails the schema, naming the path at fault; file and current() unchanged', async () => {
+  it('rejects a next that fails the schema, naming the path at fault; file and snapshot() unchanged', async () => {
     const path = join(await dirs.make(), 'cutover.json');
     const store = await openDoc(path);
     await store.update((d) => ({ next: { ...d, items: [{ name: 'db' }] }, result: undefined }));
@@ -166,7 +167,7 @@ describe('validation before write', () => {
     expect(e.message).toContain('items[1].name');
     expect(e.message).toContain('Nothing was written');
     expect(await snapshot(path)).toEqual(before);
-    expect(store.current()).toEqual({ counter: 0, items: [{ name: 'db' }] });
+    expect(store.snapshot()).toEqual({ counter: 0, items: [{ name: 'db' }] });
     expect(await increment(store)).toBe(1); // the queue goes on
   });
 });
@@ -178,7 +179,7 @@ describe('a file it cannot trust is refused and left exactly as it was', () => {
     await writeFile(path, content);
     const before = await snapshot(path);
 
-    const error = await refusal(openStore(docOptions(path)));
+    const error = await refusal(openJsonFileStore(docOptions(path)));
 
     expect(error.path).toBe(path);
     expect(error.message).toContain(path);
@@ -250,7 +251,7 @@ describe('restart', () => {
   it('after close and reopen, the data is there', async () => {
     const dir = await dirs.make();
     const path = join(dir, 'data', 'cutover.json');
-    const first = await openStore(docOptions(path));
+    const first = await openJsonFileStore(docOptions(path));
     await first.update((d) => ({
       next: { counter: 7, items: [...d.items, { name: 'db' }] },
       result: undefined,
@@ -259,7 +260,7 @@ describe('restart', () => {
 
     const second = await openDoc(path);
 
-    expect(second.current()).toEqual({ counter: 7, items: [{ name: 'db' }] });
+    expect(second.snapshot()).toEqual({ counter: 7, items: [{ name: 'db' }] });
     expect(await increment(second)).toBe(8);
   });
 
@@ -271,7 +272,7 @@ describe('restart', () => {
 
     const store = await openDoc(path);
 
-    expect(store.current()).toEqual({ counter: 2, items: [] });
+    expect(store.snapshot()).toEqual({ counter: 2, items: [] });
     expect(await readFile(path, 'utf8')).toBe(
       JSON.stringify({ schemaVersion: VERSION, data: { counter: 2, items: [] } }),
     );

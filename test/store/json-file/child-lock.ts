@@ -1,26 +1,30 @@
 /**
- * Runs the real src/store/lock.ts in a second `node` process. Node 20 cannot load .ts, so lock.ts and
- * errors.ts (which import only node builtins) are transpiled with vite's oxc transform — vitest's own
- * toolchain — into a temp directory, and a child imports them from there.
+ * Runs the real src/store/json-file/lock.ts in a second `node` process. Node 20 cannot load .ts, so lock.ts and
+ * the errors.ts it imports (which import only node builtins) are transpiled with vite's oxc transform — vitest's own
+ * toolchain — into a temp directory, in the same layout, and a child imports them from there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { transformWithOxc } from 'vite';
 
-const SOURCES = ['lock.ts', 'errors.ts'];
+/** Paths under src/store/. */
+const SOURCES = ['json-file/lock.ts', 'errors.ts'];
 
-/** Writes lock.js and errors.js into `dir`; returns the file URL of lock.js. */
+/** Writes json-file/lock.js and errors.js under `dir`/lock-child; returns the file URL of lock.js. */
 export async function buildLockModule(dir: string): Promise<string> {
+  const out = join(dir, 'lock-child');
   for (const name of SOURCES) {
-    const source = await readFile(new URL(`../../src/store/${name}`, import.meta.url), 'utf8');
+    const source = await readFile(new URL(`../../../src/store/${name}`, import.meta.url), 'utf8');
     const { code } = await transformWithOxc(source, name);
-    await writeFile(join(dir, name.replace(/\.ts$/, '.js')), code);
+    const file = join(out, name.replace(/\.ts$/, '.js'));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, code);
   }
-  return pathToFileURL(join(dir, 'lock.js')).href;
+  return pathToFileURL(join(out, 'json-file', 'lock.js')).href;
 }
 
 /**

@@ -8,15 +8,21 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { logPathOf, openStore, type Store, StoreError, type StoreIo } from '../../src/store/store.js';
-import { tempDirs } from './helpers.js';
+import {
+  type JsonFileStore,
+  logPathOf,
+  openJsonFileStore,
+  type StoreIo,
+} from '../../../src/store/json-file/index.js';
+import { StoreError } from '../../../src/store/store.js';
+import { tempDirs } from '../helpers.js';
 
 const Entry = z.object({ seq: z.number().int().positive(), text: z.string() });
 const Doc = z.object({ counter: z.number().int().nonnegative(), history: z.array(Entry) });
 type Doc = z.infer<typeof Doc>;
 
 const dirs = tempDirs();
-const open: Store<Doc>[] = [];
+const open: JsonFileStore<Doc>[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
   await dirs.cleanup();
@@ -72,8 +78,8 @@ function disk() {
   return d;
 }
 
-async function openDoc(path: string, io: StoreIo): Promise<Store<Doc>> {
-  const store = await openStore({
+async function openDoc(path: string, io: StoreIo): Promise<JsonFileStore<Doc>> {
+  const store = await openJsonFileStore({
     path,
     schema: Doc,
     version: 1,
@@ -86,7 +92,7 @@ async function openDoc(path: string, io: StoreIo): Promise<Store<Doc>> {
 }
 
 /** One change: the counter goes up and one history line is appended. */
-const change = (s: Store<Doc>, text: string, options?: { deadline: number }) =>
+const change = (s: JsonFileStore<Doc>, text: string, options?: { deadline: number }) =>
   s.update((d) => {
     const seq = (d.history.at(-1)?.seq ?? 0) + 1;
     return { next: { counter: d.counter + 1, history: [...d.history, { seq, text }] }, result: seq };
@@ -159,7 +165,7 @@ describe('group commit', () => {
       { seq: 3, text: 'c' },
     ]);
     expect(JSON.parse(await readFile(path, 'utf8')).data).toEqual({ counter: 3 });
-    expect(s.current()).toEqual({ counter: 3, history: await lines(path) });
+    expect(s.snapshot()).toEqual({ counter: 3, history: await lines(path) });
   });
 
   it('a failed write rejects every call of its group and commits none of it, leaving no temp file; the next group goes on', async () => {
@@ -187,14 +193,14 @@ describe('group commit', () => {
     expect(await Promise.all([readFile(path, 'utf8'), readFile(logPathOf(path, 'history'), 'utf8')])).toEqual(
       before,
     );
-    expect(s.current().counter).toBe(1);
+    expect(s.snapshot().counter).toBe(1);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     d.full = false;
     expect(await change(s, 'after')).toBe(2);
     await s.close();
     const again = await openDoc(path, d.io);
-    expect(again.current()).toEqual({
+    expect(again.snapshot()).toEqual({
       counter: 2,
       history: [
         { seq: 1, text: 'kept' },

@@ -11,7 +11,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { errnoCode, ioError, StoreError } from './errors.js';
+import { errnoCode, ioError, StoreError } from '../errors.js';
 
 export interface LockHolder {
   pid: number;
