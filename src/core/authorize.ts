@@ -24,13 +24,12 @@ const ACTION_WORDS: Record<PermissionAction, string> = {
 
 type Auth = { ok: true; asAdmin: boolean } | { ok: false; error: DomainError };
 
-export function holders(c: Cutover, roleIds: string[]): string {
-  return roleIds
-    .map((id) => {
-      const r = c.roles.find((x) => x.id === id);
-      return `${id} (${r?.assignee ? `<@${r.assignee}>` : 'unassigned'})`;
-    })
-    .join(', ');
+/**
+ * A refusal by permission, as data: the roles that may act, those the actor holds, and the sentence with `{who}`
+ * where each surface names those roles its own way. The core's own message names them by id.
+ */
+export function denied(sentence: string, roles: string[], held: string[]): DomainError {
+  return forbidden(sentence.replace('{who}', roles.join(', ')), { roles, held, sentence });
 }
 
 /** The program's permission table, with admins allowed anything (marked) and CI only gates and evidence. */
@@ -53,9 +52,11 @@ export function authorize(
   const held = c.roles.filter((r) => r.assignee === actor.userId).map((r) => r.id);
   if (held.some((r) => allowed.includes(r))) return { ok: true, asAdmin: false };
   if (actor.isAdmin) return { ok: true, asAdmin: true };
-  const who = allowed.length ? `Only ${holders(c, allowed)} or an admin may` : 'Only an admin may';
   const yours = held.length ? `You hold ${held.join(', ')}.` : 'You hold no role in this cutover.';
-  return { ok: false, error: forbidden(`${who} ${ACTION_WORDS[action]}. ${yours}`) };
+  const sentence = allowed.length
+    ? `Only {who} or an admin may ${ACTION_WORDS[action]}. ${yours}`
+    : `Only an admin may ${ACTION_WORDS[action]}. ${yours}`;
+  return { ok: false, error: denied(sentence, allowed, held) };
 }
 
 /** What a person may be offered: the permission actions, plus signing off for a side. */

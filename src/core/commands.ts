@@ -26,6 +26,7 @@ import {
   type DomainEvent,
   type PermissionAction,
 } from './schema.js';
+import { unmetWords } from './unmet.js';
 
 export { authorize } from './authorize.js';
 export { actorName, BOT, type NewHistory } from './commands/change.js';
@@ -113,7 +114,7 @@ export function execute(cutover: Cutover, input: unknown, actor: Actor, now: Dat
         type: 'blocker.reopened',
         blocker: b.id,
         derived: true,
-        reason: blockerState(c, b).unmet.join('; '),
+        reason: blockerState(c, b).unmet.map(unmetWords).join('; '),
       });
     ch.log('blocker.derived', `blocker ${b.id}`, was, now_ ?? 'open', `after ${cause}`, BOT);
   }
@@ -150,7 +151,7 @@ export function execute(cutover: Cutover, input: unknown, actor: Actor, now: Dat
     if (d.status !== 'go' || cmd.type === 'decide') continue;
     const v = mayDecideGo(c, d.id);
     if (v.ok) continue;
-    const rationale = `automatic: requirements no longer hold (${v.unmet.join('; ')})`;
+    const rationale = `automatic: requirements no longer hold (${v.unmet.map(unmetWords).join('; ')})`;
     Object.assign(d, { status: 'no-go', rationale, by: BOT, at });
     ch.emit({ type: 'decision.changed', decision: d.id, before: 'go', after: 'no-go' });
     ch.log('decide', `decision ${d.id}`, 'GO', 'NO-GO', rationale, BOT);

@@ -3,7 +3,6 @@
  * (for inline modal errors), `unmet` lists what a rule still waits for.
  */
 import type { z } from 'zod';
-import { unmetLine } from './readiness.js';
 import type { Unmet } from './unmet.js';
 
 /**
@@ -26,8 +25,13 @@ export interface DomainError {
   field?: string;
   /** What a rule still waits for, as data: each surface renders it in its own language. */
   items?: Unmet[];
-  /** The same, as today's lines (kept while every surface moves to `items`). */
-  unmet?: string[];
+  /**
+   * Who may act, for a refusal by permission: the role ids that may, those the actor holds, and the sentence with
+   * `{who}` where the surface names those roles (Slack with their holders mentioned, the API with ids).
+   */
+  mayAct?: { roles: string[]; held: string[]; sentence: string };
+  /** The next step the refusal points to, for a surface to show how (Slack: the command to type). */
+  next?: { action: 'target.publish' } | { action: 'target.approve'; tag: string } | { action: 'status' };
 }
 
 export const invalid = (field: string, message: string): DomainError => ({ code: 'invalid', field, message });
@@ -36,11 +40,15 @@ export const unknown = (field: string, kind: string, id: string, known: string[]
   field,
   message: `There is no ${kind} "${id}". Known ${kind} ids: ${known.join(', ') || 'none'}.`,
 });
-export const forbidden = (message: string): DomainError => ({ code: 'forbidden', message });
-export const refused = (message: string, items?: Unmet[]): DomainError =>
-  items
-    ? { code: 'refused', message, items, unmet: [...new Set(items.map(unmetLine))] }
-    : { code: 'refused', message };
+/** A refusal by permission. With `mayAct`, the message names the roles by id; surfaces may say more. */
+export const forbidden = (message: string, mayAct?: DomainError['mayAct']): DomainError =>
+  mayAct ? { code: 'forbidden', message, mayAct } : { code: 'forbidden', message };
+export const refused = (message: string, items?: Unmet[], next?: DomainError['next']): DomainError => ({
+  code: 'refused',
+  message,
+  ...(items ? { items } : {}),
+  ...(next ? { next } : {}),
+});
 export const unchanged = (message: string): DomainError => ({ code: 'unchanged', message });
 export const stale = (field: string, message: string): DomainError => ({ code: 'stale', field, message });
 export const conflict = (message: string): DomainError => ({ code: 'conflict', message });
@@ -51,9 +59,4 @@ export function fromZod(error: z.ZodError, fieldNames: Record<string, string> = 
   const field = issue ? String(issue.path[0] ?? '') : '';
   const name = fieldNames[field] ?? field;
   return invalid(field, issue ? `${name ? `${name}: ` : ''}${issue.message}` : 'the input is not valid');
-}
-
-/** The refusal as one plain-text paragraph, unmet conditions as a bulleted list. */
-export function describeError(e: DomainError): string {
-  return e.unmet?.length ? `${e.message}\n${e.unmet.map((u) => `• ${u}`).join('\n')}` : e.message;
 }

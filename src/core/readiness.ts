@@ -19,7 +19,7 @@ import type {
   Target,
   TargetRef,
 } from './schema.js';
-import { type ConditionUnmet, rolesWords, type Unmet, unmetWords } from './unmet.js';
+import type { ConditionUnmet, Unmet } from './unmet.js';
 
 export interface Verdict {
   ok: boolean;
@@ -143,7 +143,7 @@ const conditionsUnmet = (c: Cutover, list: Condition[]) =>
   list.flatMap((cond) => conditionUnmetItems(c, cond));
 
 /** A blocker's status; a derived one's with the facts it still waits for. */
-export function blockerView(c: Cutover, b: Blocker): { status: BlockerStatus; unmet: ConditionUnmet[] } {
+export function blockerState(c: Cutover, b: Blocker): { status: BlockerStatus; unmet: ConditionUnmet[] } {
   if (!b.derived) return { status: b.status, unmet: [] };
   const unmet = conditionsUnmet(c, b.derived);
   return { status: unmet.length ? 'open' : 'cleared', unmet };
@@ -191,7 +191,7 @@ export function gateState(c: Cutover, g: Gate): GateView {
 export const blockersOf = (c: Cutover, phaseId: string) => c.blockers.filter((b) => b.phase === phaseId);
 
 export function openBlockers(c: Cutover, phaseId: string): Blocker[] {
-  return blockersOf(c, phaseId).filter((b) => blockerView(c, b).status === 'open');
+  return blockersOf(c, phaseId).filter((b) => blockerState(c, b).status === 'open');
 }
 
 function blockersUnmet(c: Cutover, phaseId: string): Unmet[] {
@@ -201,7 +201,7 @@ function blockersUnmet(c: Cutover, phaseId: string): Unmet[] {
     title: b.title,
     owner: b.owner,
     derived: !!b.derived,
-    because: blockerView(c, b).unmet,
+    because: blockerState(c, b).unmet,
   }));
 }
 
@@ -236,7 +236,7 @@ const once = (list: Unmet[]) => {
 };
 
 /** May this decision be GO? Every unmet requirement listed, once. */
-export function goVerdict(c: Cutover, decisionId: string): Verdict {
+export function mayDecideGo(c: Cutover, decisionId: string): Verdict {
   const d = c.decisions.find((x) => x.id === decisionId);
   const req = d?.goRequires;
   if (!req) return verdict([]);
@@ -251,7 +251,7 @@ export function goVerdict(c: Cutover, decisionId: string): Verdict {
 }
 
 /** May this phase start? Every unmet requirement listed. */
-export function startVerdict(c: Cutover, phaseId: string): Verdict {
+export function mayStartPhase(c: Cutover, phaseId: string): Verdict {
   const p = c.phases.find((x) => x.id === phaseId);
   if (!p) return verdict([{ kind: 'phase-unknown', phase: phaseId }]);
   const req = p.startRequires ?? { blockersCleared: true, decisionsGo: [] };
@@ -273,7 +273,7 @@ export function nextPhase(c: Cutover) {
 export function derivedSnapshot(c: Cutover) {
   const blockers: Record<string, BlockerStatus> = {};
   const gates: Record<string, GateStatus> = {};
-  for (const b of c.blockers) blockers[b.id] = blockerView(c, b).status;
+  for (const b of c.blockers) blockers[b.id] = blockerState(c, b).status;
   for (const g of c.gates) gates[g.id] = gateState(c, g).status;
   return { blockers, gates };
 }
@@ -284,57 +284,6 @@ export const rolesOf = (c: Cutover, userId: string) => c.roles.filter((r) => r.a
 /** The sides this person may open a sign-off for: those whose commander role they hold, or all for an admin. */
 export function signableSides(c: Cutover, userId: string, isAdmin: boolean) {
   return c.sides.filter((s) => isAdmin || c.roles.find((r) => r.id === s.commanderRole)?.assignee === userId);
-}
-
-// ---------------------------------------------------------------- today's text, until every surface renders Unmet
-
-const hint = (roles: string[]) => rolesWords(roles);
-
-/**
- * An unmet item as the one line the surfaces show today, with the command to type. Kept while the surfaces move
- * to rendering `Unmet` themselves (issue 11); the core's own decisions never read it.
- */
-export function unmetLine(u: Unmet): string {
-  switch (u.kind) {
-    case 'target-missing':
-      return `no release target is published — /cutover target <tag> <sha> (${hint(u.mayAct)})`;
-    case 'target-unapproved':
-      return `release target ${targetLabel(u.target)} is not approved — /cutover target approve ${u.target.tag} (${hint(u.mayAct)})`;
-    case 'signoff-missing':
-      return `${u.sideName} has not signed GO on the current approved target — /cutover signoff (${u.mayAct.join(' or ')})`;
-    case 'evidence-missing':
-      return u.target
-        ? `${u.title} (${u.evidence}) is not logged for ${targetLabel(u.target)}${u.stale ? ' (what was logged is for an earlier target)' : ''} — /cutover evidence ${u.evidence} <url> (${hint(u.mayAct)})`
-        : `${u.title} (${u.evidence}) needs a published release target first — /cutover target <tag> <sha> (${hint(u.mayAct)})`;
-    case 'blocker-open':
-      return u.derived
-        ? `blocker ${u.blocker} is open: ${u.because.map(unmetLine).join('; ')}`
-        : `blocker ${u.blocker} is open — ${u.title} (owner ${u.owner})`;
-    default:
-      return unmetWords(u);
-  }
-}
-
-const lines = (list: Unmet[]) => [...new Set(list.map(unmetLine))];
-
-export function conditionUnmet(c: Cutover, cond: Condition): string[] {
-  return lines(conditionUnmetItems(c, cond));
-}
-
-export function blockerState(c: Cutover, b: Blocker): { status: BlockerStatus; unmet: string[] } {
-  const v = blockerView(c, b);
-  if (b.derived) return { status: v.status, unmet: lines(v.unmet) };
-  return { status: v.status, unmet: v.status === 'open' ? [`${b.title} (${b.id}) is open`] : [] };
-}
-
-export function mayDecideGo(c: Cutover, decisionId: string): { ok: boolean; unmet: string[] } {
-  const v = goVerdict(c, decisionId);
-  return { ok: v.ok, unmet: lines(v.unmet) };
-}
-
-export function mayStartPhase(c: Cutover, phaseId: string): { ok: boolean; unmet: string[] } {
-  const v = startVerdict(c, phaseId);
-  return { ok: v.ok, unmet: lines(v.unmet) };
 }
 
 // ---------------------------------------------------------------- the one readiness report
@@ -380,6 +329,8 @@ export interface ReadinessReport {
   gates: ({ id: string; owner: string; derived: boolean } & GateView)[];
   /** What waits on whom now: each unmet item of the next NO-GO decision and the next phase, with who may act. */
   next: { roles: string[]; unmet: Unmet }[];
+  /** The cutover window: whether one is set, and whether a GO decision approved it (`windowReadiness`). */
+  window: WindowReadiness;
 }
 
 /**
@@ -389,11 +340,11 @@ export interface ReadinessReport {
 export function readiness(c: Cutover): ReadinessReport {
   const t = currentTarget(c);
   const decisions = c.decisions.map((d) => {
-    const v = goVerdict(c, d.id);
+    const v = mayDecideGo(c, d.id);
     return { id: d.id, title: d.title, status: d.status, mayBeGo: v.ok, unmet: v.unmet };
   });
   const phases = c.phases.map((p) => {
-    const v = p.status === 'not-started' ? startVerdict(c, p.id) : verdict([]);
+    const v = p.status === 'not-started' ? mayStartPhase(c, p.id) : verdict([]);
     return {
       id: p.id,
       title: p.title,
@@ -416,9 +367,50 @@ export function readiness(c: Cutover): ReadinessReport {
       phase: b.phase,
       owner: b.owner,
       derived: !!b.derived,
-      ...blockerView(c, b),
+      ...blockerState(c, b),
     })),
     gates: c.gates.map((g) => ({ id: g.id, owner: g.owner, derived: !!g.derived, ...gateState(c, g) })),
     next: once(waiting).map((u) => ({ roles: rolesToAct(c, u), unmet: u })),
+    window: windowReadiness(c),
+  };
+}
+
+// ---------------------------------------------------------------- the cutover window
+
+export interface WindowReadiness {
+  set: boolean;
+  /** A GO decision approved this window (the rule is `windowReadiness`'s). */
+  approved: boolean;
+  start?: string;
+  end?: string;
+  /**
+   * Why it is not approved yet: each gating decision that is NO-GO, or (`before`) that went GO before this window
+   * was set, so that its GO does not cover it.
+   */
+  awaiting: { id: string; title: string; status: 'go' | 'no-go'; before: boolean }[];
+}
+
+/**
+ * The window's standing. A window is *approved* when the GO that lets the cutover run was given with it standing:
+ * every gating decision (one with GO requirements) is GO, and each went GO at or after the window was set. A window
+ * set or moved after that GO is only *proposed* — the teams said GO to another window, or to none — until the
+ * decision is recorded again (NO-GO, then GO). A decision turned back to NO-GO leaves the window proposed; a GO with
+ * no record of when it was given (one shipped in the program file) covers no window. With no gating decision in the
+ * program, a set window is approved.
+ */
+export function windowReadiness(c: Cutover): WindowReadiness {
+  const w = c.window;
+  const setAt = w ? Date.parse(w.set.at) : undefined;
+  const awaiting = c.decisions
+    .filter((d) => d.goRequires)
+    .flatMap((d) => {
+      const before = d.status === 'go' && setAt !== undefined && !(d.at && Date.parse(d.at) >= setAt);
+      return d.status === 'go' && !before ? [] : [{ id: d.id, title: d.title, status: d.status, before }];
+    });
+  return {
+    set: !!w,
+    approved: !!w && awaiting.length === 0,
+    ...(w ? { start: w.start, end: w.end } : {}),
+    awaiting,
   };
 }

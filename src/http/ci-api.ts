@@ -25,16 +25,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Outcome } from '../core/commands.js';
 import type { DomainError } from '../core/errors.js';
-import {
-  blockerState,
-  currentEvidence,
-  currentTarget,
-  gateState,
-  mayDecideGo,
-  mayStartPhase,
-  nextPhase,
-} from '../core/readiness.js';
+import { currentEvidence, currentTarget, gateState, nextPhase, readiness } from '../core/readiness.js';
 import { CommitSha, type Cutover, GateStatus, HttpUrl } from '../core/schema.js';
+import { type Unmet, unmetWords } from '../core/unmet.js';
 import type { CutoverService } from '../service/cutover-service.js';
 
 /** Request bodies above this many bytes are refused with 413. */
@@ -183,25 +176,29 @@ function send(res: ServerResponse, a: Answer, head = false) {
 }
 
 /** The program's state at a glance, after the change: what CI needs to decide what to do next. */
+/** The program's state at a glance, after the change, read from the core's one readiness report. */
 export function readinessSummary(c: Cutover): Json {
+  const r = readiness(c);
   const phase = nextPhase(c);
+  const words = (list: Unmet[]) => [...new Set(list.map(unmetWords))];
   return {
-    decisions: c.decisions.map((d) => {
-      const v = d.goRequires && d.status !== 'go' ? mayDecideGo(c, d.id) : undefined;
-      return { id: d.id, status: d.status, ...(v ? { may_be_go: v.ok, unmet: v.unmet } : {}) };
+    decisions: r.decisions.map((d) => {
+      const ask = c.decisions.find((x) => x.id === d.id)?.goRequires && d.status !== 'go';
+      return { id: d.id, status: d.status, ...(ask ? { may_be_go: d.mayBeGo, unmet: words(d.unmet) } : {}) };
     }),
-    phases: c.phases.map((p) => {
-      const v = p.status === 'not-started' ? mayStartPhase(c, p.id) : undefined;
-      return { id: p.id, status: p.status, ...(v ? { may_start: v.ok, unmet: v.unmet } : {}) };
-    }),
+    phases: r.phases.map((p) =>
+      p.status === 'not-started'
+        ? { id: p.id, status: p.status, may_start: p.mayStart, unmet: words(p.unmet) }
+        : { id: p.id, status: p.status },
+    ),
     ...(phase
       ? {
-          open_blockers: c.blockers
-            .filter((b) => b.phase === phase.id && blockerState(c, b).status === 'open')
+          open_blockers: r.blockers
+            .filter((b) => b.phase === phase.id && b.status === 'open')
             .map((b) => b.id),
         }
       : {}),
-    gates: Object.fromEntries(c.gates.map((g) => [g.id, gateState(c, g).status])),
+    gates: Object.fromEntries(r.gates.map((g) => [g.id, g.status])),
   };
 }
 
@@ -246,10 +243,24 @@ function evidenceJson(c: Cutover, id: string): Json | undefined {
   return { id: e.id, title: e.title, side: e.side, current: cur ?? null };
 }
 
-function refusal(error: DomainError): Answer {
-  const extra: Json = error.unmet?.length ? { unmet: error.unmet } : {};
-  // The core names people as Slack mentions; a pipeline reads plain ids.
-  const message = error.message.replace(/<@([UW][A-Z0-9]+)>/g, '$1');
+/**
+ * A refusal as JSON: the core's message (plain words, roles by id), what is unmet both in words and as data, and,
+ * for a refusal by permission, the roles that may act with who holds them.
+ */
+function refusal(error: DomainError, c: Cutover): Answer {
+  const items = error.items ?? [];
+  const extra: Json = {
+    ...(items.length ? { unmet: [...new Set(items.map(unmetWords))], unmet_items: items } : {}),
+    ...(error.mayAct
+      ? {
+          may_act: error.mayAct.roles.map((role) => ({
+            role,
+            assignee: c.roles.find((r) => r.id === role)?.assignee ?? null,
+          })),
+        }
+      : {}),
+  };
+  const message = error.message;
   switch (error.code) {
     case 'invalid': {
       const field = API_FIELD[error.field ?? ''] ?? error.field ?? 'body';
@@ -388,7 +399,7 @@ export function createCiApi(options: CiApiOptions): CiApi {
           readiness: readinessSummary(after),
           history: [],
         });
-      return refusal(outcome.error);
+      return refusal(outcome.error, after);
     }
     return answer(200, {
       ok: true,

@@ -224,7 +224,7 @@ function blockerLines(
       `   - Id ${mdCode(b.id)}; owner: ${f.role(b.owner)}${b.derived ? '; derived: it clears itself when its facts hold' : ''}`,
     );
     lines.push(...evidenceLinks(c, b));
-    if (b.derived) for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(u)}`);
+    if (b.derived) for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(unmetWords(u))}`);
     if (s.status === 'open' && b.reopenReason) lines.push(`   - Reopened: ${mdLines(b.reopenReason, 5)}`);
     if (b.updated) lines.push(`   - Last changed by ${f.stamp(b.updated)}`);
   });

@@ -12,7 +12,6 @@ import {
   currentEvidence,
   currentTarget,
   gateState,
-  mayDecideGo,
   signoffFor,
 } from '../../src/core/readiness.js';
 import { type Actor, type CommandInput, Cutover, migrateLegacyGates } from '../../src/core/schema.js';
@@ -27,6 +26,7 @@ import {
   LABEL1,
   LABEL2,
   logAllEvidence,
+  mayDecideGo,
   programJson,
   refuse,
   run,

@@ -5,29 +5,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { actorName, BOT, execute } from '../../src/core/commands.js';
-import { describeError } from '../../src/core/errors.js';
-import {
-  approvedTarget,
-  blockerState,
-  currentTarget,
-  gateState,
-  mayDecideGo,
-  mayStartPhase,
-  signoffFor,
-} from '../../src/core/readiness.js';
+import { approvedTarget, currentTarget, gateState, signoffFor } from '../../src/core/readiness.js';
 import { type Actor, type CommandInput, Cutover } from '../../src/core/schema.js';
+import { outcomeText } from '../../src/slack/views/answers.js';
 import {
   A,
   approveTarget,
   at,
+  blockerState,
   byId,
   decidedGo,
+  describeError,
   EVIDENCE_URL,
   GO_RUNTIME,
   greenGates,
   LABEL1,
   LABEL2,
   logAllEvidence,
+  mayDecideGo,
+  mayStartPhase,
   readyForGo,
   refuse,
   run,
@@ -612,7 +608,11 @@ describe('rule 7: permissions come from the program file; refusals say who may a
       { type: 'role.assign', role: 'decision-log-owner', user: 'UNEWDLO01' },
       A.admin,
     );
-    expect(out.message).toBe('Integration Program Owner (decision-log-owner) is now <@UNEWDLO01>.');
+    // The core says it with the user id; Slack names the person with a mention.
+    expect(out.message).toBe('Integration Program Owner (decision-log-owner) is now UNEWDLO01.');
+    expect(outcomeText(out)).toBe(
+      ':white_check_mark: Integration Program Owner (decision-log-owner) is now <@UNEWDLO01>.',
+    );
     expect(out.events).toEqual([
       { type: 'role.assigned', role: 'decision-log-owner', before: U.dlo, after: 'UNEWDLO01' },
     ]);
@@ -635,7 +635,7 @@ describe('rule 7: permissions come from the program file; refusals say who may a
       refuse(seeded(), { type: 'role.assign', role: 'decision-log-owner', user: U.dlo }, A.admin),
     ).toEqual({
       code: 'unchanged',
-      message: `decision-log-owner is already <@${U.dlo}>.`,
+      message: 'decision-log-owner is already held by that person.',
     });
   });
 

@@ -6,8 +6,19 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { execute, type Outcome } from '../../src/core/commands.js';
-import { type DomainError, describeError } from '../../src/core/errors.js';
-import { type Actor, type CommandInput, Cutover, type ProgramInput } from '../../src/core/schema.js';
+import type { DomainError } from '../../src/core/errors.js';
+import * as readiness from '../../src/core/readiness.js';
+import {
+  type Actor,
+  type Blocker,
+  type CommandInput,
+  type Condition,
+  Cutover,
+  type ProgramInput,
+} from '../../src/core/schema.js';
+import type { Unmet } from '../../src/core/unmet.js';
+import { refusalPlain, refusalSentence } from '../../src/slack/views/answers.js';
+import { unmetLines } from '../../src/slack/views/unmet.js';
 
 // ---------------------------------------------------------------- clock
 
@@ -83,7 +94,7 @@ export type Done = Extract<Outcome, { ok: true }>;
 export function run(c: Cutover, cmd: CommandInput, actor: Actor, now: Date = T0): Done {
   const out = execute(c, cmd, actor, now);
   if (!out.ok)
-    throw new Error(`expected ${cmd.type} to succeed, but it was refused: ${describeError(out.error)}`);
+    throw new Error(`expected ${cmd.type} to succeed, but it was refused: ${refusalPlain(out.error, c)}`);
   return out;
 }
 
@@ -92,17 +103,55 @@ export function runAll(c: Cutover, steps: [CommandInput, Actor][], now: Date = T
   return steps.reduce((state, [cmd, actor]) => run(state, cmd, actor, now).cutover, c);
 }
 
+// ---------------------------------------------------------------- the core's answers, as a person reads them
+
+/**
+ * A refusal as Slack says it: the sentence with the roles that may act named with their holders mentioned and the
+ * command of the next step, and what is unmet as lines. The core returns data (`DomainError`); the rules' tests
+ * assert what a person is told, so they read it through the Slack renderer.
+ */
+export interface Said {
+  code: DomainError['code'];
+  message: string;
+  field?: string;
+  unmet?: string[];
+}
+
+export function said(e: DomainError, c: Cutover): Said {
+  const out: Said = { code: e.code, message: refusalSentence(e, c, (s) => s) };
+  if (e.field !== undefined) out.field = e.field;
+  if (e.items?.length) out.unmet = unmetLines(e.items);
+  return out;
+}
+
+/** The refusal as one plain-text paragraph, unmet items as a bulleted list (as under a form's field). */
+export const describeError = (e: Said) =>
+  e.unmet?.length ? `${e.message}\n${e.unmet.map((u) => `• ${u}`).join('\n')}` : e.message;
+
+/** Verdicts with what is unmet as the lines Slack shows. */
+const asLines = (v: { ok: boolean; unmet: readonly Unmet[] }) => ({ ok: v.ok, unmet: unmetLines(v.unmet) });
+export const mayDecideGo = (c: Cutover, id: string) => asLines(readiness.mayDecideGo(c, id));
+export const mayStartPhase = (c: Cutover, id: string) => asLines(readiness.mayStartPhase(c, id));
+export const conditionUnmet = (c: Cutover, cond: Condition) =>
+  unmetLines(readiness.conditionUnmetItems(c, cond));
+export function blockerState(c: Cutover, b: Blocker) {
+  const v = readiness.blockerState(c, b);
+  if (b.derived) return { status: v.status, unmet: unmetLines(v.unmet) };
+  return { status: v.status, unmet: v.status === 'open' ? [`${b.title} (${b.id}) is open`] : [] };
+}
+export { unmetLine } from '../../src/slack/views/unmet.js';
+
 /**
  * Runs a command that must be refused, and checks that nothing was written: the input cutover is deep-equal
- * to a copy taken before. Returns the refusal.
+ * to a copy taken before. Returns the refusal as Slack says it.
  */
-export function refuse(c: Cutover, input: unknown, actor: Actor, now: Date = T0): DomainError {
+export function refuse(c: Cutover, input: unknown, actor: Actor, now: Date = T0): Said {
   const before = structuredClone(c);
   const out = execute(c, input, actor, now);
   expect(c).toEqual(before);
   if (out.ok) throw new Error(`expected a refusal, but it succeeded: ${out.message}`);
   expect(out.error.message.trim()).not.toBe('');
-  return out.error;
+  return said(out.error, c);
 }
 
 // ---------------------------------------------------------------- the shipped program

@@ -7,28 +7,27 @@ import { describe, expect, it } from 'vitest';
 import { execute } from '../../src/core/commands.js';
 import {
   approvedTarget,
-  blockerState,
   currentEvidence,
   currentTarget,
   gateState,
-  mayDecideGo,
-  mayStartPhase,
   nextPhase,
   openBlockers,
   rolesFor,
   signoffFor,
   staleEvidence,
-  unmetLine,
 } from '../../src/core/readiness.js';
 import { type Actor, Cutover, type DomainEvent, type ProgramInput } from '../../src/core/schema.js';
 import {
   A,
   approveTarget,
+  blockerState,
   byId,
   decidedGo,
   EVIDENCE_URL,
   greenGates,
   logAllEvidence,
+  mayDecideGo,
+  mayStartPhase,
   readyForGo,
   refuse,
   run,
@@ -41,6 +40,7 @@ import {
   TAG1,
   TAG2,
   U,
+  unmetLine,
   user,
 } from './fixtures.js';
 
@@ -262,7 +262,7 @@ describe('rule 3: evidence counts only for the target it was logged against', ()
     );
     expect(e.code).toBe('refused');
     expect(e.message).toBe(
-      'Evidence is logged against the release target, and none is published yet: /cutover target <tag> <sha>.',
+      'Evidence is logged against the release target, and none is published yet. Publish it first: /cutover target <tag> <sha>.',
     );
   });
 

@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { newProgram, structureOf } from '../../src/core/program.js';
-import { gateState, mayDecideGo, signoffFor } from '../../src/core/readiness.js';
+import { gateState, signoffFor } from '../../src/core/readiness.js';
 import {
   A,
   approveTarget,
   byId,
   decidedGo,
+  mayDecideGo,
   readyForGo,
   refuse,
   run,

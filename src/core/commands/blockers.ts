@@ -1,6 +1,6 @@
 /** Manual blockers: added, cleared, reopened. Derived ones clear themselves and refuse a hand. */
 import { refused, unchanged, unknown } from '../errors.js';
-import { blockerView, nextPhase } from '../readiness.js';
+import { blockerState, nextPhase } from '../readiness.js';
 import type { Command } from '../schema.js';
 import {
   done,
@@ -53,7 +53,7 @@ function clearOrReopen(
   const b = f.item;
   const clearing = cmd.type === 'blocker.clear';
   if (b.derived) {
-    const s = blockerView(c, b);
+    const s = blockerState(c, b);
     return {
       step: fail(
         clearing

@@ -123,7 +123,7 @@ export function staleSeen(seen: { tag: string; sha: string } | null | undefined,
   const is = now ? targetLabel(now) : 'no release target';
   return stale(
     'target',
-    `The release target changed while you had this open: you were shown ${was}, and it is now ${is}. Nothing was recorded. Review ${now ? 'the new target' : 'the state'} (/cutover status), then try again.`,
+    `The release target changed while you had this open: you were shown ${was}, and it is now ${is}. Nothing was recorded. Review ${now ? 'the new target' : 'the state'}, then try again.`,
   );
 }
 

@@ -1,6 +1,6 @@
 /** Decisions: GO only when their requirements hold; NO-GO always. */
 import { refused, unchanged } from '../errors.js';
-import { goVerdict } from '../readiness.js';
+import { mayDecideGo } from '../readiness.js';
 import type { Command } from '../schema.js';
 import { done, fail, find, type Handlers, type StepContext, type StepResult, upper } from './change.js';
 
@@ -20,7 +20,7 @@ function decide({ c, begin }: StepContext, cmd: Extract<Command, { type: 'decide
     return { ch: a.ch, step: done(`${d.title} stays ${upper(d.status)}; its rationale is updated.`) };
   }
   if (cmd.status === 'go') {
-    const v = goVerdict(c, d.id);
+    const v = mayDecideGo(c, d.id);
     if (!v.ok) return { step: fail(refused(`${d.title} (${d.id}) cannot be GO yet. Unmet:`, v.unmet)) };
   }
   const before = d.status;

@@ -15,7 +15,9 @@ function evidenceLog({ c, begin }: StepContext, cmd: Extract<Command, { type: 'e
     return {
       step: fail(
         refused(
-          'Evidence is logged against the release target, and none is published yet: /cutover target <tag> <sha>.',
+          'Evidence is logged against the release target, and none is published yet. Publish it first.',
+          undefined,
+          { action: 'target.publish' },
         ),
       ),
     };

@@ -1,6 +1,6 @@
 /** Phases: started when their requirements hold, then closed. */
 import { refused, unchanged } from '../errors.js';
-import { startVerdict } from '../readiness.js';
+import { mayStartPhase } from '../readiness.js';
 import type { Command } from '../schema.js';
 import { done, fail, find, type Handlers, type StepContext, type StepResult } from './change.js';
 
@@ -13,7 +13,7 @@ function phase({ c, begin }: StepContext, cmd: Extract<Command, { type: 'phase' 
   const before = p.status;
   if (cmd.action === 'start') {
     if (p.status !== 'not-started') return { step: fail(unchanged(`Phase ${p.id} is already ${p.status}.`)) };
-    const v = startVerdict(c, p.id);
+    const v = mayStartPhase(c, p.id);
     if (!v.ok) return { step: fail(refused(`Phase ${p.id} cannot start yet. Unmet:`, v.unmet)) };
     p.status = 'started';
   } else {

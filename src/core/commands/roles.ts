@@ -11,7 +11,7 @@ function roleAssign({ c, begin }: StepContext, cmd: Extract<Command, { type: 'ro
   const role = f.item;
   if (role.assignee === cmd.user)
     return {
-      step: fail(unchanged(`${role.id} is already ${cmd.user ? `<@${cmd.user}>` : 'unassigned'}.`)),
+      step: fail(unchanged(`${role.id} is already ${cmd.user ? 'held by that person' : 'unassigned'}.`)),
     };
   const before = role.assignee;
   role.assignee = cmd.user;
@@ -19,7 +19,7 @@ function roleAssign({ c, begin }: StepContext, cmd: Extract<Command, { type: 'ro
   a.ch.log('role.assign', `role ${role.id}`, before ?? 'unassigned', cmd.user ?? 'unassigned');
   return {
     ch: a.ch,
-    step: done(`${role.title} (${role.id}) is now ${cmd.user ? `<@${cmd.user}>` : 'unassigned'}.`),
+    step: done(`${role.title} (${role.id}) is now ${cmd.user ?? 'unassigned'}.`),
   };
 }
 

@@ -1,6 +1,6 @@
 /** Sign-offs: each side's commander, against the target the form showed. */
 
-import { holders } from '../authorize.js';
+import { denied } from '../authorize.js';
 import { forbidden, invalid, refused } from '../errors.js';
 import { approvedTarget, currentTarget, gateState, signoffFor, targetLabel } from '../readiness.js';
 import type { Command, GateStatus } from '../schema.js';
@@ -27,12 +27,14 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
   if (!holds && !actor.isAdmin)
     return {
       step: fail(
-        forbidden(
-          `Only ${holders(c, [side.commanderRole])} signs off for ${side.name}. ${
+        denied(
+          `Only {who} signs off for ${side.name}. ${
             c.sides.some((s) => c.roles.find((r) => r.id === s.commanderRole)?.assignee === actor.userId)
               ? 'Each commander signs only for their own side.'
               : 'You hold no commander role.'
           }`,
+          [side.commanderRole],
+          c.roles.filter((r) => r.assignee === actor.userId).map((r) => r.id),
         ),
       ),
     };

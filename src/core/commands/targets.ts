@@ -46,7 +46,9 @@ function targetApprove(
   if (!cur)
     return {
       step: fail(
-        refused('There is no release target to approve. Publish one first: /cutover target <tag> <sha>.'),
+        refused('There is no release target to approve. Publish one first.', undefined, {
+          action: 'target.publish',
+        }),
       ),
     };
   const a = begin('target.approve');
@@ -66,7 +68,9 @@ function targetApprove(
     return {
       step: fail(
         refused(
-          `You named ${other ? `${targetLabel(other)}, which is no longer the current target` : `"${cmd.target}", which is no target`}; the target waiting for approval is ${targetLabel(cur)}. Review it, then approve it by name: /cutover target approve ${cur.tag}.`,
+          `You named ${other ? `${targetLabel(other)}, which is no longer the current target` : `"${cmd.target}", which is no target`}; the target waiting for approval is ${targetLabel(cur)}. Review it, then approve it by name.`,
+          undefined,
+          { action: 'target.approve', tag: cur.tag },
         ),
       ),
     };

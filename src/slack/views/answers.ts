@@ -1,26 +1,66 @@
 /** What the person who asked is told: the outcome of a change, or the refusal with its reason. */
 import type { Outcome } from '../../core/commands.js';
 import type { DomainError } from '../../core/errors.js';
-import type { DomainEvent } from '../../core/schema.js';
+import type { Cutover, DomainEvent } from '../../core/schema.js';
 import { esc, fold } from './text.js';
+import { unmetLines } from './unmet.js';
 
-/** Escapes core text but keeps the `<@U…>` mentions the core puts in on purpose. */
-export function escKeepingMentions(s: string): string {
-  return s
-    .split(/(<@[UW][A-Z0-9]+>)/)
-    .map((part, i) => (i % 2 ? part : esc(part)))
-    .join('');
+/** Roles as a refusal names them in Slack: each with who holds it, `producer-incident-commander (<@U…>)`. */
+function holders(c: Cutover | undefined, roles: string[], quote: (s: string) => string): string {
+  return roles
+    .map((id) => {
+      const assignee = c?.roles.find((r) => r.id === id)?.assignee;
+      return `${quote(id)} (${assignee ? `<@${assignee}>` : 'unassigned'})`;
+    })
+    .join(', ');
 }
 
-export function refusalText(error: DomainError, usage?: string): string {
+/** The command a refusal points to, as a person types it. */
+function nextCommand(n: NonNullable<DomainError['next']>): string {
+  switch (n.action) {
+    case 'target.publish':
+      return '/cutover target <tag> <sha>';
+    case 'target.approve':
+      return `/cutover target approve ${n.tag}`;
+    case 'status':
+      return '/cutover status';
+  }
+}
+
+/**
+ * The refusal's sentence for Slack: the roles that may act named with their holders mentioned, and the command of
+ * the next step after the sentence's last clause. `quote` is `esc` for mrkdwn, or none for plain text.
+ */
+export function refusalSentence(error: DomainError, c?: Cutover, quote: (s: string) => string = esc): string {
+  const sentence = error.mayAct
+    ? quote(error.mayAct.sentence).replace('{who}', holders(c, error.mayAct.roles, quote))
+    : quote(error.message);
+  if (!error.next) return sentence;
+  const cmd = nextCommand(error.next);
+  const command = quote === esc ? `\`${esc(cmd)}\`` : cmd;
+  return sentence.endsWith('.') ? `${sentence.slice(0, -1)}: ${command}.` : `${sentence} ${command}`;
+}
+
+/** The refusal as an ephemeral reply: why, each unmet item once, the usage where the input was at fault. */
+export function refusalText(error: DomainError, usage?: string, c?: Cutover): string {
   // Restating what already stands is not an error: it is answered as unchanged, and nothing is posted.
   if (error.code === 'unchanged')
-    return `:information_source: Unchanged: ${escKeepingMentions(error.message)} _Nothing was written or posted._`;
-  const lines = [`:no_entry: ${escKeepingMentions(error.message)}`];
-  for (const u of error.unmet ?? []) lines.push(`• ${escKeepingMentions(u)}`);
+    return `:information_source: Unchanged: ${esc(error.message)} _Nothing was written or posted._`;
+  const lines = [`:no_entry: ${refusalSentence(error, c)}`];
+  for (const u of unmetLines(error.items ?? [])) lines.push(`• ${esc(u)}`);
   if (usage && (error.code === 'invalid' || error.code === 'unknown')) lines.push(`Usage: \`${esc(usage)}\``);
   lines.push('_Nothing was changed._');
   return fold(lines);
+}
+
+/**
+ * The refusal as plain text under a form's field (Slack shows inline errors as plain text: no mentions, no
+ * markup), each unmet item on its own line.
+ */
+export function refusalPlain(error: DomainError, c?: Cutover): string {
+  const sentence = refusalSentence(error, c, (s) => s);
+  const items = unmetLines(error.items ?? []);
+  return items.length ? `${sentence}\n${items.map((u) => `• ${u}`).join('\n')}` : sentence;
 }
 
 function consequence(e: DomainEvent): string | undefined {
@@ -40,9 +80,19 @@ function consequence(e: DomainEvent): string | undefined {
   }
 }
 
+/** The outcome's sentence in mrkdwn; a role assignment names the person with a mention. */
+function outcomeSentence(outcome: Extract<Outcome, { ok: true }>): string {
+  const assigned = outcome.events.find((e) => e.type === 'role.assigned');
+  if (assigned?.type === 'role.assigned') {
+    const role = outcome.cutover.roles.find((r) => r.id === assigned.role);
+    return `${esc(role?.title ?? assigned.role)} (${esc(assigned.role)}) is now ${assigned.after ? `<@${assigned.after}>` : 'unassigned'}.`;
+  }
+  return esc(outcome.message);
+}
+
 export function outcomeText(outcome: Extract<Outcome, { ok: true }>): string {
   const follow = outcome.events.map(consequence).filter((x): x is string => !!x);
   // The decision line of an explicit `decide` is the message itself.
   const extra = follow.filter((f) => !outcome.message.includes(f));
-  return fold([`:white_check_mark: ${escKeepingMentions(outcome.message)}`, ...extra.map((f) => `→ ${f}`)]);
+  return fold([`:white_check_mark: ${outcomeSentence(outcome)}`, ...extra.map((f) => `→ ${f}`)]);
 }

@@ -5,22 +5,23 @@
  */
 import type { types } from '@slack/bolt';
 import { problemCause } from '../../alerts/channel-problem.js';
+import { may } from '../../core/authorize.js';
 import {
-  blockerState,
   blockersOf,
   currentEvidence,
   currentTarget,
-  gateState,
   nextPhase,
-  rolesFor,
-  signableSides,
+  type ReadinessReport,
+  readiness,
   targetLabel,
 } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
 import { ACTIONS } from '../ids.js';
 import { settableGates } from './gate-modal.js';
+import { asActor } from './modals.js';
 import { stateSections } from './status.js';
-import { clip, esc, fold, plainLine, slackDate } from './text.js';
+import { clip, esc, fold, plainLine, section, slackDate, titled } from './text.js';
+import { unmetLines } from './unmet.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -29,14 +30,8 @@ export type HomeView = types.HomeView;
 /** Waiting items shown one per section (with a button); the rest are folded into one section. */
 export const MAX_WAITING = 30;
 
-const section = (text: string, accessory?: Button): KnownBlock =>
-  accessory
-    ? { type: 'section', text: { type: 'mrkdwn', text: fold([text]) }, accessory }
-    : { type: 'section', text: { type: 'mrkdwn', text: fold([text]) } };
-const titled = (title: string, lines: string[]): KnownBlock => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: fold([`*${title}*`, ...lines]) },
-});
+/** One item of text, cut to fit a section. */
+const item = (text: string, accessory?: Button) => section(fold([text]), accessory);
 const button = (text: string, actionId: string, value?: string, primary = false): Button => ({
   type: 'button',
   text: { type: 'plain_text', text: clip(text, 75) },
@@ -50,8 +45,16 @@ export interface WaitingItem {
   button?: Button;
 }
 
-/** What waits on this person, most urgent first: sign-offs, blockers, gates, evidence, a target to approve. */
-export function waitingOn(c: Cutover, userId: string): WaitingItem[] {
+/**
+ * What waits on this person, most urgent first: sign-offs, blockers, gates, evidence, a target to approve. It is
+ * what their roles owe: an admin may act for anyone, but nothing waits on them for being one.
+ */
+export function waitingOn(
+  c: Cutover,
+  userId: string,
+  report: ReadinessReport = readiness(c),
+): WaitingItem[] {
+  const asHolder = asActor({ userId, isAdmin: false });
   const held = c.roles.filter((r) => r.assignee === userId);
   const heldIds = new Set(held.map((r) => r.id));
   const items: WaitingItem[] = [];
@@ -69,20 +72,21 @@ export function waitingOn(c: Cutover, userId: string): WaitingItem[] {
 
   const phase = nextPhase(c);
   for (const b of phase ? blockersOf(c, phase.id) : []) {
-    if (!heldIds.has(b.owner)) continue;
-    const s = blockerState(c, b);
-    if (s.status !== 'open') continue;
+    const s = report.blockers.find((x) => x.id === b.id);
+    if (!heldIds.has(b.owner) || s?.status !== 'open') continue;
     const head = `:red_circle: *Blocker* \`${esc(b.id)}\` ${esc(clip(b.title, 300))}`;
     if (b.derived)
       items.push({
-        text: `${head} _(derived: clears itself)_\n${s.unmet.map((u) => `• ${esc(clip(u, 300))}`).join('\n')}`,
+        text: `${head} _(derived: clears itself)_\n${unmetLines(s.unmet)
+          .map((u) => `• ${esc(clip(u, 300))}`)
+          .join('\n')}`,
       });
     else items.push({ text: head, button: button('Clear or reopen', ACTIONS.openBlocker, b.id) });
   }
 
   for (const g of c.gates) {
-    const status = gateState(c, g).status;
-    if (g.derived || status === 'green' || !heldIds.has(g.owner)) continue;
+    const status = report.gates.find((x) => x.id === g.id)?.status;
+    if (g.derived || !status || status === 'green' || !heldIds.has(g.owner)) continue;
     items.push({
       text: `:vertical_traffic_light: *Gate* \`${esc(g.id)}\` ${esc(clip(g.title, 300))} is *${status}*.`,
       button: button('Set gate', ACTIONS.openGate, g.id),
@@ -101,12 +105,8 @@ export function waitingOn(c: Cutover, userId: string): WaitingItem[] {
       });
     }
 
-  if (
-    target &&
-    !target.approved &&
-    target.published.by !== userId &&
-    rolesFor(c, 'target.approve').some((r) => heldIds.has(r))
-  )
+  // Nobody approves a target they published: `may` says so, as the command will.
+  if (target && may(c, asHolder, 'target.approve'))
     items.push({
       text: `:white_check_mark: *Approve the release target* \`${esc(target.tag)}\` @ \`${esc(
         target.sha,
@@ -136,7 +136,7 @@ export function channelNotice(doc: HomeState, isAdmin: boolean): KnownBlock[] {
   if (!isAdmin || !p) return [];
   const waiting = doc.outbox.filter((i) => i.channel === p.channel).length;
   return [
-    section(
+    item(
       [
         `:warning: *Alerts cannot be posted in <#${p.channel}>* since ${slackDate(p.since)}: ${waiting} alert${
           waiting === 1 ? '' : 's'
@@ -162,27 +162,28 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
     );
   if (isAdmin) roleLines.push('_You are an admin: you may act for any role, and history marks it._');
 
-  const waiting = waitingOn(c, viewerUserId);
+  const report = readiness(c);
+  const viewer = { userId: viewerUserId, isAdmin };
+  const waiting = waitingOn(c, viewerUserId, report);
   const shown = waiting.slice(0, MAX_WAITING);
   const rest = waiting.slice(MAX_WAITING);
   const actions: Button[] = [];
-  if (signableSides(c, viewerUserId, isAdmin).length)
+  if (c.sides.some((s) => may(c, asActor(viewer), 'signoff', { side: s.id })))
     actions.push(button('Sign off', ACTIONS.openSignoff, undefined, true));
   if (c.blockers.some((b) => !b.derived)) actions.push(button('Update a blocker', ACTIONS.openBlocker));
-  if (settableGates(c, { userId: viewerUserId, isAdmin }).length)
-    actions.push(button('Set a gate', ACTIONS.openGate));
+  if (settableGates(c, viewer).length) actions.push(button('Set a gate', ACTIONS.openGate));
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
     ...channelNotice(doc, isAdmin),
     titled('Your roles', roleLines),
     { type: 'divider' },
-    section(
+    item(
       waiting.length
         ? `*Waiting on you* — ${waiting.length} item${waiting.length === 1 ? '' : 's'}`
         : '*Waiting on you*\nNothing is waiting on you. :tada:',
     ),
-    ...shown.map((w) => section(w.text, w.button)),
+    ...shown.map((w) => item(w.text, w.button)),
     ...(rest.length
       ? [
           titled(
@@ -192,7 +193,7 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
         ]
       : []),
     { type: 'divider' },
-    ...stateSections(c),
+    ...stateSections(c, report),
     ...(actions.length ? [{ type: 'actions' as const, elements: actions }] : []),
     {
       type: 'context',

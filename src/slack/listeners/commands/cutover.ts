@@ -51,7 +51,13 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         const outcome = await runSafely(deps, parsed.command, actorOf(deps, command.user_id), logger, {
           requestKey: `slack:${command.trigger_id}`,
         });
-        return ack(ephemeral(outcome.ok ? outcomeText(outcome) : refusalText(outcome.error, parsed.usage)));
+        return ack(
+          ephemeral(
+            outcome.ok
+              ? outcomeText(outcome)
+              : refusalText(outcome.error, parsed.usage, deps.service.cutover()),
+          ),
+        );
       }
     }
   });

@@ -5,8 +5,7 @@
  * refused, inline, when the target moved while it was open. The forms differ only in their spec.
  */
 import type { App } from '@slack/bolt';
-import { describeError } from '../../../core/errors.js';
-import { outcomeText } from '../../views/answers.js';
+import { outcomeText, refusalPlain } from '../../views/answers.js';
 import type { ModalMetadata } from '../../views/modals.js';
 import { actorOf, type ListenerDeps, runSafely } from '../deps.js';
 import { inlineErrors, readMetadata, readValues } from './view-input.js';
@@ -47,7 +46,12 @@ export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec)
       const named = outcome.error.field ? spec.blockOf[outcome.error.field] : undefined;
       // This form keeps what it showed: submitting it again is refused again, so the person reopens it.
       const reopen = outcome.error.code === 'stale' ? ` ${REOPEN}` : '';
-      return ack(inlineErrors(named ?? spec.fallback(meta), `${describeError(outcome.error)}${reopen}`));
+      return ack(
+        inlineErrors(
+          named ?? spec.fallback(meta),
+          `${refusalPlain(outcome.error, deps.service.cutover())}${reopen}`,
+        ),
+      );
     }
     await ack();
     if (meta.channel)
