@@ -10,23 +10,22 @@
 import { actorName } from '../core/commands.js';
 import {
   approvedTarget,
-  blockersOf,
   currentTarget,
   gateState,
-  mayDecideGo,
-  mayStartPhase,
   nextPhase,
   openBlockers,
+  type ReadinessReport,
+  readiness,
   rolesFor,
   sameTarget,
   sideName,
   signoffFor,
   targetLabel,
 } from '../core/readiness.js';
-import type { Cutover, DomainEvent, GateStatus } from '../core/schema.js';
+import type { Cutover, DomainEvent } from '../core/schema.js';
 import type { Change } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
-import { clip, esc, link, slackDate, who } from '../slack/views/text.js';
+import { clip, esc, fold, GATE_ICON, goWord, link, slackDate, who, yesOrUnmet } from '../slack/views/text.js';
 import { alertId } from './ids.js';
 
 /** An alert stays far below Slack's 40,000 characters, so a burst of them folds into one message. */
@@ -38,12 +37,11 @@ export interface Need {
   why: string;
 }
 
-const GATE_ICON: Record<GateStatus, string> = {
-  green: ':large_green_circle:',
-  red: ':red_circle:',
-  pending: ':white_circle:',
-};
-const upper = (s: string) => s.toUpperCase();
+/**
+ * How long a line of an alert or a reminder may be before it is cut: they fold with `fold(lines, max,
+ * ALERT_LINE_MAX)`, so a line that does not fit is counted, not cut, and a mention or a date token is never split.
+ */
+export const ALERT_LINE_MAX = 2500;
 const code = (id: string) => `\`${esc(id)}\``;
 
 /** Every side's commander role, in the program's order. */
@@ -95,32 +93,29 @@ const gateTitle = (c: Cutover, id: string) => {
 };
 const ownerOf = (list: { id: string; owner: string }[], id: string) => list.find((x) => x.id === id)?.owner;
 
-/** What the decision stands at after the change: the blockers of the phases in play and every GO requirement. */
-export function meaningLines(c: Cutover, phases: string[]): string[] {
-  const lines: string[] = [];
+/**
+ * What the decision stands at after the change: the blockers of the phases in play and every GO requirement, as the
+ * readiness report answers them.
+ */
+export function meaningLines(c: Cutover, phases: string[], r: ReadinessReport = readiness(c)): string[] {
   const next = nextPhase(c);
   const shown = [...new Set([...phases, ...(next ? [next.id] : [])])];
   const parts: string[] = [];
   for (const id of shown) {
-    const p = c.phases.find((x) => x.id === id);
+    const p = r.phases.find((x) => x.id === id);
     if (!p) continue;
-    const total = blockersOf(c, p.id).length;
-    parts.push(`phase ${esc(p.id)} blockers: *${openBlockers(c, p.id).length} of ${total} open*`);
-    if (p.status === 'not-started') {
-      const v = mayStartPhase(c, p.id);
-      parts.push(`phase ${esc(p.id)} may start: ${v.ok ? '*yes*' : `no, ${v.unmet.length} unmet`}`);
-    }
+    const before = r.blockers.filter((b) => b.phase === p.id);
+    const open = before.filter((b) => b.status === 'open').length;
+    parts.push(`phase ${esc(p.id)} blockers: *${open} of ${before.length} open*`);
+    if (p.status === 'not-started')
+      parts.push(`phase ${esc(p.id)} may start: ${yesOrUnmet(p.mayStart, p.unmet)}`);
   }
-  for (const d of c.decisions) {
-    if (!d.goRequires) continue;
+  for (const d of r.decisions) {
+    if (!c.decisions.find((x) => x.id === d.id)?.goRequires) continue;
     if (d.status === 'go') parts.push(`${esc(d.id)}: *GO*`);
-    else {
-      const v = mayDecideGo(c, d.id);
-      parts.push(`${esc(d.id)} may be GO: ${v.ok ? '*yes*' : `no, ${v.unmet.length} unmet`}`);
-    }
+    else parts.push(`${esc(d.id)} may be GO: ${yesOrUnmet(d.mayBeGo, d.unmet)}`);
   }
-  if (parts.length) lines.push(`:bar_chart: ${parts.join(' · ')}`);
-  return lines;
+  return parts.length ? [`:bar_chart: ${parts.join(' · ')}`] : [];
 }
 
 interface Told {
@@ -261,7 +256,7 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       else
         for (const x of others) needs.push({ role: x.commanderRole, why: `${name} signed NO-GO — read why` });
       return {
-        lines: [`${icon} *${name} signed ${upper(e.decision)}*${on}${admin}${why}`],
+        lines: [`${icon} *${name} signed ${goWord(e.decision)}*${on}${admin}${why}`],
         needs,
         phases: [],
       };
@@ -283,8 +278,8 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const why = d?.rationale ? ` — ${esc(clip(d.rationale, 400))}` : '';
       const title = d ? `${esc(d.title)} (${code(d.id)})` : code(e.decision);
       return {
-        lines: [`:scales: *Decision* ${title}: ${upper(e.before)} → *${upper(e.after)}*${why}`],
-        needs: everyone.map((r) => ({ role: r, why: `${code(e.decision)} is now ${upper(e.after)}` })),
+        lines: [`:scales: *Decision* ${title}: ${goWord(e.before)} → *${goWord(e.after)}*${why}`],
+        needs: everyone.map((r) => ({ role: r, why: `${code(e.decision)} is now ${goWord(e.after)}` })),
         phases: [],
       };
     }
@@ -321,25 +316,6 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
   }
 }
 
-/**
- * Lines joined within `max` characters, none cut below `lineMax`: what does not fit is counted, not cut, so a
- * mention or a date token is never split.
- */
-export function joinWithin(lines: string[], max: number, lineMax = 2500): string {
-  const out: string[] = [];
-  let size = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = clip(lines[i] ?? '', lineMax);
-    if (size + line.length + 1 > max - 40) {
-      out.push(`_…and ${lines.length - i} more_`);
-      break;
-    }
-    out.push(line);
-    size += line.length + 1;
-  }
-  return out.join('\n');
-}
-
 /** The text of the alert for one committed change, and whom it mentions. */
 export function alertText(change: Change): { text: string; mentions: string[] } {
   const c = change.outcome.cutover;
@@ -360,7 +336,7 @@ export function alertText(change: Change): { text: string; mentions: string[] } 
     ...(next.length ? ['*Next:*', ...next] : []),
   ].join('\n');
   const events = [first ?? `:memo: ${esc(change.outcome.message)}`, ...rest.map((l) => `→ ${l}`)];
-  const head = joinWithin(events, Math.max(500, ALERT_MAX_CHARS - tail.length));
+  const head = fold(events, Math.max(500, ALERT_MAX_CHARS - tail.length), ALERT_LINE_MAX);
   return { text: `${head}\n${tail}`, mentions };
 }
 
@@ -416,7 +392,11 @@ export function alertsHook(log: (msg: string, e: unknown) => void = console.erro
           id: alertIdOf(doc),
           channel,
           kind: 'alert',
-          text: joinWithin([`:memo: *Change* by ${who(actorName(change.actor))}`, ...lines], ALERT_MAX_CHARS),
+          text: fold(
+            [`:memo: *Change* by ${who(actorName(change.actor))}`, ...lines],
+            ALERT_MAX_CHARS,
+            ALERT_LINE_MAX,
+          ),
           mentions: [],
           createdAt: change.now.toISOString(),
           attempts: 0,

@@ -24,10 +24,8 @@ import { format } from 'date-fns';
 import type { Clock } from '../clock.js';
 import {
   approvedTarget,
-  blockerState,
-  blockersOf,
-  gateState,
   nextPhase,
+  readiness,
   sameTarget,
   signoffFor,
   targetLabel,
@@ -36,11 +34,11 @@ import type { Cutover, Reminders } from '../core/schema.js';
 import { isZone } from '../core/time.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
-import { clip, esc, slackDate } from '../slack/views/text.js';
+import { clip, esc, fold, goWord, slackDate } from '../slack/views/text.js';
 import { createWorker, type Worker } from '../worker.js';
 import type { Logger } from './dispatcher.js';
 import { reminderId, reminderKey, sentAt } from './ids.js';
-import { allRoles, joinWithin, meaningLines, mentionLines, type Need } from './messages.js';
+import { ALERT_LINE_MAX, allRoles, meaningLines, mentionLines, type Need } from './messages.js';
 
 const HOUR = 3_600_000;
 const REMINDER_MAX_CHARS = 3500;
@@ -113,7 +111,7 @@ function item(
     id: reminderId(to.program, key),
     channel: to.channel,
     kind,
-    text: joinWithin(lines, REMINDER_MAX_CHARS),
+    text: fold(lines, REMINDER_MAX_CHARS, ALERT_LINE_MAX),
     mentions,
     createdAt: now.toISOString(),
     attempts: 0,
@@ -128,23 +126,25 @@ function nudge(c: Cutover, key: string, to: Target, now: Date, line: string, nee
 /** The digest's text: where the decision stands, what is open and who owns it, without pinging anyone. */
 export function digestLines(c: Cutover, now: Date): string[] {
   const lines = [`:newspaper: *Daily digest — ${esc(clip(c.title, 200))}* · ${slackDate(now.toISOString())}`];
-  lines.push(...meaningLines(c, []));
-  for (const d of c.decisions)
-    lines.push(`• ${esc(d.title)} (\`${esc(d.id)}\`): *${d.status === 'go' ? 'GO' : 'NO-GO'}*`);
+  const r = readiness(c);
+  lines.push(...meaningLines(c, [], r));
+  for (const d of c.decisions) lines.push(`• ${esc(d.title)} (\`${esc(d.id)}\`): *${goWord(d.status)}*`);
   const phase = nextPhase(c);
   if (phase) {
-    const open = blockersOf(c, phase.id).filter((b) => blockerState(c, b).status === 'open');
+    const open = c.blockers.filter(
+      (b) => b.phase === phase.id && r.blockers.find((x) => x.id === b.id)?.status === 'open',
+    );
     lines.push(`*Open blockers before phase ${esc(phase.id)}:* ${open.length ? '' : 'none'}`);
     for (const b of open) lines.push(`• \`${esc(b.id)}\` ${esc(clip(b.title, 160))} — \`${esc(b.owner)}\``);
   }
-  const notGreen = c.gates.filter((g) => gateState(c, g).status !== 'green');
+  const notGreen = r.gates.filter((g) => g.status !== 'green');
   lines.push(`*Gates not green:* ${notGreen.length ? '' : 'none'}`);
-  for (const g of notGreen) lines.push(`• \`${esc(g.id)}\`: ${gateState(c, g).status} — \`${esc(g.owner)}\``);
+  for (const g of notGreen) lines.push(`• \`${esc(g.id)}\`: ${g.status} — \`${esc(g.owner)}\``);
   const t = approvedTarget(c);
   const signed = c.sides.map((s) => {
     const so = signoffFor(c, s.id);
     const state = so
-      ? `${so.decision === 'go' ? 'GO' : 'NO-GO'}${so.target ? ` on \`${esc(targetLabel(so.target))}\`` : ''}`
+      ? `${goWord(so.decision)}${so.target ? ` on \`${esc(targetLabel(so.target))}\`` : ''}`
       : '_not signed_';
     return `${esc(s.name)}: ${state}`;
   });

@@ -4,14 +4,12 @@
  * `doc.users`, never by Slack mention syntax, and every typed text is escaped for Markdown.
  */
 import {
-  blockerState,
-  blockersOf,
   currentEvidence,
   currentTarget,
-  gateState,
-  mayDecideGo,
-  mayStartPhase,
   nextPhase,
+  type ReadinessReport,
+  readiness,
+  sameTarget,
   sideName,
   signoffFor,
   staleEvidence,
@@ -30,7 +28,8 @@ import type {
 import { isZone } from '../core/time.js';
 import { unmetWords } from '../core/unmet.js';
 import type { StoreDocument } from '../service/document.js';
-import { mdCode, mdLines, mdLink, mdText, utcDay, utcStamp, zonedStamp } from './markdown.js';
+import { commitLabel, utcStamp } from '../slack/views/text.js';
+import { mdCode, mdLines, mdLink, mdText, utcDay, zonedStamp } from './markdown.js';
 
 export const RECORD_TITLE = 'Runtime Cutover Decision Record';
 /** How many history entries the record lists, newest first. */
@@ -73,6 +72,7 @@ export function decisionRecord(doc: StoreDocument, now: Date): string {
     return r ? `${mdText(r.title)} (${name(r.assignee)})` : mdCode(roleId);
   };
   const target = (t: TargetRef) => `${mdCode(t.tag)} @ ${mdCode(t.sha)}`;
+  const r = readiness(c);
 
   const out: string[] = [];
   const section = (title: string, lines: string[]) => out.push('', `## ${title}`, ...lines);
@@ -85,25 +85,25 @@ export function decisionRecord(doc: StoreDocument, now: Date): string {
     `Owner: ${c.sides.map((s) => mdText(s.name)).join(' + ')} (${c.sides.length === 2 ? 'bilateral' : 'joint'})`,
   );
 
-  section('Decision Status', decisionLines(c, name));
+  section('Decision Status', decisionLines(c, r, name));
   section('Decision Record Links', linkLines(c.links, 'decision-record'));
   if (c.links.some((l) => l.group === 'decision-input'))
     section('Decision Inputs', linkLines(c.links, 'decision-input'));
   section('Runtime Command Ownership', ownershipLines(c, name));
-  section('Runtime Cutover Window', windowLines(c, stamp));
+  section('Runtime Cutover Window', windowLines(c, r, stamp));
 
   const phase = nextPhase(c);
   if (phase) {
     const started = phase.status !== 'not-started';
     section(
       `${started ? 'Blockers' : 'Remaining Blockers'} Before Phase ${mdText(phase.id)} Start`,
-      blockerLines(c, phase.id, started, { role, stamp }),
+      blockerLines(c, r, phase.id, started, { role, stamp }),
     );
   }
-  section('Required Gates', gateLines(c, { role, stamp }));
+  section('Required Gates', gateLines(c, r, { role, stamp }));
   section('Sign-offs', signoffLines(c, { role, name, target }));
   section('Release Target', targetLines(c, { stamp, name, target }));
-  section('Phase Status Mapping', phaseLines(c));
+  section('Phase Status Mapping', phaseLines(c, r));
   section('Latest Rollback Readiness Evidence', rollbackLines(c, { name, target }));
   section(
     'Recent History',
@@ -124,16 +124,16 @@ type Stamper = (s: Stamp | undefined) => string;
 
 const GO = (status: 'go' | 'no-go') => (status === 'go' ? '**GO**' : '**NO-GO**');
 
-function decisionLines(c: Cutover, name: Name): string[] {
+function decisionLines(c: Cutover, r: ReadinessReport, name: Name): string[] {
   if (!c.decisions.length) return ['No decisions are defined in the program.'];
   return c.decisions.flatMap((d, i) => {
     const lines = [`${i + 1}. ${mdText(d.title)}: ${GO(d.status)}`];
     if (d.rationale) lines.push(`   - Rationale: ${mdLines(d.rationale, 5)}`);
     if (d.by && d.at) lines.push(`   - Recorded by ${name(d.by)}, ${utcStamp(d.at)}`);
-    if (d.goRequires && d.status !== 'go') {
-      const v = mayDecideGo(c, d.id);
+    const v = r.decisions.find((x) => x.id === d.id);
+    if (d.goRequires && d.status !== 'go' && v) {
       lines.push(
-        v.ok
+        v.mayBeGo
           ? '   - Every requirement for GO holds; the decision itself is still NO-GO.'
           : `   - GO is not possible yet: ${v.unmet.length} requirement${v.unmet.length === 1 ? '' : 's'} unmet (see the blockers, gates and sign-offs below).`,
       );
@@ -164,14 +164,18 @@ function ownershipLines(c: Cutover, name: Name): string[] {
   });
 }
 
-function windowLines(c: Cutover, stamp: Stamper): string[] {
-  const gating = c.decisions.filter((d) => d.goRequires);
-  const notGo = gating.filter((d) => d.status !== 'go');
-  const approved = !!c.window && notGo.length === 0;
-  const lines = [`- Status: **${approved ? 'Approved' : 'Not approved'}**`];
+/** The window's status is the readiness report's: approved by a GO decision, proposed, or not set. */
+function windowLines(c: Cutover, r: ReadinessReport, stamp: Stamper): string[] {
+  const status = r.window.approved ? 'Approved' : r.window.set ? 'Proposed' : 'Not approved';
+  const lines = [`- Status: **${status}**`];
   const why: string[] = [];
   if (!c.window) why.push('no window is set (`/cutover window <start> <end>`)');
-  for (const d of notGo) why.push(`${mdText(d.title)} is NO-GO`);
+  for (const d of r.window.awaiting)
+    why.push(
+      d.before
+        ? `${mdText(d.title)} went GO before this window was set, so its GO does not cover it`
+        : `${mdText(d.title)} is NO-GO`,
+    );
   if (why.length) lines.push(`- Notes: ${why.join('; ')}.`);
   if (c.window) {
     const w = c.window;
@@ -203,21 +207,24 @@ function evidenceLinks(c: Cutover, b: Blocker): string[] {
 
 function blockerLines(
   c: Cutover,
+  r: ReadinessReport,
   phaseId: string,
   started: boolean,
   f: { role: (id: string) => string; stamp: Stamper },
 ): string[] {
-  const list = blockersOf(c, phaseId);
+  const list = c.blockers.flatMap((b) => {
+    const s = r.blockers.find((x) => x.id === b.id);
+    return b.phase === phaseId && s ? [{ b, s }] : [];
+  });
   if (!list.length) return [`No blockers are recorded before phase ${mdText(phaseId)}.`];
-  const open = list.filter((b) => blockerState(c, b).status === 'open').length;
+  const open = list.filter(({ s }) => s.status === 'open').length;
   const lines = [
     started
       ? `Phase ${mdText(phaseId)} has started; ${open} of ${list.length} blockers are open.`
       : `${open} of ${list.length} open.`,
     '',
   ];
-  list.forEach((b, i) => {
-    const s = blockerState(c, b);
+  list.forEach(({ b, s }, i) => {
     lines.push(`${i + 1}. ${mdText(b.title)}: **${s.status === 'open' ? 'Open' : 'Cleared'}**`);
     for (const item of b.items) lines.push(`   - ${mdLines(item, 5)}`);
     lines.push(
@@ -231,31 +238,31 @@ function blockerLines(
   return lines;
 }
 
-function gateLines(c: Cutover, f: { role: (id: string) => string; stamp: Stamper }): string[] {
+function gateLines(
+  c: Cutover,
+  report: ReadinessReport,
+  f: { role: (id: string) => string; stamp: Stamper },
+): string[] {
   if (!c.gates.length) return ['No gates are defined in the program.'];
   return c.gates.flatMap((g: Gate, i) => {
-    const s = gateState(c, g);
+    const s = report.gates.find((x) => x.id === g.id);
+    if (!s) return [];
     const lines = [
       `${i + 1}. ${mdText(g.title)}: **${s.status}**`,
       `   - Id ${mdCode(g.id)}; owner: ${f.role(g.owner)}${g.derived ? '; derived: green when its facts hold' : ''}`,
     ];
     const r = s.result;
-    if (r?.sha)
-      lines.push(
-        `   - Verified on ${mdCode(r.tag ? `${r.tag} @ ${r.sha.slice(0, 12)}` : r.sha.slice(0, 12))}`,
-      );
+    const on = r && commitLabel(r);
+    if (on) lines.push(`   - Verified on ${mdCode(on)}`);
     if (r?.evidenceUrl) lines.push(`   - Evidence: ${mdLink(r.evidenceUrl)}`);
     if (r?.runUrl) lines.push(`   - Run: ${mdLink(r.runUrl)}`);
     for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(unmetWords(u))}`);
     if (r) lines.push(`   - Set by ${f.stamp(r)}`);
     if (s.stale && s.latest) {
       const l = s.latest;
-      const on = l.sha
-        ? l.tag
-          ? `${l.tag} @ ${l.sha.slice(0, 12)}`
-          : l.sha.slice(0, 12)
-        : 'an unknown commit';
-      lines.push(`   - Stale: ${l.status} on ${mdCode(on)}, not the current target (set by ${f.stamp(l)})`);
+      lines.push(
+        `   - Stale: ${l.status} on ${mdCode(commitLabel(l) ?? 'an unknown commit')}, not the current target (set by ${f.stamp(l)})`,
+      );
     }
     return lines;
   });
@@ -337,10 +344,10 @@ const PHASE_WORD: Record<PhaseStatus, string> = {
   closed: 'Closed',
 };
 
-function phaseLines(c: Cutover): string[] {
+function phaseLines(c: Cutover, r: ReadinessReport): string[] {
   return c.phases.map((p) => {
-    const v = p.status === 'not-started' ? mayStartPhase(c, p.id) : undefined;
-    const blocked = v && !v.ok ? `; blocked: ${v.unmet.length} unmet` : v ? '; may start' : '';
+    const v = p.status === 'not-started' ? r.phases.find((x) => x.id === p.id) : undefined;
+    const blocked = v && !v.mayStart ? `; blocked: ${v.unmet.length} unmet` : v ? '; may start' : '';
     return `- Phase ${mdText(p.id)}: **${PHASE_WORD[p.status]}** (${mdText(p.title)}${blocked})`;
   });
 }
@@ -352,10 +359,7 @@ function rollbackLines(c: Cutover, f: { name: Name; target: (t: TargetRef) => st
     const e = c.evidence.find((x) => x.id === id);
     if (!e) continue;
     const latest = e.entries.at(-1);
-    const earlier =
-      latest && !(target && latest.target.tag === target.tag && latest.target.sha === target.sha)
-        ? ' (an earlier target)'
-        : '';
+    const earlier = latest && !sameTarget(latest.target, target) ? ' (an earlier target)' : '';
     lines.push(
       `- ${mdText(e.title)} (${mdCode(e.id)}, ${mdText(sideName(c, e.side))}): ${latest ? `${entryLine(latest, f)}${earlier}` : 'not logged yet'}`,
     );

@@ -3,7 +3,8 @@
  * not Slack mrkdwn). Text people typed passes through `mdText`: it can start no emphasis, link, code span,
  * HTML tag, table cell or strike-through, and stays on one line so it cannot open a heading or a list. Typed text
  * that may hold several lines (a rationale, a reason, a note) passes through `mdLines`: its further lines are quoted
- * under the item they belong to, so none can pose as a line of the record.
+ * under the item they belong to, so none can pose as a line of the record. Instants are stamped in UTC by
+ * `utcStamp` (src/slack/views/text.ts, the one formatter of it), or by day and zone here.
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
@@ -58,9 +59,6 @@ export function mdLink(href: string): string {
   // A link stored before links were checked may hold an invisible character: shown as code, `[U+202E]` and all.
   return /^https?:\/\/[^\s<>`\\]+$/.test(t) && !INVISIBLE.test(href) ? `<${t}>` : mdCode(t);
 }
-
-/** An instant as `2026-02-09 09:00 UTC`. */
-export const utcStamp = (iso: string) => format(new TZDate(iso, 'UTC'), "yyyy-MM-dd HH:mm 'UTC'");
 
 /** The calendar day (UTC) of an instant, `2026-02-09`. */
 export const utcDay = (iso: string) => format(new TZDate(iso, 'UTC'), 'yyyy-MM-dd');

@@ -4,15 +4,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alertsHook, alertText, composeAlerts } from '../../src/alerts/messages.js';
+import { alertsHook, alertText, composeAlerts, meaningLines } from '../../src/alerts/messages.js';
+import { readiness } from '../../src/core/readiness.js';
 import type { Actor, CommandInput, Cutover } from '../../src/core/schema.js';
 import type { Change } from '../../src/service/cutover-service.js';
 import { newDocument } from '../../src/service/document.js';
 import {
   A,
   approveTarget,
+  GO_RUNTIME,
   greenGates,
   logAllEvidence,
+  readyForGo,
   run,
   SHA1,
   SHA2,
@@ -41,6 +44,24 @@ const lineOf = (text: string, user: string) =>
   text.split('\n').find((l) => l.startsWith(`• <@${user}>`)) ?? '';
 
 const ALL_FIVE = [U.pic, U.cic, U.pro, U.cro, U.dlo];
+
+describe('what a change means, as the readiness report answers it (issue 11)', () => {
+  it('the meaning line counts the open blockers and unmet items the report holds, and says GO once decided', () => {
+    const c = seeded();
+    const r = readiness(c);
+    const open = r.blockers.filter((b) => b.phase === '8' && b.status === 'open').length;
+    const total = r.blockers.filter((b) => b.phase === '8').length;
+    const go = r.decisions.find((d) => d.id === 'runtime-cutover');
+    const eight = r.phases.find((p) => p.id === '8');
+    expect(meaningLines(c, [])).toEqual([
+      `:bar_chart: phase 8 blockers: *${open} of ${total} open* · phase 8 may start: no, ${eight?.unmet.length} unmet · runtime-cutover may be GO: no, ${go?.unmet.length} unmet`,
+    ]);
+    const decided = run(readyForGo(), GO_RUNTIME, A.dlo).cutover;
+    expect(meaningLines(decided, [])).toEqual([
+      ':bar_chart: phase 8 blockers: *0 of 4 open* · phase 8 may start: *yes* · runtime-cutover: *GO*',
+    ]);
+  });
+});
 
 describe('who is mentioned, per change', () => {
   it('a blocker opened mentions its owner, and tells who opened it and what it means for phase 8', () => {

@@ -6,7 +6,10 @@ import { newDocument, type StoreDocument } from '../../src/service/document.js';
 import {
   A,
   approveTarget,
+  at,
+  GO_RUNTIME,
   programJson,
+  readyForGo,
   run,
   SHA1,
   SHA2,
@@ -275,6 +278,33 @@ describe('the decision record', () => {
     );
     expect(md).toContain('Recorded by Logan \\*the\\* \\<Log\\>');
     expect(md).not.toMatch(/^## Not a heading/m);
+  });
+
+  it('shows the window Approved only when the readiness report says a GO was recorded with it standing; Proposed otherwise, saying why', () => {
+    const window = (doc: StoreDocument) =>
+      section(decisionRecord(withNames(doc), NOW), 'Runtime Cutover Window');
+    const WINDOW = { type: 'window', start: '2026-03-01T09:00Z', end: '2026-03-01T13:00Z' } as const;
+
+    const proposed = walk(newDocument(readyForGo()), [[WINDOW, A.dlo]], at(10));
+    expect(window(proposed)).toContain('- Status: **Proposed**');
+    expect(window(proposed)).toContain('- Notes: Runtime cutover execution is NO-GO.');
+    expect(window(proposed)).toContain('- UTC: 2026-03-01 09:00 UTC – 2026-03-01 13:00 UTC');
+
+    const approved = walk(proposed, [[GO_RUNTIME, A.dlo]], at(20));
+    expect(window(approved)).toContain('- Status: **Approved**');
+    expect(window(approved)).not.toContain('- Notes:');
+
+    // Moved after the GO: the GO was given for another window.
+    const moved = walk(
+      approved,
+      [[{ ...WINDOW, start: '2026-03-02T09:00Z', end: '2026-03-02T13:00Z' }, A.dlo]],
+      at(30),
+    );
+    expect(window(moved)).toContain('- Status: **Proposed**');
+    expect(window(moved)).toContain(
+      '- Notes: Runtime cutover execution went GO before this window was set, so its GO does not cover it.',
+    );
+    expect(window(moved)).toContain('- UTC: 2026-03-02 09:00 UTC – 2026-03-02 13:00 UTC');
   });
 
   it('lists every person it names, for the display-name lookup', () => {

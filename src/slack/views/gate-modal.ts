@@ -1,25 +1,20 @@
 /** The "Set a gate" modal (from App Home). Pure: (state, viewer) -> view, or the reason there is none. */
 import type { types } from '@slack/bolt';
-import { currentTarget, gateState, rolesFor, targetLabel } from '../../core/readiness.js';
+import { may } from '../../core/authorize.js';
+import { currentTarget, gateState, targetLabel } from '../../core/readiness.js';
 import type { Cutover, Gate } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
-import { type ModalMetadata, shownTarget } from './modals.js';
-import { clip, esc, plainLine } from './text.js';
+import { asActor, type ModalMetadata, shownTarget, type Viewer } from './modals.js';
+import { esc, plain } from './text.js';
 
 type View = types.View;
 
-/** A plain_text label: one line, invisible characters shown, within Slack's 75 characters. */
-const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(plainLine(text), 75) });
-
 const STATUS_WORD = { green: '🟢 green', red: '🔴 red', pending: '⚪ pending' } as const;
 
-/** The gates this person may set by hand: manual ones whose owner role they hold (any, for an admin). */
-export function settableGates(c: Cutover, viewer: { userId: string; isAdmin: boolean }): Gate[] {
-  const held = new Set(c.roles.filter((r) => r.assignee === viewer.userId).map((r) => r.id));
-  return c.gates.filter(
-    (g) =>
-      !g.derived && (viewer.isAdmin || rolesFor(c, 'gate.set', { owner: g.owner }).some((r) => held.has(r))),
-  );
+/** The gates this person may set by hand: manual ones the program's `gate.set` lets them set (any, for an admin). */
+export function settableGates(c: Cutover, viewer: Viewer): Gate[] {
+  const actor = asActor(viewer);
+  return c.gates.filter((g) => !g.derived && may(c, actor, 'gate.set', { owner: g.owner }));
 }
 
 /** Which commit the result is recorded for: the target shown is the one it binds to. */
@@ -97,7 +92,7 @@ export function gateModal(c: Cutover, gates: Gate[], meta: ModalMetadata, initia
 /** The gate form this person may open, or why not. */
 export function gateFormFor(
   c: Cutover,
-  viewer: { userId: string; isAdmin: boolean },
+  viewer: Viewer,
   meta: ModalMetadata,
   initial?: string,
 ): { view: View } | { refusal: string } {

@@ -49,11 +49,7 @@ export interface WaitingItem {
  * What waits on this person, most urgent first: sign-offs, blockers, gates, evidence, a target to approve. It is
  * what their roles owe: an admin may act for anyone, but nothing waits on them for being one.
  */
-export function waitingOn(
-  c: Cutover,
-  userId: string,
-  report: ReadinessReport = readiness(c),
-): WaitingItem[] {
+export function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readiness(c)): WaitingItem[] {
   const asHolder = asActor({ userId, isAdmin: false });
   const held = c.roles.filter((r) => r.assignee === userId);
   const heldIds = new Set(held.map((r) => r.id));

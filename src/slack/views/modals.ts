@@ -1,15 +1,22 @@
 /** The sign-off and blocker-update modals. Pure: (state, viewer's options) -> view. */
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
-import { currentTarget, gateState, signableSides, targetLabel } from '../../core/readiness.js';
-import type { Cutover, Side } from '../../core/schema.js';
+import { may } from '../../core/authorize.js';
+import { currentTarget, gateState, targetLabel } from '../../core/readiness.js';
+import type { Actor, Cutover, Side } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
-import { clip, esc, fold, plainLine } from './text.js';
-
-/** A plain_text label: one line, invisible characters shown, within Slack's 75 characters. */
-const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(plainLine(text), 75) });
+import { esc, fold, plain } from './text.js';
 
 type View = types.View;
+
+/** The person a view is for, as Slack tells it: their user id, and whether the workspace made them an admin. */
+export interface Viewer {
+  userId: string;
+  isAdmin: boolean;
+}
+
+/** The viewer as the actor the rules judge: views ask `may(c, asActor(viewer), …)` before offering an action. */
+export const asActor = (v: Viewer): Actor => ({ kind: 'user', userId: v.userId, isAdmin: v.isAdmin });
 
 /** What a modal carries between opening and submission (≤ 3000 characters): one schema, read at the edge. */
 export const ModalMetadata = z.object({
@@ -169,11 +176,11 @@ export type FormKind = 'signoff' | 'blocker';
 export function formFor(
   kind: FormKind,
   c: Cutover,
-  viewer: { userId: string; isAdmin: boolean },
+  viewer: Viewer,
   meta: ModalMetadata,
 ): { view: View } | { refusal: string } {
   if (kind === 'signoff') {
-    const sides = signableSides(c, viewer.userId, viewer.isAdmin);
+    const sides = c.sides.filter((s) => may(c, asActor(viewer), 'signoff', { side: s.id }));
     if (!sides.length)
       return {
         refusal: `:no_entry: Only a side's incident commander signs off (${esc(

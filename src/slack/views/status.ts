@@ -4,34 +4,36 @@
  */
 import type { types } from '@slack/bolt';
 import {
-  blockerState,
-  blockersOf,
   currentEvidence,
   currentTarget,
-  gateState,
-  mayDecideGo,
-  mayStartPhase,
   nextPhase,
+  type ReadinessReport,
+  readiness,
   sideName,
   signoffFor,
   staleEvidence,
   targetLabel,
 } from '../../core/readiness.js';
-import type { Cutover, GateStatus, Signoff } from '../../core/schema.js';
+import type { Cutover, Signoff } from '../../core/schema.js';
 import { ACTIONS } from '../ids.js';
-import { clip, esc, fold, link, mention, plainLine, slackDate, who } from './text.js';
+import {
+  clip,
+  commitLabel,
+  esc,
+  GATE_ICON,
+  goWord,
+  link,
+  mention,
+  plainLine,
+  slackDate,
+  titled,
+  who,
+  yesOrUnmet,
+} from './text.js';
 
 type KnownBlock = types.KnownBlock;
 
-const GATE_ICON: Record<GateStatus, string> = {
-  green: ':large_green_circle:',
-  red: ':red_circle:',
-  pending: ':white_circle:',
-};
 const PHASE_WORD = { 'not-started': 'Not started', started: '*Started*', closed: 'Closed' } as const;
-
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const titled = (title: string, lines: string[]) => section(fold([`*${title}*`, ...lines]));
 
 export const roleHolder = (c: Cutover, roleId: string) =>
   c.roles.find((r) => r.id === roleId)?.assignee ?? null;
@@ -40,21 +42,27 @@ const owner = (c: Cutover, roleId: string) => `${mention(roleHolder(c, roleId))}
 export function decisionLines(c: Cutover): string[] {
   return c.decisions.map((d) => {
     const why = d.rationale ? ` — ${esc(clip(d.rationale, 300))}` : '';
-    return `• ${esc(d.title)} (\`${esc(d.id)}\`): *${d.status === 'go' ? 'GO' : 'NO-GO'}*${why}`;
+    return `• ${esc(d.title)} (\`${esc(d.id)}\`): *${goWord(d.status)}*${why}`;
   });
 }
 
-export function phaseLines(c: Cutover): string[] {
+export function phaseLines(c: Cutover, r: ReadinessReport = readiness(c)): string[] {
   return c.phases.map((p) => {
-    const gate = p.status === 'not-started' ? mayStartPhase(c, p.id) : undefined;
-    const wait = gate && !gate.ok ? ` — ${gate.unmet.length} unmet` : '';
+    const gate = p.status === 'not-started' ? r.phases.find((x) => x.id === p.id) : undefined;
+    const wait = gate && !gate.mayStart ? ` — ${gate.unmet.length} unmet` : '';
     return `• Phase ${esc(p.id)} — ${esc(clip(p.title, 120))}: ${PHASE_WORD[p.status]}${wait}`;
   });
 }
 
-export function blockerLines(c: Cutover, phaseId: string): string[] {
-  return blockersOf(c, phaseId).map((b) => {
-    const s = blockerState(c, b);
+/** The blockers of a phase, each with its state as the readiness report reads it. */
+const blockersBefore = (c: Cutover, r: ReadinessReport, phaseId: string) =>
+  c.blockers.flatMap((b) => {
+    const s = r.blockers.find((x) => x.id === b.id);
+    return b.phase === phaseId && s ? [{ b, s }] : [];
+  });
+
+export function blockerLines(c: Cutover, phaseId: string, r: ReadinessReport = readiness(c)): string[] {
+  return blockersBefore(c, r, phaseId).map(({ b, s }) => {
     const icon = s.status === 'open' ? ':red_circle:' : ':white_check_mark:';
     const kind = b.derived ? ' _(derived)_' : '';
     const items = b.items.map((i) => `\n      ◦ ${esc(clip(i, 200))}`).join('');
@@ -67,13 +75,12 @@ export function blockerLines(c: Cutover, phaseId: string): string[] {
 
 /** Which commit a gate result was measured on, as a person reads it. */
 export const resultOn = (r: { sha: string | null; tag?: string | undefined }) =>
-  r.sha
-    ? `on ${r.tag ? targetLabel({ tag: r.tag, sha: r.sha }) : r.sha.slice(0, 12)}`
-    : 'on an unknown commit';
+  `on ${commitLabel(r) ?? 'an unknown commit'}`;
 
-export function gateLines(c: Cutover): string[] {
-  return c.gates.map((g) => {
-    const view = gateState(c, g);
+export function gateLines(c: Cutover, report: ReadinessReport = readiness(c)): string[] {
+  return c.gates.flatMap((g) => {
+    const view = report.gates.find((x) => x.id === g.id);
+    if (!view) return [];
     const s = view.status;
     const r = view.result;
     const ev = r?.evidenceUrl ? ` · ${link(r.evidenceUrl, 'evidence')}` : '';
@@ -88,7 +95,7 @@ export function gateLines(c: Cutover): string[] {
 function signoffLine(c: Cutover, s: Signoff): string {
   const on = s.target ? ` on ${esc(targetLabel(s.target))}` : '';
   const admin = s.asAdmin ? ' _(as admin)_' : '';
-  const body = `${s.decision === 'go' ? 'GO' : 'NO-GO'} by ${who(s.by)}${admin}${on}, ${slackDate(s.at)}`;
+  const body = `${goWord(s.decision)} by ${who(s.by)}${admin}${on}, ${slackDate(s.at)}`;
   const why = s.rationale ? ` — ${esc(clip(s.rationale, 200))}` : '';
   return s.voided
     ? `    ~${body}~ voided: ${esc(clip(s.voided.reason, 200))}`
@@ -128,8 +135,15 @@ export function targetLines(c: Cutover): string[] {
   return lines;
 }
 
-export function windowLine(c: Cutover): string {
-  return c.window ? `${slackDate(c.window.start)} – ${slackDate(c.window.end)}` : '_Not set._';
+/** The window, and whether a GO decision approved it (the readiness report's rule). */
+export function windowLine(c: Cutover, r: ReadinessReport = readiness(c)): string {
+  if (!c.window) return '_Not set._';
+  const dates = `${slackDate(c.window.start)} – ${slackDate(c.window.end)}`;
+  if (r.window.approved) return `${dates} · *approved*`;
+  const why = r.window.awaiting.map(
+    (d) => `\`${esc(d.id)}\` ${d.before ? 'went GO before this window was set' : 'is NO-GO'}`,
+  );
+  return `${dates} · _proposed_${why.length ? ` (${why.join('; ')})` : ''}`;
 }
 
 export interface StatusOptions {
@@ -154,41 +168,50 @@ export function statusBlocks(c: Cutover, options: StatusOptions = {}): KnownBloc
   return blocks;
 }
 
-/** The state at a glance, section by section: the body of the status message and of App Home. */
-export function stateSections(c: Cutover): KnownBlock[] {
+/**
+ * The state at a glance, section by section: the body of the status message and of App Home. Every verdict in it
+ * (blocker and gate states, whether a phase may start, whether the window is approved) is the readiness report's.
+ */
+export function stateSections(c: Cutover, r: ReadinessReport = readiness(c)): KnownBlock[] {
   const phase = nextPhase(c);
-  const open = phase ? blockersOf(c, phase.id).filter((b) => blockerState(c, b).status === 'open').length : 0;
-  const total = phase ? blockersOf(c, phase.id).length : 0;
+  const before = phase ? blockersBefore(c, r, phase.id) : [];
+  const open = before.filter(({ s }) => s.status === 'open').length;
   return [
     titled('Decisions', decisionLines(c)),
-    titled('Phases', phaseLines(c)),
+    titled('Phases', phaseLines(c, r)),
     titled(
-      phase ? `Blockers before phase ${esc(phase.id)} — ${open} of ${total} open` : 'Blockers',
-      phase ? blockerLines(c, phase.id) : [],
+      phase ? `Blockers before phase ${esc(phase.id)} — ${open} of ${before.length} open` : 'Blockers',
+      phase ? blockerLines(c, phase.id, r) : [],
     ),
-    titled('Gates', gateLines(c)),
+    titled('Gates', gateLines(c, r)),
     titled('Release target and evidence', targetLines(c)),
     titled('Sign-offs', signoffLines(c)),
-    titled('Cutover window', [windowLine(c)]),
+    titled('Cutover window', [windowLine(c, r)]),
   ];
 }
 
+/** "runtime-cutover may be GO: no, 5 unmet" for each decision with GO requirements that is not GO yet. */
+const mayBeGoParts = (c: Cutover, r: ReadinessReport) =>
+  r.decisions.flatMap((d) =>
+    c.decisions.find((x) => x.id === d.id)?.goRequires && d.status !== 'go'
+      ? [`${esc(d.id)} may be GO: ${yesOrUnmet(d.mayBeGo, d.unmet)}`]
+      : [],
+  );
+
 function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
-  const goDecisions = c.decisions.filter((d) => d.goRequires && d.status !== 'go');
-  const readiness = goDecisions.map((d) => {
-    const v = mayDecideGo(c, d.id);
-    return `${esc(d.id)} may be GO: ${v.ok ? '*yes*' : `no, ${v.unmet.length} unmet`}`;
-  });
+  const r = readiness(c);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
-    ...stateSections(c),
+    ...stateSections(c, r),
     {
       type: 'context',
       elements: [
         {
           type: 'mrkdwn',
           text: clip(
-            [...readiness, c.updated ? `updated ${slackDate(c.updated)}` : 'no changes yet'].join(' · '),
+            [...mayBeGoParts(c, r), c.updated ? `updated ${slackDate(c.updated)}` : 'no changes yet'].join(
+              ' · ',
+            ),
             3000,
           ),
         },
@@ -219,7 +242,7 @@ function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
 export function statusText(c: Cutover): string {
   const line = (s: string) => esc(plainLine(s));
   return clip(
-    `${line(c.title)}: ${c.decisions.map((d) => `${line(d.title)} ${d.status === 'go' ? 'GO' : 'NO-GO'}`).join(', ')}`,
+    `${line(c.title)}: ${c.decisions.map((d) => `${line(d.title)} ${goWord(d.status)}`).join(', ')}`,
     3000,
   );
 }

@@ -1,10 +1,14 @@
 /**
- * mrkdwn building blocks. Everything a person typed passes through `esc`, so it can neither ping
- * (`<!channel>`) nor forge a link (`<https://evil|Runbook>`).
+ * The one mrkdwn module: escaping, folding within Slack's limits, dates, icons, GO/NO-GO words and the blocks every
+ * view and alert builds from. Everything a person typed passes through `esc`, so it can neither ping (`<!channel>`)
+ * nor forge a link (`<https://evil|Runbook>`). The decision record's Markdown has its own module
+ * (src/record/markdown.ts); the UTC stamp is the one thing both say alike, and it lives here.
  */
 import { TZDate } from '@date-fns/tz';
+import type { types } from '@slack/bolt';
 import { format } from 'date-fns';
-import { INVISIBLE, showInvisible } from '../../core/schema.js';
+import { shortSha, targetLabel } from '../../core/readiness.js';
+import { type GateStatus, type GoNoGo, INVISIBLE, showInvisible } from '../../core/schema.js';
 
 /** Zero-width and bidirectional control characters shown as `[U+202E]`: they can neither hide nor reorder text. */
 export const visible = showInvisible;
@@ -42,27 +46,38 @@ export function link(url: string, label?: string): string {
   return `<${url.replace(/&/g, '&amp;')}|${esc(clip(label ?? url, 80))}>`;
 }
 
-/** UTC fallback text for an instant, for clients that do not render date tokens. */
-export const utc = (iso: string) => format(new TZDate(iso, 'UTC'), "yyyy-MM-dd HH:mm 'UTC'");
+/**
+ * An instant as `2026-02-09 09:00 UTC`: the fallback of Slack's date token (clients that do not render it) and the
+ * decision record's stamp.
+ */
+export const utcStamp = (iso: string) => format(new TZDate(iso, 'UTC'), "yyyy-MM-dd HH:mm 'UTC'");
+
+/**
+ * The commit a gate result was measured on, in plain text (`v3.0.0 @ abcdef012345`, or the short SHA), or none:
+ * escape it for mrkdwn, code it for the record.
+ */
+export const commitLabel = (r: { sha: string | null; tag?: string | undefined }) =>
+  r.sha ? (r.tag ? targetLabel({ tag: r.tag, sha: r.sha }) : shortSha(r.sha)) : undefined;
 
 /** Slack's date token: each reader sees their own time zone. */
 export function slackDate(iso: string, tokens = '{date_short_pretty} {time}'): string {
   const unix = Math.floor(Date.parse(iso) / 1000);
-  return `<!date^${unix}^${tokens}|${utc(iso)}>`;
+  return `<!date^${unix}^${tokens}|${utcStamp(iso)}>`;
 }
 
 /**
- * Joins lines into one text of at most `max` characters. Lines that do not fit are folded into
- * "…and N more", so a section never exceeds Slack's limit however large the program.
+ * Joins lines into one text of at most `max` characters. Lines that do not fit are folded into "…and N more", so a
+ * section or an alert never exceeds Slack's limit however large the program. Each line is cut to `lineMax`; an
+ * alert passes a long one, so a line is counted rather than cut and a mention or a date token is never split.
  */
-export function fold(lines: string[], max = 3000, more = (n: number) => `_…and ${n} more_`): string {
+export function fold(lines: string[], max = 3000, lineMax = Math.min(600, max - 40)): string {
   const out: string[] = [];
   let size = 0;
   const reserve = 40;
   for (let i = 0; i < lines.length; i++) {
-    const line = clip(lines[i] ?? '', Math.min(600, max - reserve));
+    const line = clip(lines[i] ?? '', lineMax);
     if (size + line.length + 1 > max - reserve) {
-      out.push(more(lines.length - i));
+      out.push(`_…and ${lines.length - i} more_`);
       break;
     }
     out.push(line);
@@ -70,3 +85,28 @@ export function fold(lines: string[], max = 3000, more = (n: number) => `_…and
   }
   return out.join('\n') || ' ';
 }
+
+/** A decision or sign-off, as the bot says it. */
+export const goWord = (status: GoNoGo) => (status === 'go' ? 'GO' : 'NO-GO');
+
+/** A verdict's answer in a summary line: `*yes*`, or `no, 3 unmet`. */
+export const yesOrUnmet = (ok: boolean, unmet: readonly unknown[]) =>
+  ok ? '*yes*' : `no, ${unmet.length} unmet`;
+
+export const GATE_ICON: Record<GateStatus, string> = {
+  green: ':large_green_circle:',
+  red: ':red_circle:',
+  pending: ':white_circle:',
+};
+
+/** A mrkdwn section; `text` is already within 3000 characters (`fold` it), with a button beside it if given. */
+export const section = (text: string, accessory?: types.Button): types.KnownBlock =>
+  accessory
+    ? { type: 'section', text: { type: 'mrkdwn', text }, accessory }
+    : { type: 'section', text: { type: 'mrkdwn', text } };
+
+/** A section with a bold title over its lines, folded to fit. */
+export const titled = (title: string, lines: string[]) => section(fold([`*${title}*`, ...lines]));
+
+/** A plain_text label: one line, invisible characters shown, within Slack's 75 characters. */
+export const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(plainLine(text), 75) });

@@ -69,6 +69,31 @@ describe('App Home', () => {
     expect(home(c, U.pro).all).not.toContain('Approve the release target');
   });
 
+  it('asks no admin to approve a target for being one: only a role that may approve it, and never its publisher', () => {
+    const c = run(seeded(), { type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro).cutover;
+    expect(home(c, U.admin, true).all).not.toContain('Approve the release target');
+    // The publisher holding the approving role too is still not asked.
+    const both = run(
+      c,
+      { type: 'role.assign', role: 'consumer-rollback-owner', user: U.pro },
+      A.admin,
+    ).cutover;
+    expect(home(both, U.pro).all).not.toContain('Approve the release target');
+    // Once approved, nobody is asked.
+    const approved = run(c, { type: 'target.approve', target: TAG2 }, A.cro).cutover;
+    expect(home(approved, U.cro).all).not.toContain('Approve the release target');
+  });
+
+  it('offers Sign off and Set a gate as the rules allow them: a commander signs, an owner sets their gate', () => {
+    const actions = (user: string) =>
+      home(seeded(), user)
+        .blocks.find((b) => b.type === 'actions')
+        ?.elements?.map((e) => e.action_id) ?? [];
+    expect(actions(U.cic)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate]);
+    // The release owners neither sign nor own a manual gate.
+    expect(actions(U.pro)).toEqual([]);
+  });
+
   it('gives an open manual blocker its owner a Clear or reopen button, and derived ones what they wait for', () => {
     const c = run(
       seeded(),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../../src/core/commands.js';
 import { INPUTS, VIEWS } from '../../../src/slack/ids.js';
+import { gateFormFor, settableGates } from '../../../src/slack/views/gate-modal.js';
 import { blockerModal, formFor, signoffModal } from '../../../src/slack/views/modals.js';
+import { seeded, U } from '../../core/fixtures.js';
 import { largeProgram, shippedProgram } from '../../fixtures/programs.js';
 import { expectModalWithinLimits, expectNoForgedMarkup } from './limits.js';
 
@@ -46,6 +48,24 @@ describe('modals', () => {
   it('says there is nothing to update by hand when every blocker is derived', () => {
     expect(formFor('blocker', shippedProgram(), { userId: 'U1', isAdmin: false }, {})).toEqual({
       refusal: expect.stringContaining('derived'),
+    });
+  });
+
+  it("offers the gate form the gates the program's gate.set permission lets the viewer set, every manual one to an admin", () => {
+    const c = seeded();
+    const names = (form: ReturnType<typeof gateFormFor>) => {
+      if (!('view' in form)) throw new Error('expected a form');
+      return JSON.stringify(form.view.blocks).match(/"value":"[a-z-]+"/g);
+    };
+    expect(settableGates(c, { userId: U.pic, isAdmin: false }).map((g) => g.id)).toEqual(['producer-suite']);
+    expect(names(gateFormFor(c, { userId: U.pic, isAdmin: false }, {}))).toContain(
+      '"value":"producer-suite"',
+    );
+    expect(settableGates(c, { userId: U.admin, isAdmin: true }).map((g) => g.id)).toEqual(
+      c.gates.filter((g) => !g.derived).map((g) => g.id),
+    );
+    expect(gateFormFor(c, { userId: U.pro, isAdmin: false }, {})).toEqual({
+      refusal: expect.stringContaining('You may set no gate'),
     });
   });
 

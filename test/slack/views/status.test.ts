@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execute } from '../../../src/core/commands.js';
 import type { Cutover } from '../../../src/core/schema.js';
 import { statusBlocks, statusText } from '../../../src/slack/views/status.js';
+import { A, at, GO_RUNTIME, readyForGo, run } from '../../core/fixtures.js';
 import { largeProgram, shippedProgram } from '../../fixtures/programs.js';
 import { expectMessageWithinLimits, expectNoForgedMarkup, mrkdwnTexts } from './limits.js';
 
@@ -76,6 +77,21 @@ describe('status view', () => {
     expect(all).toContain('|2026-12-01 09:00 UTC>');
     expect(all).toMatch(
       /~NO-GO by <@UPIC> on v3\.0\.0 @ aaaaaaaaaaaa[^~]*~ voided: release target changed from v3\.0\.0 @ aaaaaaaaaaaa to v3\.0\.1 @ bbbbbbbbbbbb/,
+    );
+  });
+
+  it('says the window is proposed, and why, until a GO is recorded with it standing; then approved', () => {
+    const window = (day: string) =>
+      ({ type: 'window', start: `${day}T09:00Z`, end: `${day}T13:00Z` }) as const;
+    const windowText = (c: Cutover) =>
+      mrkdwnTexts(statusBlocks(c)).find((t) => t.startsWith('*Cutover window*')) ?? '';
+    const proposed = run(readyForGo(), window('2026-03-01'), A.dlo, at(10)).cutover;
+    expect(windowText(proposed)).toContain('· _proposed_ (`runtime-cutover` is NO-GO)');
+    const approved = run(proposed, GO_RUNTIME, A.dlo, at(20)).cutover;
+    expect(windowText(approved)).toContain('· *approved*');
+    const moved = run(approved, window('2026-03-02'), A.dlo, at(30)).cutover;
+    expect(windowText(moved)).toContain(
+      '· _proposed_ (`runtime-cutover` went GO before this window was set)',
     );
   });
 
