@@ -37,7 +37,7 @@ const blankAsUnset = (env: unknown) =>
       )
     : env;
 
-export const ConfigSchema = z.preprocess(
+const ConfigSchema = z.preprocess(
   blankAsUnset,
   z
     .object({

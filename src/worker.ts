@@ -20,7 +20,7 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export interface WorkerSpec {
+interface WorkerSpec {
   clock: Clock;
   /** One pass: answers in how many ms it wants the next, or `undefined` to wait until woken. */
   pass: () => Promise<number | undefined>;

@@ -8,14 +8,14 @@ import type { OutboxItem } from '../service/document.js';
 
 /** Slack cuts message text beyond 40,000 characters; keep clear of it. */
 export const MAX_MESSAGE_CHARS = 39_000;
-export const SEPARATOR = '\n\n';
+const SEPARATOR = '\n\n';
 
-export type Plan =
+type Plan =
   | { kind: 'idle' }
   | { kind: 'wait'; until: number }
   | { kind: 'send'; items: OutboxItem[]; text: string };
 
-export interface PlanOptions {
+interface PlanOptions {
   /** When this channel was last posted to (ms), if ever since the start. */
   lastPostAt?: number;
   paceMs: number;

@@ -14,9 +14,9 @@ import { type ChannelProblem, endProblem, noteProblem } from './channel-problem.
 import type { Logger, Pacer } from './dispatcher.js';
 import { type AlertSlack, classify, DeliveryError } from './slack-port.js';
 
-export const BOARD_EVENT = 'cutover_board';
+const BOARD_EVENT = 'cutover_board';
 
-export interface BoardDeps {
+interface BoardDeps {
   service: CutoverService;
   slack: AlertSlack;
   clock: Clock;

@@ -23,7 +23,7 @@ import { backoffMs, byChannel, foldTexts, planChannel } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem, problemMessage } from './channel-problem.js';
 import { type AlertSlack, classify, DeliveryError, type Failure } from './slack-port.js';
 
-export const ALERT_EVENT = 'cutover_alert';
+const ALERT_EVENT = 'cutover_alert';
 
 export interface Logger {
   info(...msg: unknown[]): void;
@@ -51,7 +51,7 @@ export interface DeliveryOptions {
   deliveredLimit?: number;
 }
 
-export interface DispatcherDeps extends DeliveryOptions {
+interface DispatcherDeps extends DeliveryOptions {
   service: CutoverService;
   slack: AlertSlack;
   clock: Clock;
@@ -62,7 +62,7 @@ export interface DispatcherDeps extends DeliveryOptions {
 }
 
 /** The line logged when a failure puts items off for more than an hour (once per failure, not per timer). */
-export function longWaitLine(ids: string[], until: Date, failure: Failure): string {
+function longWaitLine(ids: string[], until: Date, failure: Failure): string {
   const why =
     failure.kind === 'rate-limited'
       ? `Retry-After ${Math.round(failure.retryAfterMs / 1000)} s`

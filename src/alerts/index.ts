@@ -42,7 +42,7 @@ export interface Alerts {
   stop(): Promise<void>;
 }
 
-export interface AlertsDeps {
+interface AlertsDeps {
   service: CutoverService;
   /** The bot's clock (bot.ts). */
   clock: Clock;

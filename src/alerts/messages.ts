@@ -29,7 +29,7 @@ import { clip, esc, fold, GATE_ICON, goWord, link, slackDate, who, yesOrUnmet } 
 import { alertId } from './ids.js';
 
 /** An alert stays far below Slack's 40,000 characters, so a burst of them folds into one message. */
-export const ALERT_MAX_CHARS = 4000;
+const ALERT_MAX_CHARS = 4000;
 
 /** Someone who must act: a role, and why. */
 export interface Need {
@@ -45,7 +45,7 @@ export const ALERT_LINE_MAX = 2500;
 const code = (id: string) => `\`${esc(id)}\``;
 
 /** Every side's commander role, in the program's order. */
-export const commanderRoles = (c: Cutover) => [...new Set(c.sides.map((s) => s.commanderRole))];
+const commanderRoles = (c: Cutover) => [...new Set(c.sides.map((s) => s.commanderRole))];
 export const allRoles = (c: Cutover) => c.roles.map((r) => r.id);
 
 /**

@@ -43,7 +43,7 @@ import { ALERT_LINE_MAX, allRoles, meaningLines, mentionLines, type Need } from 
 const HOUR = 3_600_000;
 const REMINDER_MAX_CHARS = 3500;
 
-export interface DueReminders {
+interface DueReminders {
   items: OutboxItem[];
   /** Keys to store in `doc.reminders` with the time: sent (or, for `seen:` keys, first seen). */
   marks: Record<string, string>;
@@ -61,7 +61,7 @@ export function isQuiet(r: Reminders, now: Date): boolean {
 }
 
 /** A digest missed (the bot was down) still goes out this long after it was due; later it waits for the next. */
-export const DIGEST_GRACE_MS = 12 * HOUR;
+const DIGEST_GRACE_MS = 12 * HOUR;
 
 /**
  * When the digest of the local day `offset` days from `now`'s is due: at `digestHour`, or when the quiet hours
@@ -124,7 +124,7 @@ function nudge(c: Cutover, key: string, to: Target, now: Date, line: string, nee
 }
 
 /** The digest's text: where the decision stands, what is open and who owns it, without pinging anyone. */
-export function digestLines(c: Cutover, now: Date): string[] {
+function digestLines(c: Cutover, now: Date): string[] {
   const lines = [`:newspaper: *Daily digest — ${esc(clip(c.title, 200))}* · ${slackDate(now.toISOString())}`];
   const r = readiness(c);
   lines.push(...meaningLines(c, [], r));
@@ -273,7 +273,7 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
   return { items, marks };
 }
 
-export interface RemindersDeps {
+interface RemindersDeps {
   service: CutoverService;
   clock: Clock;
   /** Woken when reminders join the outbox. */

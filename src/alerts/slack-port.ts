@@ -97,7 +97,7 @@ export function classify(e: unknown): Failure {
   }
 }
 
-export type AlertClientOptions = ClientOptions;
+type AlertClientOptions = ClientOptions;
 
 /** The alerts client (kept for slack/check-tokens.ts): see `createSlackClient` in slack/clients.ts. */
 export function createAlertClient(options: AlertClientOptions): webApi.WebClient {

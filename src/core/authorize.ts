@@ -60,7 +60,7 @@ export function authorize(
 }
 
 /** What a person may be offered: the permission actions, plus signing off for a side. */
-export type MayAction = PermissionAction | 'signoff';
+type MayAction = PermissionAction | 'signoff';
 
 /**
  * Whether this actor may take this action on this item now, as the rules will decide it: permissions, plus the

@@ -10,14 +10,7 @@ import type { Unmet } from './unmet.js';
  *   written, and the message names the state now so they can review it.
  * - `conflict`: a request key already applied to another request (an Idempotency-Key reused with another body).
  */
-export type DomainErrorCode =
-  | 'invalid'
-  | 'unknown'
-  | 'forbidden'
-  | 'refused'
-  | 'unchanged'
-  | 'stale'
-  | 'conflict';
+type DomainErrorCode = 'invalid' | 'unknown' | 'forbidden' | 'refused' | 'unchanged' | 'stale' | 'conflict';
 
 export interface DomainError {
   code: DomainErrorCode;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Cutover, Id, type ProgramInput } from './schema.js';
 import { isZone } from './time.js';
 
-export const NewProgramSpec = z.object({
+const NewProgramSpec = z.object({
   id: Id,
   title: z.string().trim().min(1, 'give the title').max(200, 'the title has at most 200 characters'),
   release: z.string().trim().min(1, 'give the release').max(100, 'the release has at most 100 characters'),
@@ -19,7 +19,7 @@ export const NewProgramSpec = z.object({
   /** Role titles, by role id; roles not named keep the template's. */
   roleTitles: z.record(Id, z.string().trim().min(1).max(200)).default({}),
 });
-export type NewProgramSpec = z.input<typeof NewProgramSpec>;
+type NewProgramSpec = z.input<typeof NewProgramSpec>;
 
 /** The template's structure without its live state, as a program file would give it. */
 export function structureOf(template: Cutover): ProgramInput {

@@ -21,7 +21,7 @@ import type {
 } from './schema.js';
 import type { ConditionUnmet, Unmet } from './unmet.js';
 
-export interface Verdict {
+interface Verdict {
   ok: boolean;
   unmet: Unmet[];
 }
@@ -149,7 +149,7 @@ export function blockerState(c: Cutover, b: Blocker): { status: BlockerStatus; u
   return { status: unmet.length ? 'open' : 'cleared', unmet };
 }
 
-export interface GateView {
+interface GateView {
   /** The gate's status for the current target: what every rule and surface reads. */
   status: GateStatus;
   /** A derived gate's unmet conditions. */
@@ -278,18 +278,10 @@ export function derivedSnapshot(c: Cutover) {
   return { blockers, gates };
 }
 
-/** Roles a user holds. */
-export const rolesOf = (c: Cutover, userId: string) => c.roles.filter((r) => r.assignee === userId);
-
-/** The sides this person may open a sign-off for: those whose commander role they hold, or all for an admin. */
-export function signableSides(c: Cutover, userId: string, isAdmin: boolean) {
-  return c.sides.filter((s) => isAdmin || c.roles.find((r) => r.id === s.commanderRole)?.assignee === userId);
-}
-
 // ---------------------------------------------------------------- the one readiness report
 
 /** Roles that can resolve an unmet item (empty: only an admin, or nobody by hand). */
-export function rolesToAct(c: Cutover, u: Unmet): string[] {
+function rolesToAct(c: Cutover, u: Unmet): string[] {
   switch (u.kind) {
     case 'target-missing':
     case 'target-unapproved':
@@ -377,7 +369,7 @@ export function readiness(c: Cutover): ReadinessReport {
 
 // ---------------------------------------------------------------- the cutover window
 
-export interface WindowReadiness {
+interface WindowReadiness {
   set: boolean;
   /** A GO decision approved this window (the rule is `windowReadiness`'s). */
   approved: boolean;
@@ -398,7 +390,7 @@ export interface WindowReadiness {
  * no record of when it was given (one shipped in the program file) covers no window. With no gating decision in the
  * program, a set window is approved.
  */
-export function windowReadiness(c: Cutover): WindowReadiness {
+function windowReadiness(c: Cutover): WindowReadiness {
   const w = c.window;
   const setAt = w ? Date.parse(w.set.at) : undefined;
   const awaiting = c.decisions

@@ -22,7 +22,7 @@ const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 const codePoint = (ch: string) => `U+${ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** `U+202E` for each invisible character in `s`, for messages. */
-export const invisibleNames = (s: string) => [...new Set(s.match(INVISIBLE_ALL) ?? [])].map(codePoint);
+const invisibleNames = (s: string) => [...new Set(s.match(INVISIBLE_ALL) ?? [])].map(codePoint);
 
 /**
  * `s` with each invisible character shown as `[U+202E]`, so it can neither hide nor reorder text. Brackets, not
@@ -383,7 +383,7 @@ const CutoverShape = z.object({
 type Issue = { path: (string | number)[]; message: string };
 
 /** Cross-references a program must get right; every broken one is reported, with its path. */
-export function programIssues(c: z.infer<typeof CutoverShape>): Issue[] {
+function programIssues(c: z.infer<typeof CutoverShape>): Issue[] {
   const issues: Issue[] = [];
   const dupes = (kind: string, ids: string[]) => {
     const seen = new Set<string>();
@@ -594,7 +594,7 @@ export type DomainEvent = z.infer<typeof DomainEvent>;
 // ---------------------------------------------------------------- commands (what a person or CI asks for)
 
 /** A typed instant (offset or [zone]) normalised to UTC ISO. */
-export const TypedInstant = z.string().transform((s, ctx) => {
+const TypedInstant = z.string().transform((s, ctx) => {
   const r = parseInstant(s);
   if (!r.ok) {
     ctx.addIssue({ code: 'custom', message: r.reason });

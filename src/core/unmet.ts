@@ -57,7 +57,6 @@ export const Unmet = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('phase-unknown'), phase: Id }),
 ]);
 export type Unmet = z.infer<typeof Unmet>;
-export type UnmetKind = Unmet['kind'];
 
 const label = (t: { tag: string; sha: string }) => `${t.tag} @ ${t.sha.slice(0, 12)}`;
 

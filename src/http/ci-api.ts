@@ -31,11 +31,11 @@ import { type Unmet, unmetWords } from '../core/unmet.js';
 import type { CutoverService } from '../service/cutover-service.js';
 
 /** Request bodies above this many bytes are refused with 413. */
-export const BODY_LIMIT = 16 * 1024;
+const BODY_LIMIT = 16 * 1024;
 /** Beyond this the connection is closed instead of read to the end. */
 const DRAIN_LIMIT = 1024 * 1024;
 
-export interface CiApiOptions {
+interface CiApiOptions {
   service: CutoverService;
   /** CUTOVER_API_TOKEN; without it every /api route answers 503 "the API is off". */
   token: string | undefined;
@@ -177,7 +177,7 @@ function send(res: ServerResponse, a: Answer, head = false) {
 
 /** The program's state at a glance, after the change: what CI needs to decide what to do next. */
 /** The program's state at a glance, after the change, read from the core's one readiness report. */
-export function readinessSummary(c: Cutover): Json {
+function readinessSummary(c: Cutover): Json {
   const r = readiness(c);
   const phase = nextPhase(c);
   const words = (list: Unmet[]) => [...new Set(list.map(unmetWords))];

@@ -31,9 +31,9 @@ import type { StoreDocument } from '../service/document.js';
 import { commitLabel, utcStamp } from '../slack/views/text.js';
 import { mdCode, mdLines, mdLink, mdText, utcDay, zonedStamp } from './markdown.js';
 
-export const RECORD_TITLE = 'Runtime Cutover Decision Record';
+const RECORD_TITLE = 'Runtime Cutover Decision Record';
 /** How many history entries the record lists, newest first. */
-export const RECORD_HISTORY = 25;
+const RECORD_HISTORY = 25;
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 

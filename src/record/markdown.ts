@@ -11,7 +11,7 @@ import { format } from 'date-fns';
 import { INVISIBLE, showInvisible } from '../core/schema.js';
 
 /** Control characters and line breaks collapse to single spaces; invisible characters are shown as `[U+202E]`. */
-export const oneLine = (s: string) =>
+const oneLine = (s: string) =>
   showInvisible(s)
     .replace(/\p{Cc}/gu, ' ')
     .replace(/\s+/g, ' ')

@@ -9,13 +9,13 @@ import { openJsonFileReader } from '../store/json-file/index.js';
 import { StoreError } from '../store/store.js';
 import { decisionRecord } from './decision-record.js';
 
-export const USAGE = `Usage: npm run record -- --db <store-file> [--out <file.md>]
+const USAGE = `Usage: npm run record -- --db <store-file> [--out <file.md>]
 
 Prints the runtime cutover decision record (Markdown) from the bot's store file, or writes it to --out.
 The store is only read: the bot may keep running. Display names come from the store's cache (filled when
 someone runs /cutover record in Slack); people not in it are shown by their Slack user id.`;
 
-export interface CliIo {
+interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   now: () => Date;

@@ -23,7 +23,7 @@ export interface Change {
   now: Date;
 }
 
-export interface ServiceHooks {
+interface ServiceHooks {
   /** Pure: adds to the document what must be stored in the same write as the change (the alerts). */
   compose?: (doc: StoreDocument, change: Change) => StoreDocument;
 }

@@ -27,14 +27,13 @@ export const OutboxItem = z.object({
 export type OutboxItem = z.infer<typeof OutboxItem>;
 
 /** The answer a request got the first time, kept so that a repeat gets the same one. */
-export const AppliedRequest = z.object({
+const AppliedRequest = z.object({
   at: Instant,
   /** A fingerprint of the request body: the same key with another body is refused. */
   hash: z.string().optional(),
   message: z.string(),
   events: z.array(DomainEvent).default([]),
 });
-export type AppliedRequest = z.infer<typeof AppliedRequest>;
 
 /** How long a request key is remembered. */
 export const REQUEST_KEY_TTL_MS = 24 * 60 * 60 * 1000;

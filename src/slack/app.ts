@@ -20,7 +20,7 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-export interface SlackAppOptions {
+interface SlackAppOptions {
   config: Config;
   service: CutoverService;
   /** The bot's clock (bot.ts): what time a change is made at, and App Home's worker. */

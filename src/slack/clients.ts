@@ -15,14 +15,14 @@ import { type LogLevel, webApi } from '@slack/bolt';
 import { after, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 
-export const LOG_LEVELS: Record<Config['logLevel'], LogLevel> = {
+const LOG_LEVELS: Record<Config['logLevel'], LogLevel> = {
   debug: webApi.LogLevel.DEBUG,
   info: webApi.LogLevel.INFO,
   warn: webApi.LogLevel.WARN,
   error: webApi.LogLevel.ERROR,
 };
 
-export type ClientKind = 'background' | 'alerts';
+type ClientKind = 'background' | 'alerts';
 
 export interface ClientOptions {
   token: string;
@@ -53,7 +53,7 @@ export function createSlackClient(kind: ClientKind, options: ClientOptions): web
 }
 
 /** The seconds a rate-limited call asks to wait, if `e` is a 429. */
-export function retryAfterOf(e: unknown): number | undefined {
+function retryAfterOf(e: unknown): number | undefined {
   const err = e as { code?: string; retryAfter?: number } | undefined;
   return err?.code === webApi.ErrorCode.RateLimitedError ? (err.retryAfter ?? 1) : undefined;
 }

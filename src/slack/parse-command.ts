@@ -9,8 +9,6 @@ export interface Usage {
   name: string;
   usage: string;
   summary: string;
-  /** Set for subcommands a later release adds: shown in help, answered as not yet available. */
-  coming?: string;
 }
 
 /** Every subcommand, in the order help lists them. */
@@ -68,7 +66,7 @@ export const USAGES: Usage[] = [
   },
 ];
 
-export type Parsed =
+type Parsed =
   | { kind: 'help' }
   | { kind: 'status' }
   | { kind: 'roles' }
@@ -79,7 +77,7 @@ export type Parsed =
   | { kind: 'change'; command: CommandInput; usage: string }
   | { kind: 'error'; message: string; usage: string };
 
-export const usageOf = (name: string) => USAGES.find((u) => u.name === name)?.usage ?? '/cutover help';
+const usageOf = (name: string) => USAGES.find((u) => u.name === name)?.usage ?? '/cutover help';
 
 const lower = (s: string | undefined) => (s ?? '').toLowerCase();
 
@@ -98,7 +96,6 @@ export function parseCommand(text: string): Parsed {
       message: `There is no \`/cutover ${plainText(sub)}\` subcommand.`,
       usage: '/cutover help lists them all',
     };
-  if (entry.coming) return error(`\`/cutover ${name}\` is not available yet: ${entry.coming}.`);
 
   switch (name) {
     case 'help':

@@ -11,7 +11,7 @@ import { closedError, lateError } from './errors.js';
 import type { AppendOnlyLog, Store, StoreHealth, UpdateOptions } from './store.js';
 import { appendedEntries, DEFAULT_KEEP, entriesOf, validated, withEntries } from './validate.js';
 
-export interface MemoryStoreOptions<T> {
+interface MemoryStoreOptions<T> {
   /** Validates the first document and every change. */
   schema: z.ZodType<T>;
   /** The first document. */

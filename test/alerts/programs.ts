@@ -5,14 +5,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cutover, type ProgramInput } from '../../src/core/schema.js';
+import { LAUNCH_CAST } from '../fixtures/people.js';
 
-export const LAUNCH_PEOPLE = {
-  coordinator: 'UCOORD',
-  platform: 'UPLAT',
-  mobile: 'UMOB',
-  web: 'UWEB',
-  captain: 'UCAPT',
-} as const;
+/** The program's people (test/fixtures/people.ts). */
+export const LAUNCH_PEOPLE = LAUNCH_CAST;
 
 export const LAUNCH_ROLES: Record<string, string> = {
   'launch-coordinator': LAUNCH_PEOPLE.coordinator,

@@ -82,7 +82,6 @@ describe('rule 1: a sign-off is bound to the target and the gate statuses when s
     const c = signBothGo(approveTarget(seeded()));
     const out = run(c, { type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro, at(30));
     const reason = `release target changed from ${LABEL1} to ${LABEL2}`;
-    expect(reason).toMatch(/^release target changed/);
     expect(out.cutover.signoffs.map((s) => [s.side, s.decision, s.voided])).toEqual([
       ['producer', 'go', { at: at(30).toISOString(), reason }],
       ['consumer', 'go', { at: at(30).toISOString(), reason }],

@@ -19,6 +19,7 @@ import {
 import type { Unmet } from '../../src/core/unmet.js';
 import { refusalPlain, refusalSentence } from '../../src/slack/views/answers.js';
 import { unmetLines } from '../../src/slack/views/unmet.js';
+import { CORE_CAST } from '../fixtures/people.js';
 
 // ---------------------------------------------------------------- clock
 
@@ -29,15 +30,8 @@ export const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000)
 
 // ---------------------------------------------------------------- people
 
-export const U = {
-  pic: 'UPIC00001',
-  cic: 'UCIC00001',
-  pro: 'UPRO00001',
-  cro: 'UCRO00001',
-  dlo: 'UDLO00001',
-  admin: 'UADMIN001',
-  nobody: 'UNOBODY01',
-} as const;
+/** The core's cast (test/fixtures/people.ts). */
+export const U = CORE_CAST;
 
 export const user = (userId: string, isAdmin = false): Actor => ({ kind: 'user', userId, isAdmin });
 

@@ -10,6 +10,7 @@ import { type Bot, startBot } from '../../src/bot.js';
 import { type Clock, systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { logPathOf } from '../../src/store/json-file/index.js';
+import { BOT_ADMIN, BOT_CAST, SHIPPED_ROLES } from '../fixtures/people.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { interactiveForm, slashCommand, slashCommandForm } from './payloads.js';
 import { postToBolt } from './signing.js';
@@ -17,24 +18,14 @@ import { type SlackStandIn, type StandInOptions, startSlackStandIn } from './sta
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const CHANNEL = 'C0CUTOVER';
-export const ADMIN = 'UADMIN';
+/** The admin of the bot the harness starts (test/fixtures/people.ts). */
+export const ADMIN = BOT_ADMIN;
 
-/** The five roles of the shipped program, each held by a different person. */
-export const PEOPLE = {
-  producerCommander: 'UPIC',
-  consumerCommander: 'UCIC',
-  producerRollback: 'UPRB',
-  consumerRollback: 'UCRB',
-  logOwner: 'ULOG',
-} as const;
+/** The five roles of the shipped program, each held by a different person (test/fixtures/people.ts). */
+export const PEOPLE = BOT_CAST;
 
-export const ROLE_OF: Record<keyof typeof PEOPLE, string> = {
-  producerCommander: 'producer-incident-commander',
-  consumerCommander: 'consumer-incident-commander',
-  producerRollback: 'producer-rollback-owner',
-  consumerRollback: 'consumer-rollback-owner',
-  logOwner: 'decision-log-owner',
-};
+/** The role each of `PEOPLE` holds. */
+export const ROLE_OF: Record<keyof typeof PEOPLE, string> = SHIPPED_ROLES;
 
 export interface Answer {
   /** HTTP status in HTTP mode; 200 for an acked envelope in Socket Mode. */

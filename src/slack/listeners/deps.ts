@@ -29,7 +29,7 @@ export const actorOf = (deps: ListenerDeps, userId: string): Actor => ({
  * answers 404, 3 s after the request, and a change committed after that would be made twice by a person who tries
  * again. The rest of the 3 s is for the write of its group and the ack.
  */
-export const ACK_BUDGET_MS = 2500;
+const ACK_BUDGET_MS = 2500;
 
 /**
  * Runs a change that must be decided within `ACK_BUDGET_MS` (unless `options.deadline` says otherwise); a store

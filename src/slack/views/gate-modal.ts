@@ -25,7 +25,7 @@ function forTarget(c: Cutover): string {
     : '_No release target is published yet: a gate verifies a commit, so publish the target first._';
 }
 
-export function gateModal(c: Cutover, gates: Gate[], meta: ModalMetadata, initial?: string): View {
+function gateModal(c: Cutover, gates: Gate[], meta: ModalMetadata, initial?: string): View {
   const option = (g: Gate) => ({
     text: plain(`${STATUS_WORD[gateState(c, g).status]} · ${g.id}: ${g.title}`),
     value: g.id,

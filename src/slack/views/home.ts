@@ -25,7 +25,7 @@ import { unmetLines } from './unmet.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
-export type HomeView = types.HomeView;
+type HomeView = types.HomeView;
 
 /** Waiting items shown one per section (with a button); the rest are folded into one section. */
 export const MAX_WAITING = 30;
@@ -40,7 +40,7 @@ const button = (text: string, actionId: string, value?: string, primary = false)
   ...(primary ? { style: 'primary' as const } : {}),
 });
 
-export interface WaitingItem {
+interface WaitingItem {
   text: string;
   button?: Button;
 }
@@ -49,7 +49,7 @@ export interface WaitingItem {
  * What waits on this person, most urgent first: sign-offs, blockers, gates, evidence, a target to approve. It is
  * what their roles owe: an admin may act for anyone, but nothing waits on them for being one.
  */
-export function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readiness(c)): WaitingItem[] {
+function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readiness(c)): WaitingItem[] {
   const asHolder = asActor({ userId, isAdmin: false });
   const held = c.roles.filter((r) => r.assignee === userId);
   const heldIds = new Set(held.map((r) => r.id));
@@ -115,7 +115,7 @@ export function waitingOn(c: Cutover, userId: string, report: ReadinessReport = 
  * What App Home shows, handed in by its caller (the store's document fits it): the view reads no store, so it stays a
  * pure function of this state and the viewer.
  */
-export interface HomeState {
+interface HomeState {
   cutover: Cutover;
   /** Outbox items, for how many alerts wait on a channel the bot cannot post in. */
   outbox: { channel: string }[];
@@ -127,7 +127,7 @@ export interface HomeState {
  * For admins, while the bot cannot post in the alert channel (`doc.channelProblem`): what is wrong, since when, how
  * much waits, and the fix. Empty otherwise.
  */
-export function channelNotice(doc: HomeState, isAdmin: boolean): KnownBlock[] {
+function channelNotice(doc: HomeState, isAdmin: boolean): KnownBlock[] {
   const p = doc.channelProblem;
   if (!isAdmin || !p) return [];
   const waiting = doc.outbox.filter((i) => i.channel === p.channel).length;

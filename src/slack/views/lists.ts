@@ -4,9 +4,7 @@ import { USAGES } from '../parse-command.js';
 import { clip, esc, fold, mention, slackDate, who } from './text.js';
 
 export function helpText(): string {
-  const lines = USAGES.map(
-    (u) => `• \`${u.usage}\` — ${u.summary}${u.coming ? ` _(coming: ${u.coming})_` : ''}`,
-  );
+  const lines = USAGES.map((u) => `• \`${u.usage}\` — ${u.summary}`);
   return fold(['*cutover-bot* — every subcommand:', ...lines]);
 }
 

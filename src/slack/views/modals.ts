@@ -168,7 +168,7 @@ export function blockerModal(c: Cutover, meta: ModalMetadata): View {
 }
 
 /** Whether the blocker form has anything to offer: derived blockers change only by their facts. */
-export const hasManualBlockers = (c: Cutover) => c.blockers.some((b) => !b.derived);
+const hasManualBlockers = (c: Cutover) => c.blockers.some((b) => !b.derived);
 
 export type FormKind = 'signoff' | 'blocker';
 

@@ -35,8 +35,7 @@ type KnownBlock = types.KnownBlock;
 
 const PHASE_WORD = { 'not-started': 'Not started', started: '*Started*', closed: 'Closed' } as const;
 
-export const roleHolder = (c: Cutover, roleId: string) =>
-  c.roles.find((r) => r.id === roleId)?.assignee ?? null;
+const roleHolder = (c: Cutover, roleId: string) => c.roles.find((r) => r.id === roleId)?.assignee ?? null;
 const owner = (c: Cutover, roleId: string) => `${mention(roleHolder(c, roleId))} (${esc(roleId)})`;
 
 export function decisionLines(c: Cutover): string[] {
@@ -74,7 +73,7 @@ export function blockerLines(c: Cutover, phaseId: string, r: ReadinessReport = r
 }
 
 /** Which commit a gate result was measured on, as a person reads it. */
-export const resultOn = (r: { sha: string | null; tag?: string | undefined }) =>
+const resultOn = (r: { sha: string | null; tag?: string | undefined }) =>
   `on ${commitLabel(r) ?? 'an unknown commit'}`;
 
 export function gateLines(c: Cutover, report: ReadinessReport = readiness(c)): string[] {
@@ -136,7 +135,7 @@ export function targetLines(c: Cutover): string[] {
 }
 
 /** The window, and whether a GO decision approved it (the readiness report's rule). */
-export function windowLine(c: Cutover, r: ReadinessReport = readiness(c)): string {
+function windowLine(c: Cutover, r: ReadinessReport = readiness(c)): string {
   if (!c.window) return '_Not set._';
   const dates = `${slackDate(c.window.start)} – ${slackDate(c.window.end)}`;
   if (r.window.approved) return `${dates} · *approved*`;
@@ -146,7 +145,7 @@ export function windowLine(c: Cutover, r: ReadinessReport = readiness(c)): strin
   return `${dates} · _proposed_${why.length ? ` (${why.join('; ')})` : ''}`;
 }
 
-export interface StatusOptions {
+interface StatusOptions {
   /** Show the action buttons (not on read-only copies). */
   actions?: boolean;
 }

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { describeIssues, errnoCode, ioError, StoreError } from '../errors.js';
 import { nodeIo, type StoreIo } from './disk.js';
 
-export interface LogTail<E> {
+interface LogTail<E> {
   /** The last `keep` committed entries, oldest first. */
   tail: E[];
   /** Byte length of the committed lines (where the next append starts). */

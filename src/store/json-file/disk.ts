@@ -30,7 +30,7 @@ export const nodeIo: Required<StoreIo> = {
 };
 
 /** Where a write of `file` stages its bytes: `.<name>.tmp` beside it (the name steno, lowdb's writer, used). */
-export const tempPathOf = (file: string) => join(dirname(file), `.${basename(file)}.tmp`);
+const tempPathOf = (file: string) => join(dirname(file), `.${basename(file)}.tmp`);
 /** The file a health probe writes and removes: `.<name>.health.tmp`. */
 export const probePathOf = (file: string) => join(dirname(file), `.${basename(file)}.health.tmp`);
 

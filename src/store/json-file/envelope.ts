@@ -19,7 +19,7 @@ export interface Envelope<T> {
 }
 
 /** What the file must hold. */
-export interface EnvelopeSpec<T> {
+interface EnvelopeSpec<T> {
   schema: z.ZodType<T>;
   version: number;
   /** The append-only field kept in its own file (absent from `data` on disk). */
@@ -27,7 +27,7 @@ export interface EnvelopeSpec<T> {
 }
 
 /** Who reads: the writer (which refuses to start on a bad file) or the read-only reader. */
-export type ReadMode = 'writer' | 'reader';
+type ReadMode = 'writer' | 'reader';
 
 type Row = Record<string, unknown>;
 
@@ -50,12 +50,7 @@ export async function readEnvelope<T>(
 }
 
 /** The envelope in `text`, validated; the log field of `data` is empty when the log is kept apart. */
-export function parseEnvelope<T>(
-  path: string,
-  text: string,
-  spec: EnvelopeSpec<T>,
-  mode: ReadMode,
-): Envelope<T> {
+function parseEnvelope<T>(path: string, text: string, spec: EnvelopeSpec<T>, mode: ReadMode): Envelope<T> {
   const { version } = spec;
   const untouched = mode === 'writer' ? 'The file was NOT modified.' : 'It was only read, not changed.';
   const recover = 'restore it from a backup, or move it aside to start a new cutover from the program.';

@@ -13,7 +13,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { errnoCode, ioError, StoreError } from '../errors.js';
 
-export interface LockHolder {
+interface LockHolder {
   pid: number;
   hostname: string;
   startedAt: string;
@@ -30,7 +30,7 @@ export interface Lock {
  * process that had the same pid (pid 1 in a container, for instance). */
 const held = new Set<string>();
 
-export const lockPathFor = (file: string): string => `${file}.lock`;
+const lockPathFor = (file: string): string => `${file}.lock`;
 
 export async function acquireLock(file: string): Promise<Lock> {
   const lockPath = lockPathFor(file);

@@ -15,9 +15,9 @@ import { esc } from '../../views/text.js';
 import type { ListenerDeps } from '../deps.js';
 
 /** Cached display names older than this are fetched again. */
-export const NAME_TTL_MS = 24 * 60 * 60 * 1000;
+const NAME_TTL_MS = 24 * 60 * 60 * 1000;
 /** The longest `Retry-After` of users.info the record waits out before naming people by user id. */
-export const NAME_WAIT_MS = 30_000;
+const NAME_WAIT_MS = 30_000;
 
 type Names = StoreDocument['users'];
 

@@ -10,7 +10,7 @@ import type { ModalMetadata } from '../../views/modals.js';
 import { actorOf, type ListenerDeps, runSafely } from '../deps.js';
 import { inlineErrors, readMetadata, readValues } from './view-input.js';
 
-export interface FormSpec {
+interface FormSpec {
   callbackId: string;
   /** Which form this is, for the log line if the confirmation cannot be posted. */
   what: string;
@@ -26,10 +26,10 @@ export interface FormSpec {
 }
 
 /** Said under a form refused because what it showed has changed. */
-export const REOPEN = 'Close this form and open it again: it will show the new target.';
+const REOPEN = 'Close this form and open it again: it will show the new target.';
 
 /** A view submission's key: the same view submitted again (a double click, a retry) has the same id and hash. */
-export const viewKey = (view: { id: string; hash: string }) => `view:${view.id}:${view.hash}`;
+const viewKey = (view: { id: string; hash: string }) => `view:${view.id}:${view.hash}`;
 
 /** The target a form showed, as the core's `seen` (absent when the form predates binding). */
 export const seenOf = (meta: ModalMetadata) => (meta.target === undefined ? {} : { seen: meta.target });
