@@ -32,7 +32,9 @@ export async function burst(work: string, add: AddRow) {
   for (const [i, title] of titles.entries()) {
     const wait = t0 + i * 50 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const r = await bot.service.run(
+    const [program] = bot.programs.active();
+    if (!program) throw new Error('the bench bot holds no program');
+    const r = await program.run(
       { type: 'blocker.add', owner: 'decision-log-owner', title },
       { kind: 'user', userId: 'ULOG', isAdmin: false },
       new Date(),

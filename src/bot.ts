@@ -1,53 +1,98 @@
 /**
- * Config -> program -> Slack tokens checked -> store -> service (the program bound to its channel) -> Slack app,
- * started. The bot's one clock is made here and handed to everything that reads the time or waits. `main.ts` and
+ * Config -> templates -> Slack tokens checked -> the store's layout (upgraded from one program if need be) -> the
+ * programs, one service each (the first one started, or bound, in CUTOVER_CHANNEL_ID) -> Slack app, started, and the
+ * alerts of every program. The bot's one clock is made here and handed to everything that reads the time or waits. `main.ts` and
  * the integration tests both use it.
  */
-import { type AlertOptions, type Alerts, alertsHook, startAlerts } from './alerts/index.js';
+import { type AlertOptions, alertsHook, type ProgramAlerts, startProgramAlerts } from './alerts/index.js';
 import { type Clock, systemClock } from './clock.js';
-import type { Config } from './config.js';
+import { type Config, SHIPPED_PROGRAMS_DIR } from './config.js';
 import { HistoryEntry } from './core/schema.js';
 import { createCiApi } from './http/ci-api.js';
 import { type ApiServer, ciDispatchErrorHandler, ciRoutes, startApiServer } from './http/server.js';
-import { type CutoverService, createCutoverService } from './service/cutover-service.js';
-import { newDocument, STORE_VERSION, StoreDocument } from './service/document.js';
+import { createCutoverService } from './service/cutover-service.js';
+import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';
+import { openPrograms, type Programs } from './service/programs.js';
+import { loadTemplates } from './service/templates.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { checkSlackTokens } from './slack/check-tokens.js';
 import { createSlackClients } from './slack/clients.js';
-import { openJsonFileStore } from './store/json-file/index.js';
-import type { Store } from './store/store.js';
+import { openJsonFileLayout } from './store/json-file/index.js';
 
 export interface Bot {
   config: Config;
-  store: Store<StoreDocument>;
-  service: CutoverService;
+  /** Every program the bot holds, each with its own store document and service. */
+  programs: Programs;
   slack: SlackApp;
   /** The HTTP port, in HTTP mode. */
   port?: number;
   /** Where the CI API answers: the HTTP port in HTTP mode; its own server in Socket Mode (with a token). */
   apiPort?: number;
-  /** Alert delivery, the status board and reminders (absent when started with `alerts: false`). */
-  alerts?: Alerts;
+  /** Alert delivery, the status board and reminders of every program (absent when started with `alerts: false`). */
+  alerts?: ProgramAlerts;
   stop(): Promise<void>;
 }
 
+/** What the bot says it did at start, beyond "running": the upgrade, the first program, channels bound. */
+type StartNote = { level: 'info' | 'warn'; text: string };
+
 /**
- * Binds a program that has no channel yet (a new store, or one written before programs kept their channel) to
- * `CUTOVER_CHANNEL_ID`: the variable names the channel of the first program only; once bound, the program stays in
- * its channel whatever the variable says later. Answers the program's channel, and whether it was bound now.
+ * The store's programs as this start finds them: a new store gets its first program from `CUTOVER_PROGRAM` in
+ * `CUTOVER_CHANNEL_ID` (when set); a program without a channel (upgraded from a store written before programs
+ * kept theirs) is bound to `CUTOVER_CHANNEL_ID`. Once bound, a program stays in its channel whatever the variable
+ * says later; the variable and the file then only seed a new store (the file stays a template for `/cutover new`).
  */
-async function bindChannel(
-  service: CutoverService,
-  channel: string,
-): Promise<{ channel: string; bound: boolean }> {
-  const bound = service.cutover().channel;
-  if (bound) return { channel: bound, bound: false };
-  await service.update((doc) => ({
-    next: { ...doc, cutover: { ...doc.cutover, channel } },
-    result: undefined,
-  }));
-  return { channel, bound: true };
+async function settlePrograms(programs: Programs, config: Config, now: Date): Promise<StartNote[]> {
+  const notes: StartNote[] = [];
+  const channel = config.channelId;
+  if (programs.all().length === 0) {
+    if (!channel) {
+      notes.push({
+        level: 'info',
+        text: 'the store holds no program yet: start one with `/cutover new` in its channel (or set CUTOVER_CHANNEL_ID to start the one in CUTOVER_PROGRAM there)',
+      });
+      return notes;
+    }
+    const program = await loadProgram(config.programPath);
+    const made = await programs.create(
+      {
+        id: program.id,
+        template: program,
+        from: `the program file ${config.programPath}`,
+        title: program.title,
+        release: program.release,
+        channel,
+        asIs: true,
+      },
+      { kind: 'system' },
+      now,
+    );
+    if (!made.ok) throw new Error(`The first program could not start: ${made.message}`);
+    notes.push({ level: 'info', text: `program ${program.id} started in channel ${channel}` });
+    return notes;
+  }
+  for (const service of programs.all()) {
+    const c = service.cutover();
+    if (c.channel) {
+      if (channel && c.channel !== channel && programs.all().length === 1)
+        notes.push({
+          level: 'warn',
+          text: `program ${c.id} stays in channel ${c.channel}, where it was created: CUTOVER_CHANNEL_ID (${channel}) names the channel of the first program of a new store only; start another with \`/cutover new\``,
+        });
+      continue;
+    }
+    if (!channel)
+      throw new Error(
+        `Program ${c.id} (from the one-program store) has no channel yet: set CUTOVER_CHANNEL_ID to the channel it runs in, and start again.`,
+      );
+    await service.update((doc) => ({
+      next: { ...doc, cutover: { ...doc.cutover, channel } },
+      result: undefined,
+    }));
+    notes.push({ level: 'info', text: `program ${c.id} bound to channel ${channel}` });
+  }
+  return notes;
 }
 
 export async function startBot(
@@ -60,34 +105,58 @@ export async function startBot(
   } = {},
 ): Promise<Bot> {
   const clock = options.clock ?? systemClock;
-  const program = await loadProgram(config.programPath);
-  // Slack is asked before the store is created or anything listens: a refused token stops the start here.
+  const templates = await loadTemplates(SHIPPED_PROGRAMS_DIR, config.programPath);
+  // Slack is asked before the store is opened or anything listens: a refused token stops the start here.
   const identity = await checkSlackTokens(config);
-  const store = await openJsonFileStore({
+  const layout = await openJsonFileLayout({
     path: config.dbPath,
-    schema: StoreDocument,
-    version: STORE_VERSION,
-    create: () => newDocument(program),
-    log: { field: 'history', entry: HistoryEntry },
+    catalog: { schema: Catalog, version: CATALOG_VERSION, create: () => Catalog.parse({}) },
+    documents: {
+      schema: StoreDocument,
+      version: STORE_VERSION,
+      log: { field: 'history', entry: HistoryEntry },
+    },
+    legacy: {
+      version: STORE_VERSION,
+      schema: StoreDocument,
+      keyOf: (doc) => doc.cutover.id,
+      catalogFor: (id) => Catalog.parse({ programs: [{ id, from: 'the one-program store' }] }),
+    },
   });
-  // Every change's alert is composed inside the change's own write (the outbox), to the program's channel;
+  // Every change's alert is composed inside the change's own write (the outbox), to its program's channel;
   // delivery starts below.
-  const service = createCutoverService(store, { compose: alertsHook() });
-  const binding = await bindChannel(service, config.channelId).catch(async (e: unknown) => {
-    await store.close();
+  const compose = alertsHook();
+  let programs: Programs;
+  let notes: StartNote[];
+  try {
+    programs = await openPrograms({
+      layout,
+      makeService: (store) => createCutoverService(store, { compose }),
+      compose,
+    });
+  } catch (e) {
+    await layout.documents.close();
+    await layout.catalog.close();
     throw e;
-  });
+  }
+  try {
+    notes = await settlePrograms(programs, config, clock.now());
+  } catch (e) {
+    await programs.close();
+    throw e;
+  }
   const api = createCiApi({
-    service,
+    programs,
     token: config.apiToken,
-    health: () => store.health(),
+    health: () => programs.health(),
     now: () => clock.now(),
   });
   // One set of Slack clients (slack/clients.ts) for the app and the alerts.
   const clients = createSlackClients(config, clock);
   const slack = createSlackApp({
     config,
-    service,
+    programs,
+    templates,
     clock,
     clients,
     ...(options.host === undefined ? {} : { host: options.host }),
@@ -96,11 +165,8 @@ export async function startBot(
     identity,
   });
   const logger = slack.app.logger;
-  if (binding.bound) logger.info(`program ${service.cutover().id} bound to channel ${binding.channel}`);
-  else if (binding.channel !== config.channelId)
-    logger.warn(
-      `program ${service.cutover().id} stays in channel ${binding.channel}, where it was created: CUTOVER_CHANNEL_ID (${config.channelId}) names the channel of a new program only`,
-    );
+  if (layout.upgraded) logger.info(layout.upgraded);
+  for (const n of notes) logger[n.level](n.text);
   let apiServer: ApiServer | undefined;
   try {
     const { port } = await slack.start();
@@ -111,9 +177,9 @@ export async function startBot(
     const alerts =
       options.alerts === false
         ? undefined
-        : startAlerts(
+        : startProgramAlerts(
             {
-              service,
+              programs,
               clock,
               logger,
               clients,
@@ -124,8 +190,7 @@ export async function startBot(
           );
     return {
       config,
-      store,
-      service,
+      programs,
       slack,
       ...(port === undefined ? {} : { port }),
       ...(apiPort === undefined ? {} : { apiPort }),
@@ -134,12 +199,12 @@ export async function startBot(
         await alerts?.stop();
         await apiServer?.close();
         await slack.stop().catch(() => undefined);
-        await store.close();
+        await programs.close();
       },
     };
   } catch (e) {
     await slack.stop().catch(() => undefined);
-    await store.close();
+    await programs.close();
     throw e;
   }
 }

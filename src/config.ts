@@ -5,7 +5,30 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
+/** The shipped program files (templates for `/cutover new`); the first is the default `CUTOVER_PROGRAM`. */
+export const SHIPPED_PROGRAMS_DIR = fileURLToPath(new URL('../programs/', import.meta.url));
 const DEFAULT_PROGRAM = fileURLToPath(new URL('../programs/service-v3.json', import.meta.url));
+
+/** Slack user ids (U…, W…) and user-group ids (S…), comma-separated. */
+const peopleAndGroups = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[UWS][A-Z0-9]{2,}$/,
+          'a comma-separated list of Slack user ids (U012ABCDEF) or user-group ids (S012ABCDEF)',
+        ),
+    ),
+  );
 
 const userIds = z
   .string()
@@ -56,9 +79,11 @@ const ConfigSchema = z.preprocess(
       HOST: z.string().min(1).default('0.0.0.0'),
       PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535).default(3000),
       CUTOVER_CHANNEL_ID: z
-        .string({ error: 'required: the joint channel id (C…), from the channel details' })
-        .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C012ABCDEF (not the #name)'),
+        .string()
+        .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C012ABCDEF (not the #name)')
+        .optional(),
       CUTOVER_ADMINS: userIds,
+      CUTOVER_CREATORS: peopleAndGroups,
       CUTOVER_DB_PATH: z.string().min(1).default('data/cutover.json'),
       CUTOVER_PROGRAM: z.string().min(1).default(DEFAULT_PROGRAM),
       CUTOVER_API_TOKEN: z
@@ -77,6 +102,7 @@ const ConfigSchema = z.preprocess(
       port: env.PORT,
       channelId: env.CUTOVER_CHANNEL_ID,
       admins: env.CUTOVER_ADMINS,
+      creators: env.CUTOVER_CREATORS,
       dbPath: env.CUTOVER_DB_PATH,
       programPath: env.CUTOVER_PROGRAM,
       apiToken: env.CUTOVER_API_TOKEN,

@@ -84,8 +84,18 @@ describe('configuration', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.message).toContain('SLACK_BOT_TOKEN: required');
-      expect(r.message).toContain('CUTOVER_CHANNEL_ID: required');
+      expect(r.message).toContain('SLACK_APP_TOKEN: set it');
+      // The channel names where the first program of a new store starts; without it, /cutover new starts one.
+      expect(r.message).not.toContain('CUTOVER_CHANNEL_ID');
     }
+  });
+
+  it('CUTOVER_CREATORS takes user and user-group ids, and refuses anything else by name', () => {
+    const ok = loadConfig({ ...base, CUTOVER_CREATORS: 'U0ALICE, S0ONCALL' });
+    expect(ok.ok && ok.config.creators).toEqual(['U0ALICE', 'S0ONCALL']);
+    const bad = loadConfig({ ...base, CUTOVER_CREATORS: 'U0ALICE,@oncall' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.message).toContain('CUTOVER_CREATORS: a comma-separated list of Slack user ids');
   });
 
   it(".env.example with only README's four variables filled in is a valid Socket Mode configuration", () => {
@@ -143,7 +153,9 @@ describe('configuration', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.message).toContain('SLACK_BOT_TOKEN: required');
-      expect(r.message).toContain('CUTOVER_CHANNEL_ID: required');
+      expect(r.message).not.toContain('CUTOVER_CHANNEL_ID');
     }
+    const optional = loadConfig({ ...base, CUTOVER_CHANNEL_ID: ' ' });
+    expect(optional.ok && optional.config.channelId).toBeUndefined();
   });
 });

@@ -153,7 +153,7 @@ describe('npm start', () => {
     const r = await start({ SLACK_BOT_TOKEN: 'nope' });
     expect(r.code).toBe(1);
     expect(r.out).toContain('SLACK_BOT_TOKEN: a bot token starts with xoxb-');
-    expect(r.out).toContain('CUTOVER_CHANNEL_ID: required');
+    expect(r.out).toContain('SLACK_APP_TOKEN: set it');
     expect(r.out).not.toMatch(/\n\s+at /);
   });
 
@@ -185,8 +185,10 @@ describe('npm start after README step 4, with a .env made from .env.example', ()
       slashCommand({ text: 'status', user_id: 'U0ADMIN' }),
     );
     expect(JSON.stringify(ack.payload)).toContain('Blockers before phase 8 — 4 of 4 open');
-    // The store is where .env.example says, created from the shipped program (CUTOVER_PROGRAM left empty).
-    const doc = JSON.parse(await readFile(join(dir, 'data', 'cutover.json'), 'utf8'));
+    // The store is where .env.example says: the catalog lists the shipped program, whose document is beside it.
+    const catalog = JSON.parse(await readFile(join(dir, 'data', 'cutover.json'), 'utf8'));
+    expect(catalog.data.programs.map((p: { id: string }) => p.id)).toEqual(['service-v3']);
+    const doc = JSON.parse(await readFile(join(dir, 'data', 'cutover.programs', 'service-v3.json'), 'utf8'));
     expect(doc.data.cutover.id).toBe('service-v3');
   });
 

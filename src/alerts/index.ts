@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { CutoverService } from '../service/cutover-service.js';
+import type { Programs } from '../service/programs.js';
 import type { SlackClients } from '../slack/clients.js';
 import type { Worker } from '../worker.js';
 import { type Board, createBoard } from './board.js';
@@ -51,6 +52,49 @@ interface AlertsDeps {
   clients: SlackClients;
   /** Hears when the bot finds it cannot post in a channel, or can again (App Home shows it to admins). */
   onChannelProblem?: (problem: ChannelProblem | undefined) => void;
+}
+
+/** The alerts of every program: each program's own dispatcher, board and reminders, to its own channel. */
+export interface ProgramAlerts {
+  /** One program's machinery. */
+  of(programId: string): Alerts | undefined;
+  /** Resolves once every program's machinery is idle. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the alerts of every program the bot holds, and of each started later. A program's machinery is its own
+ * (a program's outbox, board and reminder marks live in its document): one program's alerts never wait on
+ * another's, and each channel is paced on its own.
+ */
+export function startProgramAlerts(
+  deps: Omit<AlertsDeps, 'service'> & { programs: Programs },
+  options: AlertOptions = {},
+): ProgramAlerts {
+  const running = new Map<string, Alerts>();
+  let stopped = false;
+  const add = (service: CutoverService) => {
+    if (stopped) return;
+    const id = service.cutover().id;
+    if (!running.has(id)) running.set(id, startAlerts({ ...deps, service }, options));
+  };
+  for (const service of deps.programs.all()) add(service);
+  const unsubscribe = deps.programs.onAdded(add);
+  return {
+    of: (id) => running.get(id),
+    async idle() {
+      for (let round = 0; round < 5; round++) {
+        await Promise.all([...running.values()].map((a) => a.idle()));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      await Promise.all([...running.values()].map((a) => a.stop()));
+    },
+  };
 }
 
 export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alerts {

@@ -78,7 +78,7 @@ export function mentionLines(c: Cutover, needs: Need[]): { lines: string[]; ment
   );
   if (nobody.length)
     lines.push(
-      `• ${nobody.map(code).join(', ')} ${nobody.length === 1 ? 'is' : 'are'} unassigned, and so is ${code(c.logOwnerRole)}: an admin must assign roles (\`/cutover role <role-id> @person\`)`,
+      `• ${nobody.map(code).join(', ')} ${nobody.length === 1 ? 'is' : 'are'} unassigned, and so is ${code(c.logOwnerRole)}: an admin must assign roles (\`/cutover role &lt;role-id&gt; @person\`)`,
     );
   return { lines, mentions: [...byPerson.keys()] };
 }
@@ -311,6 +311,14 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       return {
         lines: [`:file_cabinet: *Program archived*${e.reason ? ` — ${esc(clip(e.reason, 400))}` : ''}`],
         needs: everyone.map((r) => ({ role: r, why: 'the program is archived' })),
+        phases: [],
+      };
+    case 'program.created':
+      return {
+        lines: [
+          `:rocket: *Program started:* ${esc(clip(c.title, 300))} (${code(c.id)}), from ${esc(clip(e.from, 200))}. Its roles are unassigned: an admin assigns them with \`/cutover role &lt;role-id&gt; @person\`.`,
+        ],
+        needs: [],
         phases: [],
       };
   }

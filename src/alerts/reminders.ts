@@ -157,11 +157,11 @@ function digestLines(c: Cutover, now: Date): string[] {
 
 /**
  * What is due at `now`: items for the program's channel and the keys that mark them sent. Nothing for a program
- * not bound to a channel yet. Pure.
+ * not bound to a channel yet, nor for an archived one (its reminders stop). Pure.
  */
 export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
   const c = doc.cutover;
-  if (!c.channel) return { items: [], marks: {} };
+  if (!c.channel || c.archived) return { items: [], marks: {} };
   const to: Target = { program: c.id, channel: c.channel };
   const r = c.reminders;
   const t = now.getTime();

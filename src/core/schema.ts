@@ -588,6 +588,8 @@ export const DomainEvent = z.discriminatedUnion('type', [
     title: z.string().optional(),
   }),
   z.object({ type: z.literal('program.archived'), reason: z.string().optional() }),
+  /** A program started from a template (a shipped program file, or another program's structure). */
+  z.object({ type: z.literal('program.created'), from: z.string() }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 

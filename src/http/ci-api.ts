@@ -2,8 +2,10 @@
  * The CI door: a pipeline reports a gate result or logs evidence over HTTP, as the CI actor, through the same
  * service (rules, history "CI: <name>", alerts) as a change made in Slack.
  *
- *   POST /api/gates/<gate-id>         {"status": "green"|"red"|"pending", "sha", "evidence_url"?, "run_url"?, "ci_name"?}
- *   POST /api/evidence/<evidence-id>  {"url", "sha"?, "ci_name"?}
+ *   POST /api/programs/<program-id>/gates/<gate-id>         {"status": "green"|"red"|"pending", "sha", "evidence_url"?, "run_url"?, "ci_name"?}
+ *   POST /api/programs/<program-id>/evidence/<evidence-id>  {"url", "sha"?, "ci_name"?}
+ *   POST /api/gates/<gate-id>, POST /api/evidence/<evidence-id>: the same, for a bot holding exactly one active
+ *        program (the paths before programs were many); with several, 409 `ambiguous_program` naming their ids
  *   GET  /healthz                     {"ok": true, "store": "writable"} or 503
  *
  * A gate result names the commit it verified (`sha`, full 40-hex, required). A result for another commit than the
@@ -29,6 +31,7 @@ import { currentEvidence, currentTarget, gateState, nextPhase, readiness } from 
 import { CommitSha, type Cutover, GateStatus, HttpUrl } from '../core/schema.js';
 import { type Unmet, unmetWords } from '../core/unmet.js';
 import type { CutoverService } from '../service/cutover-service.js';
+import type { Programs } from '../service/programs.js';
 
 /** Request bodies above this many bytes are refused with 413. */
 const BODY_LIMIT = 16 * 1024;
@@ -36,7 +39,7 @@ const BODY_LIMIT = 16 * 1024;
 const DRAIN_LIMIT = 1024 * 1024;
 
 interface CiApiOptions {
-  service: CutoverService;
+  programs: Programs;
   /** CUTOVER_API_TOKEN; without it every /api route answers 503 "the API is off". */
   token: string | undefined;
   /** Whether the store can save a change now, for /healthz (the store's `health()`). */
@@ -280,7 +283,7 @@ function refusal(error: DomainError, c: Cutover): Answer {
 }
 
 export function createCiApi(options: CiApiOptions): CiApi {
-  const { service, token, now } = options;
+  const { programs, token, now } = options;
   const limit = options.bodyLimit ?? BODY_LIMIT;
   const logger = options.logger ?? console;
 
@@ -296,7 +299,43 @@ export function createCiApi(options: CiApiOptions): CiApi {
         });
   }
 
-  async function change(kind: 'gates' | 'evidence', id: string, req: IncomingMessage): Promise<Answer> {
+  /** The program a path names, or the one active program for the paths without one. */
+  function programOf(programId: string | undefined): CutoverService | Answer {
+    if (programId !== undefined) {
+      const service = programs.get(programId);
+      if (service) return service;
+      const known = programs.all().map((s) => s.cutover().id);
+      return problem(
+        404,
+        'not_found',
+        `There is no program "${programId}". Known: ${known.join(', ') || 'none'}.`,
+        { programs: known },
+      );
+    }
+    const active = programs.active();
+    const [only] = active;
+    if (only && active.length === 1) return only;
+    const ids = active.map((s) => s.cutover().id);
+    if (ids.length === 0)
+      return problem(
+        404,
+        'not_found',
+        'The bot holds no active program: start one in Slack with /cutover new.',
+      );
+    return problem(
+      409,
+      'ambiguous_program',
+      `The bot holds ${ids.length} active programs (${ids.join(', ')}): name one, as POST /api/programs/<program-id>/gates/<gate-id>.`,
+      { programs: ids },
+    );
+  }
+
+  async function change(
+    kind: 'gates' | 'evidence',
+    id: string,
+    req: IncomingMessage,
+    programId: string | undefined,
+  ): Promise<Answer> {
     if (!token)
       return problem(
         503,
@@ -344,6 +383,9 @@ export function createCiApi(options: CiApiOptions): CiApi {
       if (!n.success) return badField('X-CI-Name', n.error.issues[0]?.message ?? 'not valid');
       name = n.data;
     }
+    const program = programOf(programId);
+    if (!('cutover' in program)) return program;
+    const service = program;
     const c = service.cutover();
     const list = kind === 'gates' ? c.gates : c.evidence;
     if (!list.some((x) => x.id === id))
@@ -425,12 +467,12 @@ export function createCiApi(options: CiApiOptions): CiApi {
       return method === 'GET' || method === 'HEAD'
         ? health()
         : { ...problem(405, 'method_not_allowed', 'Use GET /healthz.'), headers: { allow: 'GET, HEAD' } };
-    const m = /^\/api\/(gates|evidence)\/([^/]+)$/.exec(path);
+    const m = /^\/api\/(?:programs\/([^/]+)\/)?(gates|evidence)\/([^/]+)$/.exec(path);
     if (!m)
       return problem(
         404,
         'not_found',
-        `There is no ${path}. The API has POST /api/gates/<gate-id> and POST /api/evidence/<evidence-id>.`,
+        `There is no ${path}. The API has POST /api/programs/<program-id>/gates/<gate-id> and POST /api/programs/<program-id>/evidence/<evidence-id>.`,
       );
     if (method !== 'POST')
       return {
@@ -438,12 +480,14 @@ export function createCiApi(options: CiApiOptions): CiApi {
         headers: { allow: 'POST' },
       };
     let id: string;
+    let programId: string | undefined;
     try {
-      id = decodeURIComponent(m[2] ?? '');
+      id = decodeURIComponent(m[3] ?? '');
+      programId = m[1] === undefined ? undefined : decodeURIComponent(m[1]);
     } catch {
       return malformedPath(path);
     }
-    return change(m[1] === 'gates' ? 'gates' : 'evidence', id, req);
+    return change(m[2] === 'gates' ? 'gates' : 'evidence', id, req, programId);
   }
 
   return {

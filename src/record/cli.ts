@@ -1,7 +1,12 @@
 /** Entry point of `npm run record` (built to dist/record/cli.js). */
+import { existsSync } from 'node:fs';
 import { runRecordCli } from './record-cli.js';
 
+// CUTOVER_DB_PATH from `.env`, as the bot reads it (a variable already set wins).
+if (existsSync('.env')) process.loadEnvFile('.env');
+
 runRecordCli(process.argv.slice(2), {
+  env: process.env,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   now: () => new Date(),

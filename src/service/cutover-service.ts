@@ -10,7 +10,7 @@
 import { execute, type Outcome } from '../core/commands.js';
 import { conflict } from '../core/errors.js';
 import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoreHealth } from '../store/store.js';
 import { REQUEST_KEY_TTL_MS, type StoreDocument } from './document.js';
 
 export type Committed = Extract<Outcome, { ok: true }>;
@@ -54,6 +54,8 @@ export interface CutoverService {
   run(input: unknown, actor: Actor, now: Date, options?: RunOptions): Promise<Outcome>;
   /** A write of the bot's own bookkeeping (outbox, board, reminders, users) through the same queue. */
   update<R>(fn: (doc: StoreDocument) => { next?: StoreDocument; result: R }): Promise<R>;
+  /** Whether this program's store can save changes now. */
+  health(): Promise<StoreHealth>;
   /** Called after every committed change; returns an unsubscribe function. */
   onCommitted(listener: (change: Change) => void): () => void;
 }
@@ -73,6 +75,7 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
     document: () => store.snapshot(),
     history: (limit) => store.snapshot().history.slice(-limit).reverse(),
     update: (fn) => store.update(fn),
+    health: () => store.health(),
     onCommitted(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

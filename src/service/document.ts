@@ -1,6 +1,6 @@
 /** The document the store keeps: the live cutover, its history, and what the bot must still tell Slack. */
 import { z } from 'zod';
-import { Cutover, DomainEvent, HistoryEntry, Instant } from '../core/schema.js';
+import { Cutover, DomainEvent, HistoryEntry, Id, Instant } from '../core/schema.js';
 
 export const STORE_VERSION = 1;
 
@@ -67,3 +67,27 @@ export const StoreDocument = z.object({
 export type StoreDocument = z.infer<typeof StoreDocument>;
 
 export const newDocument = (cutover: Cutover): StoreDocument => StoreDocument.parse({ cutover, history: [] });
+
+/**
+ * The store's layout version: 2 is many programs (a catalog, and one document and history log per program); 1 was
+ * the one program in the store file (`StoreDocument` at `STORE_VERSION`), upgraded on first start.
+ */
+export const CATALOG_VERSION = 2;
+
+/** A program the store holds, in the order they were started. Its state is its own document. */
+export const ProgramEntry = z.object({
+  id: Id,
+  /** Absent for the program upgraded from the layout before. */
+  createdAt: Instant.optional(),
+  /** Who started it (a user id), and from which template. */
+  createdBy: z.string().optional(),
+  from: z.string().optional(),
+});
+export type ProgramEntry = z.infer<typeof ProgramEntry>;
+
+/** The catalog: which programs are committed, and the requests that created them (applied once). */
+export const Catalog = z.object({
+  programs: z.array(ProgramEntry).default([]),
+  requests: z.record(z.string(), AppliedRequest).default({}),
+});
+export type Catalog = z.infer<typeof Catalog>;

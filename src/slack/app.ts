@@ -5,11 +5,15 @@
 import { App, type CustomRoute, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { CutoverService } from '../service/cutover-service.js';
+import type { Programs } from '../service/programs.js';
+import type { Template } from '../service/templates.js';
 import type { BotIdentity } from './check-tokens.js';
 import type { SlackClients } from './clients.js';
 import { createHomePublisher } from './home-publisher.js';
+import { uploadRecord } from './listeners/commands/record.js';
 import { registerListeners } from './listeners/index.js';
+import { esc } from './views/text.js';
+import { createWorkspace } from './workspace.js';
 
 export interface SlackApp {
   app: App;
@@ -22,7 +26,9 @@ export interface SlackApp {
 
 interface SlackAppOptions {
   config: Config;
-  service: CutoverService;
+  programs: Programs;
+  /** What `/cutover new` starts from (besides copies of programs). */
+  templates: readonly Template[];
   /** The bot's clock (bot.ts): what time a change is made at, and App Home's worker. */
   clock: Clock;
   /** Where the HTTP receiver listens; 0.0.0.0 in production, 127.0.0.1 in tests. */
@@ -42,7 +48,8 @@ interface SlackAppOptions {
 
 export function createSlackApp({
   config,
-  service,
+  programs,
+  templates,
   clock,
   host,
   customRoutes = [],
@@ -67,12 +74,41 @@ export function createSlackApp({
   // App Home publishes on the background client, which rejects a 429: the next change or opening publishes again.
   const home = createHomePublisher({
     client: clients.background,
-    service,
+    programs,
     admins: config.admins,
     logger: app.logger,
     clock,
   });
-  registerListeners(app, { service, admins: config.admins, clock, clients }, home);
+  const workspace = createWorkspace({
+    client: clients.background,
+    admins: config.admins,
+    creators: config.creators,
+    clock,
+  });
+  const deps = {
+    programs,
+    templates,
+    admins: config.admins,
+    creators: config.creators,
+    clock,
+    clients,
+    workspace,
+  };
+  registerListeners(app, deps, home);
+  // A program archived: its final decision record is posted to its channel.
+  const offArchived = programs.onCommitted((service, change) => {
+    if (!change.outcome.events.some((e) => e.type === 'program.archived')) return;
+    setImmediate(() => {
+      void uploadRecord(
+        { clients, clock, service },
+        app.logger,
+        `The final runtime cutover decision record of ${esc(service.cutover().title)}: the program is archived (read-only).`,
+      ).then((failed) => {
+        if (failed)
+          app.logger.warn(`the final record of ${service.cutover().id} was not posted: ${failed.message}`);
+      });
+    });
+  });
   return {
     app,
     async start() {
@@ -90,6 +126,7 @@ export function createSlackApp({
     },
     refreshHome: () => home.refresh(),
     async stop() {
+      offArchived();
       clients.close();
       await app.stop();
       await home.stop();

@@ -1,7 +1,8 @@
 /**
- * Keeps each person's App Home current. `publishFor` answers `app_home_opened`; after every committed change
- * (service.onCommitted) the Homes of the people it may concern — role holders, admins, and whoever opened the
- * Home since the bot started — are rendered again and published only where the view changed.
+ * Keeps each person's App Home current, across every program. `publishFor` answers `app_home_opened`; after every
+ * committed change of a program (programs.onCommitted) the Homes of the people it may concern — that program's
+ * role holders, admins, and whoever opened the Home since the bot started — are rendered again and published only
+ * where the view changed. A Home shows the programs where the person holds a role (views/home.ts `homeAcross`).
  *
  * Cheap and ordered: a worker (worker.ts) whose passes never overlap does every publish (a Home is rendered when
  * its turn comes, so it is never older than one published before it), a burst of changes folds into one pass, and
@@ -12,9 +13,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
-import type { CutoverService } from '../service/cutover-service.js';
+import type { Programs } from '../service/programs.js';
 import { createWorker } from '../worker.js';
-import { homeView } from './views/home.js';
+import { homeAcross } from './views/home.js';
 
 /** People remembered as Home viewers (beyond role holders and admins). */
 const MAX_VIEWERS = 500;
@@ -35,22 +36,33 @@ export interface HomePublisher {
 
 export function createHomePublisher(opts: {
   client: webApi.WebClient;
-  service: CutoverService;
+  programs: Programs;
   admins: readonly string[];
   logger: Logger;
   clock: Clock;
 }): HomePublisher {
-  const { client, service, admins, logger } = opts;
+  const { client, programs, admins, logger } = opts;
   const published = new Map<string, string>();
   const viewers = new Set<string>();
   /** Asked for: these people's Homes, published even if unchanged (they opened it)… */
   const opened = new Set<string>();
   /** …and everyone's a change may concern, where it changed. */
   let everyone = false;
+  /** People whose Homes a change concerned: the role holders of the programs that changed. */
+  const concerned = new Set<string>();
   let stopped = false;
 
   async function publish(userId: string, force: boolean) {
-    const view = homeView(service.document(), userId, admins.includes(userId));
+    const isAdmin = admins.includes(userId);
+    const active = programs.active().map((s) => s.document());
+    const mine = active.filter(
+      (d) => d.cutover.roles.some((r) => r.assignee === userId) || (isAdmin && d.channelProblem !== undefined),
+    );
+    // An admin who holds no role oversees: every active program.
+    const docs = (mine.length || !isAdmin ? mine : active).sort((a, b) =>
+      (b.cutover.updated ?? '').localeCompare(a.cutover.updated ?? ''),
+    );
+    const view = homeAcross(docs, userId, isAdmin, programs.all().length);
     const hash = createHash('sha256').update(JSON.stringify(view)).digest('base64');
     if (!force && published.get(userId) === hash) return;
     try {
@@ -63,14 +75,26 @@ export function createHomePublisher(opts: {
   }
 
   const affected = () => {
-    const people = new Set<string>(admins);
-    for (const r of service.cutover().roles) if (r.assignee) people.add(r.assignee);
-    for (const v of viewers) people.add(v);
+    // A viewer who holds no role in what changed sees nothing new: their Home shows only the programs they hold roles in.
+    const people = new Set<string>([...admins, ...concerned]);
+    concerned.clear();
     return [...people];
   };
 
   const refresh = () => {
     everyone = true;
+    for (const s of programs.active())
+      for (const r of s.cutover().roles) if (r.assignee) concerned.add(r.assignee);
+    worker.wake();
+  };
+
+  /** A program changed: its role holders, before and after the change, and admins and viewers. */
+  const changed = (
+    before: { roles: { assignee: string | null }[] },
+    after: { roles: { assignee: string | null }[] },
+  ) => {
+    everyone = true;
+    for (const r of [...before.roles, ...after.roles]) if (r.assignee) concerned.add(r.assignee);
     worker.wake();
   };
 
@@ -88,7 +112,14 @@ export function createHomePublisher(opts: {
       return undefined;
     },
     onError: (e) => logger.warn(`App Home: ${(e as Error).message}`),
-    wakeOn: () => service.onCommitted(refresh),
+    wakeOn: () => {
+      const offChange = programs.onCommitted((_s, change) => changed(change.before, change.outcome.cutover));
+      const offAdded = programs.onAdded(() => refresh());
+      return () => {
+        offChange();
+        offAdded();
+      };
+    },
   });
 
   return {

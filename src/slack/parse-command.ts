@@ -59,6 +59,17 @@ export const USAGES: Usage[] = [
     usage: '/cutover history [n]',
     summary: 'the last n changes, newest first (default 10)',
   },
+  { name: 'list', usage: '/cutover list', summary: 'every program the bot holds, with its channel' },
+  {
+    name: 'new',
+    usage: '/cutover new | new <program-id> from <template-or-program-id>',
+    summary: 'start a program in this channel: a form, or in one line from a template or a copy of a program',
+  },
+  {
+    name: 'archive',
+    usage: '/cutover archive [reason…]',
+    summary: 'finish the program: read-only, the final record posted (admins give a reason if unfinished)',
+  },
   {
     name: 'record',
     usage: '/cutover record',
@@ -74,6 +85,9 @@ type Parsed =
   | { kind: 'signoff' }
   | { kind: 'record' }
   | { kind: 'blocker-form' }
+  | { kind: 'list' }
+  | { kind: 'new-form' }
+  | { kind: 'new'; id: string; from: string }
   | { kind: 'change'; command: CommandInput; usage: string }
   | { kind: 'error'; message: string; usage: string };
 
@@ -104,6 +118,16 @@ export function parseCommand(text: string): Parsed {
     case 'signoff':
     case 'record':
       return args.length ? error(`\`/cutover ${name}\` takes no arguments.`) : { kind: name };
+    case 'list':
+      return args.length ? error('`/cutover list` takes no arguments.') : { kind: 'list' };
+    case 'new': {
+      if (args.length === 0) return { kind: 'new-form' };
+      if (args.length !== 3 || lower(args[1]) !== 'from')
+        return error('Give the new program id and what to start it from: `new service-v4 from service-v3`.');
+      return { kind: 'new', id: lower(args[0]), from: lower(args[2]) };
+    }
+    case 'archive':
+      return change({ type: 'archive', ...(args.length ? { reason: rest(0) } : {}) });
     case 'history': {
       if (args.length === 0) return { kind: 'history', limit: 10 };
       const n = Number(args[0]);

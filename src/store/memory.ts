@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import { closedError, lateError } from './errors.js';
-import type { AppendOnlyLog, Store, StoreHealth, UpdateOptions } from './store.js';
+import type { AppendOnlyLog, DocumentSet, Layout, Store, StoreHealth, UpdateOptions } from './store.js';
 import { appendedEntries, DEFAULT_KEEP, entriesOf, validated, withEntries } from './validate.js';
 
 interface MemoryStoreOptions<T> {
@@ -85,4 +85,31 @@ export class MemoryStore<T> implements Store<T> {
     this.#committed = withEntries(data, log.field, [...history, ...added].slice(-log.keep));
     return result;
   }
+}
+
+/** The memory adapter's `Layout`: a catalog and a map of documents, nothing on disk. */
+export function memoryLayout<C, T>(opts: {
+  catalog: { schema: z.ZodType<C>; create: () => C };
+  documents: { schema: z.ZodType<T>; log?: AppendOnlyLog };
+}): Layout<C, T> {
+  const docs = new Map<string, MemoryStore<T>>();
+  const documents: DocumentSet<T> = {
+    keys: async () => [...docs.keys()].sort(),
+    async open(key, create) {
+      let store = docs.get(key);
+      if (!store) {
+        store = new MemoryStore({ ...opts.documents, create, name: `memory:${key}` });
+        docs.set(key, store);
+      }
+      return store;
+    },
+    async remove(key) {
+      await docs.get(key)?.close();
+      docs.delete(key);
+    },
+    async close() {
+      await Promise.all([...docs.values()].map((d) => d.close()));
+    },
+  };
+  return { catalog: new MemoryStore({ ...opts.catalog, name: 'memory:catalog' }), documents };
 }

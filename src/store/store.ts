@@ -92,3 +92,32 @@ export interface AppendOnlyLog {
   entry: z.ZodType<unknown>;
   keep?: number;
 }
+
+/**
+ * Many documents of one shape, each its own `Store` under a key (one per program), beside a small catalog that
+ * says which keys are committed. One program's change touches only its own document (and history), so a change
+ * costs the same however many programs there are.
+ *
+ * - JSON file: the catalog is the store file itself (`data/cutover.json`), the documents are files in a folder
+ *   beside it (`data/cutover.programs/<key>.json` and `<key>.history.jsonl`), each with its own lock.
+ * - Memory: a map.
+ * - PostgreSQL (to come): a row per key in the documents table, its history in the history table.
+ */
+export interface DocumentSet<T> {
+  /** The keys that have a document now (a committed key whose document is missing is the catalog's to notice). */
+  keys(): Promise<string[]>;
+  /** Opens the document under `key`, first writing `create()` if there is none. Opened once per key. */
+  open(key: string, create: () => T): Promise<Store<T>>;
+  /** Closes the document's store if open and deletes it (a creation that never reached the catalog). */
+  remove(key: string): Promise<void>;
+  /** Closes every store it opened. */
+  close(): Promise<void>;
+}
+
+/** A catalog and the documents it lists: the whole of a store with many programs. */
+export interface Layout<C, T> {
+  catalog: Store<C>;
+  documents: DocumentSet<T>;
+  /** Set when this open moved a store of the previous layout into this one: what was done, for the log. */
+  upgraded?: string;
+}

@@ -62,16 +62,16 @@ export async function startAlertHarness(
     settle,
     async drain(maxSeconds = 120) {
       await settle();
-      for (let i = 0; i < maxSeconds && h.bot.service.document().outbox.length; i++) {
+      for (let i = 0; i < maxSeconds && h.program().document().outbox.length; i++) {
         clock.advance(1000);
         await settle();
       }
-      expect(h.bot.service.document().outbox).toEqual([]);
+      expect(h.program().document().outbox).toEqual([]);
       // The board waits for its own pace: give it a second more.
       clock.advance(1000);
       await settle();
     },
-    doc: () => h.bot.service.document(),
+    doc: () => h.program().document(),
   };
 }
 

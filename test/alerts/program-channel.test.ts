@@ -24,9 +24,10 @@ const ok = (x: { text: string }) => expect(x.text).toContain(':white_check_mark:
 
 /** Rewrites the store document on disk (the bot stopped), as a store written before would hold it. */
 async function rewrite(w: AlertHarness, edit: (data: Record<string, unknown>) => void) {
-  const file = JSON.parse(await readFile(w.h.dbPath, 'utf8')) as { data: Record<string, unknown> };
+  const path = w.h.programFile;
+  const file = JSON.parse(await readFile(path, 'utf8')) as { data: Record<string, unknown> };
   edit(file.data);
-  await writeFile(w.h.dbPath, JSON.stringify(file));
+  await writeFile(path, JSON.stringify(file));
 }
 
 describe('the channel belongs to the program', () => {

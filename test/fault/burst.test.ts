@@ -47,7 +47,7 @@ describe('a burst of changes through the real app (HTTP)', () => {
     expect(acked.length + refused.length).toBe(titles.length); // nothing else was answered
     expect(acked.length).toBeGreaterThan(0);
 
-    const doc = JSON.parse(await readFile(w.dbPath, 'utf8')) as {
+    const doc = JSON.parse(await readFile(w.programFile, 'utf8')) as {
       logLength: number;
       data: { cutover: { blockers: { title: string }[] } };
     };

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryEntry } from '../../src/core/schema.js';
-import { STORE_VERSION, StoreDocument } from '../../src/service/document.js';
-import { openJsonFileStore } from '../../src/store/json-file/index.js';
+import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
+import { documentsDirOf, openJsonFileStore } from '../../src/store/json-file/index.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { slashCommand, slashCommandForm } from '../slack/payloads.js';
 import { postToBolt } from '../slack/signing.js';
@@ -97,9 +97,19 @@ describe('kill -9 during a stream of changes', () => {
       child?.exitCode !== null || child?.signalCode !== null ? r(null) : child?.once('exit', r),
     );
 
-    // Reopen as the next start would: the lock of the dead process is stale and taken over.
-    const store = await openJsonFileStore({
+    // Reopen as the next start would: the locks of the dead process are stale and taken over.
+    const catalog = await openJsonFileStore({
       path: dbPath,
+      schema: Catalog,
+      version: CATALOG_VERSION,
+      create: () => {
+        throw new Error('the catalog must exist');
+      },
+    });
+    expect(catalog.snapshot().programs.map((p) => p.id)).toEqual(['service-v3']);
+    await catalog.close();
+    const store = await openJsonFileStore({
+      path: join(documentsDirOf(dbPath), 'service-v3.json'),
       schema: StoreDocument,
       version: STORE_VERSION,
       create: () => {

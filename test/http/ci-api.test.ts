@@ -11,11 +11,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryEntry } from '../../src/core/schema.js';
 import { createCiApi } from '../../src/http/ci-api.js';
 import { startApiServer } from '../../src/http/server.js';
-import { createCutoverService } from '../../src/service/cutover-service.js';
 import { newDocument, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
 import { loadProgram } from '../../src/service/program-file.js';
 import { logPathOf, openJsonFileStore, type StoreIo } from '../../src/store/json-file/index.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
+import { programsOf } from '../fixtures/programs-of.js';
 import { assignRoles, type Harness, PEOPLE, startHarness } from '../slack/harness.js';
 
 const TOKEN = 'ci-token-0123456789abcdef';
@@ -65,7 +65,7 @@ async function api(w: Harness, path: string, call: Call = {}) {
 
 /** The store as it is on disk: document and history log. */
 const onDisk = async (w: Harness) =>
-  `${await w.diskBytes()}\n---\n${await readFile(logPathOf(w.dbPath, 'history'), 'utf8')}`;
+  `${await w.diskBytes()}\n---\n${await readFile(logPathOf(w.programFile, 'history'), 'utf8')}`;
 
 /** Asserts the answer, and that the store on disk is byte for byte what it was. */
 async function refusedWith(
@@ -397,9 +397,11 @@ describe('malformed paths, and /healthz on a disk that cannot take writes', () =
       log: { field: 'history', entry: HistoryEntry },
       io,
     });
-    const service = createCutoverService(store);
+    const programs = await programsOf(store);
+    const service = programs.get(program.id);
+    if (!service) throw new Error('no program');
     const ciApi = createCiApi({
-      service,
+      programs,
       token: TOKEN,
       health: () => store.health(),
       now: () => new Date(),
@@ -489,9 +491,12 @@ describe('the CI API binds each result to the commit it verified (issue 9)', () 
     expect(await onDisk(w)).toBe(before);
     // Published later, that commit's result counts.
     await w.command(PEOPLE.producerRollback, `target service.v3.1 ${OTHER}`);
-    expect(w.bot.service.cutover().gates.find((g) => g.id === 'producer-suite')?.results).toEqual([
-      expect.objectContaining({ sha: OTHER, status: 'green' }),
-    ]);
+    expect(
+      w
+        .program()
+        .cutover()
+        .gates.find((g) => g.id === 'producer-suite')?.results,
+    ).toEqual([expect.objectContaining({ sha: OTHER, status: 'green' })]);
   });
 
   it('evidence for a commit that is not the current target is 409 stale_target, naming the target', async () => {
@@ -614,7 +619,10 @@ describe('links from CI are links (issue 10)', () => {
     });
     expect(a.status).toBe(200);
     expect(JSON.stringify(a.json)).toContain('"https://ci.example.com/runs/41"');
-    const stored = w.bot.service.cutover().evidence.find((e) => e.id === 'producer-handoff');
+    const stored = w
+      .program()
+      .cutover()
+      .evidence.find((e) => e.id === 'producer-handoff');
     expect(stored?.entries.map((e) => e.url)).toEqual(['https://ci.example.com/runs/41']);
     expect(JSON.stringify((await w.disk()).data.cutover)).not.toContain('CI.Example');
     expect(await statusText(w)).toContain('<https://ci.example.com/runs/41|logged>');

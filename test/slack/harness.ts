@@ -9,7 +9,8 @@ import type { AlertOptions } from '../../src/alerts/index.js';
 import { type Bot, startBot } from '../../src/bot.js';
 import { type Clock, systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { logPathOf } from '../../src/store/json-file/index.js';
+import type { CutoverService } from '../../src/service/cutover-service.js';
+import { documentsDirOf, logPathOf } from '../../src/store/json-file/index.js';
 import { BOT_ADMIN, BOT_CAST, SHIPPED_ROLES } from '../fixtures/people.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { interactiveForm, slashCommand, slashCommandForm } from './payloads.js';
@@ -39,15 +40,20 @@ export interface Harness {
   bot: Bot;
   slack: SlackStandIn;
   dir: string;
+  /** The store file (the catalog of programs). */
   dbPath: string;
+  /** The document file of the program in `CHANNEL` (the shipped one, unless a test started another there). */
+  programFile: string;
   mode: 'http' | 'socket';
+  /** The service of the program in `channel` (default `CHANNEL`), or of the program `id`; fails the test if none. */
+  program(where?: { channel?: string; id?: string }): CutoverService;
   /** Sends `/cutover <text>` as `user`. */
   command(user: string, text: string, extra?: { trigger_id?: string }): Promise<Answer>;
   /** Sends an interactivity payload (block_actions, view_submission). */
   interact(payload: object): Promise<Answer>;
   /** Sends an Events API body (`eventCallback(…)`, e.g. `appHomeOpened(…)`). */
   event(body: object): Promise<Answer>;
-  /** The store document as it is on disk now. */
+  /** The program's store document (`programFile`) as it is on disk now. */
   disk(): Promise<{ schemaVersion: number; logLength: number; data: { cutover: Record<string, unknown> } }>;
   /** The history log (`<name>.history.jsonl`) as it is on disk now, one entry per line. */
   historyOnDisk(): Promise<Record<string, unknown>[]>;
@@ -81,7 +87,7 @@ export async function startHarness(
   const mode = options.mode ?? 'http';
   const slack = await startSlackStandIn(options.slack);
   const dir = await mkdtemp(join(tmpdir(), 'cutover-it-'));
-  const dbPath = join(dir, 'data', 'cutover.json');
+  const dbPath = options.env?.CUTOVER_DB_PATH ?? join(dir, 'data', 'cutover.json');
   const configWith = (env: Record<string, string> = {}) => {
     const loaded = loadConfig({
       SLACK_BOT_TOKEN: 'xoxb-test-token',
@@ -111,6 +117,15 @@ export async function startHarness(
   let bot = await launch();
   if (mode === 'socket') await slack.socket.connected();
   let url = `http://127.0.0.1:${bot.port}/slack/events`;
+  const program = (where: { channel?: string; id?: string } = {}) => {
+    const service = where.id
+      ? bot.programs.get(where.id)
+      : (bot.programs.inChannel(where.channel ?? CHANNEL) ??
+        bot.programs.all().findLast((s) => s.cutover().channel === (where.channel ?? CHANNEL)));
+    if (!service) throw new Error(`no program ${where.id ?? `in ${where.channel ?? CHANNEL}`}`);
+    return service;
+  };
+  const programFile = () => join(documentsDirOf(dbPath), `${program().cutover().id}.json`);
 
   const answer = (status: number, raw: unknown): Answer => {
     const body =
@@ -133,7 +148,11 @@ export async function startHarness(
     slack,
     dir,
     dbPath,
+    get programFile() {
+      return programFile();
+    },
     mode,
+    program,
     async command(user, text, extra = {}) {
       const payload = slashCommand({
         text,
@@ -166,11 +185,11 @@ export async function startHarness(
       return answer(res.status, parse(res.text));
     },
     async disk() {
-      return JSON.parse(await readFile(dbPath, 'utf8'));
+      return JSON.parse(await readFile(programFile(), 'utf8'));
     },
-    diskBytes: () => readFile(dbPath, 'utf8'),
+    diskBytes: () => readFile(programFile(), 'utf8'),
     async historyOnDisk() {
-      const text = await readFile(logPathOf(dbPath, 'history'), 'utf8');
+      const text = await readFile(logPathOf(programFile(), 'history'), 'utf8');
       return text
         .split('\n')
         .filter(Boolean)

@@ -129,6 +129,8 @@ export interface StandInOptions {
   validateBlocks?: boolean;
   /** Accept only these tokens (others answer `invalid_auth`). Default: any non-empty token. */
   validTokens?: string[];
+  /** User groups known to `usergroups.users.list`, by id (`S…`): their members' user ids. Others: `no_such_subteam`. */
+  groups?: Record<string, string[]>;
 }
 
 export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
@@ -769,6 +771,27 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         channel,
         permalink: `https://${SLACK_IDS.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
       };
+    },
+    'conversations.info': (args) => {
+      const channel = str(args.channel);
+      if (channel === undefined) return fail('channel_not_found');
+      const missing = absent.get(channel);
+      if (missing === 'channel_not_found') return fail('channel_not_found');
+      return {
+        ok: true,
+        channel: {
+          id: channel,
+          name: channel.toLowerCase(),
+          is_channel: channel.startsWith('C'),
+          is_member: !missing,
+        },
+      };
+    },
+    'usergroups.users.list': (args) => {
+      const group = str(args.usergroup);
+      const users = group === undefined ? undefined : options.groups?.[group];
+      if (users === undefined) return fail('no_such_subteam');
+      return { ok: true, users };
     },
     'conversations.open': (args) => {
       const user = str(args.users)?.split(',')[0];

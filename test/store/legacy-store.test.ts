@@ -32,7 +32,7 @@ describe('a store written before gate results were per commit', () => {
 
   it('opens, keeps each result bound to the target current when it was set, and marks the unknown one stale', async () => {
     const { h, dbPath } = await open();
-    const gates = h.bot.service.cutover().gates;
+    const gates = h.program().cutover().gates;
     const byId = (id: string) => gates.find((g) => g.id === id);
     expect(byId('producer-suite')?.results).toEqual([
       expect.objectContaining({
@@ -56,7 +56,7 @@ describe('a store written before gate results were per commit', () => {
     // The next change writes the new shape; nothing of the old state is lost.
     const ok = await h.command(PEOPLE.consumerCommander, 'gate consumer-suite green');
     expect(ok.text).toContain(':white_check_mark:');
-    const disk = JSON.parse(await readFile(dbPath, 'utf8'));
+    const disk = JSON.parse(await readFile(h.programFile, 'utf8'));
     const onDisk = disk.data.cutover.gates.find((g: { id: string }) => g.id === 'producer-suite');
     expect(onDisk).not.toHaveProperty('status');
     expect(onDisk.results[0]).toMatchObject({ sha: SHA_A, status: 'green' });
@@ -71,7 +71,10 @@ describe('a store written before gate results were per commit', () => {
     const { h } = await open();
     const ok = await h.command(PEOPLE.producerRollback, `target service.v3.0.1 ${'b'.repeat(40)}`);
     expect(ok.text).toContain(':white_check_mark:');
-    const g = h.bot.service.cutover().gates.find((x) => x.id === 'producer-suite');
+    const g = h
+      .program()
+      .cutover()
+      .gates.find((x) => x.id === 'producer-suite');
     expect(g?.results).toHaveLength(1);
     const status = await h.command(PEOPLE.logOwner, 'status');
     expect(JSON.stringify(status.body)).toMatch(

@@ -1,22 +1,45 @@
-/** What every listener is handed: the service, the admins, the bot's clock, its Slack clients. */
+/**
+ * What every listener is handed: the programs, the templates, the admins and creators, the bot's clock, its Slack
+ * clients; and, once a listener knows which program a request is for (by its channel, or by the program id a
+ * button or form carries: ./program-of.ts), that program's service (`ProgramDeps`).
+ */
 import type { Clock } from '../../clock.js';
 import type { Outcome } from '../../core/commands.js';
 import type { Actor } from '../../core/schema.js';
 import type { CutoverService, RunOptions } from '../../service/cutover-service.js';
+import type { Programs } from '../../service/programs.js';
+import type { Template } from '../../service/templates.js';
 import { StoreError } from '../../store/store.js';
 import type { SlackClients } from '../clients.js';
+import type { Workspace } from '../workspace.js';
 
 export interface ListenerDeps {
-  service: CutoverService;
+  programs: Programs;
+  /** What `/cutover new` can start from (besides a copy of a program). */
+  templates: readonly Template[];
   admins: readonly string[];
-  /** The bot's clock (bot.ts): the time a change is made at. The program's channel is `service.cutover().channel`. */
+  /** CUTOVER_CREATORS: user ids and user-group ids that may start programs (besides the admins). */
+  creators: readonly string[];
+  /** The bot's clock (bot.ts): the time a change is made at. */
   clock: Clock;
+  /** Who may start programs, and whether the bot is in a channel, asked of Slack (slack/workspace.ts). */
+  workspace?: Workspace;
   /**
    * For slow work after the ack (users.info, uploads): never the listener's `client`, which `views.open` needs.
    * createSlackApp always gives it; a listener that needs it refuses to run without.
    */
   clients?: SlackClients;
 }
+
+/** The deps of a request whose program is known. A program's channel is `service.cutover().channel`. */
+export interface ProgramDeps extends ListenerDeps {
+  service: CutoverService;
+}
+
+export const withProgram = (deps: ListenerDeps, service: CutoverService): ProgramDeps => ({
+  ...deps,
+  service,
+});
 
 export const actorOf = (deps: ListenerDeps, userId: string): Actor => ({
   kind: 'user',
@@ -36,7 +59,7 @@ const ACK_BUDGET_MS = 2500;
  * failure or a passed deadline becomes a refusal the person reads, since nothing was written.
  */
 export async function runSafely(
-  deps: ListenerDeps,
+  deps: Pick<ProgramDeps, 'service' | 'clock'>,
   input: unknown,
   actor: Actor,
   logger: { error: (...msg: unknown[]) => void },

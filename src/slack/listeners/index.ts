@@ -2,8 +2,8 @@
 import type { App } from '@slack/bolt';
 import type { HomePublisher } from '../home-publisher.js';
 import { registerFormButtons } from './actions/open-form-buttons.js';
-import { registerGateFormButton } from './actions/open-gate-form.js';
 import { registerCutoverCommand } from './commands/cutover.js';
+import { registerNewProgram } from './commands/new-program.js';
 import type { ListenerDeps } from './deps.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerBlockerSubmit } from './views/blocker-submit.js';
@@ -13,7 +13,7 @@ import { registerSignoffSubmit } from './views/signoff-submit.js';
 export function registerListeners(app: App, deps: ListenerDeps, home: HomePublisher) {
   registerCutoverCommand(app, deps);
   registerFormButtons(app, deps);
-  registerGateFormButton(app, deps);
+  registerNewProgram(app, deps);
   registerSignoffSubmit(app, deps);
   registerBlockerSubmit(app, deps);
   registerGateSubmit(app, deps);

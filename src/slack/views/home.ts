@@ -2,6 +2,8 @@
  * App Home: one person's view of the cutover — their roles, what waits on them, the state at a glance, and
  * buttons to act. Pure: (document, viewer, isAdmin) -> home view, within 100 blocks however large the program
  * (waiting items beyond `MAX_WAITING` fold into one section; every section folds to 3000 characters).
+ * Across programs (`homeAcross`): every program where the person holds a role, each with what waits on them and
+ * the state at a glance, its buttons acting on that program; one program alone shows in full.
  */
 import type { types } from '@slack/bolt';
 import { problemCause } from '../../alerts/channel-problem.js';
@@ -16,7 +18,7 @@ import {
   targetLabel,
 } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
-import { ACTIONS } from '../ids.js';
+import { ACTIONS, actionValue } from '../ids.js';
 import { settableGates } from './gate-modal.js';
 import { asActor } from './modals.js';
 import { stateSections } from './status.js';
@@ -62,7 +64,7 @@ function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readine
     const why = voided?.voided ? ` Your last one was voided: ${esc(clip(voided.voided.reason, 300))}.` : '';
     items.push({
       text: `:writing_hand: *Sign off for ${esc(side.name)}*: not signed.${why}`,
-      button: button('Sign off', ACTIONS.openSignoff, side.id, true),
+      button: button('Sign off', ACTIONS.openSignoff, actionValue(c.id, side.id), true),
     });
   }
 
@@ -77,7 +79,11 @@ function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readine
           .map((u) => `• ${esc(clip(u, 300))}`)
           .join('\n')}`,
       });
-    else items.push({ text: head, button: button('Clear or reopen', ACTIONS.openBlocker, b.id) });
+    else
+      items.push({
+        text: head,
+        button: button('Clear or reopen', ACTIONS.openBlocker, actionValue(c.id, b.id)),
+      });
   }
 
   for (const g of c.gates) {
@@ -85,7 +91,7 @@ function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readine
     if (g.derived || !status || status === 'green' || !heldIds.has(g.owner)) continue;
     items.push({
       text: `:vertical_traffic_light: *Gate* \`${esc(g.id)}\` ${esc(clip(g.title, 300))} is *${status}*.`,
-      button: button('Set gate', ACTIONS.openGate, g.id),
+      button: button('Set gate', ACTIONS.openGate, actionValue(c.id, g.id)),
     });
   }
 
@@ -165,9 +171,11 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
   const rest = waiting.slice(MAX_WAITING);
   const actions: Button[] = [];
   if (c.sides.some((s) => may(c, asActor(viewer), 'signoff', { side: s.id })))
-    actions.push(button('Sign off', ACTIONS.openSignoff, undefined, true));
-  if (c.blockers.some((b) => !b.derived)) actions.push(button('Update a blocker', ACTIONS.openBlocker));
-  if (settableGates(c, viewer).length) actions.push(button('Set a gate', ACTIONS.openGate));
+    actions.push(button('Sign off', ACTIONS.openSignoff, actionValue(c.id), true));
+  if (c.blockers.some((b) => !b.derived))
+    actions.push(button('Update a blocker', ACTIONS.openBlocker, actionValue(c.id)));
+  if (settableGates(c, viewer).length)
+    actions.push(button('Set a gate', ACTIONS.openGate, actionValue(c.id)));
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
@@ -201,5 +209,89 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
       ],
     },
   ];
+  return { type: 'home', blocks };
+}
+
+/** Waiting items shown with a button per program on a Home of many programs; the rest are counted. */
+const WAITING_PER_PROGRAM = 2;
+/** Blocks kept for the Home's own header and footer. */
+const ACROSS_FRAME = 4;
+const HOME_BLOCKS = 100;
+
+/** Where a program stands, in a line: its next phase, its decisions, its window. */
+function glance(c: Cutover, report: ReadinessReport): string {
+  const phase = c.phases.find((p) => p.status === 'started') ?? nextPhase(c);
+  const where = phase
+    ? `phase ${esc(phase.id)} ${phase.status === 'started' ? 'started' : 'next'}`
+    : 'every phase closed';
+  const decisions = c.decisions.map((d) => {
+    const r = report.decisions.find((x) => x.id === d.id);
+    const unmet = d.status === 'no-go' && r && !r.mayBeGo ? ` (${r.unmet.length} unmet)` : '';
+    return `${esc(d.id)} *${d.status === 'go' ? 'GO' : 'NO-GO'}*${unmet}`;
+  });
+  const window = c.window ? ` · window ${slackDate(c.window.start)}` : '';
+  return `${where} · ${decisions.join(', ') || 'no decisions'}${window}`;
+}
+
+/**
+ * App Home for a person across programs: `docs` are the programs to show (those where they hold a role, and for an
+ * admin those whose channel the bot cannot post in), most recently changed first as the caller orders them.
+ */
+export function homeAcross(
+  docs: readonly HomeState[],
+  viewerUserId: string,
+  isAdmin: boolean,
+  total: number,
+): HomeView {
+  const [only] = docs;
+  if (only && docs.length === 1) return homeView(only, viewerUserId, isAdmin);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Your cutovers', emoji: true } },
+  ];
+  if (docs.length === 0) {
+    blocks.push(
+      item(
+        total
+          ? `_You hold no role in any of the ${total} program${total === 1 ? '' : 's'} the bot holds._ An admin assigns roles in a program's channel: \`/cutover role &lt;role-id&gt; @you\`; \`/cutover list\` shows every program.`
+          : '_The bot holds no program yet._ Start one in its channel with `/cutover new`.',
+      ),
+    );
+    return { type: 'home', blocks };
+  }
+  let shown = 0;
+  for (const doc of docs) {
+    const c = doc.cutover;
+    const report = readiness(c);
+    const waiting = waitingOn(c, viewerUserId, report);
+    const held = c.roles.filter((r) => r.assignee === viewerUserId).map((r) => esc(r.title));
+    const part: KnownBlock[] = [
+      { type: 'divider' },
+      item(
+        [
+          `*${esc(clip(c.title, 150))}* \`${esc(c.id)}\` in ${c.channel ? `<#${c.channel}>` : '_no channel_'}`,
+          glance(c, report),
+          held.length ? `You: ${held.join(', ')}` : '_You hold no role here._',
+          waiting.length
+            ? `*${waiting.length} waiting on you*${waiting.length > WAITING_PER_PROGRAM ? ` (the first ${WAITING_PER_PROGRAM} below)` : ''}`
+            : 'Nothing waits on you.',
+        ].join('\n'),
+      ),
+      ...channelNotice(doc, isAdmin).slice(0, 1),
+      ...waiting.slice(0, WAITING_PER_PROGRAM).map((w) => item(w.text, w.button)),
+    ];
+    if (blocks.length + part.length > HOME_BLOCKS - ACROSS_FRAME) break;
+    blocks.push(...part);
+    shown++;
+  }
+  const left = docs.length - shown;
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `${docs.length} program${docs.length === 1 ? '' : 's'} with a role of yours${left ? `; ${left} more not shown (\`/cutover list\`)` : ''} · \`/cutover help\` lists every command`,
+      },
+    ],
+  });
   return { type: 'home', blocks };
 }

@@ -21,6 +21,8 @@ export const asActor = (v: Viewer): Actor => ({ kind: 'user', userId: v.userId, 
 /** What a modal carries between opening and submission (≤ 3000 characters): one schema, read at the edge. */
 export const ModalMetadata = z.object({
   channel: z.string().optional(),
+  /** The program the form was opened for: its submission acts on that program, wherever it was opened. */
+  program: z.string().optional(),
   /** The side, when the viewer can sign for exactly one. */
   side: z.string().optional(),
   /**

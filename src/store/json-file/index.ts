@@ -5,6 +5,12 @@
  */
 
 export { nodeIo, type StoreIo } from './disk.js';
+export {
+  documentsDirOf,
+  jsonFileDocumentSet,
+  type OpenJsonFileLayoutOptions,
+  openJsonFileLayout,
+} from './document-set.js';
 export { logPathOf } from './envelope.js';
 export { type JsonFileReader, type OpenJsonFileReaderOptions, openJsonFileReader } from './reader.js';
 export { type JsonFileStore, type OpenJsonFileStoreOptions, openJsonFileStore } from './store.js';

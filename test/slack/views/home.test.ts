@@ -35,10 +35,10 @@ describe('App Home', () => {
     expect(all).toContain('*Waiting on you* — 4 items');
     const sign = section(blocks, 'Sign off for MemoryKernel');
     expect(sign?.text?.text).toContain('not signed');
-    expect(sign?.accessory).toMatchObject({ action_id: ACTIONS.openSignoff, value: 'producer' });
+    expect(sign?.accessory).toMatchObject({ action_id: ACTIONS.openSignoff, value: 'service-v3:producer' });
     expect(section(blocks, '`producer-suite`')?.accessory).toMatchObject({
       action_id: ACTIONS.openGate,
-      value: 'producer-suite',
+      value: 'service-v3:producer-suite',
     });
     expect(all).toContain(
       '*Evidence* `producer-handoff` Producer runtime handoff packet is owed for service.v3.0.0',
@@ -103,7 +103,7 @@ describe('App Home', () => {
     const cic = home(c, U.cic);
     expect(section(cic.blocks, '`vendor-contract`')?.accessory).toMatchObject({
       action_id: ACTIONS.openBlocker,
-      value: 'vendor-contract',
+      value: `${c.id}:vendor-contract`,
     });
     expect(buttons(cic.blocks)).toContain(ACTIONS.openBlocker);
     const dlo = home(c, U.dlo).all;

@@ -1,32 +1,51 @@
-/** The "Sign off" and "Update a blocker" buttons (status message, App Home): ack, then open the form at once. */
+/**
+ * The "Sign off", "Update a blocker" and "Set a gate" buttons (status message, alerts, App Home): ack, then open the
+ * form at once, for the program the button carries (else the channel's), preselecting the item it names.
+ */
 import type { App } from '@slack/bolt';
-import { ACTIONS } from '../../ids.js';
+import { ACTIONS, readActionValue } from '../../ids.js';
+import { gateFormFor } from '../../views/gate-modal.js';
 import { type FormKind, formFor } from '../../views/modals.js';
 import type { ListenerDeps } from '../deps.js';
 import { openView } from '../open-view.js';
+import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { tell } from '../tell.js';
 
+type ButtonKind = FormKind | 'gate';
+
+const ACTION_OF: Record<ButtonKind, string> = {
+  signoff: ACTIONS.openSignoff,
+  blocker: ACTIONS.openBlocker,
+  gate: ACTIONS.openGate,
+};
+
 export function registerFormButtons(app: App, deps: ListenerDeps) {
-  const open = (kind: FormKind) =>
-    app.action(
-      kind === 'signoff' ? ACTIONS.openSignoff : ACTIONS.openBlocker,
-      async ({ ack, body, client, respond, logger }) => {
-        await ack();
-        if (body.type !== 'block_actions') return;
-        const userId = body.user.id;
-        const channel = body.channel?.id ?? body.container?.channel_id ?? deps.service.cutover().channel;
-        const form = formFor(
-          kind,
-          deps.service.cutover(),
-          { userId, isAdmin: deps.admins.includes(userId) },
-          { channel },
-        );
-        // From App Home there is no response_url: `tell` then answers by direct message.
-        const io = { client, respond: body.response_url ? respond : undefined, logger };
-        if ('refusal' in form) return tell(io, userId, form.refusal);
-        await openView(io, userId, body.trigger_id, form.view);
-      },
-    );
+  const open = (kind: ButtonKind) =>
+    app.action(ACTION_OF[kind], async ({ ack, body, client, respond, logger }) => {
+      await ack();
+      if (body.type !== 'block_actions') return;
+      const userId = body.user.id;
+      const action = body.actions[0];
+      const value = readActionValue(
+        action && 'value' in action && typeof action.value === 'string' ? action.value : undefined,
+      );
+      const inChannel = body.channel?.id ?? body.container?.channel_id;
+      // From App Home there is no response_url: `tell` then answers by direct message.
+      const io = { client, respond: body.response_url ? respond : undefined, logger };
+      const service = programFor(deps, { program: value.program, channel: inChannel });
+      if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
+      const c = service.cutover();
+      const viewer = { userId, isAdmin: deps.admins.includes(userId) };
+      // From a message, the confirmation goes to its channel; from App Home, to the program's channel.
+      const meta = { channel: inChannel ?? c.channel, program: c.id };
+      const form =
+        kind === 'gate'
+          ? gateFormFor(c, viewer, inChannel ? meta : { program: c.id }, value.item)
+          : formFor(kind, c, viewer, meta);
+      if ('refusal' in form) return tell(io, userId, form.refusal);
+      await openView(io, userId, body.trigger_id, form.view);
+    });
   open('signoff');
   open('blocker');
+  open('gate');
 }

@@ -1,14 +1,20 @@
-/** `/cutover …`: parse, call the core, answer ephemerally. Changes are on disk before the ack tells of them. */
+/**
+ * `/cutover …`: parse, find the channel's program, call the core, answer ephemerally. Changes are on disk before
+ * the ack tells of them. `help`, `list` and `new` need no program; everything else acts on the channel's.
+ */
 import type { App } from '@slack/bolt';
 import { COMMAND } from '../../ids.js';
 import { parseCommand } from '../../parse-command.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
 import { helpText, historyText, rolesText } from '../../views/lists.js';
 import { formFor } from '../../views/modals.js';
+import { programListText } from '../../views/programs.js';
 import { statusBlocks, statusText } from '../../views/status.js';
 import { esc } from '../../views/text.js';
-import { actorOf, type ListenerDeps, runSafely } from '../deps.js';
+import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
 import { openView } from '../open-view.js';
+import { NO_PROGRAM_HERE, programInChannel } from '../program-of.js';
+import { openNewProgramForm, startTyped } from './new-program.js';
 import { postRecord } from './record.js';
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
@@ -16,31 +22,52 @@ const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text
 export function registerCutoverCommand(app: App, deps: ListenerDeps) {
   app.command(COMMAND, async ({ command, ack, client, respond, logger }) => {
     const parsed = parseCommand(command.text ?? '');
-    const c = deps.service.cutover();
     switch (parsed.kind) {
       case 'help':
         return ack(ephemeral(helpText()));
-      case 'roles':
-        return ack(ephemeral(rolesText(c)));
-      case 'history':
-        return ack(ephemeral(historyText(deps.service.history(parsed.limit))));
-      case 'status':
-        return ack({ response_type: 'ephemeral', text: statusText(c), blocks: statusBlocks(c) });
       case 'error':
         return ack(
           ephemeral(
             `:no_entry: ${esc(parsed.message)}\nUsage: \`${esc(parsed.usage)}\`\n_Nothing was changed._`,
           ),
         );
+      case 'list':
+        return ack(ephemeral(programListText(deps.programs.all().map((s) => s.cutover()))));
+      case 'new':
+        return startTyped(deps, command, parsed, { ack, respond, logger });
+      case 'new-form': {
+        const here = deps.programs.inChannel(command.channel_id)?.cutover();
+        if (here)
+          return ack(
+            ephemeral(
+              `:no_entry: This channel already runs ${esc(here.title)} (\`${esc(here.id)}\`). Archive it first (\`/cutover archive\`), or start the new program in another channel.`,
+            ),
+          );
+        await ack();
+        return openNewProgramForm(deps, command, { client, respond, logger });
+      }
+    }
+    const service = programInChannel(deps, command.channel_id);
+    if (!service) return ack(ephemeral(NO_PROGRAM_HERE));
+    const p = withProgram(deps, service);
+    const c = service.cutover();
+    switch (parsed.kind) {
+      case 'roles':
+        return ack(ephemeral(rolesText(c)));
+      case 'history':
+        return ack(ephemeral(historyText(service.history(parsed.limit))));
+      case 'status':
+        return ack({ response_type: 'ephemeral', text: statusText(c), blocks: statusBlocks(c) });
       case 'record':
         // A read: nothing to write first. The ack goes at once; names and the upload follow.
         await ack(ephemeral(`:page_facing_up: Preparing the decision record for <#${c.channel}>…`));
-        return postRecord({ deps, client, respond, logger }, command.user_id);
+        return postRecord({ deps: p, client, respond, logger }, command.user_id);
       case 'signoff':
       case 'blocker-form': {
         const viewer = { userId: command.user_id, isAdmin: deps.admins.includes(command.user_id) };
         const form = formFor(parsed.kind === 'signoff' ? 'signoff' : 'blocker', c, viewer, {
           channel: command.channel_id,
+          program: c.id,
         });
         if ('refusal' in form) return ack(ephemeral(form.refusal));
         await ack();
@@ -48,14 +75,12 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
       }
       case 'change': {
         // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
-        const outcome = await runSafely(deps, parsed.command, actorOf(deps, command.user_id), logger, {
+        const outcome = await runSafely(p, parsed.command, actorOf(deps, command.user_id), logger, {
           requestKey: `slack:${command.trigger_id}`,
         });
         return ack(
           ephemeral(
-            outcome.ok
-              ? outcomeText(outcome)
-              : refusalText(outcome.error, parsed.usage, deps.service.cutover()),
+            outcome.ok ? outcomeText(outcome) : refusalText(outcome.error, parsed.usage, service.cutover()),
           ),
         );
       }

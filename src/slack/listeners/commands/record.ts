@@ -12,7 +12,7 @@ import { decisionRecord, referencedUsers } from '../../../record/decision-record
 import type { StoreDocument } from '../../../service/document.js';
 import type { SlackClients } from '../../clients.js';
 import { esc } from '../../views/text.js';
-import type { ListenerDeps } from '../deps.js';
+import type { ProgramDeps } from '../deps.js';
 
 /** Cached display names older than this are fetched again. */
 const NAME_TTL_MS = 24 * 60 * 60 * 1000;
@@ -55,9 +55,49 @@ async function fetchNames(
   return fetched;
 }
 
+/**
+ * Names fetched (and cached), then the record uploaded to the program's channel with `comment`. Answers the error
+ * Slack gave for the upload, if any. `deps.clients` is required: slow work never runs on the client of Bolt.
+ */
+export async function uploadRecord(
+  deps: Pick<ProgramDeps, 'clients' | 'clock' | 'service'>,
+  logger: Logger,
+  comment: string,
+): Promise<Error | undefined> {
+  const { clients, service } = deps;
+  if (!clients)
+    throw new Error(
+      'uploadRecord needs deps.clients (slack/clients.ts): slow work never runs on the client of Bolt',
+    );
+  const now = deps.clock.now();
+  const fetched = await fetchNames(clients, service.document(), now, logger);
+  // The bot stopped while a Retry-After was waited out: nothing more to do.
+  if (clients.closed) return undefined;
+  if (Object.keys(fetched).length)
+    await service
+      .update((doc) => ({ next: { ...doc, users: { ...doc.users, ...fetched } }, result: undefined }))
+      .catch((e: Error) => logger.warn(`could not cache display names: ${e.message}`));
+  const doc = service.document();
+  const markdown = decisionRecord({ ...doc, users: { ...doc.users, ...fetched } }, now);
+  const day = now.toISOString().slice(0, 10);
+  try {
+    await clients.background.filesUploadV2({
+      channel_id: doc.cutover.channel ?? '',
+      filename: `runtime-cutover-decision-record-${doc.cutover.id}-${day}.md`,
+      content: markdown,
+      title: `Runtime Cutover Decision Record — ${doc.cutover.title} (${day})`,
+      initial_comment: comment,
+    });
+    return undefined;
+  } catch (e) {
+    logger.warn(`the decision record upload failed: ${(e as Error).message}`);
+    return e as Error;
+  }
+}
+
 export async function postRecord(
   io: {
-    deps: ListenerDeps;
+    deps: ProgramDeps;
     /** The listener's (interactive) client: not used here, see above. */
     client?: webApi.WebClient;
     respond: RespondFn;
@@ -66,37 +106,15 @@ export async function postRecord(
   userId: string,
 ): Promise<void> {
   const { deps, respond, logger } = io;
-  const { clients } = deps;
-  if (!clients)
-    throw new Error(
-      'postRecord needs deps.clients (slack/clients.ts): slow work never runs on the client of Bolt',
-    );
-  const now = deps.clock.now();
-  const fetched = await fetchNames(clients, deps.service.document(), now, logger);
-  // The bot stopped while a Retry-After was waited out: nothing more to do.
-  if (clients.closed) return;
-  if (Object.keys(fetched).length)
-    await deps.service
-      .update((doc) => ({ next: { ...doc, users: { ...doc.users, ...fetched } }, result: undefined }))
-      .catch((e: Error) => logger.warn(`could not cache display names: ${e.message}`));
-  const doc = deps.service.document();
-  // The program's channel: bot.ts binds it before any listener runs.
-  const channel = doc.cutover.channel;
-  const markdown = decisionRecord({ ...doc, users: { ...doc.users, ...fetched } }, now);
-  const day = now.toISOString().slice(0, 10);
-  try {
-    await clients.background.filesUploadV2({
-      channel_id: channel,
-      filename: `runtime-cutover-decision-record-${doc.cutover.id}-${day}.md`,
-      content: markdown,
-      title: `Runtime Cutover Decision Record — ${doc.cutover.title} (${day})`,
-      initial_comment: `The runtime cutover decision record as of now, asked for by <@${userId}>.`,
-    });
-  } catch (e) {
-    logger.warn(`the decision record upload failed: ${(e as Error).message}`);
-    await respond({
-      response_type: 'ephemeral',
-      text: `:warning: Slack did not take the decision record upload (${esc((e as Error).message)}). Nothing was changed. Check that the bot is in <#${channel}> and has the \`files:write\` scope, then try again; \`npm run record -- --db <store-file>\` makes the same record offline.`,
-    }).catch((err: Error) => logger.warn(`could not tell ${userId}: ${err.message}`));
-  }
+  const failed = await uploadRecord(
+    deps,
+    logger,
+    `The runtime cutover decision record as of now, asked for by <@${userId}>.`,
+  );
+  if (!failed) return;
+  const c = deps.service.cutover();
+  await respond({
+    response_type: 'ephemeral',
+    text: `:warning: Slack did not take the decision record upload (${esc(failed.message)}). Nothing was changed. Check that the bot is in <#${c.channel}> and has the \`files:write\` scope, then try again; \`npm run record -- --program ${esc(c.id)}\` makes the same record offline.`,
+  }).catch((err: Error) => logger.warn(`could not tell ${userId}: ${err.message}`));
 }

@@ -7,7 +7,8 @@
 import type { App } from '@slack/bolt';
 import { outcomeText, refusalPlain } from '../../views/answers.js';
 import type { ModalMetadata } from '../../views/modals.js';
-import { actorOf, type ListenerDeps, runSafely } from '../deps.js';
+import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
+import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { inlineErrors, readMetadata, readValues } from './view-input.js';
 
 interface FormSpec {
@@ -39,9 +40,18 @@ export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec)
     const meta = readMetadata(view.private_metadata);
     const read = spec.read(readValues(view.state.values), meta);
     if ('block' in read) return ack(inlineErrors(read.block, read.message));
-    const outcome = await runSafely(deps, read.input, actorOf(deps, body.user.id), logger, {
-      requestKey: viewKey(view),
-    });
+    // The program the form was opened for (a form opened before programs were many: its channel's).
+    const service = programFor(deps, { program: meta.program, channel: meta.channel });
+    if (!service) return ack(inlineErrors(spec.fallback(meta), NO_SUCH_PROGRAM.replace(/^:warning: /, '')));
+    const outcome = await runSafely(
+      withProgram(deps, service),
+      read.input,
+      actorOf(deps, body.user.id),
+      logger,
+      {
+        requestKey: viewKey(view),
+      },
+    );
     if (!outcome.ok) {
       const named = outcome.error.field ? spec.blockOf[outcome.error.field] : undefined;
       // This form keeps what it showed: submitting it again is refused again, so the person reopens it.
@@ -49,7 +59,7 @@ export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec)
       return ack(
         inlineErrors(
           named ?? spec.fallback(meta),
-          `${refusalPlain(outcome.error, deps.service.cutover())}${reopen}`,
+          `${refusalPlain(outcome.error, service.cutover())}${reopen}`,
         ),
       );
     }

@@ -1,0 +1,261 @@
+/**
+ * The programs the bot holds: one `CutoverService` per program, each on its own document of the store's layout
+ * (store/store.ts `Layout`), and the catalog that says which are committed. A program lives in one channel; an
+ * archived program keeps its channel in its record, and the channel may host a new one.
+ *
+ * Starting a program is one request applied once: its document (the template's structure, bound to the channel,
+ * with its first history line and alert) is written first, then the catalog lists it — the commit point. A
+ * document that no catalog entry lists (a start interrupted between the two) is removed when the id is next used.
+ * Starts are decided one at a time in this process, so two requests cannot both take one id or one channel.
+ */
+import { newProgram } from '../core/program.js';
+import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
+import { type Layout, type Store, StoreError, type StoreHealth } from '../store/store.js';
+import type { Change, CutoverService } from './cutover-service.js';
+import { type Catalog, newDocument, REQUEST_KEY_TTL_MS, type StoreDocument } from './document.js';
+
+export interface ProgramsDeps {
+  layout: Layout<Catalog, StoreDocument>;
+  /** The service of one program's store (with the alerts hook). */
+  makeService: (store: Store<StoreDocument>) => CutoverService;
+  /** Adds to a new program's first document what its first change adds (the alert that it started). */
+  compose?: (doc: StoreDocument, change: Change) => StoreDocument;
+}
+
+/** What a person asked to start. */
+export interface NewProgramRequest {
+  id: string;
+  /** The template's structure is copied: a shipped program file, or an existing program. */
+  template: Cutover;
+  /** How the template is named to people: "programs/service-v3.json", "a copy of service-v3". */
+  from: string;
+  title: string;
+  release: string;
+  sides?: Record<string, { name?: string; zone?: string }>;
+  roleTitles?: Record<string, string>;
+  channel: string;
+  /**
+   * The template as it is, live state included (the first program of a new store, from `CUTOVER_PROGRAM`, whose
+   * file may already name people); otherwise only its structure is kept.
+   */
+  asIs?: boolean;
+}
+
+export type CreateOutcome =
+  | { ok: true; service: CutoverService; replayed?: boolean; message: string }
+  | { ok: false; field: string; message: string };
+
+export interface Programs {
+  /** Every program, archived too, in the order they were started. */
+  all(): CutoverService[];
+  get(id: string): CutoverService | undefined;
+  /** The channel's program that is not archived, if any. */
+  inChannel(channel: string): CutoverService | undefined;
+  /** The programs not archived. */
+  active(): CutoverService[];
+  /** Starts a program; a request key applies it once. */
+  create(
+    request: NewProgramRequest,
+    actor: Actor,
+    now: Date,
+    options?: { requestKey?: string },
+  ): Promise<CreateOutcome>;
+  /** Hears of every program started from now on; returns an unsubscribe function. */
+  onAdded(listener: (service: CutoverService) => void): () => void;
+  /** Hears of every committed change of every program (and of those started later). */
+  onCommitted(listener: (service: CutoverService, change: Change) => void): () => void;
+  /** The catalog's health, then each program's: the first that cannot write says why. */
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
+
+/** How many program documents are opened at once at start. */
+const OPEN_CONCURRENCY = 8;
+
+const BY_BOT = 'cutover-bot';
+
+export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
+  const { layout } = deps;
+  const services = new Map<string, CutoverService>();
+  const added = new Set<(s: CutoverService) => void>();
+  const committed = new Set<(s: CutoverService, change: Change) => void>();
+  let starts: Promise<unknown> = Promise.resolve();
+
+  const missing = (id: string) => (): StoreDocument => {
+    throw new StoreError(
+      'missing',
+      id,
+      `The store's catalog lists program ${id}, but its document is missing. Restore it from a backup (or remove ${id} from the catalog) and start again.`,
+    );
+  };
+
+  const adopt = (service: CutoverService) => {
+    const id = service.cutover().id;
+    services.set(id, service);
+    service.onCommitted((change) => {
+      for (const l of committed)
+        try {
+          l(service, change);
+        } catch (e) {
+          console.error('a change listener failed', e);
+        }
+    });
+    return service;
+  };
+
+  const entries = layout.catalog.snapshot().programs;
+  for (let i = 0; i < entries.length; i += OPEN_CONCURRENCY) {
+    const stores = await Promise.all(
+      entries.slice(i, i + OPEN_CONCURRENCY).map((e) => layout.documents.open(e.id, missing(e.id))),
+    );
+    for (const store of stores) adopt(deps.makeService(store));
+  }
+
+  const all = () => [...services.values()];
+  const inChannel = (channel: string) =>
+    all().find((s) => {
+      const c = s.cutover();
+      return c.channel === channel && !c.archived;
+    });
+
+  async function start(
+    request: NewProgramRequest,
+    actor: Actor,
+    now: Date,
+    key: string | undefined,
+  ): Promise<CreateOutcome> {
+    const catalog = layout.catalog.snapshot();
+    const seen = key ? catalog.requests[key] : undefined;
+    if (seen && Date.parse(seen.at) > now.getTime() - REQUEST_KEY_TTL_MS) {
+      const service = services.get(request.id);
+      if (service) return { ok: true, service, replayed: true, message: seen.message };
+    }
+    if (services.has(request.id))
+      return {
+        ok: false,
+        field: 'id',
+        message: `There is already a program "${request.id}" (archived ones keep their id): choose another id.`,
+      };
+    const here = inChannel(request.channel)?.cutover();
+    if (here)
+      return {
+        ok: false,
+        field: 'channel',
+        message: `This channel already runs ${here.title} (${here.id}): archive it first, or start the new program in another channel.`,
+      };
+    const made = request.asIs
+      ? { ok: true as const, cutover: structuredClone(request.template) }
+      : newProgram(request.template, {
+          id: request.id,
+          title: request.title,
+          release: request.release,
+          sides: request.sides ?? {},
+          roleTitles: request.roleTitles ?? {},
+        });
+    if (!made.ok) return made;
+    const cutover: Cutover = { ...made.cutover, channel: request.channel, updated: now.toISOString() };
+    const by = actor.kind === 'user' ? actor.userId : actor.kind === 'ci' ? `CI: ${actor.name}` : BY_BOT;
+    const line: HistoryEntry = {
+      seq: 1,
+      at: now.toISOString(),
+      by,
+      asAdmin: false,
+      action: 'program.create',
+      subject: `program ${cutover.id}`,
+      before: '—',
+      after: 'started',
+      note: `from ${request.from}`,
+    };
+    const message = `${cutover.title} (${cutover.id}) started from ${request.from}.`;
+    // The first program of a new store is the store's starting state, as a program file gives it: no line, no alert.
+    const history = request.asIs ? [] : [line];
+    const first = { ...newDocument(cutover), history };
+    const change: Change = {
+      outcome: {
+        ok: true,
+        cutover,
+        events: request.asIs ? [] : [{ type: 'program.created', from: request.from }],
+        history,
+        message,
+      },
+      before: cutover,
+      actor,
+      now,
+    };
+    const doc = deps.compose ? deps.compose(first, change) : first;
+    // A document no catalog entry lists belongs to a start that never committed: it goes first.
+    if ((await layout.documents.keys()).includes(cutover.id)) await layout.documents.remove(cutover.id);
+    const store = await layout.documents.open(cutover.id, () => doc);
+    try {
+      await layout.catalog.update((cat) => {
+        const requests = Object.fromEntries(
+          Object.entries(cat.requests).filter(
+            ([, r]) => Date.parse(r.at) > now.getTime() - REQUEST_KEY_TTL_MS,
+          ),
+        );
+        if (key) requests[key] = { at: now.toISOString(), message, events: change.outcome.events };
+        return {
+          next: {
+            ...cat,
+            programs: [
+              ...cat.programs,
+              {
+                id: cutover.id,
+                createdAt: now.toISOString(),
+                ...(actor.kind === 'user' ? { createdBy: actor.userId } : {}),
+                from: request.from,
+              },
+            ],
+            requests,
+          },
+          result: undefined,
+        };
+      });
+    } catch (e) {
+      await layout.documents.remove(cutover.id).catch(() => undefined);
+      throw e;
+    }
+    const service = adopt(deps.makeService(store));
+    for (const l of added)
+      try {
+        l(service);
+      } catch (e) {
+        console.error('a program listener failed', e);
+      }
+    return { ok: true, service, message };
+  }
+
+  return {
+    all,
+    get: (id) => services.get(id),
+    inChannel,
+    active: () => all().filter((s) => !s.cutover().archived),
+    create(request, actor, now, options = {}) {
+      const run = starts.then(() => start(request, actor, now, options.requestKey));
+      starts = run.catch(() => undefined);
+      return run;
+    },
+    onAdded(listener) {
+      added.add(listener);
+      return () => added.delete(listener);
+    },
+    onCommitted(listener) {
+      committed.add(listener);
+      return () => committed.delete(listener);
+    },
+    async health() {
+      const catalog = await layout.catalog.health();
+      if (!catalog.ok) return catalog;
+      for (const s of all()) {
+        const h = await s.health();
+        if (!h.ok) return h;
+      }
+      return { ok: true };
+    },
+    async close() {
+      await starts;
+      await layout.documents.close();
+      await layout.catalog.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Which program a request is for. A slash command acts on its channel's program; a button or a form carries the
+ * program id it was shown for (App Home and direct messages have no channel of their own); with neither, a bot that
+ * holds one active program means that one. In a channel whose program is archived, that program answers (read-only).
+ */
+import type { CutoverService } from '../../service/cutover-service.js';
+import type { ListenerDeps } from './deps.js';
+
+/** The channel's active program, else its most recently started archived one. */
+export function programInChannel(
+  deps: ListenerDeps,
+  channel: string | undefined,
+): CutoverService | undefined {
+  if (!channel) return undefined;
+  return (
+    deps.programs.inChannel(channel) ??
+    deps.programs
+      .all()
+      .filter((s) => s.cutover().channel === channel)
+      .at(-1)
+  );
+}
+
+export function programFor(
+  deps: ListenerDeps,
+  where: { program?: string | undefined; channel?: string | undefined },
+): CutoverService | undefined {
+  if (where.program) return deps.programs.get(where.program);
+  const here = programInChannel(deps, where.channel);
+  if (here) return here;
+  const active = deps.programs.active();
+  return active.length === 1 ? active[0] : undefined;
+}
+
+/** What a person hears in a channel without a program. */
+export const NO_PROGRAM_HERE =
+  ':information_source: There is no cutover program in this channel. Start one here with `/cutover new` (a form), or `/cutover new &lt;program-id&gt; from &lt;template&gt;`; `/cutover list` shows every program the bot holds.';
+
+/** What a person hears when a button or form names a program the bot does not hold. */
+export const NO_SUCH_PROGRAM =
+  ':warning: That program is no longer held by this bot; nothing was changed. `/cutover list` shows every program.';

@@ -1,0 +1,157 @@
+/**
+ * The programs the bot holds, as people see them: `/cutover list`, and the "Start a program" form of
+ * `/cutover new`. Pure: (programs, templates, viewer's channel) -> text or view.
+ */
+import type { types } from '@slack/bolt';
+import { nextPhase } from '../../core/readiness.js';
+import type { Cutover } from '../../core/schema.js';
+import { INPUT_ACTION, NEW_PROGRAM } from '../ids.js';
+import { clip, esc, fold, goWord, plain, utcStamp } from './text.js';
+
+type View = types.View;
+type KnownBlock = types.KnownBlock;
+
+/** A template the form offers: a shipped program file, or a copy of a program the bot holds. */
+export interface TemplateChoice {
+  /** The select's value: the file name, or `copy:<program-id>`. */
+  value: string;
+  label: string;
+  program: Cutover;
+}
+
+/** Where a program stands, in a line: its phase and its decisions. */
+export function programLine(c: Cutover): string {
+  const phase = c.phases.find((p) => p.status === 'started') ?? nextPhase(c);
+  const where = c.archived
+    ? `:file_cabinet: archived ${utcStamp(c.archived.at)}`
+    : phase
+      ? `phase ${esc(phase.id)} ${phase.status === 'started' ? 'started' : 'next'}`
+      : 'every phase closed';
+  const decisions = c.decisions.map((d) => `${esc(d.id)} *${goWord(d.status)}*`).join(', ');
+  const channel = c.channel ? `<#${c.channel}>` : '_no channel_';
+  return `• *${esc(clip(c.title, 150))}* \`${esc(c.id)}\` — ${channel} · ${where} · ${decisions || 'no decisions'}`;
+}
+
+/** `/cutover list`: every program, active first, then archived; ephemeral text within Slack's 40,000 characters. */
+export function programListText(programs: readonly Cutover[]): string {
+  if (programs.length === 0)
+    return ':information_source: The bot holds no program yet. Start one in its channel with `/cutover new`.';
+  const active = programs.filter((c) => !c.archived);
+  const archived = programs.filter((c) => c.archived);
+  const lines = [
+    `*Programs* (${active.length} active${archived.length ? `, ${archived.length} archived` : ''})`,
+    ...active.map(programLine),
+    ...(archived.length ? ['*Archived*', ...archived.map(programLine)] : []),
+  ];
+  return fold(lines, 39_000, 1000);
+}
+
+/** One block's worth of the sides and roles a template lets the creator rename: ≤ 100 blocks in all. */
+const MAX_FORM_BLOCKS = 100;
+
+const textInput = (
+  block: string,
+  label: string,
+  opts: { initial?: string; placeholder?: string; optional?: boolean; max?: number; hint?: string } = {},
+): KnownBlock => ({
+  type: 'input',
+  block_id: block,
+  ...(opts.optional ? { optional: true } : {}),
+  label: plain(label),
+  ...(opts.hint ? { hint: plain(opts.hint) } : {}),
+  element: {
+    type: 'plain_text_input',
+    action_id: INPUT_ACTION,
+    ...(opts.initial ? { initial_value: clip(opts.initial, 150) } : {}),
+    ...(opts.placeholder ? { placeholder: plain(opts.placeholder) } : {}),
+    ...(opts.max ? { max_length: opts.max } : {}),
+  },
+});
+
+/**
+ * The "Start a program" form, showing the chosen template's sides and roles to rename. The template select
+ * dispatches its choice, so the form is updated for the sides and roles of another template.
+ */
+export function newProgramModal(
+  choices: readonly TemplateChoice[],
+  chosen: TemplateChoice,
+  meta: { channel: string },
+): View {
+  const t = chosen.program;
+  const option = (c: TemplateChoice) => ({ text: plain(c.label), value: c.value });
+  const head: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: fold([
+          `A new cutover program for <#${meta.channel}>, with the structure of *${esc(clip(chosen.label, 200))}*: its sides, roles, decisions, phases, blockers, gates and evidence. None of its live state is copied: roles start unassigned, decisions NO-GO.`,
+        ]),
+      },
+    },
+    {
+      type: 'input',
+      block_id: NEW_PROGRAM.inputs.template,
+      dispatch_action: true,
+      label: plain('Template'),
+      element: {
+        type: 'static_select',
+        action_id: NEW_PROGRAM.templateChosen,
+        options: choices.slice(0, 100).map(option),
+        initial_option: option(chosen),
+      },
+    },
+    textInput(NEW_PROGRAM.inputs.id, 'Program id', {
+      placeholder: 'service-v4',
+      max: 64,
+      hint: 'lower-case letters, digits, ".", "-" or "_"',
+    }),
+    textInput(NEW_PROGRAM.inputs.title, 'Title', { initial: t.title, max: 200 }),
+    textInput(NEW_PROGRAM.inputs.release, 'Release', { initial: t.release, max: 100 }),
+  ];
+  const sides = t.sides.flatMap((s): KnownBlock[] => [
+    textInput(`${NEW_PROGRAM.inputs.sidePrefix}${s.id}.name`, `Side ${s.id}: name`, {
+      initial: s.name,
+      max: 100,
+    }),
+    textInput(`${NEW_PROGRAM.inputs.sidePrefix}${s.id}.zone`, `Side ${s.id}: time zone`, {
+      ...(s.zone ? { initial: s.zone } : {}),
+      placeholder: 'Europe/Berlin',
+      optional: true,
+    }),
+  ]);
+  const roles = t.roles.map((r) =>
+    textInput(`${NEW_PROGRAM.inputs.rolePrefix}${r.id}`, `Role ${r.id}: title`, {
+      initial: r.title,
+      max: 200,
+    }),
+  );
+  const room = MAX_FORM_BLOCKS - head.length - 1;
+  const shown = [...sides, ...roles].slice(0, room);
+  const left = sides.length + roles.length - shown.length;
+  return {
+    type: 'modal',
+    callback_id: NEW_PROGRAM.view,
+    title: plain('Start a program'),
+    submit: plain('Start'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ channel: meta.channel, template: chosen.value }),
+    blocks: [
+      ...head,
+      ...shown,
+      ...(left
+        ? [
+            {
+              type: 'context' as const,
+              elements: [
+                {
+                  type: 'mrkdwn' as const,
+                  text: `${left} more sides and roles keep the template's names; retitle them later with \`/cutover role title\`.`,
+                },
+              ],
+            },
+          ]
+        : []),
+    ],
+  };
+}

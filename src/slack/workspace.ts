@@ -1,0 +1,74 @@
+/**
+ * What the bot asks Slack about its workspace before it starts a program, after the ack and on the `background`
+ * client (slack/clients.ts): whether a person may start programs (CUTOVER_ADMINS, or CUTOVER_CREATORS directly or
+ * through a user group, `usergroups.users.list`, cached for five minutes), and whether the bot is in a channel
+ * (`conversations.info`).
+ */
+import type { webApi } from '@slack/bolt';
+import type { Clock } from '../clock.js';
+
+/** How long a user group's members are trusted before they are asked again. */
+const GROUP_TTL_MS = 5 * 60 * 1000;
+
+export interface Workspace {
+  /** Whether `userId` may start programs; `why` says who may, for a refusal. */
+  mayCreate(userId: string): Promise<{ ok: true } | { ok: false; why: string }>;
+  /** Whether the bot is a member of `channel`. */
+  botIn(channel: string): Promise<{ ok: true } | { ok: false; why: string }>;
+}
+
+export function createWorkspace(opts: {
+  client: webApi.WebClient;
+  admins: readonly string[];
+  creators: readonly string[];
+  clock: Clock;
+}): Workspace {
+  const groups = new Map<string, { users: string[]; at: number }>();
+  async function members(group: string): Promise<string[]> {
+    const now = opts.clock.now().getTime();
+    const cached = groups.get(group);
+    if (cached && now - cached.at < GROUP_TTL_MS) return cached.users;
+    const res = await opts.client.usergroups.users.list({ usergroup: group });
+    const users = res.users ?? [];
+    groups.set(group, { users, at: now });
+    return users;
+  }
+  return {
+    async mayCreate(userId) {
+      if (opts.admins.includes(userId) || opts.creators.includes(userId)) return { ok: true };
+      for (const g of opts.creators.filter((x) => x.startsWith('S')))
+        try {
+          if ((await members(g)).includes(userId)) return { ok: true };
+        } catch {
+          // A group Slack will not list counts as not holding this person; the refusal names the group.
+        }
+      const who = [
+        ...opts.admins.map((u) => `<@${u}>`),
+        ...opts.creators.map((x) => (x.startsWith('S') ? `<!subteam^${x}>` : `<@${x}>`)),
+      ];
+      return {
+        ok: false,
+        why: `Only the bot's admins and program creators start programs${who.length ? ` (${who.join(', ')})` : ''}; the bot's operator adds people to CUTOVER_CREATORS.`,
+      };
+    },
+    async botIn(channel) {
+      const invite = 'invite the bot first with `/invite @cutover-bot`, then try again';
+      try {
+        const res = await opts.client.conversations.info({ channel });
+        if (res.channel?.is_member) return { ok: true };
+        return { ok: false, why: `The bot is not in <#${channel}>: ${invite}.` };
+      } catch (e) {
+        const code = (e as { data?: { error?: string } }).data?.error;
+        if (code === 'channel_not_found')
+          return {
+            ok: false,
+            why: `The bot cannot see this channel (a private one it is not in): ${invite}.`,
+          };
+        return {
+          ok: false,
+          why: `Slack did not say whether the bot is in <#${channel}> (${code ?? (e as Error).message}); try again.`,
+        };
+      }
+    },
+  };
+}
