@@ -56,7 +56,8 @@ export function createHomePublisher(opts: {
     const isAdmin = admins.includes(userId);
     const active = programs.active().map((s) => s.document());
     const mine = active.filter(
-      (d) => d.cutover.roles.some((r) => r.assignee === userId) || (isAdmin && d.channelProblem !== undefined),
+      (d) =>
+        d.cutover.roles.some((r) => r.assignee === userId) || (isAdmin && d.channelProblem !== undefined),
     );
     // An admin who holds no role oversees: every active program.
     const docs = (mine.length || !isAdmin ? mine : active).sort((a, b) =>

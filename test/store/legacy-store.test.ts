@@ -31,7 +31,7 @@ describe('a store written before gate results were per commit', () => {
   }
 
   it('opens, keeps each result bound to the target current when it was set, and marks the unknown one stale', async () => {
-    const { h, dbPath } = await open();
+    const { h } = await open();
     const gates = h.program().cutover().gates;
     const byId = (id: string) => gates.find((g) => g.id === id);
     expect(byId('producer-suite')?.results).toEqual([
