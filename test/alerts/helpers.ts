@@ -38,6 +38,10 @@ export async function startAlertHarness(
     logger?: Logger;
     /** Options of the Slack stand-in. */
     slack?: StandInOptions;
+    /** More variables for the bot (CUTOVER_CREATORS, CUTOVER_API_TOKEN). */
+    env?: Record<string, string>;
+    /** How often the reminder scheduler looks (default a minute). */
+    reminderTickMs?: number;
   } = {},
 ): Promise<AlertHarness> {
   const clock = manualClock(options.start ?? '2026-02-10T08:00:00Z');
@@ -46,7 +50,9 @@ export async function startAlertHarness(
     clock,
     ...(options.program ? { program: options.program } : {}),
     ...(options.slack ? { slack: options.slack } : {}),
+    ...(options.env ? { env: options.env } : {}),
     alerts: {
+      ...(options.reminderTickMs ? { reminderTickMs: options.reminderTickMs } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       reminders: options.reminders ?? false,
       board: options.board ?? false,
@@ -62,11 +68,12 @@ export async function startAlertHarness(
     settle,
     async drain(maxSeconds = 120) {
       await settle();
-      for (let i = 0; i < maxSeconds && h.program().document().outbox.length; i++) {
+      const waiting = () => h.bot.programs.all().some((s) => s.document().outbox.length > 0);
+      for (let i = 0; i < maxSeconds && waiting(); i++) {
         clock.advance(1000);
         await settle();
       }
-      expect(h.program().document().outbox).toEqual([]);
+      for (const s of h.bot.programs.all()) expect(s.document().outbox).toEqual([]);
       // The board waits for its own pace: give it a second more.
       clock.advance(1000);
       await settle();

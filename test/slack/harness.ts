@@ -47,8 +47,8 @@ export interface Harness {
   mode: 'http' | 'socket';
   /** The service of the program in `channel` (default `CHANNEL`), or of the program `id`; fails the test if none. */
   program(where?: { channel?: string; id?: string }): CutoverService;
-  /** Sends `/cutover <text>` as `user`. */
-  command(user: string, text: string, extra?: { trigger_id?: string }): Promise<Answer>;
+  /** Sends `/cutover <text>` as `user`, in `CHANNEL` unless `extra.channel_id` says another. */
+  command(user: string, text: string, extra?: { trigger_id?: string; channel_id?: string }): Promise<Answer>;
   /** Sends an interactivity payload (block_actions, view_submission). */
   interact(payload: object): Promise<Answer>;
   /** Sends an Events API body (`eventCallback(…)`, e.g. `appHomeOpened(…)`). */
