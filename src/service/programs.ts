@@ -12,7 +12,7 @@ import { newProgram } from '../core/program.js';
 import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
 import { type Layout, type Store, StoreError, type StoreHealth } from '../store/store.js';
 import type { Change, CutoverService } from './cutover-service.js';
-import { type Catalog, newDocument, REQUEST_KEY_TTL_MS, type StoreDocument } from './document.js';
+import { type Catalog, REQUEST_KEY_TTL_MS, StoreDocument } from './document.js';
 
 export interface ProgramsDeps {
   layout: Layout<Catalog, StoreDocument>;
@@ -169,7 +169,16 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
     const message = `${cutover.title} (${cutover.id}) started from ${request.from}.`;
     // The first program of a new store is the store's starting state, as a program file gives it: no line, no alert.
     const history = request.asIs ? [] : [line];
-    const first = { ...newDocument(cutover), history };
+    const valid = StoreDocument.safeParse({ cutover, history });
+    if (!valid.success) {
+      const issue = valid.error.issues[0];
+      return {
+        ok: false,
+        field: String(issue?.path.at(-1) ?? 'template'),
+        message: `${issue?.path.join('.') ?? 'program'}: ${issue?.message ?? 'not valid'}`,
+      };
+    }
+    const first = valid.data;
     const change: Change = {
       outcome: {
         ok: true,
