@@ -115,7 +115,7 @@ describe('npm run record', () => {
     const md = await readFile(file, 'utf8');
     expect(md).toContain('## Runtime Command Ownership');
     expect(md).toContain(
-      'MemoryKernel Release Owner (MemoryKernel, `producer-rollback-owner`): Robin Release',
+      'Rollback owner (producer): MemoryKernel Release Owner, held by Robin Release (`producer-rollback-owner`)',
     );
   });
 
