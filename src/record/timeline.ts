@@ -28,22 +28,26 @@ export const TIMELINE_CHARS = 40_000;
 /** A moment's text and the diagram's title are clipped to this many characters (before encoding). */
 const CLIP = 120;
 
-const clip = (s: string) => {
-  const chars = [...s];
-  return chars.length > CLIP ? `${chars.slice(0, CLIP - 1).join('')}…` : s;
-};
+/** Typed text on one line: control characters, line breaks and invisible ones (shown as `[U+202E]`) as spaces. */
+const oneLine = (s: string) =>
+  showInvisible(s)
+    .replace(/\p{Cc}|\p{Zl}|\p{Zp}|\p{Cf}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** The text a moment or title shows (before encoding): one line, clipped. */
+export function shownText(s: string): string {
+  const chars = [...oneLine(s)];
+  return chars.length > CLIP ? `${chars.slice(0, CLIP - 1).join('')}…` : chars.join('');
+}
 
 /** Characters shown as themselves; every other one becomes `#<code point>;`. */
 const PLAIN = /[\p{L}\p{N} .,_@/()+'!?-]/u;
 
 /** Text for a Mermaid timeline: one line, every character that could mean something to Mermaid encoded. */
 export function mmText(s: string): string {
-  const line = showInvisible(s)
-    .replace(/\p{Cc}|\p{Zl}|\p{Zp}|\p{Cf}/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
   let out = '';
-  for (const ch of line) out += PLAIN.test(ch) ? ch : `#${ch.codePointAt(0)};`;
+  for (const ch of oneLine(s)) out += PLAIN.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
 }
 
@@ -100,7 +104,7 @@ const utcTime = (iso: string) => `${new Date(iso).toISOString().slice(11, 16)} U
  * of the entries it shows, the newest, within `TIMELINE_ENTRIES` and `TIMELINE_CHARS`.
  */
 export function timelineDiagram(title: string, entries: TimelineEntry[]): { text: string; shown: number } {
-  const head = ['timeline', `    title ${mmText(clip(title)) || 'Cutover timeline'}`];
+  const head = ['timeline', `    title ${mmText(shownText(title)) || 'Cutover timeline'}`];
   const render = (list: TimelineEntry[]) => {
     const lines = [...head];
     let day = '';
@@ -113,7 +117,7 @@ export function timelineDiagram(title: string, entries: TimelineEntry[]): { text
         lines.push(`    section ${mmText(d)}`);
       }
       const m = utcTime(e.at);
-      const event = mmText(clip(e.text)) || '-';
+      const event = mmText(shownText(e.text)) || '-';
       if (m === minute) lines.push(`        : ${event}`);
       else {
         minute = m;
@@ -126,7 +130,7 @@ export function timelineDiagram(title: string, entries: TimelineEntry[]): { text
   let budget = TIMELINE_CHARS - head.join('\n').length;
   let shown = 0;
   for (const e of [...entries].reverse()) {
-    const cost = 60 + mmText(clip(e.text)).length;
+    const cost = 60 + mmText(shownText(e.text)).length;
     if (shown === TIMELINE_ENTRIES || cost > budget) break;
     budget -= cost;
     shown++;
