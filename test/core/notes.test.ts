@@ -4,6 +4,7 @@
  * is already there changes nothing; typed text has a length limit; `null` clears a note.
  */
 import { describe, expect, it } from 'vitest';
+import { alertText } from '../../src/alerts/messages.js';
 import { Cutover, NOTE_LIMITS } from '../../src/core/schema.js';
 import { A, at, refuse, run, seeded, T0, U } from './fixtures.js';
 
@@ -187,5 +188,18 @@ describe('notes in an older store', () => {
       'a second position for side "producer"',
       'unknown side "vendor"',
     ]);
+  });
+});
+
+describe('a note written tells the channel', () => {
+  it('the alert of a position says whose position was written for the record, and mentions nobody to act', () => {
+    const c = seeded();
+    const outcome = run(c, { type: 'position.set', side: 'consumer', text: 'Repin first' }, A.cic);
+    const alert = alertText({ outcome, before: c, actor: A.cic, now: T0 });
+    expect(alert.text).toContain(":memo: *AssistSupport's position written* for the decision record");
+    const cleared = run(outcome.cutover, { type: 'scope.set', text: 'x' }, A.dlo);
+    expect(alertText({ outcome: cleared, before: outcome.cutover, actor: A.dlo, now: T0 }).text).toContain(
+      ':memo: *Scope written* for the decision record',
+    );
   });
 });

@@ -468,3 +468,16 @@ describe('the record as the teams write it', () => {
     );
   });
 });
+
+describe('role kinds beyond the seeds', () => {
+  it('a role that is neither a commander nor the log owner reads its kind from its id, less its side; a joint one says joint', () => {
+    const c = seeded();
+    c.roles.push({ id: 'release-manager', title: 'Release Manager', assignee: null });
+    c.roles.push({ id: 'consumer-qa-lead', title: 'QA Lead', side: 'consumer', assignee: null });
+    const roles = numbered(section(decisionRecord(newDocument(c), NOW), 'Runtime Command Ownership'));
+    expect(roles.slice(5)).toEqual([
+      '6. Release manager (joint): Release Manager, _unassigned_ (`release-manager`)',
+      '7. Qa lead (consumer): QA Lead, _unassigned_ (`consumer-qa-lead`)',
+    ]);
+  });
+});
