@@ -75,7 +75,7 @@ export function timelineEntries(doc: StoreDocument, name: (by: string) => string
   }
   for (const g of c.gates)
     for (const r of g.results)
-      add(r.at, `Gate ${g.title} ${r.status}${r.tag ? ` on ${r.tag}` : ''} (${name(r.by)})`);
+      add(r.at, `Gate ${g.title}: ${r.status}${r.tag ? ` on ${r.tag}` : ''} (${name(r.by)})`);
   const history: HistoryEntry[] = doc.history;
   for (const h of history) {
     if (h.action === 'decide') {
@@ -84,6 +84,13 @@ export function timelineEntries(doc: StoreDocument, name: (by: string) => string
     }
     if (h.action === 'phase') add(h.at, `Phase ${h.subject.replace(/^phase /, '')} ${h.after}`);
   }
+  // A decision's latest change, when the history held here no longer reaches it.
+  for (const d of c.decisions)
+    if (
+      d.at &&
+      !history.some((h) => h.action === 'decide' && h.subject === `decision ${d.id}` && h.at === d.at)
+    )
+      add(d.at, `Decision ${d.title}: ${GO(d.status)}${d.by ? ` (${name(d.by)})` : ''}`);
   if (c.window) {
     add(c.window.set.at, `Cutover window set by ${name(c.window.set.by)}`);
     add(c.window.start, 'Cutover window opens');

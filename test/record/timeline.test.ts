@@ -107,7 +107,7 @@ describe('the cutover timeline (Mermaid)', () => {
         `Release target ${TAG1} @ ${SHA1.slice(0, 12)} approved by Riley Repin`,
         `MemoryKernel signed NO-GO on ${TAG1} @ ${SHA1.slice(0, 12)} (Pat Producer)`,
         "MemoryKernel's NO-GO sign-off voided",
-        'Gate Producer verification suite green green on service.v3.0.1 (CI: GitHub Actions)',
+        'Gate Producer verification suite green: green on service.v3.0.1 (CI: GitHub Actions)',
         'Decision Runtime cutover execution: GO (Logan Log)',
         'Phase 8 started',
         'Cutover window set by Logan Log',
@@ -242,5 +242,15 @@ describe('the cutover timeline (Mermaid)', () => {
     expect(section(decisionRecord(newDocument(seeded()), NOW), 'Cutover Timeline')).toContain(
       'Nothing has happened on this cutover yet.',
     );
+  });
+});
+
+describe('the timeline beyond the history held', () => {
+  it("a decision whose change is no longer in the history held is still on the timeline, from the decision's own stamp", () => {
+    const doc = busyDoc(newDocument(seeded()));
+    const texts = (d: StoreDocument) => timelineEntries(d, plainName(d)).map((e) => e.text);
+    const decided = 'Decision Runtime cutover execution: GO (Logan Log)';
+    expect(texts(doc).filter((t) => t === decided)).toHaveLength(1);
+    expect(texts({ ...doc, history: [] }).filter((t) => t === decided)).toHaveLength(1);
   });
 });
