@@ -745,7 +745,7 @@ export const Command = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('window.notes'),
-    text: Text(NOTE_LIMITS.windowNotes, 'window notes').nullable(),
+    text: Text(NOTE_LIMITS.windowNotes, 'text of the window notes').nullable(),
   }),
 ]);
 export type Command = z.infer<typeof Command>;

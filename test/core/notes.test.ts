@@ -159,7 +159,7 @@ describe('the window notes', () => {
     expect(
       refuse(seeded(), { type: 'window.notes', text: 'x'.repeat(NOTE_LIMITS.windowNotes + 1) }, A.dlo)
         .message,
-    ).toBe('text: the window notes has at most 1000 characters');
+    ).toBe('text: the text of the window notes has at most 1000 characters');
   });
 });
 
