@@ -307,6 +307,19 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
         phases: [],
       };
     }
+    case 'note.changed': {
+      const what =
+        e.what === 'scope'
+          ? 'Scope'
+          : e.what === 'window-notes'
+            ? 'Window notes'
+            : `${esc(sideName(c, e.side ?? ''))}'s position`;
+      return {
+        lines: [`:memo: *${what} ${e.change === 'set' ? 'written' : 'cleared'}* for the decision record`],
+        needs: [],
+        phases: [],
+      };
+    }
     case 'program.archived':
       return {
         lines: [`:file_cabinet: *Program archived*${e.reason ? ` — ${esc(clip(e.reason, 400))}` : ''}`],

@@ -20,6 +20,9 @@ const ACTION_WORDS: Record<PermissionAction, string> = {
   window: 'set the cutover window',
   'program.shape': 'change the shape of this program',
   'program.archive': 'archive this program',
+  'scope.set': 'state the scope',
+  'position.set': "state this side's position",
+  'window.notes': 'write the window notes',
 };
 
 type Auth = { ok: true; asAdmin: boolean } | { ok: false; error: DomainError };

@@ -10,6 +10,7 @@ import { BOT, Change, type Handler, type NewHistory, type StepContext } from './
 import { decisionsHandlers } from './commands/decisions.js';
 import { evidenceHandlers } from './commands/evidence.js';
 import { gatesHandlers } from './commands/gates.js';
+import { notesHandlers } from './commands/notes.js';
 import { phasesHandlers } from './commands/phases.js';
 import { rolesHandlers } from './commands/roles.js';
 import { shapeHandlers } from './commands/shape.js';
@@ -56,6 +57,7 @@ const HANDLERS: { [K in CommandType]: Handler<K> } = {
   ...windowHandlers,
   ...shapeHandlers,
   ...archiveHandlers,
+  ...notesHandlers,
 };
 
 /** Applies one parsed command to `c` (a private copy) through its handler. */

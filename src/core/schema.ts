@@ -323,6 +323,12 @@ export const Permissions = z.object({
   'program.shape': z.array(z.string()).default(['$logOwner']),
   /** Archive the program (when its last phase is closed; an admin may at any time, with a reason). */
   'program.archive': z.array(z.string()).default(['$logOwner']),
+  /** State what the decision covers (the record's Scope line). */
+  'scope.set': z.array(z.string()).default(['$logOwner']),
+  /** State a side's position; the owner is that side's commander role. */
+  'position.set': z.array(z.string()).default(['$owner']),
+  /** Write the notes under the cutover window. */
+  'window.notes': z.array(z.string()).default(['$logOwner']),
 });
 export type Permissions = z.infer<typeof Permissions>;
 export type PermissionAction = keyof Permissions;
@@ -343,6 +349,19 @@ export const Reminders = z.object({
   zone: z.string().default('UTC'),
 });
 export type Reminders = z.infer<typeof Reminders>;
+
+// ---------------------------------------------------------------- notes people write for the record
+
+/** How long each kind of typed note may be. */
+export const NOTE_LIMITS = { scope: 500, position: 2000, windowNotes: 1000 } as const;
+
+/** A text a person wrote for the record, with who wrote it and when. */
+export const Note = z.object({ text: z.string().min(1), set: Stamp });
+export type Note = z.infer<typeof Note>;
+
+/** A side's stated position (the seeds' "Additional Pre-Cutover Evidence (Producer Position)"). */
+export const Position = Note.extend({ side: Id });
+export type Position = z.infer<typeof Position>;
 
 // ---------------------------------------------------------------- the program / live cutover
 
@@ -376,6 +395,12 @@ const CutoverShape = z.object({
     .string()
     .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C012ABCDEF')
     .optional(),
+  /** What the decision covers: the record's Scope line. Absent until someone states it. */
+  scope: Note.optional(),
+  /** Each side's stated position, at most one per side. */
+  positions: z.array(Position).default([]),
+  /** Free-text notes under the cutover window (kept when the window moves). */
+  windowNotes: Note.optional(),
   /** Set when the program is finished: read-only from then on. */
   archived: z.object({ by: z.string(), at: Instant, reason: z.string().optional() }).optional(),
 });
@@ -457,6 +482,14 @@ function programIssues(c: z.infer<typeof CutoverShape>): Issue[] {
   c.evidence.forEach((e, i) => {
     if (!sides.has(e.side))
       issues.push({ path: ['evidence', i, 'side'], message: `unknown side "${e.side}"` });
+  });
+  const positioned = new Set<string>();
+  c.positions.forEach((p, i) => {
+    if (!sides.has(p.side))
+      issues.push({ path: ['positions', i, 'side'], message: `unknown side "${p.side}"` });
+    if (positioned.has(p.side))
+      issues.push({ path: ['positions', i, 'side'], message: `a second position for side "${p.side}"` });
+    positioned.add(p.side);
   });
   c.rollbackEvidence.forEach((e, i) => {
     if (!evidence.has(e)) issues.push({ path: ['rollbackEvidence', i], message: `unknown evidence "${e}"` });
@@ -590,6 +623,14 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('program.archived'), reason: z.string().optional() }),
   /** A program started from a template (a shipped program file, or another program's structure). */
   z.object({ type: z.literal('program.created'), from: z.string() }),
+  /** A note for the record was written or cleared: the scope, a side's position, or the window notes. */
+  z.object({
+    type: z.literal('note.changed'),
+    what: z.enum(['scope', 'position', 'window-notes']),
+    /** The side, for a position. */
+    side: Id.optional(),
+    change: z.enum(['set', 'cleared']),
+  }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 
@@ -697,6 +738,17 @@ export const Command = z.discriminatedUnion('type', [
       .partial(),
   }),
   z.object({ type: z.literal('archive'), reason: z.string().trim().max(1000).optional() }),
+  // Notes for the record (commands/notes.ts): `text: null` clears one.
+  z.object({ type: z.literal('scope.set'), text: Text(NOTE_LIMITS.scope, 'scope').nullable() }),
+  z.object({
+    type: z.literal('position.set'),
+    side: Id,
+    text: Text(NOTE_LIMITS.position, 'position').nullable(),
+  }),
+  z.object({
+    type: z.literal('window.notes'),
+    text: Text(NOTE_LIMITS.windowNotes, 'text of the window notes').nullable(),
+  }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

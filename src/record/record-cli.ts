@@ -1,8 +1,9 @@
 /**
- * `npm run record -- [--program <id>] [--db <path>] [--out <file>]`: the decision record of one program from the
- * store, with no Slack connection. `--db` defaults to CUTOVER_DB_PATH (from `.env` when there is one, else
- * data/cutover.json); `--program` may be left out when the store holds one program. Prints the Markdown, or writes
- * it to `--out`. Never writes the store and never takes its lock. Reads a store of the one-program layout too.
+ * `npm run record -- [--program <id>] [--db <path>] [--out <file>] [--history <n|all>]`: the decision record of one
+ * program from the store, with no Slack connection. `--db` defaults to CUTOVER_DB_PATH (from `.env` when there is
+ * one, else data/cutover.json); `--program` may be left out when the store holds one program. Prints the Markdown,
+ * or writes it to `--out`; `--history all` lists every change in the program's history log. Never writes the store
+ * and never takes its lock. Reads a store of the one-program layout too.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -11,15 +12,16 @@ import { HistoryEntry } from '../core/schema.js';
 import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from '../service/document.js';
 import { documentsDirOf, openJsonFileReader } from '../store/json-file/index.js';
 import { StoreError } from '../store/store.js';
-import { decisionRecord } from './decision-record.js';
+import { decisionRecord, RECORD_HISTORY, type RecordOptions } from './decision-record.js';
 
-const USAGE = `Usage: npm run record -- [--program <program-id>] [--db <store-file>] [--out <file.md>]
+const USAGE = `Usage: npm run record -- [--program <program-id>] [--db <store-file>] [--out <file.md>] [--history <n|all>]
 
 Prints the runtime cutover decision record (Markdown) of one program from the bot's store, or writes it to --out.
 --db defaults to CUTOVER_DB_PATH (read from .env if there is one), else data/cutover.json. --program may be left
-out when the store holds exactly one program. The store is only read: the bot may keep running. Display names
-come from the store's cache (filled when someone runs /cutover record in Slack); people not in it are shown by
-their Slack user id.`;
+out when the store holds exactly one program. --history says how many changes of the history to list, newest
+first (default ${RECORD_HISTORY}), or all of them ("all": read from the program's history log).
+The store is only read: the bot may keep running. Display names come from the store's cache (filled when
+someone runs /cutover record in Slack); people not in it are shown by their Slack user id.`;
 
 interface CliIo {
   stdout: (text: string) => void;
@@ -29,21 +31,27 @@ interface CliIo {
   env?: Record<string, string | undefined>;
 }
 
-type Keys = 'db' | 'out' | 'program';
-type Args = { [K in Keys]?: string } & { help?: boolean };
+type Parsed = { db?: string; out?: string; program?: string; history?: number | 'all'; help?: boolean };
+type Args = Parsed | { error: string };
 
-export function parseArgs(argv: string[]): Args | { error: string } {
-  const args: Args = {};
+export function parseArgs(argv: string[]): Args {
+  const args: Parsed = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       args.help = true;
       continue;
     }
-    const m = /^--(db|out|program)(?:=(.*))?$/.exec(arg);
+    const m = /^--(db|out|program|history)(?:=(.*))?$/.exec(arg);
     if (!m) return { error: `Unknown argument "${arg}".` };
-    const key = m[1] as Keys;
+    const key = m[1] as 'db' | 'out' | 'program' | 'history';
     const value = m[2] ?? argv[++i];
+    if (key === 'history') {
+      if (value === 'all') args.history = 'all';
+      else if (value && /^\d{1,9}$/.test(value)) args.history = Number(value);
+      else return { error: '--history needs a number of changes or "all" after it.' };
+      continue;
+    }
     if (!value || (m[2] === undefined && value.startsWith('--')))
       return { error: `--${key} needs ${key === 'program' ? 'a program id' : 'a path'} after it.` };
     args[key] = value;
@@ -51,14 +59,33 @@ export function parseArgs(argv: string[]): Args | { error: string } {
   return args;
 }
 
-const LOG = { field: 'history', entry: HistoryEntry, keep: 100 } as const;
+/** How many history entries are read for a record that lists a number of them. */
+const KEEP = 100;
+/** Room for changes committed between the two reads of `--history all`. */
+const GROWTH = 1000;
 
 /** A program's document as the bot last committed it, read by the JSON-file adapter's read-only mode (no lock). */
-async function readDocument(path: string): Promise<StoreDocument> {
-  const reader = await openJsonFileReader(path, { schema: StoreDocument, version: STORE_VERSION, log: LOG });
+async function readStore(path: string, keep: number): Promise<StoreDocument> {
+  const reader = await openJsonFileReader(path, {
+    schema: StoreDocument,
+    version: STORE_VERSION,
+    log: { field: 'history', entry: HistoryEntry, keep },
+  });
   const doc = reader.snapshot(); // the read made at open: the record is of that moment
   await reader.close();
   return doc;
+}
+
+/**
+ * The document with as much history as the record lists. For all of it: a first read says how many changes there
+ * are (the newest entry's number), the second reads that many, and room for a few more committed meanwhile.
+ */
+async function readFor(path: string, history: RecordOptions['history']): Promise<StoreDocument> {
+  const wanted = history ?? RECORD_HISTORY;
+  const first = await readStore(path, KEEP);
+  if ((wanted !== 'all' && wanted <= KEEP) || (first.history[0]?.seq ?? 1) <= 1) return first;
+  const all = (first.history.at(-1)?.seq ?? 0) + GROWTH;
+  return readStore(path, wanted === 'all' ? all : Math.min(wanted, all));
 }
 
 /** The store's layout version, without validating the rest (the readers do that). */
@@ -71,16 +98,15 @@ async function layoutVersion(path: string): Promise<number | undefined> {
   }
 }
 
-/** The program's document: from the catalog's layout, or the one program of the layout before. */
-async function readProgram(
-  path: string,
-  program: string | undefined,
-): Promise<StoreDocument | { error: string }> {
+/** The program's document file: from the catalog's layout, or the store file itself in the one-program layout. */
+async function programFile(path: string, program: string | undefined): Promise<string | { error: string }> {
   if ((await layoutVersion(path)) === STORE_VERSION) {
-    const doc = await readDocument(path);
-    if (program && program !== doc.cutover.id)
-      return { error: `${path} holds one program, ${doc.cutover.id}, not "${program}".` };
-    return doc;
+    if (program) {
+      const doc = await readStore(path, 1);
+      if (program !== doc.cutover.id)
+        return { error: `${path} holds one program, ${doc.cutover.id}, not "${program}".` };
+    }
+    return path;
   }
   const reader = await openJsonFileReader(path, { schema: Catalog, version: CATALOG_VERSION });
   const ids = reader.snapshot().programs.map((p) => p.id);
@@ -94,7 +120,7 @@ async function readProgram(
     };
   if (!ids.includes(id))
     return { error: `There is no program "${id}" in ${path}. Programs: ${ids.join(', ') || 'none'}.` };
-  return readDocument(join(documentsDirOf(path), `${id}.json`));
+  return join(documentsDirOf(path), `${id}.json`);
 }
 
 /** Runs the command; answers the exit code (0 done, 1 the store could not be read or the file written, 2 usage). */
@@ -117,12 +143,13 @@ export async function runRecordCli(argv: string[], io: CliIo): Promise<number> {
   }
   let markdown: string;
   try {
-    const doc = await readProgram(db, args.program);
-    if ('error' in doc) {
-      io.stderr(`${doc.error}\n`);
+    const file = await programFile(db, args.program);
+    if (typeof file !== 'string') {
+      io.stderr(`${file.error}\n`);
       return 1;
     }
-    markdown = decisionRecord(doc, io.now());
+    const opts: RecordOptions = args.history === undefined ? {} : { history: args.history };
+    markdown = decisionRecord(await readFor(file, args.history), io.now(), opts);
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
     const hint =

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { execute } from '../../src/core/commands.js';
-import type { Actor, CommandInput, HistoryEntry } from '../../src/core/schema.js';
 import { decisionRecord, referencedUsers } from '../../src/record/decision-record.js';
 import { newDocument, type StoreDocument } from '../../src/service/document.js';
 import {
@@ -20,46 +18,7 @@ import {
   TAG2,
   U,
 } from '../core/fixtures.js';
-
-const NOW = new Date('2026-02-08T18:00:00Z');
-
-/** The text of one `## title` section, up to the next one. */
-function section(md: string, title: string): string {
-  const start = md.indexOf(`\n## ${title}\n`);
-  if (start < 0) throw new Error(`no section "${title}" in:\n${md}`);
-  const rest = md.slice(start + title.length + 5);
-  const end = rest.indexOf('\n## ');
-  return end < 0 ? rest : rest.slice(0, end);
-}
-
-const numbered = (text: string) => text.split('\n').filter((l) => /^\d+\. /.test(l));
-
-/** Runs commands as the service would: the state, plus history with sequence numbers. */
-function walk(doc: StoreDocument, steps: [CommandInput, Actor][], now = T0): StoreDocument {
-  let d = doc;
-  for (const [cmd, actor] of steps) {
-    const out = execute(d.cutover, cmd, actor, now);
-    if (!out.ok) throw new Error(`${cmd.type} refused: ${out.error.message}`);
-    let seq = d.history.at(-1)?.seq ?? 0;
-    const added: HistoryEntry[] = out.history.map((h) => ({ ...h, seq: ++seq }));
-    d = { ...d, cutover: out.cutover, history: [...d.history, ...added] };
-  }
-  return d;
-}
-
-const NAMES: Record<string, string> = {
-  [U.pic]: 'Pat Producer',
-  [U.cic]: 'Casey Consumer',
-  [U.pro]: 'Robin Release',
-  [U.cro]: 'Riley Repin',
-  [U.dlo]: 'Logan Log',
-};
-const withNames = (doc: StoreDocument): StoreDocument => ({
-  ...doc,
-  users: Object.fromEntries(
-    Object.entries(NAMES).map(([id, name]) => [id, { name, fetchedAt: T0.toISOString() }]),
-  ),
-});
+import { busyDoc, NAMES, NOW, numbered, section, walk, withNames } from './helpers.js';
 
 describe('the decision record', () => {
   it('of the shipped program, untouched, carries every fact the seeds state', () => {
@@ -76,19 +35,14 @@ describe('the decision record', () => {
     expect(phases).toMatch(/^- Phase 7: \*\*Closed\*\* /m);
     expect(phases).toMatch(/^- Phase 8: \*\*Not Started\*\* \(Runtime cutover; blocked: \d+ unmet\)/m);
 
-    // The five roles, by the seeds' titles, none assigned yet.
-    const roles = numbered(section(md, 'Runtime Command Ownership'));
-    expect(roles).toHaveLength(5);
-    for (const title of [
-      'MemoryKernel Producer On-Call Lead',
-      'Support Platform On-Call Lead',
-      'MemoryKernel Release Owner',
-      'AssistSupport Runtime Integrations Owner',
-      'Integration Program Owner',
-    ])
-      expect(roles.some((l) => l.includes(`. ${title} (`) && l.endsWith('): _unassigned_'))).toBe(true);
-    expect(roles[1]).toContain('AssistSupport incident commander');
-    expect(roles[4]).toContain('joint decision log owner');
+    // The five roles, each with its kind and side as the seeds write them, none assigned yet.
+    expect(numbered(section(md, 'Runtime Command Ownership'))).toEqual([
+      '1. Incident commander (producer): MemoryKernel Producer On-Call Lead, _unassigned_ (`producer-incident-commander`)',
+      '2. Incident commander (consumer): Support Platform On-Call Lead, _unassigned_ (`consumer-incident-commander`)',
+      '3. Rollback owner (producer): MemoryKernel Release Owner, _unassigned_ (`producer-rollback-owner`)',
+      '4. Rollback owner (consumer): AssistSupport Runtime Integrations Owner, _unassigned_ (`consumer-rollback-owner`)',
+      '5. Joint decision log owner: Integration Program Owner, _unassigned_ (`decision-log-owner`)',
+    ]);
 
     // The four blockers before phase 8, open, the bundle's two sub-items under it.
     const blockers = section(md, 'Remaining Blockers Before Phase 8 Start');
@@ -126,7 +80,7 @@ describe('the decision record', () => {
     expect(section(md, 'Runtime Cutover Window')).toContain('- Status: **Not approved**');
     expect(section(md, 'Sign-offs')).toContain('1. MemoryKernel (`producer`): **Not signed**');
     expect(section(md, 'Release Target')).toContain('**No release target is published yet.**');
-    expect(section(md, 'Recent History')).toContain('No changes are recorded yet.');
+    expect(section(md, 'History')).toContain('No changes are recorded yet.');
     expect(md).not.toMatch(/<@/);
   });
 
@@ -190,7 +144,7 @@ describe('the decision record', () => {
       `2. AssistSupport (\`consumer\`): **GO** by Casey Consumer ${on2}, 2026-02-09 09:00 UTC`,
     );
     expect(signoffs).toContain(
-      `   - Voided: ~~**GO** by Pat Producer on \`${TAG1}\` @ \`${SHA1}\`, 2026-02-09 09:00 UTC~~; voided 2026-02-09 09:00 UTC: release target changed from ${TAG1} @ ${SHA1.slice(0, 12)} to ${TAG2} @ ${SHA2.slice(0, 12)}`,
+      `   - Voided: ~~**GO** by Pat Producer on \`${TAG1}\` @ \`${SHA1}\`, 2026-02-09 09:00 UTC~~; superseded by release target \`${TAG2}\` @ \`${SHA2}\`, published by Robin Release, 2026-02-09 09:00 UTC (release target changed from ${TAG1} @ ${SHA1.slice(0, 12)} to ${TAG2} @ ${SHA2.slice(0, 12)})`,
     );
 
     const target = section(md, 'Release Target');
@@ -218,8 +172,8 @@ describe('the decision record', () => {
     expect(section(md, 'Latest Rollback Readiness Evidence')).toContain(
       `(\`producer-rollback\`, MemoryKernel): <https://x.example/prb>, logged by Pat Producer, 2026-02-09 09:00 UTC, for \`${TAG2}\` @ \`${SHA2}\``,
     );
-    const history = section(md, 'Recent History');
-    expect(history).toContain('The last 25 changes, newest first.');
+    const history = section(md, 'History');
+    expect(history).toContain('The last 25 changes, newest first; 1 earlier change is left out.');
     expect(numbered(history)[0]).toBe(
       '1. 2026-02-09 09:00 UTC, Logan Log: phase phase 8, not-started → started',
     );
@@ -234,7 +188,7 @@ describe('the decision record', () => {
     const c = approveTarget(seeded());
     const md = decisionRecord(newDocument(c), NOW);
     expect(section(md, 'Runtime Command Ownership')).toContain(
-      `MemoryKernel Release Owner (MemoryKernel, \`producer-rollback-owner\`): ${U.pro}`,
+      `3. Rollback owner (producer): MemoryKernel Release Owner, held by ${U.pro} (\`producer-rollback-owner\`)`,
     );
     expect(section(md, 'Release Target')).toContain(`- Published: by ${U.pro}, 2026-02-09 09:00 UTC`);
     const unassigned = run(
@@ -243,7 +197,7 @@ describe('the decision record', () => {
       A.admin,
     ).cutover;
     expect(section(decisionRecord(newDocument(unassigned), NOW), 'Runtime Command Ownership')).toMatch(
-      /Integration Program Owner \(joint decision log owner, `decision-log-owner`\): _unassigned_$/m,
+      /^5\. Joint decision log owner: Integration Program Owner, _unassigned_ \(`decision-log-owner`\)$/m,
     );
   });
 
@@ -287,12 +241,12 @@ describe('the decision record', () => {
 
     const proposed = walk(newDocument(readyForGo()), [[WINDOW, A.dlo]], at(10));
     expect(window(proposed)).toContain('- Status: **Proposed**');
-    expect(window(proposed)).toContain('- Notes: Runtime cutover execution is NO-GO.');
+    expect(window(proposed)).toContain('- Waiting on: Runtime cutover execution to be decided GO.');
     expect(window(proposed)).toContain('- UTC: 2026-03-01 09:00 UTC – 2026-03-01 13:00 UTC');
 
     const approved = walk(proposed, [[GO_RUNTIME, A.dlo]], at(20));
     expect(window(approved)).toContain('- Status: **Approved**');
-    expect(window(approved)).not.toContain('- Notes:');
+    expect(window(approved)).not.toContain('- Waiting on:');
 
     // Moved after the GO: the GO was given for another window.
     const moved = walk(
@@ -302,7 +256,7 @@ describe('the decision record', () => {
     );
     expect(window(moved)).toContain('- Status: **Proposed**');
     expect(window(moved)).toContain(
-      '- Notes: Runtime cutover execution went GO before this window was set, so its GO does not cover it.',
+      '- Waiting on: Runtime cutover execution to be decided GO again: it went GO before this window was set, so its GO does not cover it.',
     );
     expect(window(moved)).toContain('- UTC: 2026-03-02 09:00 UTC – 2026-03-02 13:00 UTC');
   });
@@ -345,7 +299,7 @@ describe('typed text in the record cannot pose as its lines (issue 10)', () => {
     expect(section(md, 'Sign-offs')).toContain(`   - Rationale: contract lapsed\n${quoted}\n`);
     expect(md).toContain(`   - Reopened: contract lapsed\n${quoted}\n`);
     // History entries: quoted under the entry, indented to its text.
-    expect(section(md, 'Recent History')).toMatch(
+    expect(section(md, 'History')).toMatch(
       /\n1\. [^\n]*blocker\.reopen [^\n]*: contract lapsed\n {3}> \\- AssistSupport: \\\*\\\*GO\\\*\\\* {2}\n {3}> \\## Decision Status {2}\n {3}> 3\\\. Runtime/,
     );
     // So no line starts a heading, a list item or a numbered entry of typed text.
@@ -364,5 +318,166 @@ describe('typed text in the record cannot pose as its lines (issue 10)', () => {
     expect(md).toContain('   - Evidence: `https://evil.example/[U+202E]fdp.exe`');
     expect(md).not.toContain('<https://evil.example/');
     expect(md).not.toMatch(/\u202E/);
+  });
+});
+
+describe('the record as the teams write it', () => {
+  const busy = () => busyDoc(newDocument(seeded()));
+
+  it('a role line keeps its kind and side as the seeds write them: "Rollback owner (producer): MemoryKernel Release Owner"', () => {
+    const md = decisionRecord(withNames(newDocument(seeded())), NOW);
+    expect(numbered(section(md, 'Runtime Command Ownership'))).toEqual([
+      '1. Incident commander (producer): MemoryKernel Producer On-Call Lead, held by Pat Producer (`producer-incident-commander`)',
+      '2. Incident commander (consumer): Support Platform On-Call Lead, held by Casey Consumer (`consumer-incident-commander`)',
+      '3. Rollback owner (producer): MemoryKernel Release Owner, held by Robin Release (`producer-rollback-owner`)',
+      '4. Rollback owner (consumer): AssistSupport Runtime Integrations Owner, held by Riley Repin (`consumer-rollback-owner`)',
+      '5. Joint decision log owner: Integration Program Owner, held by Logan Log (`decision-log-owner`)',
+    ]);
+  });
+
+  it('a window that is set but that no rule approves reads Proposed, never Approved', () => {
+    // Everything is ready for GO, and the window is set: still no GO was given with it standing.
+    const doc = walk(
+      newDocument(readyForGo()),
+      [[{ type: 'window', start: '2026-03-01T09:00Z', end: '2026-03-01T13:00Z' }, A.dlo]],
+      at(10),
+    );
+    const window = section(decisionRecord(doc, NOW), 'Runtime Cutover Window');
+    expect(window).toContain('- Status: **Proposed**');
+    expect(window).not.toContain('Approved');
+  });
+
+  it('with no window set, the window is Not approved and waits on a window to be set, by whom, in plain words', () => {
+    const window = section(decisionRecord(withNames(newDocument(seeded())), NOW), 'Runtime Cutover Window');
+    expect(window).toContain('- Status: **Not approved**');
+    expect(window).toContain(
+      '- Waiting on: a window to be set, by Integration Program Owner (Logan Log); Runtime cutover execution to be decided GO.',
+    );
+  });
+
+  it('what the cutover waits on is said in plain words, with who may act', () => {
+    const c = run(
+      readyForGo(),
+      { type: 'signoff', side: 'consumer', decision: 'no-go', rationale: 'not yet' },
+      A.cic,
+    ).cutover;
+    const status = section(decisionRecord(withNames(newDocument(c)), NOW), 'Decision Status');
+    expect(status).toContain('\nWaiting on:\n- ');
+    expect(status).toContain(
+      "\n- AssistSupport's GO sign-off on the approved release target, from Support Platform On-Call Lead (Casey Consumer)\n",
+    );
+    expect(status).toContain(
+      '\n- Runtime cutover execution to be decided GO, from Integration Program Owner (Logan Log)',
+    );
+  });
+
+  it('the record of a busy program holds no Slack syntax: no /cutover command, mention, channel link, special mention, emoji code or mrkdwn', () => {
+    const md = decisionRecord(busy(), NOW, { history: 'all' });
+    const unescaped = (re: RegExp) => md.split('\n').filter((l) => re.test(l));
+    expect(unescaped(/\/cutover\b/)).toEqual([]);
+    expect(unescaped(/(?<!\\)<[@#!]/)).toEqual([]); // <@U…>, <#C…>, <!channel>
+    expect(unescaped(/(?<!\\)<[^>\s]*\|/)).toEqual([]); // <https://…|label>
+    expect(unescaped(/(?<![\\\w]):[a-z0-9_+-]+:(?!\S)/)).toEqual([]); // :white_check_mark:
+    // mrkdwn bold is one star (Markdown's is two), and typed ones are escaped; the only italics are the record's own.
+    expect(unescaped(/(?<![\\*])\*(?!\*)/)).toEqual([]);
+    expect(
+      unescaped(/(?<![\\\w])_[^_\s][^_]*_(?!\w)/).filter(
+        (l) => !/_(unassigned|none stated)_|^_Generated by cutover-bot/.test(l),
+      ),
+    ).toEqual([]);
+    expect(unescaped(/(?<![\\~])~(?!~)/)).toEqual([]);
+    // People by display name, never by user id.
+    for (const id of Object.keys(NAMES)) expect(md).not.toContain(id);
+  });
+
+  it('a sign-off voided by a new target says which target superseded it', () => {
+    const signoffs = section(decisionRecord(busy(), NOW), 'Sign-offs');
+    expect(signoffs).toContain(
+      `   - Voided: ~~**GO** by Pat Producer on \`${TAG1}\` @ \`${SHA1}\`, 2026-02-09 09:07 UTC~~; superseded by release target \`${TAG2}\` @ \`${SHA2}\`, published by Robin Release, 2026-02-09 09:08 UTC (release target changed from ${TAG1} @ ${SHA1.slice(0, 12)} to ${TAG2} @ ${SHA2.slice(0, 12)})`,
+    );
+  });
+
+  it('a sign-off replaced by a newer one says which sign-off superseded it', () => {
+    const signoffs = section(decisionRecord(busy(), NOW), 'Sign-offs');
+    expect(signoffs).toContain(
+      `   - Voided: ~~**NO-GO** by Pat Producer on \`${TAG1}\` @ \`${SHA1}\`, 2026-02-09 09:06 UTC~~; superseded by the **GO** of Pat Producer, 2026-02-09 09:07 UTC (replaced by a newer sign-off)`,
+    );
+  });
+
+  it('a replaced release target says which target superseded it, by whom and when', () => {
+    expect(section(decisionRecord(busy(), NOW), 'Release Target')).toContain(
+      `  - \`${TAG1}\` @ \`${SHA1}\`: published by Robin Release, 2026-02-09 09:04 UTC; superseded by \`${TAG2}\` @ \`${SHA2}\` (Robin Release, 2026-02-09 09:08 UTC)`,
+    );
+  });
+
+  it('the scope stated from Slack is the Scope line under Updated, as the seeds put it', () => {
+    const md = decisionRecord(busy(), NOW);
+    expect(md).toContain(
+      'Updated: 2026-02-09  \nScope: Bilateral checkpoint refresh after consumer commit 008dfc8  \nProgram: ',
+    );
+    expect(decisionRecord(newDocument(seeded()), NOW)).not.toContain('Scope:');
+  });
+
+  it("each side's stated position is in Stated Positions, by whom and when; a side with none says so", () => {
+    const positions = section(decisionRecord(busy(), NOW), 'Stated Positions');
+    expect(positions).toContain(
+      '1. MemoryKernel (producer) position: No additional evidence is required beyond current agreed gates.\n   - Stated by Pat Producer, 2026-02-09 09:01 UTC',
+    );
+    // Typed text is escaped, and its second line is quoted under the item.
+    expect(positions).toContain('2. AssistSupport (consumer) position: Go: now; #1 "quoted"');
+    expect(positions).toContain('\\<@U0EVIL\\>');
+    expect(positions).toContain('\n   > section Forged  \n   > title Forged\n');
+    expect(section(decisionRecord(newDocument(seeded()), NOW), 'Stated Positions')).toContain(
+      '2. AssistSupport (consumer) position: _none stated_',
+    );
+  });
+
+  it('the window notes written from Slack are the Notes of the window, by whom and when', () => {
+    expect(section(decisionRecord(busy(), NOW), 'Runtime Cutover Window')).toContain(
+      '- Notes (Logan Log, 2026-02-09 09:21 UTC): Freeze an hour before.\n  > Go: now; #1',
+    );
+  });
+
+  it('a record of the newest 25 changes says how many it leaves out and where the rest is', () => {
+    const doc = busy();
+    const history = section(decisionRecord(doc, NOW), 'History');
+    const total = doc.history.length;
+    expect(history).toContain(
+      `The last 25 changes, newest first; ${total - 25} earlier changes are left out.`,
+    );
+    expect(history).toContain(
+      "The whole history is in the store's history log (the `.history.jsonl` file beside the store file); `npm run record -- --db <store-file> --history all` writes a record that lists every change.",
+    );
+    expect(numbered(history)).toHaveLength(25);
+  });
+
+  it('a record with the whole history lists every change and leaves none out', () => {
+    const doc = busy();
+    const history = section(decisionRecord(doc, NOW, { history: 'all' }), 'History');
+    expect(history).toContain(`All ${doc.history.length} changes, newest first.`);
+    expect(numbered(history)).toHaveLength(doc.history.length);
+    expect(history).not.toContain('left out');
+  });
+
+  it('a document holding only the newest part of the history says how many changes it does not hold', () => {
+    const doc = busy();
+    const tail = { ...doc, history: doc.history.slice(-10) };
+    const history = section(decisionRecord(tail, NOW, { history: 'all' }), 'History');
+    expect(history).toContain(
+      `The last 10 changes, newest first; ${doc.history.length - 10} earlier changes are left out.`,
+    );
+  });
+});
+
+describe('role kinds beyond the seeds', () => {
+  it('a role that is neither a commander nor the log owner reads its kind from its id, less its side; a joint one says joint', () => {
+    const c = seeded();
+    c.roles.push({ id: 'release-manager', title: 'Release Manager', assignee: null });
+    c.roles.push({ id: 'consumer-qa-lead', title: 'QA Lead', side: 'consumer', assignee: null });
+    const roles = numbered(section(decisionRecord(newDocument(c), NOW), 'Runtime Command Ownership'));
+    expect(roles.slice(5)).toEqual([
+      '6. Release manager (joint): Release Manager, _unassigned_ (`release-manager`)',
+      '7. Qa lead (consumer): QA Lead, _unassigned_ (`consumer-qa-lead`)',
+    ]);
   });
 });

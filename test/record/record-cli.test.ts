@@ -87,6 +87,12 @@ const snapshot = async () => ({
   log: await readFile(logPathOf(dbPath, 'history'), 'utf8'),
 });
 
+async function run(argv: string[]) {
+  const { out, io: cli } = io();
+  const code = await runRecordCli(argv, cli);
+  return { code, ...out };
+}
+
 describe('npm run record', () => {
   it('prints the record from the store file while the bot holds it, without taking the lock or writing', async () => {
     await botStore();
@@ -115,16 +121,52 @@ describe('npm run record', () => {
     const md = await readFile(file, 'utf8');
     expect(md).toContain('## Runtime Command Ownership');
     expect(md).toContain(
-      'MemoryKernel Release Owner (MemoryKernel, `producer-rollback-owner`): Robin Release',
+      'Rollback owner (producer): MemoryKernel Release Owner, held by Robin Release (`producer-rollback-owner`)',
+    );
+  });
+
+  it('--history all lists every change in the history log, also past the 100 the reader holds; by default the newest 25, saying how many are left out', async () => {
+    const store = await botStore();
+    const service = createCutoverService(store);
+    for (let i = 0; i < 130; i++) {
+      const out = await service.run(
+        { type: 'blocker.add', owner: 'decision-log-owner', title: `Item ${i}` },
+        A.dlo,
+        T0,
+      );
+      if (!out.ok) throw new Error(out.error.message);
+    }
+    await store.close();
+    open = undefined;
+    const total = (await readFile(logPathOf(dbPath, 'history'), 'utf8')).trim().split('\n').length;
+    expect(total).toBeGreaterThan(130);
+
+    const all = io();
+    expect(await runRecordCli(['--db', dbPath, '--history', 'all'], all.io)).toBe(0);
+    expect(all.out.stdout).toContain(`All ${total} changes, newest first.`);
+    expect(all.out.stdout).toContain(
+      `\n${total}. 2026-02-09 09:00 UTC, Robin Release: target.publish release target`,
+    );
+
+    const some = io();
+    expect(await runRecordCli(['--db', dbPath, '--history=40'], some.io)).toBe(0);
+    expect(some.out.stdout).toContain(
+      `The last 40 changes, newest first; ${total - 40} earlier changes are left out.`,
+    );
+
+    const recent = io();
+    expect(await runRecordCli(['--db', dbPath], recent.io)).toBe(0);
+    expect(recent.out.stdout).toContain(
+      `The last 25 changes, newest first; ${total - 25} earlier changes are left out.`,
+    );
+    expect(recent.out.stdout).toContain('`npm run record -- --db <store-file> --history all`');
+
+    expect((await run(['--db', dbPath, '--history', 'some'])).stderr).toContain(
+      '--history needs a number of changes or "all" after it.',
     );
   });
 
   it('says clearly when the store file is missing, not JSON, not a store file, or invalid; and on bad arguments', async () => {
-    const run = async (argv: string[]) => {
-      const { out, io: cli } = io();
-      const code = await runRecordCli(argv, cli);
-      return { code, ...out };
-    };
     const missing = await run(['--db', join(dir, 'nope.json')]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toContain(`There is no store file at ${join(dir, 'nope.json')}`);

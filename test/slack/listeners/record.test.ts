@@ -48,16 +48,16 @@ describe.each(['http', 'socket'] as const)('/cutover record (%s mode)', (mode) =
     expect(md).toMatch(/^# Runtime Cutover Decision Record\n/);
     expect(md).toContain('2. Runtime cutover execution: **NO-GO**');
     expect(md).toContain(
-      'MemoryKernel Producer On-Call Lead (MemoryKernel incident commander, `producer-incident-commander`): Pat Producer',
+      'Incident commander (producer): MemoryKernel Producer On-Call Lead, held by Pat Producer (`producer-incident-commander`)',
     );
     expect(md).toContain(
-      'Support Platform On-Call Lead (AssistSupport incident commander, `consumer-incident-commander`): Casey Consumer',
+      'Incident commander (consumer): Support Platform On-Call Lead, held by Casey Consumer (`consumer-incident-commander`)',
     );
     expect(md).toContain(
-      'MemoryKernel Release Owner (MemoryKernel, `producer-rollback-owner`): Robin \\*Release\\*',
+      'Rollback owner (producer): MemoryKernel Release Owner, held by Robin \\*Release\\* (`producer-rollback-owner`)',
     );
     // Not known to users.info: shown by id, never as a mention.
-    expect(md).toContain('(joint decision log owner, `decision-log-owner`): ULOG');
+    expect(md).toContain('Joint decision log owner: Integration Program Owner, held by ULOG');
     expect(md).toContain('   - Set by Pat Producer, ');
     expect(md).not.toMatch(/<@/);
     expect(
