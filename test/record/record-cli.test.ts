@@ -11,8 +11,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryEntry } from '../../src/core/schema.js';
 import { runRecordCli } from '../../src/record/record-cli.js';
 import { createCutoverService } from '../../src/service/cutover-service.js';
-import { newDocument, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
-import { logPathOf, openJsonFileStore } from '../../src/store/json-file/index.js';
+import {
+  CATALOG_VERSION,
+  Catalog,
+  newDocument,
+  STORE_VERSION,
+  StoreDocument,
+} from '../../src/service/document.js';
+import { openPrograms } from '../../src/service/programs.js';
+import { logPathOf, openJsonFileLayout, openJsonFileStore } from '../../src/store/json-file/index.js';
 import type { Store } from '../../src/store/store.js';
 import { A, seeded, T0, U } from '../core/fixtures.js';
 
@@ -228,5 +235,73 @@ describe('npm run record', () => {
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain('There is no store file');
     expect(failed?.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npm run record on a store of many programs', () => {
+  /** Two programs in the layout the bot writes, each with a change of its own; closed (the bot stopped). */
+  async function twoPrograms() {
+    const layout = await openJsonFileLayout({
+      path: dbPath,
+      catalog: { schema: Catalog, version: CATALOG_VERSION, create: () => Catalog.parse({}) },
+      documents: {
+        schema: StoreDocument,
+        version: STORE_VERSION,
+        log: { field: 'history', entry: HistoryEntry },
+      },
+    });
+    const programs = await openPrograms({ layout, makeService: (store) => createCutoverService(store) });
+    for (const [id, channel] of [
+      ['service-v4', 'C0FOUR'],
+      ['service-v5', 'C0FIVE'],
+    ] as const) {
+      const made = await programs.create(
+        {
+          id,
+          template: seeded(),
+          from: 'programs/service-v3.json',
+          title: `${id} cutover`,
+          release: id,
+          channel,
+        },
+        A.admin,
+        T0,
+      );
+      if (!made.ok) throw new Error(made.message);
+      await made.service.run({ type: 'target.publish', tag: `${id}.0`, sha: 'b'.repeat(40) }, A.admin, T0);
+    }
+    await programs.close();
+  }
+
+  it("prints the record of the program named by --program, and only that program's", async () => {
+    await twoPrograms();
+    const { out, io: cli } = io();
+    expect(await runRecordCli(['--db', dbPath, '--program', 'service-v5'], cli)).toBe(0);
+    expect(out.stdout).toContain('service-v5 cutover');
+    expect(out.stdout).toContain('service-v5.0');
+    expect(out.stdout).not.toContain('service-v4');
+  });
+
+  it('asks for --program, naming the programs, when the store holds several; an unknown one is named', async () => {
+    await twoPrograms();
+    const a = io();
+    expect(await runRecordCli(['--db', dbPath], a.io)).toBe(1);
+    expect(a.out.stderr).toContain('holds 2 programs: name one with --program (service-v4, service-v5)');
+    const b = io();
+    expect(await runRecordCli(['--db', dbPath, '--program', 'nope'], b.io)).toBe(1);
+    expect(b.out.stderr).toContain('There is no program "nope"');
+  });
+
+  it('reads the store at CUTOVER_DB_PATH when --db is not given, and says where it looked when there is none', async () => {
+    await twoPrograms();
+    const a = io();
+    expect(
+      await runRecordCli(['--program', 'service-v4'], { ...a.io, env: { CUTOVER_DB_PATH: dbPath } }),
+    ).toBe(0);
+    expect(a.out.stdout).toContain('service-v4 cutover');
+    const b = io();
+    const missing = join(dir, 'nowhere.json');
+    expect(await runRecordCli([], { ...b.io, env: { CUTOVER_DB_PATH: missing } })).toBe(2);
+    expect(b.out.stderr).toContain(`There is no store at ${missing}`);
   });
 });
