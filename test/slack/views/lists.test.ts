@@ -57,7 +57,7 @@ describe('history notes', () => {
     if (!h) throw new Error('no history');
     const line = historyLine({ ...h, seq: 1 });
     expect(line.split('\n')).toEqual([
-      expect.stringMatching(/decide decision runtime-cutover: NO-GO → NO-GO — hold$/),
+      expect.stringMatching(/ · decision runtime-cutover stays NO-GO — hold$/),
       '> • runtime-cutover: *GO*',
     ]);
   });

@@ -23,7 +23,13 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
       case 'roles':
         return ack(ephemeral(rolesText(c)));
       case 'history':
-        return ack(ephemeral(historyText(deps.service.history(parsed.limit))));
+        // One more than the page holds: whether older entries remain is told under it.
+        return ack(ephemeral(historyText(deps.service.history(parsed.limit * parsed.page + 1), parsed)));
+      case 'list':
+      case 'new-form':
+      case 'new':
+      case 'shape-form':
+        return ack(ephemeral(`This bot version does not handle ${parsed.kind} yet.`));
       case 'status':
         return ack({ response_type: 'ephemeral', text: statusText(c), blocks: statusBlocks(c) });
       case 'error':
