@@ -169,7 +169,9 @@ export function historyText(entries: HistoryEntry[], paging?: { limit: number; p
   const title =
     page === 1
       ? `*The last ${shown.length} change${plural}, newest first*`
-      : `*Changes ${from + 1}–${from + shown.length} back, newest first*`;
+      : shown.length === 1
+        ? `*Change ${from + 1} back from the newest*`
+        : `*Changes ${from + 1}–${from + shown.length} back from the newest, newest first*`;
   const footer = more ? [`_Older changes: \`/cutover history ${limit} page ${page + 1}\`_`] : [];
   const room = ANSWER_MAX - title.length - (footer[0]?.length ?? 0) - 100;
   // Full lines when they fit together; only when they do not is each held to its share of the room.

@@ -262,7 +262,7 @@ describe('/cutover history pages', () => {
 
   it('page 2 shows the entries before page 1, numbered back from the newest, and the last page says no more', () => {
     const text = historyText(many(15), { limit: 10, page: 2 });
-    expect(text.split('\n')[0]).toBe('*Changes 11–15 back, newest first*');
+    expect(text.split('\n')[0]).toBe('*Changes 11–15 back from the newest, newest first*');
     expect(text).toContain('phase p5 started');
     expect(text).toContain('phase p1 started');
     expect(text).not.toContain('phase p6 started');
