@@ -110,7 +110,7 @@ const pad = (time: string) => (time.length === 4 || /^\d:/.test(time) ? `0${time
  * The window's ends from the words typed after `/cutover window`:
  * - two ISO 8601 instants (`2026-12-01T09:00+01:00`, `2026-12-01T09:00[Europe/Berlin]`, `…Z`), as before;
  * - each end as date, time and zone: `2026-12-01 09:00 Europe/Berlin 2026-12-01 11:00 Europe/Berlin`; the end's
- *   date may be left out when it is the start's (`2026-12-01 09:00 Europe/Berlin 11:00`), and a zone written once
+ *   date may be left out when it is the start's, in the start's zone (`2026-12-01 09:00 Europe/Berlin 11:00`), and a zone written once
  *   holds for both ends (`2026-12-01 09:00 11:00 Europe/Berlin`). `to` (or `–`) may stand between the ends.
  * Each word is a date, a time or a zone by its shape alone, so the reading is never a guess.
  */
@@ -178,6 +178,9 @@ export function readWindow(
   const endZone = b.zone ?? a.zone;
   if (!startZone || !endZone)
     return { ok: false, reason: 'give the zone the times are in, such as Europe/Berlin (or UTC)' };
+  // "The same day" is a day in one zone: with the end in another, its date is not the start's to lend.
+  if (!b.date && startZone !== endZone)
+    return { ok: false, reason: `give the end's date: it is in ${endZone}, and the start in ${startZone}` };
   const endDate = b.date ?? a.date;
   if (!b.date && startZone === endZone && pad(b.time) <= pad(a.time))
     return {

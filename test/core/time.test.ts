@@ -188,6 +188,13 @@ describe('a window typed as date, time and zone for each end', () => {
     });
   });
 
+  it("an end in another zone than the start's must give its date: which day it is depends on the zone", () => {
+    expect(readWindow(words('2026-12-01 23:00 Europe/Berlin 23:30 UTC'))).toEqual({
+      ok: false,
+      reason: "give the end's date: it is in UTC, and the start in Europe/Berlin",
+    });
+  });
+
   it('the two ISO 8601 instants are read as before, with the zones they name', () => {
     expect(readWindow(['2026-12-01T09:00[Europe/Berlin]', '2026-12-01T11:00[Europe/Berlin]'])).toEqual({
       ok: true,
