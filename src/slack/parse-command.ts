@@ -1,6 +1,7 @@
 /**
- * `/cutover …` text → what the person asked for. Only the grammar lives here (which words, how many);
- * the values (SHA, URL, time, ids) are checked by the core's Command schema, the same for Slack and CI.
+ * `/cutover …` text → what the person asked for. Only the grammar lives here (which words, how many, which word is
+ * a date, a time or a zone); the values (SHA, URL, instants, ids) are checked by the core's Command schema, the same
+ * for Slack and CI. The kinds with no core command behind them (`new`) check their ids here, against the core's `Id`.
  */
 import { nearest } from '../core/errors.js';
 import { type CommandInput, Id } from '../core/schema.js';
