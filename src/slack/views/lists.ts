@@ -134,15 +134,17 @@ function happened(h: HistoryEntry, l: Level): string {
   }
 }
 
-/** After "after <action> <subject>" (a derived item's cause), the subject alone: `after a change to gate x`. */
-const noteWords = (note: string) => note.replace(/^after [a-z]+(?:\.[a-z]+)? /, 'after a change to ');
+/** The bot's own notes on a derived change: `after gate.set gate x` (its cause) reads `after a change to gate x`. */
+const DERIVED = new Set(['blocker.derived', 'gate.derived', 'gate.target']);
+const noteWords = (h: HistoryEntry, note: string) =>
+  DERIVED.has(h.action) ? note.replace(/^after [a-z]+(?:\.[a-z]+)? /, 'after a change to ') : note;
 
 /** One entry as a line (a typed note's later lines quoted under it), within `max` characters when it can be. */
 export function historyLine(h: HistoryEntry, max = Number.POSITIVE_INFINITY): string {
   const admin = h.asAdmin ? ' _(as admin)_' : '';
   let line = '';
   for (const l of LEVELS) {
-    const note = h.note && l.note ? ` — ${esc(clip(noteWords(h.note), l.note))}` : '';
+    const note = h.note && l.note ? ` — ${esc(clip(noteWords(h, h.note), l.note))}` : '';
     line = `${slackDate(h.at)} ${person(h.by, l.subject)}${admin} · ${happened(h, l)}${note}`;
     if (line.length <= max) break;
   }

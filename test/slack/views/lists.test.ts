@@ -155,6 +155,12 @@ describe('/cutover history in words', () => {
     ).toBe('<@UDLO00001> · release target v3 approved');
   });
 
+  it("a person's note is shown as typed, even one that starts like the bot's own", () => {
+    expect(line({ action: 'decide', subject: 'decision rehearsal', note: 'after review we hold' })).toBe(
+      '<@UDLO00001> · decision rehearsal stays NO-GO — after review we hold',
+    );
+  });
+
   it('a role given, a sign-off voided, a decision and the window read with people and dates as Slack shows them', () => {
     expect(
       line({
