@@ -101,7 +101,8 @@ function happened(h: HistoryEntry, l: Level): string {
     case 'target.approve':
       return `release target ${v(h.after.replace(/ \(approved\)$/, ''))} approved`;
     case 'evidence.log':
-      return `${S} logged: ${link(h.after, clip(h.after, l.value))}`;
+      // A link keeps its whole address; a line held to a small share shows it as shortened text.
+      return `${S} logged: ${l === LEVELS[0] ? link(h.after) : v(h.after)}`;
     case 'signoff':
       return `${esc(clip(named, l.subject))} signed ${v(h.after)}${h.before === 'none' ? '' : was(h.before)}`;
     case 'signoff.voided': {

@@ -296,6 +296,17 @@ describe('/cutover history pages', () => {
     expectNoForgedMarkup(text);
   });
 
+  it('100 entries of evidence with the longest links fit one message too', () => {
+    const url = `https://ci.example.com/${'a'.repeat(1970)}`;
+    const text = historyText(many(100, { action: 'evidence.log', subject: 'evidence e', after: url }), {
+      limit: 100,
+      page: 1,
+    });
+    expect(text.length).toBeLessThanOrEqual(MESSAGE_TEXT_MAX);
+    expect(text.split('\n')).toHaveLength(101);
+    expect(text).not.toContain('…and');
+  });
+
   it('entries that fit are shown whole: a page of ordinary entries is not cut to 3,000 characters', () => {
     const text = historyText(many(101, { note: 'x'.repeat(250) }), { limit: 100, page: 1 });
     expect(text.length).toBeGreaterThan(3_000);
