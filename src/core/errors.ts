@@ -25,14 +25,59 @@ export interface DomainError {
   mayAct?: { roles: string[]; held: string[]; sentence: string };
   /** The next step the refusal points to, for a surface to show how (Slack: the command to type). */
   next?: { action: 'target.publish' } | { action: 'target.approve'; tag: string } | { action: 'status' };
+  /** For an unknown id: the known id nearest to the one given, when it is near enough to be a slip of the keys. */
+  didYouMean?: string;
+}
+
+/**
+ * How many keystrokes apart two words are: insertions, deletions, substitutions, and two neighbours swapped
+ * (`stauts` is one from `status`), each one. Case is ignored.
+ */
+export function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const rows: number[][] = Array.from({ length: x.length + 1 }, (_, i) =>
+    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i <= x.length; i++)
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
+        d = Math.min(d, at(i - 2, j - 2) + 1);
+      const row = rows[i];
+      if (row) row[j] = d;
+    }
+  return at(x.length, y.length);
+}
+
+/**
+ * The known word nearest to `typed`, when it is near enough to be a slip: at most a third of the longer word's
+ * letters apart (at least one), and never every letter typed (`9` is no slip for `7`). On a tie, the first in `known`'s order. None when `typed` is itself known.
+ */
+export function nearest(typed: string, known: readonly string[]): string | undefined {
+  if (!typed || known.includes(typed)) return undefined;
+  let best: { word: string; d: number } | undefined;
+  for (const word of known) {
+    const d = editDistance(typed, word);
+    const near = d < typed.length && d <= Math.max(1, Math.floor(Math.max(typed.length, word.length) / 3));
+    if (near && (!best || d < best.d)) best = { word, d };
+  }
+  return best?.word;
 }
 
 export const invalid = (field: string, message: string): DomainError => ({ code: 'invalid', field, message });
-export const unknown = (field: string, kind: string, id: string, known: string[]): DomainError => ({
-  code: 'unknown',
-  field,
-  message: `There is no ${kind} "${id}". Known ${kind} ids: ${known.join(', ') || 'none'}.`,
-});
+/** An id that names nothing; with the nearest known id as `didYouMean` when one is near enough. */
+export const unknown = (field: string, kind: string, id: string, known: string[]): DomainError => {
+  const guess = nearest(id, known);
+  return {
+    code: 'unknown',
+    field,
+    message: `There is no ${kind} "${id}". Known ${kind} ids: ${known.join(', ') || 'none'}.`,
+    ...(guess ? { didYouMean: guess } : {}),
+  };
+};
 /** A refusal by permission. With `mayAct`, the message names the roles by id; surfaces may say more. */
 export const forbidden = (message: string, mayAct?: DomainError['mayAct']): DomainError =>
   mayAct ? { code: 'forbidden', message, mayAct } : { code: 'forbidden', message };

@@ -4,7 +4,7 @@
  * Nothing here names a particular side, role, blocker or gate: those are data.
  */
 import { z } from 'zod';
-import { parseInstant } from './time.js';
+import { isZone, parseInstant } from './time.js';
 
 // ---------------------------------------------------------------- primitives
 
@@ -646,6 +646,9 @@ const TypedInstant = z.string().transform((s, ctx) => {
   return r.iso;
 });
 
+/** An IANA zone a person typed a time in, e.g. Europe/Berlin. */
+const TypedZone = z.string().refine(isZone, 'use a time zone such as Europe/Berlin');
+
 const OptionalUrl = HttpUrl.optional();
 
 /** What a form or button showed as the target; `null` when it showed that there was none. */
@@ -691,7 +694,15 @@ export const Command = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('decide'), decision: Id, status: GoNoGo, rationale: Text(3000, 'rationale') }),
   z.object({ type: z.literal('phase'), phase: Id, action: z.enum(['start', 'close']) }),
-  z.object({ type: z.literal('window'), start: TypedInstant, end: TypedInstant }),
+  z.object({
+    type: z.literal('window'),
+    start: TypedInstant,
+    end: TypedInstant,
+    /** The zones the person typed each end in, so the confirmation echoes the times as typed; absent: UTC. */
+    zones: z.object({ start: TypedZone, end: TypedZone }).optional(),
+  }),
+  /** Clears the cutover window: no window is set until one is given again. */
+  z.object({ type: z.literal('window.clear') }),
   // Shaping the program from Slack: the result is validated as a program file is.
   z.object({
     type: z.literal('gate.add'),

@@ -81,3 +81,144 @@ function parseAnyInstant(text: string): { ok: true; iso: string } | { ok: false;
   if (probe.getUTCDate() !== day) return { ok: false, reason: `${s} is not a date on the calendar` };
   return { ok: true, iso: new Date(ms).toISOString() };
 }
+
+// ---------------------------------------------------------------- a window as people type it, in words
+
+/** What a window's two ends were typed as: instants the Command reads, and the zone each end was typed in. */
+export type TypedWindow = { start: string; end: string; zones?: { start: string; end: string } };
+
+type End = { date?: string; time?: string; zone?: string; whole?: string };
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^\d{1,2}:\d{2}(?::\d{2})?$/;
+const LOCAL_ISO = /^(\d{4}-\d{2}-\d{2})T(\d{1,2}:\d{2}(?::\d{2})?)$/;
+/** Words between the two ends that say "until". */
+const UNTIL = new Set(['to', 'until', '-', '–', '—', '..']);
+
+/** A zone as people write it: an IANA name (`Europe/Berlin`), or UTC. */
+const zoneOf = (word: string) => {
+  if (/^(utc|z|gmt)$/i.test(word)) return 'UTC';
+  return word.includes('/') && isZone(word) ? canonicalZone(word) : undefined;
+};
+
+/** A zone as the IANA database spells it (`europe/berlin` → `Europe/Berlin`). */
+export const canonicalZone = (zone: string) =>
+  new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+const pad = (time: string) => (time.length === 4 || /^\d:/.test(time) ? `0${time}` : time);
+
+/**
+ * The window's ends from the words typed after `/cutover window`:
+ * - two ISO 8601 instants (`2026-12-01T09:00+01:00`, `2026-12-01T09:00[Europe/Berlin]`, `…Z`), as before;
+ * - each end as date, time and zone: `2026-12-01 09:00 Europe/Berlin 2026-12-01 11:00 Europe/Berlin`; the end's
+ *   date may be left out when it is the start's, in the start's zone (`2026-12-01 09:00 Europe/Berlin 11:00`), and a zone written once
+ *   holds for both ends (`2026-12-01 09:00 11:00 Europe/Berlin`). `to` (or `–`) may stand between the ends.
+ * Each word is a date, a time or a zone by its shape alone, so the reading is never a guess.
+ */
+export function readWindow(
+  words: string[],
+): { ok: true; window: TypedWindow } | { ok: false; reason: string } {
+  const ends: End[] = [{}];
+  let cur = ends[0] as End;
+  const next = () => {
+    cur = {};
+    ends.push(cur);
+  };
+  for (const raw of words) {
+    const w = raw.trim();
+    if (UNTIL.has(w.toLowerCase())) {
+      if (ends.length > 1 || !Object.keys(cur).length)
+        return { ok: false, reason: `"${w}" stands between the start and the end, once` };
+      next();
+      continue;
+    }
+    const local = LOCAL_ISO.exec(w);
+    const zone = zoneOf(w);
+    if (DATE.test(w) || local) {
+      if (cur.date || cur.time || cur.whole) next();
+      cur.date = local ? local[1] : w;
+      if (local) cur.time = local[2];
+    } else if (TIME.test(w)) {
+      if (cur.time || cur.whole) next();
+      cur.time = w;
+    } else if (zone) {
+      if (!cur.time || cur.zone)
+        return { ok: false, reason: `the zone ${w} comes after a time it belongs to` };
+      cur.zone = zone;
+    } else if (/^\d{4,}-\d{2}-\d{2}T/.test(w) || /^[+-]\d{4,}-/.test(w)) {
+      if (Object.keys(cur).length) next();
+      cur.whole = w;
+    } else if (/^[A-Za-z_]+\/[A-Za-z_/+-]+$/.test(w))
+      return { ok: false, reason: `"${w}" is not a time zone; use one such as Europe/Berlin` };
+    else
+      return {
+        ok: false,
+        reason: `"${w}" is not a date (YYYY-MM-DD), a time (HH:MM) or a zone (such as Europe/Berlin)`,
+      };
+    if (ends.length > 2) return { ok: false, reason: 'give two ends: the start, then the end' };
+  }
+  const [a, b] = ends;
+  if (!a || !b || !Object.keys(b).length) return { ok: false, reason: 'give the start and the end' };
+  if (a.whole && b.whole) {
+    const zs = typedZone(a.whole);
+    const ze = typedZone(b.whole);
+    return {
+      ok: true,
+      window: { start: a.whole, end: b.whole, ...(zs && ze ? { zones: { start: zs, end: ze } } : {}) },
+    };
+  }
+  if (a.whole || b.whole)
+    return {
+      ok: false,
+      reason: 'write both ends alike: each as date, time and zone, or each as one ISO 8601 instant',
+    };
+  if (!a.date) return { ok: false, reason: "give the start's date (YYYY-MM-DD) before its time" };
+  if (!a.time) return { ok: false, reason: `give the start's time (HH:MM) after ${a.date}` };
+  if (!b.time) return { ok: false, reason: `give the end's time (HH:MM)` };
+  const startZone = a.zone ?? b.zone;
+  const endZone = b.zone ?? a.zone;
+  if (!startZone || !endZone)
+    return { ok: false, reason: 'give the zone the times are in, such as Europe/Berlin (or UTC)' };
+  // "The same day" is a day in one zone: with the end in another, its date is not the start's to lend.
+  if (!b.date && startZone !== endZone)
+    return { ok: false, reason: `give the end's date: it is in ${endZone}, and the start in ${startZone}` };
+  const endDate = b.date ?? a.date;
+  if (!b.date && startZone === endZone && pad(b.time) <= pad(a.time))
+    return {
+      ok: false,
+      reason: `${b.time} is not after ${a.time} on ${a.date}: give the end's date when the window runs past midnight`,
+    };
+  return {
+    ok: true,
+    window: {
+      start: `${a.date}T${pad(a.time)}[${startZone}]`,
+      end: `${endDate}T${pad(b.time)}[${endZone}]`,
+      zones: { start: startZone, end: endZone },
+    },
+  };
+}
+
+/** The zone an instant was typed in, when it was typed with a `[Zone]` (and no offset). */
+export function typedZone(text: string): string | undefined {
+  const m = /^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\[([^\]]+)\]$/.exec(text.trim());
+  return m?.[1] && isZone(m[1]) ? canonicalZone(m[1]) : undefined;
+}
+
+const localParts = (iso: string, zone: string) => {
+  const d = new TZDate(Date.parse(iso), zone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return {
+    date: `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`,
+    time: `${two(d.getHours())}:${two(d.getMinutes())}${d.getSeconds() ? `:${two(d.getSeconds())}` : ''}`,
+  };
+};
+
+/**
+ * A span as people read it in the zones it was typed in: `2026-12-01 09:00 – 11:00 Europe/Berlin`,
+ * `2026-12-01 22:00 – 2026-12-02 02:00 UTC`, or each end with its own zone when they differ.
+ */
+export function spanIn(start: string, end: string, startZone: string, endZone = startZone): string {
+  const s = localParts(start, startZone);
+  const e = localParts(end, endZone);
+  if (startZone !== endZone) return `${s.date} ${s.time} ${startZone} – ${e.date} ${e.time} ${endZone}`;
+  return `${s.date} ${s.time} – ${e.date === s.date ? '' : `${e.date} `}${e.time} ${startZone}`;
+}

@@ -1,8 +1,11 @@
 /**
- * `/cutover …` text → what the person asked for. Only the grammar lives here (which words, how many);
- * the values (SHA, URL, time, ids) are checked by the core's Command schema, the same for Slack and CI.
+ * `/cutover …` text → what the person asked for. Only the grammar lives here (which words, how many, which word is
+ * a date, a time or a zone); the values (SHA, URL, instants, ids) are checked by the core's Command schema, the same
+ * for Slack and CI. The kinds with no core command behind them (`new`) check their ids here, against the core's `Id`.
  */
-import type { CommandInput } from '../core/schema.js';
+import { nearest } from '../core/errors.js';
+import { type CommandInput, Id } from '../core/schema.js';
+import { canonicalZone, isZone, readWindow } from '../core/time.js';
 import { plainText, userIdOf } from './typed-text.js';
 
 export interface Usage {
@@ -19,17 +22,35 @@ export const USAGES: Usage[] = [
     usage: '/cutover status',
     summary: 'decisions, phases, blockers, gates, sign-offs, target, window',
   },
+  { name: 'list', usage: '/cutover list', summary: 'the programs this bot holds' },
+  {
+    name: 'new',
+    usage: '/cutover new [<program-id> from <template-or-program-id>]',
+    summary: 'start a new program: alone opens a form; with ids, copies a template or program',
+  },
+  {
+    name: 'shape',
+    usage: '/cutover shape',
+    summary: 'open the form that shapes this program: gates, evidence, blockers, role titles, reminders',
+  },
   { name: 'roles', usage: '/cutover roles', summary: 'who holds each role' },
-  { name: 'role', usage: '/cutover role <role-id> @person|none', summary: 'assign or clear a role (admins)' },
+  {
+    name: 'role',
+    usage: '/cutover role <role-id> @person|none | role title <role-id> <title…>',
+    summary: 'assign or clear a role (admins), or retitle it; `title` is a reserved word',
+  },
   {
     name: 'blocker',
-    usage: '/cutover blocker add <owner-role> <title…> | clear <id> [evidence-url] | reopen <id> <reason…>',
-    summary: 'add, clear or reopen a blocker; `/cutover blocker` alone opens a form',
+    usage:
+      '/cutover blocker add <owner-role> <title…> | clear <id> [evidence-url] | reopen <id> <reason…> | rename <id> <title…> | remove <id>',
+    summary: 'add, clear, reopen, rename or remove a manual blocker; `/cutover blocker` alone opens a form',
   },
   {
     name: 'gate',
-    usage: '/cutover gate <gate-id> green|red|pending [evidence-url]',
-    summary: "record a gate result for the current target's commit (the App Home form says which)",
+    usage:
+      '/cutover gate <gate-id> green|red|pending [evidence-url] | gate add <gate-id> <owner-role> <title…> | gate rename <gate-id> <title…> | gate remove <gate-id>',
+    summary:
+      "record a gate result for the current target's commit (the App Home form says which), or add, rename or remove a gate; `add`, `rename`, `remove` are reserved words",
   },
   {
     name: 'target',
@@ -38,8 +59,10 @@ export const USAGES: Usage[] = [
   },
   {
     name: 'evidence',
-    usage: '/cutover evidence <evidence-id> <url>',
-    summary: 'log evidence against the current target',
+    usage:
+      '/cutover evidence <evidence-id> <url> | evidence add <evidence-id> <side> <title…> | evidence rename <evidence-id> <title…> | evidence remove <evidence-id>',
+    summary:
+      'log evidence against the current target, or add (for a side), rename or remove an evidence item; `add`, `rename`, `remove` are reserved words',
   },
   { name: 'signoff', usage: '/cutover signoff', summary: 'sign off GO / NO-GO for your side (opens a form)' },
   {
@@ -50,50 +73,162 @@ export const USAGES: Usage[] = [
   { name: 'phase', usage: '/cutover phase <phase-id> start|close', summary: 'start or close a phase' },
   {
     name: 'window',
-    usage: '/cutover window <start> <end>',
+    usage:
+      '/cutover window <date> <time> <zone> [<date>] <time> [<zone>] | window <start> <end> | window clear',
     summary:
-      'set the cutover window: ISO 8601 with an offset or [zone], e.g. 2026-12-01T09:00[Europe/Berlin]',
+      "set the cutover window, e.g. `2026-12-01 09:00 Europe/Berlin 11:00` (the end's date and zone default to the start's), or two ISO 8601 instants with an offset or [zone]; `clear` removes it",
+  },
+  {
+    name: 'reminders',
+    usage:
+      '/cutover reminders [signoff <hours>h] [stale <hours>h] [lead <hours>h,…] [digest <HH>:00] [quiet <HH>-<HH>|off] [zone <Area/City>]',
+    summary:
+      'change when people are nudged: a missing sign-off, a stale blocker, the window ahead, the daily digest, quiet hours, their zone; only what you name changes',
   },
   {
     name: 'history',
-    usage: '/cutover history [n]',
-    summary: 'the last n changes, newest first (default 10)',
-  },
-  { name: 'list', usage: '/cutover list', summary: 'every program the bot holds, with its channel' },
-  {
-    name: 'new',
-    usage: '/cutover new | new <program-id> from <template-or-program-id>',
-    summary: 'start a program in this channel: a form, or in one line from a template or a copy of a program',
-  },
-  {
-    name: 'archive',
-    usage: '/cutover archive [reason…]',
-    summary: 'finish the program: read-only, the final record posted (admins give a reason if unfinished)',
+    usage: '/cutover history [n] [page <p>]',
+    summary: 'the last n changes, newest first (default 10, at most 100); `page 2` shows the n before them',
   },
   {
     name: 'record',
     usage: '/cutover record',
     summary: 'post the decision record to the channel as a Markdown file (`npm run record` makes it offline)',
   },
+  {
+    name: 'archive',
+    usage: '/cutover archive [reason…]',
+    summary: 'archive the program once its last phase is closed (an admin may earlier, giving the reason)',
+  },
 ];
 
-type Parsed =
+export type Parsed =
   | { kind: 'help' }
   | { kind: 'status' }
   | { kind: 'roles' }
-  | { kind: 'history'; limit: number }
-  | { kind: 'signoff' }
-  | { kind: 'record' }
-  | { kind: 'blocker-form' }
   | { kind: 'list' }
   | { kind: 'new-form' }
   | { kind: 'new'; id: string; from: string }
+  | { kind: 'shape-form' }
+  /** The `limit` newest changes of page `page` (page 1: the newest; page 2: the `limit` before them). */
+  | { kind: 'history'; limit: number; page: number }
+  | { kind: 'signoff' }
+  | { kind: 'record' }
+  | { kind: 'blocker-form' }
   | { kind: 'change'; command: CommandInput; usage: string }
   | { kind: 'error'; message: string; usage: string };
 
 const usageOf = (name: string) => USAGES.find((u) => u.name === name)?.usage ?? '/cutover help';
 
 const lower = (s: string | undefined) => (s ?? '').toLowerCase();
+
+/** " Did you mean `x`?" when `typed` is a slip of one of `words`, else nothing. */
+const guess = (typed: string, words: readonly string[], say: (w: string) => string = (w) => w) => {
+  const near = nearest(lower(typed), words);
+  return near ? ` Did you mean \`${say(near)}\`?` : '';
+};
+
+/** Words a person types as a verb; never read as an id in that place. */
+const SHAPE_VERBS = ['add', 'rename', 'remove'] as const;
+const BLOCKER_VERBS = ['add', 'clear', 'reopen', 'rename', 'remove'] as const;
+const GATE_STATUSES = ['green', 'red', 'pending'] as const;
+
+/** Hours as typed: `24h`, `24`, `1.5h` or `2d`. */
+function hoursOf(word: string | undefined): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(h|hours?|d|days?)?$/i.exec(word ?? '');
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return /^d/i.test(m[2] ?? '') ? n * 24 : n;
+}
+
+/** An hour of the day: `9`, `09`, `9:00` or `09:00`. */
+function hourOf(word: string | undefined): number | undefined {
+  const m = /^(\d{1,2})(?::00)?$/.exec(word ?? '');
+  const h = Number(m?.[1]);
+  return m && h <= 23 ? h : undefined;
+}
+
+type Reminders = Extract<CommandInput, { type: 'reminders.set' }>['reminders'];
+
+/** `signoff 24h stale 48h lead 24h,1h digest 09:00 quiet 22-07 zone Europe/Berlin`: each key once, any order. */
+function readReminders(args: string[]): { ok: true; reminders: Reminders } | { ok: false; message: string } {
+  const KEYS = ['signoff', 'stale', 'lead', 'digest', 'quiet', 'zone'];
+  const r: Reminders = {};
+  const seen = new Set<string>();
+  const bad = (message: string) => ({ ok: false as const, message });
+  if (!args.length)
+    return bad('Say what to change, e.g. `/cutover reminders signoff 24h stale 48h digest 09:00`.');
+  for (let i = 0; i < args.length; i += 2) {
+    const key = lower(args[i]);
+    const value = args[i + 1];
+    if (!KEYS.includes(key))
+      return bad(
+        `\`${plainText(args[i] ?? '')}\` is not a reminder: use signoff, stale, lead, digest, quiet or zone.${guess(key, KEYS)}`,
+      );
+    if (seen.has(key)) return bad(`\`${key}\` is given twice: give it once.`);
+    seen.add(key);
+    if (value === undefined) return bad(`Give a value after \`${key}\`.`);
+    const v = plainText(value);
+    switch (key) {
+      case 'signoff':
+      case 'stale': {
+        const h = hoursOf(v);
+        if (h === undefined || h <= 0)
+          return bad(`\`${v}\` is not a number of hours for \`${key}\`: write it as 24h (or 2d).`);
+        if (key === 'signoff') r.signoffAfterHours = h;
+        else r.blockerStaleHours = h;
+        break;
+      }
+      case 'lead': {
+        const hs = v.split(',').map(hoursOf);
+        if (hs.some((h) => h === undefined || h <= 0))
+          return bad(`\`${v}\` is not a list of hours for \`lead\`: write it as 24h,1h.`);
+        r.windowLeadHours = hs as number[];
+        break;
+      }
+      case 'digest': {
+        const h = hourOf(v);
+        if (h === undefined)
+          return bad(`\`${v}\` is not an hour for \`digest\`: the digest goes out on the hour, e.g. 09:00.`);
+        r.digestHour = h;
+        break;
+      }
+      case 'quiet': {
+        if (['off', 'none'].includes(lower(v))) {
+          r.quietHours = null;
+          break;
+        }
+        const [a, b, extra] = v.split('-');
+        const from = hourOf(a);
+        const to = hourOf(b);
+        if (from === undefined || to === undefined || extra !== undefined)
+          return bad(
+            `\`${v}\` is not a span of hours for \`quiet\`: write it as 22-07 (or 22:00-07:00), or off.`,
+          );
+        r.quietHours = { from, to };
+        break;
+      }
+      case 'zone': {
+        if (!isZone(v) || !(v.includes('/') || v.toUpperCase() === 'UTC'))
+          return bad(`\`${v}\` is not a time zone: use one such as Europe/Berlin, or UTC.`);
+        r.zone = canonicalZone(v);
+        break;
+      }
+    }
+  }
+  return { ok: true, reminders: r };
+}
+
+/** A program id as the core's `Id` reads it, lower-cased; or what to type instead. */
+function programId(word: string, what: string): { ok: true; id: string } | { ok: false; message: string } {
+  const id = lower(plainText(word));
+  const r = Id.safeParse(id);
+  if (r.success) return { ok: true, id };
+  return {
+    ok: false,
+    message: `\`${plainText(word)}\` is not a ${what}: ${r.error.issues[0]?.message ?? 'see /cutover help'}, e.g. \`service-v4\`.`,
+  };
+}
 
 export function parseCommand(text: string): Parsed {
   const words = text.trim().split(/\s+/).filter(Boolean);
@@ -107,7 +242,11 @@ export function parseCommand(text: string): Parsed {
   if (!entry)
     return {
       kind: 'error',
-      message: `There is no \`/cutover ${plainText(sub)}\` subcommand.`,
+      message: `There is no \`/cutover ${plainText(sub)}\` subcommand.${guess(
+        name,
+        USAGES.map((u) => u.name),
+        (w) => `/cutover ${w}`,
+      )}`,
       usage: '/cutover help lists them all',
     };
 
@@ -115,28 +254,40 @@ export function parseCommand(text: string): Parsed {
     case 'help':
     case 'status':
     case 'roles':
+    case 'list':
     case 'signoff':
     case 'record':
       return args.length ? error(`\`/cutover ${name}\` takes no arguments.`) : { kind: name };
-    case 'list':
-      return args.length ? error('`/cutover list` takes no arguments.') : { kind: 'list' };
+    case 'shape':
+      return args.length
+        ? error(
+            '`/cutover shape` alone opens the form; to change one thing, type it, e.g. `/cutover gate add <gate-id> <owner-role> <title…>`.',
+          )
+        : { kind: 'shape-form' };
     case 'new': {
       if (args.length === 0) return { kind: 'new-form' };
       if (args.length !== 3 || lower(args[1]) !== 'from')
-        return error('Give the new program id and what to start it from: `new service-v4 from service-v3`.');
-      return { kind: 'new', id: lower(args[0]), from: lower(args[2]) };
+        return error(
+          `Name the new program and what it starts from: \`/cutover new ${args[0] ? lower(plainText(args[0])) : '<program-id>'} from <template-or-program-id>\`, or \`/cutover new\` alone for the form.`,
+        );
+      const id = programId(args[0] ?? '', 'program id');
+      if (!id.ok) return error(id.message);
+      const from = programId(args[2] ?? '', 'template or program id');
+      if (!from.ok) return error(from.message);
+      if (id.id === from.id)
+        return error(`A new program needs its own id: \`${id.id}\` is the one it would start from.`);
+      return { kind: 'new', id: id.id, from: from.id };
     }
-    case 'archive':
-      return change({ type: 'archive', ...(args.length ? { reason: rest(0) } : {}) });
-    case 'history': {
-      if (args.length === 0) return { kind: 'history', limit: 10 };
-      const n = Number(args[0]);
-      if (args.length > 1 || !Number.isInteger(n) || n < 1 || n > 100)
-        return error('n is a whole number from 1 to 100.');
-      return { kind: 'history', limit: n };
-    }
+    case 'history':
+      return readHistory(args, error);
     case 'role': {
-      if (args.length !== 2) return error('Give a role id and a person (or `none`).');
+      // `title` is reserved: `/cutover role title <role-id> <title…>` retitles, never assigns a role named title.
+      if (lower(args[0]) === 'title') {
+        if (args.length < 3) return error('Give the role id and its new title.');
+        return change({ type: 'role.retitle', role: lower(args[1]), title: rest(2) });
+      }
+      if (args.length !== 2)
+        return error('Give a role id and a person (or `none`), or `title <role-id> <title…>`.');
       const who = lower(args[1]) === 'none' ? null : userIdOf(args[1] ?? '');
       if (who === undefined) return error('Name the person with an @mention, or `none` to clear the role.');
       return change({ type: 'role.assign', role: lower(args[0]), user: who });
@@ -162,14 +313,45 @@ export function parseCommand(text: string): Parsed {
         if (args.length < 3) return error('Give the blocker id and the reason it is open again.');
         return change({ type: 'blocker.reopen', blocker: lower(args[1]), reason: rest(2) });
       }
-      return error(`\`${plainText(args[0] ?? '')}\` is not a blocker action: use add, clear or reopen.`);
+      if (verb === 'rename') {
+        if (args.length < 3) return error('Give the blocker id and its new title.');
+        return change({ type: 'blocker.rename', blocker: lower(args[1]), title: rest(2) });
+      }
+      if (verb === 'remove') {
+        if (args.length !== 2) return error('Give the id of the blocker to remove, and nothing more.');
+        return change({ type: 'blocker.remove', blocker: lower(args[1]) });
+      }
+      return error(
+        `\`${plainText(args[0] ?? '')}\` is not a blocker action: use add, clear, reopen, rename or remove.${guess(verb, BLOCKER_VERBS)}`,
+      );
     }
     case 'gate': {
+      // `add`, `rename`, `remove` are reserved: never read as a gate id (as `approve` is never a tag).
+      const verb = lower(args[0]);
+      if (verb === 'add') {
+        if (args.length < 4) return error('Give the new gate id, the role that owns it, and its title.');
+        const id = lower(args[1]);
+        if ((SHAPE_VERBS as readonly string[]).includes(id))
+          return error(`\`${id}\` is a reserved word, not a gate id: give the gate another id.`);
+        return change({ type: 'gate.add', gate: id, owner: lower(args[2]), title: rest(3) });
+      }
+      if (verb === 'rename') {
+        if (args.length < 3) return error('Give the gate id and its new title.');
+        return change({ type: 'gate.rename', gate: lower(args[1]), title: rest(2) });
+      }
+      if (verb === 'remove') {
+        if (args.length !== 2) return error('Give the id of the gate to remove, and nothing more.');
+        return change({ type: 'gate.remove', gate: lower(args[1]) });
+      }
       if (args.length < 2 || args.length > 3)
-        return error('Give the gate id, a status, and optionally an evidence link.');
+        return error(
+          'Give the gate id, a status, and optionally an evidence link; or `add`, `rename` or `remove`.',
+        );
       const status = lower(args[1]);
-      if (!['green', 'red', 'pending'].includes(status))
-        return error(`\`${plainText(args[1] ?? '')}\` is not a gate status: use green, red or pending.`);
+      if (!(GATE_STATUSES as readonly string[]).includes(status))
+        return error(
+          `\`${plainText(args[1] ?? '')}\` is not a gate status: use green, red or pending.${guess(status, GATE_STATUSES)}`,
+        );
       const url = args[2] ? plainText(args[2]) : undefined;
       return change({
         type: 'gate.set',
@@ -192,7 +374,25 @@ export function parseCommand(text: string): Parsed {
       return change({ type: 'target.publish', tag: plainText(args[0] ?? ''), sha: plainText(args[1] ?? '') });
     }
     case 'evidence': {
-      if (args.length !== 2) return error('Give the evidence id and one link.');
+      // `add`, `rename`, `remove` are reserved: never read as an evidence id.
+      const verb = lower(args[0]);
+      if (verb === 'add') {
+        if (args.length < 4) return error('Give the new evidence id, the side it is for, and its title.');
+        const id = lower(args[1]);
+        if ((SHAPE_VERBS as readonly string[]).includes(id))
+          return error(`\`${id}\` is a reserved word, not an evidence id: give the evidence another id.`);
+        return change({ type: 'evidence.add', evidence: id, side: lower(args[2]), title: rest(3) });
+      }
+      if (verb === 'rename') {
+        if (args.length < 3) return error('Give the evidence id and its new title.');
+        return change({ type: 'evidence.rename', evidence: lower(args[1]), title: rest(2) });
+      }
+      if (verb === 'remove') {
+        if (args.length !== 2) return error('Give the id of the evidence to remove, and nothing more.');
+        return change({ type: 'evidence.remove', evidence: lower(args[1]) });
+      }
+      if (args.length !== 2)
+        return error('Give the evidence id and one link; or `add`, `rename` or `remove`.');
       return change({ type: 'evidence.log', evidence: lower(args[0]), url: plainText(args[1] ?? '') });
     }
     case 'decide': {
@@ -207,13 +407,51 @@ export function parseCommand(text: string): Parsed {
     case 'phase': {
       const action = lower(args[1]);
       if (args.length !== 2 || (action !== 'start' && action !== 'close'))
-        return error('Give the phase id and start or close.');
+        return error(
+          `Give the phase id and start or close.${args.length === 2 ? guess(action, ['start', 'close']) : ''}`,
+        );
       return change({ type: 'phase', phase: lower(args[0]), action });
     }
     case 'window': {
-      if (args.length !== 2) return error('Give the start and the end, each one word in ISO 8601.');
-      return change({ type: 'window', start: plainText(args[0] ?? ''), end: plainText(args[1] ?? '') });
+      if (lower(args[0]) === 'clear')
+        return args.length === 1
+          ? change({ type: 'window.clear' })
+          : error('`/cutover window clear` takes nothing more.');
+      const w = readWindow(args.map(plainText));
+      if (!w.ok) return error(`${w.reason.charAt(0).toUpperCase()}${w.reason.slice(1)}.`);
+      return change({ type: 'window', ...w.window });
     }
+    case 'reminders': {
+      const r = readReminders(args);
+      return r.ok ? change({ type: 'reminders.set', reminders: r.reminders }) : error(r.message);
+    }
+    case 'archive':
+      return change({ type: 'archive', ...(args.length ? { reason: rest(0) } : {}) });
   }
   return error(`\`/cutover ${name}\` is not understood.`);
+}
+
+/** The largest page size; a page is also cut to fit one Slack message (see views/lists.ts). */
+export const HISTORY_MAX = 100;
+
+/** `history`, `history 20`, `history page 2`, `history 20 page 2`. */
+function readHistory(args: string[], error: (message: string) => Parsed): Parsed {
+  const whole = (s: string | undefined) => (/^\d+$/.test(s ?? '') ? Number(s) : Number.NaN);
+  let i = 0;
+  let limit = 10;
+  let page = 1;
+  if (args[i] !== undefined && lower(args[i]) !== 'page') {
+    limit = whole(args[i]);
+    if (!(limit >= 1 && limit <= HISTORY_MAX)) return error(`n is a whole number from 1 to ${HISTORY_MAX}.`);
+    i++;
+  }
+  if (args[i] !== undefined) {
+    if (lower(args[i]) !== 'page')
+      return error(`\`${plainText(args[i] ?? '')}\` is not understood here: write \`page <p>\` after n.`);
+    page = whole(args[i + 1]);
+    if (!(page >= 1 && page <= 10_000)) return error('The page is a whole number from 1 (the newest).');
+    i += 2;
+  }
+  if (i < args.length) return error('After `history` give n, then `page <p>`, and nothing more.');
+  return { kind: 'history', limit, page };
 }

@@ -1,6 +1,6 @@
 /** Reading the instants people type: ISO 8601 with an offset, `Z`, or a local time with an IANA `[Zone]`. */
 import { describe, expect, it } from 'vitest';
-import { isZone, parseInstant } from '../../src/core/time.js';
+import { isZone, parseInstant, readWindow, spanIn, typedZone } from '../../src/core/time.js';
 
 describe('parseInstant', () => {
   it('an instant with an offset is read as UTC', () => {
@@ -127,5 +127,137 @@ describe('far-future and far-past instants (issue 10)', () => {
         ok: false,
         reason: `${s} has a year of more than four digits; a cutover window lies within the years 1970 to 9999`,
       });
+  });
+});
+
+describe('a window typed as date, time and zone for each end', () => {
+  const words = (s: string) => s.split(' ');
+  const berlin = { start: 'Europe/Berlin', end: 'Europe/Berlin' };
+
+  it('each end with its date, time and zone is read as that local time in that zone', () => {
+    expect(readWindow(words('2026-12-01 09:00 Europe/Berlin 2026-12-01 11:00 Europe/Berlin'))).toEqual({
+      ok: true,
+      window: {
+        start: '2026-12-01T09:00[Europe/Berlin]',
+        end: '2026-12-01T11:00[Europe/Berlin]',
+        zones: berlin,
+      },
+    });
+    expect(readWindow(words('2026-12-01 09:00 Europe/Berlin 2026-12-01 07:00 America/New_York'))).toEqual({
+      ok: true,
+      window: {
+        start: '2026-12-01T09:00[Europe/Berlin]',
+        end: '2026-12-01T07:00[America/New_York]',
+        zones: { start: 'Europe/Berlin', end: 'America/New_York' },
+      },
+    });
+  });
+
+  it("the end's date may be left out when it is the start's, and its zone when it is the start's", () => {
+    const same = {
+      ok: true,
+      window: {
+        start: '2026-12-01T09:00[Europe/Berlin]',
+        end: '2026-12-01T11:00[Europe/Berlin]',
+        zones: berlin,
+      },
+    };
+    expect(readWindow(words('2026-12-01 09:00 Europe/Berlin 11:00'))).toEqual(same);
+    expect(readWindow(words('2026-12-01 09:00 Europe/Berlin 11:00 Europe/Berlin'))).toEqual(same);
+    expect(readWindow(words('2026-12-01 09:00 Europe/Berlin 2026-12-01 11:00'))).toEqual(same);
+    expect(readWindow(words('2026-12-01 09:00 Europe/Berlin to 11:00'))).toEqual(same);
+    expect(readWindow(words('2026-12-01 9:00 europe/berlin – 11:00'))).toEqual(same);
+  });
+
+  it('a zone written once, after the end, holds for both ends', () => {
+    expect(readWindow(words('2026-12-01 09:00 11:00 Europe/Berlin'))).toMatchObject({
+      ok: true,
+      window: { start: '2026-12-01T09:00[Europe/Berlin]', end: '2026-12-01T11:00[Europe/Berlin]' },
+    });
+    expect(readWindow(words('2026-12-01 22:00 UTC 2026-12-02 02:00'))).toMatchObject({
+      ok: true,
+      window: { start: '2026-12-01T22:00[UTC]', end: '2026-12-02T02:00[UTC]', zones: { start: 'UTC' } },
+    });
+  });
+
+  it('an end left without its date that is not after the start asks for the date, not a guess at tomorrow', () => {
+    expect(readWindow(words('2026-12-01 22:00 Europe/Berlin 02:00'))).toEqual({
+      ok: false,
+      reason:
+        "02:00 is not after 22:00 on 2026-12-01: give the end's date when the window runs past midnight",
+    });
+  });
+
+  it("an end in another zone than the start's must give its date: which day it is depends on the zone", () => {
+    expect(readWindow(words('2026-12-01 23:00 Europe/Berlin 23:30 UTC'))).toEqual({
+      ok: false,
+      reason: "give the end's date: it is in UTC, and the start in Europe/Berlin",
+    });
+  });
+
+  it('the two ISO 8601 instants are read as before, with the zones they name', () => {
+    expect(readWindow(['2026-12-01T09:00[Europe/Berlin]', '2026-12-01T11:00[Europe/Berlin]'])).toEqual({
+      ok: true,
+      window: {
+        start: '2026-12-01T09:00[Europe/Berlin]',
+        end: '2026-12-01T11:00[Europe/Berlin]',
+        zones: berlin,
+      },
+    });
+    expect(readWindow(['2026-12-01T09:00+01:00', '2026-12-01T11:00Z'])).toEqual({
+      ok: true,
+      window: { start: '2026-12-01T09:00+01:00', end: '2026-12-01T11:00Z' },
+    });
+  });
+
+  it('what cannot be read is refused, saying what is missing', () => {
+    expect(readWindow(words('2026-12-01 09:00 2026-12-01 11:00'))).toEqual({
+      ok: false,
+      reason: 'give the zone the times are in, such as Europe/Berlin (or UTC)',
+    });
+    expect(readWindow(words('09:00 Europe/Berlin 11:00'))).toMatchObject({
+      ok: false,
+      reason: "give the start's date (YYYY-MM-DD) before its time",
+    });
+    expect(readWindow(words('2026-12-01 09:00 Mars/Olympus 11:00'))).toEqual({
+      ok: false,
+      reason: '"Mars/Olympus" is not a time zone; use one such as Europe/Berlin',
+    });
+    expect(readWindow(words('tomorrow 9am'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('"tomorrow" is not a date'),
+    });
+    expect(readWindow(words('2026-12-01 09:00 Europe/Berlin'))).toEqual({
+      ok: false,
+      reason: 'give the start and the end',
+    });
+    expect(readWindow(words('2026-12-01 09:00 Europe/Berlin 10:00 11:00'))).toEqual({
+      ok: false,
+      reason: 'give two ends: the start, then the end',
+    });
+    expect(readWindow(['2026-12-01T09:00Z', '11:00'])).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('write both ends alike'),
+    });
+  });
+
+  it('the zone an instant was typed in is the [Zone] after a local time; an offset names none', () => {
+    expect(typedZone('2026-12-01T09:00[Europe/Berlin]')).toBe('Europe/Berlin');
+    expect(typedZone('2026-12-01T09:00+01:00[Europe/Berlin]')).toBeUndefined();
+    expect(typedZone('2026-12-01T09:00Z')).toBeUndefined();
+  });
+});
+
+describe('a span told in the zone it was typed in', () => {
+  it('one zone and one day: the date once; another day or another zone: each end in full', () => {
+    expect(spanIn('2026-12-01T08:00:00.000Z', '2026-12-01T10:00:00.000Z', 'Europe/Berlin')).toBe(
+      '2026-12-01 09:00 – 11:00 Europe/Berlin',
+    );
+    expect(spanIn('2026-12-01T21:00:00.000Z', '2026-12-02T01:00:00.000Z', 'Europe/Berlin')).toBe(
+      '2026-12-01 22:00 – 2026-12-02 02:00 Europe/Berlin',
+    );
+    expect(
+      spanIn('2026-12-01T08:00:00.000Z', '2026-12-01T12:00:00.000Z', 'Europe/Berlin', 'America/New_York'),
+    ).toBe('2026-12-01 09:00 Europe/Berlin – 2026-12-01 07:00 America/New_York');
   });
 });

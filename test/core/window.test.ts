@@ -4,7 +4,7 @@
  * and nothing is written.
  */
 import { describe, expect, it } from 'vitest';
-import { A, refuse, run, seeded, T0 } from './fixtures.js';
+import { A, refuse, run, seeded, T0, U } from './fixtures.js';
 
 const START = '2026-12-01T09:00:00.000Z';
 const DAY = 24 * 3600_000;
@@ -76,5 +76,104 @@ describe('a cutover window lies within the years 1970 to 9999', () => {
     const e = refuse(seeded(), { type: 'window', start: START, end: '10000-01-01T00:00Z' }, A.dlo);
     expect(e).toMatchObject({ code: 'invalid', field: 'end' });
     expect(e.message).toContain('has a year of more than four digits');
+  });
+});
+
+describe('the window confirmation speaks the zone it was typed in', () => {
+  it('a window typed in Europe/Berlin is confirmed in Berlin time, then in UTC; the stored instants are UTC', () => {
+    const out = run(
+      seeded(),
+      {
+        type: 'window',
+        start: '2026-12-01T09:00[Europe/Berlin]',
+        end: '2026-12-01T11:00[Europe/Berlin]',
+        zones: { start: 'Europe/Berlin', end: 'Europe/Berlin' },
+      },
+      A.dlo,
+    );
+    expect(out.message).toBe(
+      'Cutover window set: 2026-12-01 09:00 – 11:00 Europe/Berlin (2026-12-01 08:00 – 10:00 UTC).',
+    );
+    expect(out.cutover.window).toMatchObject({
+      start: '2026-12-01T08:00:00.000Z',
+      end: '2026-12-01T10:00:00.000Z',
+    });
+  });
+
+  it('ends typed in two zones are each confirmed in their own', () => {
+    const out = run(
+      seeded(),
+      {
+        type: 'window',
+        start: '2026-12-01T09:00[Europe/Berlin]',
+        end: '2026-12-01T07:00[America/New_York]',
+        zones: { start: 'Europe/Berlin', end: 'America/New_York' },
+      },
+      A.dlo,
+    );
+    expect(out.message).toBe(
+      'Cutover window set: 2026-12-01 09:00 Europe/Berlin – 2026-12-01 07:00 America/New_York (2026-12-01 08:00 – 12:00 UTC).',
+    );
+  });
+
+  it('a window typed in UTC is confirmed once, in UTC', () => {
+    const out = run(
+      seeded(),
+      {
+        type: 'window',
+        start: '2026-12-01T22:00[UTC]',
+        end: '2026-12-02T02:00[UTC]',
+        zones: { start: 'UTC', end: 'UTC' },
+      },
+      A.dlo,
+    );
+    expect(out.message).toBe('Cutover window set: 2026-12-01 22:00 – 2026-12-02 02:00 UTC.');
+  });
+
+  it('a zone that is not one is refused at zones', () => {
+    expect(
+      refuse(
+        seeded(),
+        { type: 'window', start: START, end: plus(START, DAY), zones: { start: 'Mars/Olympus', end: 'UTC' } },
+        A.dlo,
+      ),
+    ).toMatchObject({ code: 'invalid', field: 'zones' });
+  });
+});
+
+describe('window clear', () => {
+  const WINDOW = { type: 'window', start: START, end: plus(START, 2 * 3600_000) } as const;
+
+  it('the window is cleared by who may set it, and history says what it was', () => {
+    const set = run(seeded(), WINDOW, A.dlo).cutover;
+    const out = run(set, { type: 'window.clear' }, A.dlo);
+    expect(out.cutover.window).toBeUndefined();
+    expect(out.message).toBe(`Cutover window cleared; it was ${START} – ${plus(START, 2 * 3600_000)} (UTC).`);
+    expect(out.history).toEqual([
+      {
+        at: T0.toISOString(),
+        by: U.dlo,
+        asAdmin: false,
+        action: 'window.clear',
+        subject: 'cutover window',
+        before: `${START} – ${plus(START, 2 * 3600_000)}`,
+        after: 'none',
+      },
+    ]);
+  });
+
+  it('someone who may not set the window may not clear it either', () => {
+    const set = run(seeded(), WINDOW, A.dlo).cutover;
+    expect(refuse(set, { type: 'window.clear' }, A.pic)).toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('set the cutover window'),
+    });
+  });
+
+  it('with no window set, clearing is answered as unchanged', () => {
+    expect(refuse(seeded(), { type: 'window.clear' }, A.dlo)).toEqual({
+      code: 'unchanged',
+      message: 'There is no cutover window to clear.',
+    });
   });
 });

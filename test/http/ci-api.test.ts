@@ -223,7 +223,7 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
     });
     const history = await w.command(PEOPLE.logOwner, 'history 1');
     expect(history.text).toContain(
-      'CI: GitHub Actions &lt;!channel&gt; · gate.set gate producer-suite: pending → green',
+      'CI: GitHub Actions &lt;!channel&gt; · gate producer-suite turned green (was pending)',
     );
     expect(history.text).not.toContain('<!channel>');
 

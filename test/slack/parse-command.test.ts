@@ -82,8 +82,8 @@ describe('the /cutover grammar', () => {
     expect(parseCommand('')).toEqual({ kind: 'help' });
     expect(parseCommand('status')).toEqual({ kind: 'status' });
     expect(parseCommand('roles')).toEqual({ kind: 'roles' });
-    expect(parseCommand('history')).toEqual({ kind: 'history', limit: 10 });
-    expect(parseCommand('history 3')).toEqual({ kind: 'history', limit: 3 });
+    expect(parseCommand('history')).toEqual({ kind: 'history', limit: 10, page: 1 });
+    expect(parseCommand('history 3')).toEqual({ kind: 'history', limit: 3, page: 1 });
     expect(parseCommand('signoff')).toEqual({ kind: 'signoff' });
     expect(parseCommand('blocker')).toEqual({ kind: 'blocker-form' });
   });

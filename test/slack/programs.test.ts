@@ -268,9 +268,6 @@ describe.each(['http', 'socket'] as const)('programs side by side (%s mode)', (m
     expect(unknown.told).toContain('There is no template or program "nothing-like-it"');
     expect(unknown.told).toContain('`service-v3`');
 
-    const taken = await typedNew(w, ADMIN, 'service-v3 from service-v3', OTHER);
-    expect(taken.told).toContain('There is already a program "service-v3"');
-
     w.h.slack.removeBot(OTHER);
     const notIn = await typedNew(w, ADMIN, 'x-4 from service-v3', OTHER);
     expect(notIn.told).toContain('/invite @cutover-bot');
@@ -281,6 +278,10 @@ describe.each(['http', 'socket'] as const)('programs side by side (%s mode)', (m
     // A member of the creators' user group may.
     const byGroup = await typedNew(w, ON_CALL_PERSON, 'x-5 from service-v3', OTHER);
     expect(byGroup.told).toContain('started in <#C0SECOND>');
+
+    // An id is a program's for good.
+    const taken = await typedNew(w, ADMIN, 'x-5 from service-v3', 'C0THIRD');
+    expect(taken.told).toContain('There is already a program "x-5"');
   });
 
   it('archives a finished program: read-only, its final record posted, listed as archived, its channel free again', async () => {

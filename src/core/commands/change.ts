@@ -131,6 +131,7 @@ export type Step = { ok: true; message: string } | { ok: false; error: DomainErr
 export const done = (message: string): Step => ({ ok: true, message });
 export const fail = (error: DomainError): Step => ({ ok: false, error });
 
+/** The item with this id, or the unknown-id refusal naming the known ids (and the nearest, as `didYouMean`). */
 export function find<T extends { id: string }>(list: T[], id: string, field: string, kind: string) {
   const item = list.find((x) => x.id === id);
   return item

@@ -1,8 +1,16 @@
-/** The cutover window. */
+/** The cutover window: set (each end in the zone it was typed in), moved, or cleared. */
 import { invalid, unchanged } from '../errors.js';
 import type { Command } from '../schema.js';
-import { MAX_WINDOW_DAYS } from '../time.js';
+import { MAX_WINDOW_DAYS, spanIn } from '../time.js';
 import { done, fail, type Handlers, type StepContext, type StepResult } from './change.js';
+
+/** The window as the person typed it, then in UTC: `2026-12-01 09:00 – 11:00 Europe/Berlin (… UTC)`. */
+function said(start: string, end: string, zones?: { start: string; end: string }): string {
+  if (!zones) return `${start} – ${end} (UTC)`;
+  const utc = spanIn(start, end, 'UTC');
+  const typed = spanIn(start, end, zones.start, zones.end);
+  return typed === utc ? utc : `${typed} (${utc})`;
+}
 
 function window({ c, at, begin }: StepContext, cmd: Extract<Command, { type: 'window' }>): StepResult {
   const a = begin('window');
@@ -26,14 +34,32 @@ function window({ c, at, begin }: StepContext, cmd: Extract<Command, { type: 'wi
       ),
     };
   if (c.window && c.window.start === cmd.start && c.window.end === cmd.end)
-    return { step: fail(unchanged(`The cutover window is already ${cmd.start} – ${cmd.end} (UTC).`)) };
+    return {
+      step: fail(unchanged(`The cutover window is already ${said(cmd.start, cmd.end, cmd.zones)}.`)),
+    };
   const before = c.window ? `${c.window.start} – ${c.window.end}` : 'none';
   c.window = { start: cmd.start, end: cmd.end, set: a.ch.stamp() };
   a.ch.emit({ type: 'window.set', start: cmd.start, end: cmd.end });
   a.ch.log('window', 'cutover window', before, `${cmd.start} – ${cmd.end}`);
-  return { ch: a.ch, step: done(`Cutover window set: ${cmd.start} – ${cmd.end} (UTC).`) };
+  return { ch: a.ch, step: done(`Cutover window set: ${said(cmd.start, cmd.end, cmd.zones)}.`) };
 }
 
-export const windowHandlers: Handlers<'window'> = {
+/**
+ * Clears the window, by whoever may set it. A GO given with the window standing no longer covers one: a window set
+ * later waits for the decision again (see readiness). History records it; there is no `window.cleared` event yet,
+ * so the channel is not told.
+ */
+function windowClear({ c, begin }: StepContext): StepResult {
+  const a = begin('window');
+  if (a.error) return { step: fail(a.error) };
+  if (!c.window) return { step: fail(unchanged('There is no cutover window to clear.')) };
+  const was = `${c.window.start} – ${c.window.end}`;
+  delete c.window;
+  a.ch.log('window.clear', 'cutover window', was, 'none');
+  return { ch: a.ch, step: done(`Cutover window cleared; it was ${was} (UTC).`) };
+}
+
+export const windowHandlers: Handlers<'window' | 'window.clear'> = {
   window: window,
+  'window.clear': windowClear,
 };

@@ -46,7 +46,8 @@ export function refusalText(error: DomainError, usage?: string, c?: Cutover): st
   // Restating what already stands is not an error: it is answered as unchanged, and nothing is posted.
   if (error.code === 'unchanged')
     return `:information_source: Unchanged: ${esc(error.message)} _Nothing was written or posted._`;
-  const lines = [`:no_entry: ${refusalSentence(error, c)}`];
+  const guess = error.didYouMean ? ` Did you mean \`${esc(error.didYouMean)}\`?` : '';
+  const lines = [`:no_entry: ${refusalSentence(error, c)}${guess}`];
   for (const u of unmetLines(error.items ?? [])) lines.push(`• ${esc(u)}`);
   if (usage && (error.code === 'invalid' || error.code === 'unknown')) lines.push(`Usage: \`${esc(usage)}\``);
   lines.push('_Nothing was changed._');

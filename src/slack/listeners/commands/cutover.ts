@@ -6,7 +6,7 @@ import type { App } from '@slack/bolt';
 import { COMMAND } from '../../ids.js';
 import { parseCommand } from '../../parse-command.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
-import { helpText, historyText, rolesText } from '../../views/lists.js';
+import { helpText, historyText, rolesText, shapingHelpText } from '../../views/lists.js';
 import { formFor } from '../../views/modals.js';
 import { programListText } from '../../views/programs.js';
 import { statusBlocks, statusText } from '../../views/status.js';
@@ -55,7 +55,8 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
       case 'roles':
         return ack(ephemeral(rolesText(c)));
       case 'history':
-        return ack(ephemeral(historyText(service.history(parsed.limit))));
+        // One more than the page holds: whether older entries remain is told under it.
+        return ack(ephemeral(historyText(service.history(parsed.limit * parsed.page + 1), parsed)));
       case 'status':
         return ack({ response_type: 'ephemeral', text: statusText(c), blocks: statusBlocks(c) });
       case 'record':
@@ -73,6 +74,8 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         await ack();
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
+      case 'shape-form':
+        return ack(ephemeral(shapingHelpText()));
       case 'change': {
         // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
         const outcome = await runSafely(p, parsed.command, actorOf(deps, command.user_id), logger, {
