@@ -298,6 +298,12 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
         needs: everyone.map((r) => ({ role: r, why: 'the cutover window is set' })),
         phases: [],
       };
+    case 'window.cleared':
+      return {
+        lines: [`:calendar: *Cutover window cleared* (it was ${slackDate(e.start)} – ${slackDate(e.end)})`],
+        needs: [],
+        phases: [],
+      };
     case 'program.shaped': {
       const item = e.item ? ` ${code(e.item)}` : '';
       const title = e.title ? ` ${esc(clip(e.title, 300))}` : '';

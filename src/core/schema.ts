@@ -612,6 +612,7 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('decision.changed'), decision: Id, before: GoNoGo, after: GoNoGo }),
   z.object({ type: z.literal('phase.changed'), phase: Id, before: PhaseStatus, after: PhaseStatus }),
   z.object({ type: z.literal('window.set'), start: Instant, end: Instant }),
+  z.object({ type: z.literal('window.cleared'), start: Instant, end: Instant }),
   /** The program's shape changed: an item added, renamed or removed, a role retitled, the reminders changed. */
   z.object({
     type: z.literal('program.shaped'),

@@ -74,9 +74,19 @@ export const USAGES: Usage[] = [
   {
     name: 'window',
     usage:
-      '/cutover window <date> <time> <zone> [<date>] <time> [<zone>] | window <start> <end> | window clear',
+      '/cutover window <date> <time> <zone> [<date>] <time> [<zone>] | window <start> <end> | window clear | window notes <text…>|clear',
     summary:
-      "set the cutover window, e.g. `2026-12-01 09:00 Europe/Berlin 11:00` (the end's date and zone default to the start's), or two ISO 8601 instants with an offset or [zone]; `clear` removes it",
+      "set the cutover window, e.g. `2026-12-01 09:00 Europe/Berlin 11:00` (the end's date and zone default to the start's), or two ISO 8601 instants with an offset or [zone]; `clear` removes it; `notes` are the window's notes in the record",
+  },
+  {
+    name: 'scope',
+    usage: '/cutover scope <text…> | scope clear',
+    summary: "the record's Scope line: what this cutover covers (the decision-log owner)",
+  },
+  {
+    name: 'position',
+    usage: '/cutover position <side-id> <text…> | position <side-id> clear',
+    summary: "a side's stated position, for the record (that side's incident commander)",
   },
   {
     name: 'reminders',
@@ -412,7 +422,23 @@ export function parseCommand(text: string): Parsed {
         );
       return change({ type: 'phase', phase: lower(args[0]), action });
     }
+    case 'scope':
+      if (args.length === 0) return error('Give the scope, or `clear`.');
+      return change({
+        type: 'scope.set',
+        text: args.length === 1 && lower(args[0]) === 'clear' ? null : rest(0),
+      });
+    case 'position': {
+      if (args.length < 2) return error("Give the side's id and its position, or `clear`.");
+      const text = args.length === 2 && lower(args[1]) === 'clear' ? null : rest(1);
+      return change({ type: 'position.set', side: lower(args[0]), text });
+    }
     case 'window': {
+      if (lower(args[0]) === 'notes') {
+        if (args.length === 1) return error('Give the window notes, or `clear`.');
+        const clear = args.length === 2 && lower(args[1]) === 'clear';
+        return change({ type: 'window.notes', text: clear ? null : rest(1) });
+      }
       if (lower(args[0]) === 'clear')
         return args.length === 1
           ? change({ type: 'window.clear' })

@@ -160,6 +160,8 @@ describe('window clear', () => {
         after: 'none',
       },
     ]);
+    // The channel is told what the window was.
+    expect(out.events).toEqual([{ type: 'window.cleared', start: START, end: plus(START, 2 * 3600_000) }]);
   });
 
   it('someone who may not set the window may not clear it either', () => {

@@ -294,3 +294,37 @@ describe('history [n] [page p]', () => {
     );
   });
 });
+
+describe('notes for the record: scope, positions, window notes', () => {
+  it('scope <text…> sets the Scope line and scope clear clears it', () => {
+    expect(commandOf('scope Runtime switch of AssistSupport onto service.v3 only')).toEqual({
+      type: 'scope.set',
+      text: 'Runtime switch of AssistSupport onto service.v3 only',
+    });
+    expect(commandOf('scope clear')).toEqual({ type: 'scope.set', text: null });
+    expect(errorOf('scope').message).toContain('Give the scope');
+  });
+
+  it("position <side-id> <text…> states a side's position, and clear withdraws it", () => {
+    expect(commandOf('position Consumer GO once the repin evidence is logged')).toEqual({
+      type: 'position.set',
+      side: 'consumer',
+      text: 'GO once the repin evidence is logged',
+    });
+    expect(commandOf('position producer clear')).toEqual({
+      type: 'position.set',
+      side: 'producer',
+      text: null,
+    });
+    expect(errorOf('position producer').message).toContain("Give the side's id and its position");
+  });
+
+  it('window notes <text…> are the window notes; window notes clear clears them; the window itself is unchanged', () => {
+    expect(commandOf('window notes Freeze starts an hour before')).toEqual({
+      type: 'window.notes',
+      text: 'Freeze starts an hour before',
+    });
+    expect(commandOf('window notes clear')).toEqual({ type: 'window.notes', text: null });
+    expect(commandOf('window clear')).toEqual({ type: 'window.clear' });
+  });
+});

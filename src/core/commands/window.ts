@@ -46,14 +46,14 @@ function window({ c, at, begin }: StepContext, cmd: Extract<Command, { type: 'wi
 
 /**
  * Clears the window, by whoever may set it. A GO given with the window standing no longer covers one: a window set
- * later waits for the decision again (see readiness). History records it; there is no `window.cleared` event yet,
- * so the channel is not told.
+ * later waits for the decision again (see readiness). History records it, and the channel is told.
  */
 function windowClear({ c, begin }: StepContext): StepResult {
   const a = begin('window');
   if (a.error) return { step: fail(a.error) };
   if (!c.window) return { step: fail(unchanged('There is no cutover window to clear.')) };
   const was = `${c.window.start} – ${c.window.end}`;
+  a.ch.emit({ type: 'window.cleared', start: c.window.start, end: c.window.end });
   delete c.window;
   a.ch.log('window.clear', 'cutover window', was, 'none');
   return { ch: a.ch, step: done(`Cutover window cleared; it was ${was} (UTC).`) };
