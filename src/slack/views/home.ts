@@ -19,6 +19,7 @@ import type { Cutover } from '../../core/schema.js';
 import { ACTIONS } from '../ids.js';
 import { settableGates } from './gate-modal.js';
 import { asActor } from './modals.js';
+import { shapeOffers } from './shape-modal.js';
 import { stateSections } from './status.js';
 import { clip, esc, fold, plainLine, section, slackDate, titled } from './text.js';
 import { unmetLines } from './unmet.js';
@@ -168,6 +169,7 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
     actions.push(button('Sign off', ACTIONS.openSignoff, undefined, true));
   if (c.blockers.some((b) => !b.derived)) actions.push(button('Update a blocker', ACTIONS.openBlocker));
   if (settableGates(c, viewer).length) actions.push(button('Set a gate', ACTIONS.openGate));
+  if (shapeOffers(c, viewer).length) actions.push(button('Shape the program', ACTIONS.openShape));
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
