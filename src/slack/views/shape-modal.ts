@@ -14,7 +14,7 @@ import type { Cutover } from '../../core/schema.js';
 import { ACTIONS, INPUT_ACTION, INPUTS, SHAPE_VIEWS, type ShapeForm, VIEWS } from '../ids.js';
 import { refusalSentence } from './answers.js';
 import { asActor, type ModalMetadata, type Viewer } from './modals.js';
-import { esc, fold, plain } from './text.js';
+import { clip, esc, fold, plain, plainLine } from './text.js';
 
 type View = types.View;
 type KnownBlock = types.KnownBlock;
@@ -131,6 +131,8 @@ export function shapeOffers(c: Cutover, viewer: Viewer): ShapeForm[] {
 }
 
 const option = (text: string, value: string): Option => ({ text: plain(text), value });
+/** An input's hint: plain text of up to 2000 characters (a label or an option holds 75). */
+const hint = (text: string) => ({ type: 'plain_text' as const, text: clip(plainLine(text), 2000) });
 
 /** One line per kind: how many there are, and how many of them are derived (fixed by the program's rules). */
 function summary(c: Cutover): string {
@@ -195,7 +197,7 @@ function itemInput(label: string, items: Item[], kind: string): KnownBlock {
       type: 'input',
       block_id: S.item,
       label: plain(label),
-      hint: plain(`The ${kind}'s id, as /cutover status shows it: there are too many to list.`),
+      hint: hint(`The ${kind}'s id, as /cutover status shows it: there are too many to list.`),
       element: {
         type: 'plain_text_input',
         action_id: INPUT_ACTION,
@@ -220,7 +222,7 @@ const idInput = (kind: string, example: string): KnownBlock => ({
   type: 'input',
   block_id: S.id,
   label: plain(`New ${kind} id`),
-  hint: plain('Lower-case letters, digits, "-", "." or "_"; at most 64. It cannot be changed later.'),
+  hint: hint('Lower-case letters, digits, "-", "." or "_"; at most 64. It cannot be changed later.'),
   element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: 64, placeholder: plain(example) },
 });
 
@@ -265,11 +267,11 @@ const hours = (h: number) => `${String(h).padStart(2, '0')}:00`;
 const hourOptions = Array.from({ length: 24 }, (_, h) => option(hours(h), String(h)));
 const NO_QUIET = option('none', 'none');
 
-const numberInput = (block: string, label: string, value: number, hint: string): KnownBlock => ({
+const numberInput = (block: string, label: string, value: number, about: string): KnownBlock => ({
   type: 'input',
   block_id: block,
   label: plain(label),
-  hint: plain(hint),
+  hint: hint(about),
   element: {
     type: 'number_input',
     action_id: INPUT_ACTION,
@@ -309,7 +311,7 @@ function remindersBlocks(c: Cutover): KnownBlock[] {
       block_id: S.windowLeadHours,
       optional: true,
       label: plain('Tell everyone before the window (hours)'),
-      hint: plain('Up to 5 numbers of hours before the window starts, such as 24, 1. Empty: no notices.'),
+      hint: hint('Up to 5 numbers of hours before the window starts, such as 24, 1. Empty: no notices.'),
       element: {
         type: 'plain_text_input',
         action_id: INPUT_ACTION,
@@ -324,7 +326,7 @@ function remindersBlocks(c: Cutover): KnownBlock[] {
       type: 'input',
       block_id: S.zone,
       label: plain('Time zone'),
-      hint: plain('An IANA time zone, such as Europe/Berlin or UTC.'),
+      hint: hint('An IANA time zone, such as Europe/Berlin or UTC.'),
       element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: 100, initial_value: r.zone },
     },
   ];

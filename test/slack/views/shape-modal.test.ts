@@ -119,10 +119,22 @@ describe('the shaping forms', () => {
     const picker = viewOf(shapeFormFor(c, viewer, { channel: 'C1' }));
     expectModalWithinLimits(picker);
     expectNoForgedMarkup(picker.blocks);
+    // The picker's select is in an actions block, which the shared limit check does not read.
+    const groups = JSON.parse(JSON.stringify(picker.blocks)).find((b: Block) => b.type === 'actions')
+      .elements[0].option_groups as { label: { text: string }; options: { text: { text: string } }[] }[];
+    for (const g of groups) {
+      expect(g.label.text.length).toBeLessThanOrEqual(75);
+      expect(g.options.length).toBeLessThanOrEqual(100);
+      for (const o of g.options) expect(o.text.text.length).toBeLessThanOrEqual(75);
+    }
     for (const form of SHAPE_FORMS) {
       const view = viewOf(shapeFormFor(c, viewer, { channel: 'C1' }, form));
       expect(view.callback_id).toBe(SHAPE_VIEWS[form]);
       expectModalWithinLimits(view);
+      for (const b of view.blocks) {
+        const h = (b as { hint?: { text: string } }).hint;
+        if (h) expect(h.text).not.toMatch(/…$/);
+      }
     }
     expect(itemOptions(c, 'gate.rename', viewer)).toHaveLength(100);
     expectModalWithinLimits(shapeNotice('x'.repeat(5000)));
