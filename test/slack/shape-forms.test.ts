@@ -186,6 +186,23 @@ describe('shaping the program by form (http mode)', () => {
     const offered = form.blocks.find((b) => b.block_id === S.item)?.element?.options?.map((o) => o.value);
     expect(offered).toEqual(['producer-suite', 'consumer-suite', 'alignment']);
 
+    // A button that names a form opens it at once.
+    const trigger = `trigger-remove-${Math.random()}`;
+    await w.interact(
+      blockAction({
+        user_id: LOG,
+        action_id: ACTIONS.openShape,
+        value: 'gate.remove',
+        trigger_id: trigger,
+        view: { type: 'home' },
+      }),
+    );
+    const direct = viewOf(await w.slack.waitFor('views.open', (c) => c.args.trigger_id === trigger));
+    expect(direct.callback_id).toBe(SHAPE_VIEWS['gate.remove']);
+    expect(direct.blocks.find((b) => b.block_id === S.item)?.element?.options?.map((o) => o.value)).toEqual(
+      offered,
+    );
+
     const before = await w.diskBytes();
     const derived = await submit(w, LOG, 'gate.remove', { [S.item]: choice('bilateral-signoff') });
     expect(derived.body).toEqual({

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Cutover } from '../../../src/core/schema.js';
+import { newDocument } from '../../../src/service/document.js';
 import { ACTIONS, INPUTS, SHAPE_VIEWS, type ShapeForm, VIEWS } from '../../../src/slack/ids.js';
+import { homeView } from '../../../src/slack/views/home.js';
 import type { Viewer } from '../../../src/slack/views/modals.js';
 import { SHAPE_FORMS, shapeFormFor, shapeNotice, shapeOffers } from '../../../src/slack/views/shape-modal.js';
 import { A, run, seeded, T0, U } from '../../core/fixtures.js';
@@ -53,6 +55,15 @@ describe('the shaping forms', () => {
     expect(picker.callback_id).toBe(VIEWS.shapePicker);
     expect(JSON.parse(picker.private_metadata)).toEqual({ channel: 'C1' });
     expect(JSON.stringify(picker)).toContain('*Gates* 5 (2 derived)');
+  });
+
+  it('puts Shape the program on App Home for the log owner and admins only', () => {
+    const has = (userId: string, isAdmin = false) =>
+      JSON.stringify(homeView(newDocument(seeded()), userId, isAdmin).blocks).includes(ACTIONS.openShape);
+    expect(has(U.dlo)).toBe(true);
+    expect(has(U.admin, true)).toBe(true);
+    expect(has(U.pic)).toBe(false);
+    expect(has(U.nobody)).toBe(false);
   });
 
   it('refuses someone who may not shape, naming the role that may and who holds it', () => {
