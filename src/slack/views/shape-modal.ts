@@ -293,7 +293,7 @@ function remindersBlocks(c: Cutover): KnownBlock[] {
   const r = c.reminders;
   const quiet = (h: number | undefined) => (h === undefined ? NO_QUIET : (hourOptions[h] ?? NO_QUIET));
   return [
-    note(`Hours are in the reminders' time zone (now *${esc(r.zone)}*). Only what you change is changed.`),
+    note(`The digest and the quiet hours are in the time zone below (now *${esc(r.zone)}*).`),
     numberInput(
       S.signoffAfterHours,
       'Nudge a missing sign-off after (hours)',
