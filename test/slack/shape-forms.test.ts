@@ -85,9 +85,9 @@ const gateAdd = (id: string, title = 'Performance suite green') => ({
   },
 });
 
-describe('shaping the program by form (http mode)', () => {
+describe.each(['http', 'socket'] as const)('shaping the program by form (%s mode)', (mode) => {
   it('the log owner adds a gate by form: it shows in /cutover status, history and an alert', async () => {
-    const w = await startHarness();
+    const w = await startHarness({ mode });
     h = w;
     await assignRoles(w);
     const picker = await openPicker(w, LOG);
@@ -123,7 +123,9 @@ describe('shaping the program by form (http mode)', () => {
       outbox.filter((i) => i.text.includes('*Program* gate `perf-suite` Performance suite green added')),
     ).toHaveLength(1);
   });
+});
 
+describe('shaping the program by form (http mode)', () => {
   it('refuses someone without the role: no form by the button (a DM names who may), and a submission inline', async () => {
     const w = await startHarness();
     h = w;
