@@ -559,6 +559,18 @@ export function migrateLegacyGates(input: unknown): unknown {
   return { ...input, gates };
 }
 
+/**
+ * A program file as written: the cutover's shape, plus the `$schema` an editor reads
+ * (`"$schema": "./program.schema.json"`). Only `programs/program.schema.json` is generated from it; a file is read
+ * with `Cutover`, which drops `$schema` (an object strips keys it does not know), so the store never keeps it.
+ */
+export const ProgramFile = CutoverShape.extend({
+  $schema: z
+    .string()
+    .optional()
+    .describe('The JSON Schema that describes this file: "./program.schema.json".'),
+});
+
 /** The live cutover: a program plus everything done to it. Also the shape of a program file. */
 export const Cutover = z.preprocess(migrateLegacyGates, CutoverShape).superRefine((c, ctx) => {
   for (const issue of programIssues(c))
@@ -566,7 +578,7 @@ export const Cutover = z.preprocess(migrateLegacyGates, CutoverShape).superRefin
 });
 export type Cutover = z.infer<typeof Cutover>;
 /** A program file as written (before defaults); a legacy gate's `status` is also read, see migrateLegacyGates. */
-export type ProgramInput = z.input<typeof CutoverShape>;
+export type ProgramInput = z.input<typeof ProgramFile>;
 
 // ---------------------------------------------------------------- history and events
 

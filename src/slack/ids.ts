@@ -7,13 +7,35 @@ export const ACTIONS = {
   openBlocker: 'cutover.blocker.open',
   /** "Set a gate" (App Home); the button's value may name the gate to preselect. */
   openGate: 'cutover.gate.open',
+  /** "Shape the program" (App Home; `/cutover shape`): opens the picker of what to shape. */
+  openShape: 'cutover.shape.open',
+  /** The picker's select: its option's value is a `ShapeForm`, and the picker becomes that form. */
+  pickShape: 'cutover.shape.pick',
 } as const;
 
 export const VIEWS = {
   signoff: 'cutover.signoff.submit',
   blocker: 'cutover.blocker.submit',
   gate: 'cutover.gate.submit',
+  /** The "Shape the program" picker: it has no submit, its select replaces it with the form chosen. */
+  shapePicker: 'cutover.shape.picker',
 } as const;
+
+/** The shaping forms, one per command they submit (the form's key is the command's type). */
+export const SHAPE_VIEWS = {
+  'gate.add': 'cutover.shape.gate.add.submit',
+  'gate.rename': 'cutover.shape.gate.rename.submit',
+  'gate.remove': 'cutover.shape.gate.remove.submit',
+  'evidence.add': 'cutover.shape.evidence.add.submit',
+  'evidence.rename': 'cutover.shape.evidence.rename.submit',
+  'evidence.remove': 'cutover.shape.evidence.remove.submit',
+  'blocker.add': 'cutover.shape.blocker.add.submit',
+  'blocker.rename': 'cutover.shape.blocker.rename.submit',
+  'blocker.remove': 'cutover.shape.blocker.remove.submit',
+  'role.retitle': 'cutover.shape.role.retitle.submit',
+  'reminders.set': 'cutover.shape.reminders.submit',
+} as const;
+export type ShapeForm = keyof typeof SHAPE_VIEWS;
 
 /** Input blocks of the modals: each block holds one element whose action_id is `value`. */
 export const INPUTS = {
@@ -34,6 +56,24 @@ export const INPUTS = {
     status: 'gate.status',
     evidenceUrl: 'gate.evidence',
     runUrl: 'gate.run',
+  },
+  /** The shaping forms: each shows the blocks it needs. */
+  shape: {
+    /** The gate, evidence, blocker or role the form acts on (a select, or typed when there are over 100). */
+    item: 'shape.item',
+    /** The new item's id. */
+    id: 'shape.id',
+    title: 'shape.title',
+    owner: 'shape.owner',
+    side: 'shape.side',
+    perTarget: 'shape.per-target',
+    signoffAfterHours: 'shape.signoff-after-hours',
+    blockerStaleHours: 'shape.blocker-stale-hours',
+    windowLeadHours: 'shape.window-lead-hours',
+    digestHour: 'shape.digest-hour',
+    quietFrom: 'shape.quiet-from',
+    quietTo: 'shape.quiet-to',
+    zone: 'shape.zone',
   },
 } as const;
 

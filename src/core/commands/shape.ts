@@ -14,8 +14,8 @@ const taken = (list: { id: string }[], id: string, kind: string) =>
     ? invalid(kind, `There is already a ${kind} "${id}": give another id.`)
     : undefined;
 
-/** Derived blockers and gates whose conditions name this evidence. */
-function namedBy(c: Cutover, evidence: string): string[] {
+/** Derived blockers and gates whose conditions name this evidence (it cannot be removed while any does). */
+export function namedBy(c: Cutover, evidence: string): string[] {
   const uses = (
     list: { id: string; derived?: { kind: string; evidence?: string[] }[] | undefined }[],
     kind: string,

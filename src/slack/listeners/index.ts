@@ -2,12 +2,14 @@
 import type { App } from '@slack/bolt';
 import type { HomePublisher } from '../home-publisher.js';
 import { registerFormButtons } from './actions/open-form-buttons.js';
+import { registerShapeFormActions } from './actions/open-shape-form.js';
 import { registerCutoverCommand } from './commands/cutover.js';
 import { registerNewProgram } from './commands/new-program.js';
 import type { ListenerDeps } from './deps.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerBlockerSubmit } from './views/blocker-submit.js';
 import { registerGateSubmit } from './views/gate-submit.js';
+import { registerShapeSubmit } from './views/shape-submit.js';
 import { registerSignoffSubmit } from './views/signoff-submit.js';
 
 export function registerListeners(app: App, deps: ListenerDeps, home: HomePublisher) {
@@ -17,5 +19,7 @@ export function registerListeners(app: App, deps: ListenerDeps, home: HomePublis
   registerSignoffSubmit(app, deps);
   registerBlockerSubmit(app, deps);
   registerGateSubmit(app, deps);
+  registerShapeFormActions(app, deps);
+  registerShapeSubmit(app, deps);
   registerAppHomeOpened(app, home);
 }

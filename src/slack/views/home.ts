@@ -21,6 +21,7 @@ import type { Cutover } from '../../core/schema.js';
 import { ACTIONS, actionValue } from '../ids.js';
 import { settableGates } from './gate-modal.js';
 import { asActor } from './modals.js';
+import { shapeOffers } from './shape-modal.js';
 import { stateSections } from './status.js';
 import { clip, esc, fold, plainLine, section, slackDate, titled } from './text.js';
 import { unmetLines } from './unmet.js';
@@ -176,6 +177,8 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
     actions.push(button('Update a blocker', ACTIONS.openBlocker, actionValue(c.id)));
   if (settableGates(c, viewer).length)
     actions.push(button('Set a gate', ACTIONS.openGate, actionValue(c.id)));
+  if (shapeOffers(c, viewer).length)
+    actions.push(button('Shape the program', ACTIONS.openShape, actionValue(c.id)));
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },

@@ -121,7 +121,7 @@ describe('App Home', () => {
   it('gives an admin every button, and says they act as admin', () => {
     const { blocks, all } = home(shipped(), U.admin, true);
     expect(all).toContain('You are an admin');
-    expect(buttons(blocks)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate]);
+    expect(buttons(blocks)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate, ACTIONS.openShape]);
   });
 
   describe('while the bot cannot post in the alert channel (issue 10, item 3)', () => {

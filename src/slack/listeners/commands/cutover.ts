@@ -9,6 +9,7 @@ import { outcomeText, refusalText } from '../../views/answers.js';
 import { helpText, historyText, rolesText, shapingHelpText } from '../../views/lists.js';
 import { formFor } from '../../views/modals.js';
 import { programListText } from '../../views/programs.js';
+import { shapeFormFor } from '../../views/shape-modal.js';
 import { statusBlocks, statusText } from '../../views/status.js';
 import { esc } from '../../views/text.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
@@ -74,8 +75,13 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         await ack();
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
-      case 'shape-form':
-        return ack(ephemeral(shapingHelpText()));
+      case 'shape-form': {
+        const viewer = { userId: command.user_id, isAdmin: deps.admins.includes(command.user_id) };
+        const form = shapeFormFor(c, viewer, { channel: command.channel_id, program: c.id });
+        if ('refusal' in form) return ack(ephemeral(`${form.refusal}\n\n${shapingHelpText()}`));
+        await ack();
+        return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
+      }
       case 'change': {
         // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
         const outcome = await runSafely(p, parsed.command, actorOf(deps, command.user_id), logger, {

@@ -1,0 +1,68 @@
+/**
+ * "Shape the program": the button (App Home) acks, then opens the picker with the trigger at once (or, when its
+ * value names a form, that form); choosing in the picker replaces it with the form chosen (`views.update`, bound to
+ * the picker's hash, so a stale picker is not overwritten). A refusal reaches the person as the others do.
+ */
+import type { App } from '@slack/bolt';
+import { ACTIONS, readActionValue } from '../../ids.js';
+import { isShapeForm, shapeFormFor, shapeNotice } from '../../views/shape-modal.js';
+import type { ListenerDeps } from '../deps.js';
+import { openView } from '../open-view.js';
+import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
+import { tell } from '../tell.js';
+import { readMetadata } from '../views/view-input.js';
+
+export function registerShapeFormActions(app: App, deps: ListenerDeps) {
+  const viewer = (userId: string) => ({ userId, isAdmin: deps.admins.includes(userId) });
+
+  app.action(ACTIONS.openShape, async ({ ack, body, client, respond, logger }) => {
+    await ack();
+    if (body.type !== 'block_actions') return;
+    const userId = body.user.id;
+    const action = body.actions[0];
+    // The value names the program, and may name a form: `<program-id>:<form>`.
+    const value = readActionValue(action && 'value' in action ? action.value : undefined);
+    // From a message, the confirmation goes to its channel; from App Home, the refreshed Home and the alert tell.
+    const channel = body.channel?.id;
+    const io = { client, respond: body.response_url ? respond : undefined, logger };
+    const service = programFor(deps, { program: value.program, channel });
+    if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
+    const c = service.cutover();
+    const form = shapeFormFor(
+      c,
+      viewer(userId),
+      channel ? { channel, program: c.id } : { program: c.id },
+      isShapeForm(value.item) ? value.item : undefined,
+    );
+    if ('refusal' in form) return tell(io, userId, form.refusal);
+    await openView(io, userId, body.trigger_id, form.view);
+  });
+
+  app.action(ACTIONS.pickShape, async ({ ack, body, client, logger }) => {
+    await ack();
+    if (body.type !== 'block_actions' || !body.view) return;
+    const userId = body.user.id;
+    const action = body.actions[0];
+    const picked = action?.type === 'static_select' ? action.selected_option?.value : undefined;
+    if (!isShapeForm(picked)) return;
+    const meta = readMetadata(body.view.private_metadata);
+    const service = programFor(deps, { program: meta.program, channel: meta.channel });
+    const form = service
+      ? shapeFormFor(service.cutover(), viewer(userId), meta, picked)
+      : { refusal: NO_SUCH_PROGRAM };
+    try {
+      await client.views.update({
+        view_id: body.view.id,
+        hash: body.view.hash,
+        view: 'view' in form ? form.view : shapeNotice(form.refusal),
+      });
+    } catch (e) {
+      logger.warn(`views.update failed: ${(e as Error).message}`);
+      await tell(
+        { client, logger },
+        userId,
+        ':warning: Slack did not show the form. Close it and try again.',
+      );
+    }
+  });
+}
