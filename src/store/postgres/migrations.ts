@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import { StoreError } from '../errors.js';
+import { borrow } from './connection.js';
 import { databaseError } from './failure.js';
 
 export const MIGRATIONS: readonly string[] = [
@@ -57,7 +58,7 @@ export interface Migrated {
  * once, and again: a database already up to date costs one lock and one SELECT.
  */
 export async function migratePostgres(pool: pg.Pool): Promise<Migrated> {
-  const client = await pool.connect().catch((e: unknown) => {
+  const client = await borrow(pool).catch((e: unknown) => {
     throw databaseError(DATABASE, 'connect to', e);
   });
   let broken: Error | undefined;

@@ -3,6 +3,7 @@
  * (document) opened on it. `createPostgresPool` makes one the caller owns (and ends); a store never ends a pool.
  */
 import pg from 'pg';
+import { guardPool } from './connection.js';
 import { type Migrated, migratePostgres } from './migrations.js';
 
 export interface PostgresPoolOptions {
@@ -26,18 +27,6 @@ export function createPostgresPool(url: string, options: PostgresPoolOptions = {
   });
   guardPool(pool);
   return pool;
-}
-
-const guarded = new WeakSet<pg.Pool>();
-
-/**
- * An idle connection the server drops is reported as an 'error' on its pool, which ends the process when nothing
- * listens: the stores listen (once per pool), since the next query reconnects or says why it cannot.
- */
-export function guardPool(pool: pg.Pool): void {
-  if (guarded.has(pool)) return;
-  guarded.add(pool);
-  pool.on('error', () => undefined);
 }
 
 /** Migrations run once per pool (and again after a failure). */

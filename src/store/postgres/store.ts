@@ -23,9 +23,10 @@ import type { z } from 'zod';
 import { closedError, describeIssues, lateError, StoreError } from '../errors.js';
 import type { AppendOnlyLog, Store, StoreHealth, UpdateOptions } from '../store.js';
 import { appendedEntries, DEFAULT_KEEP, entriesOf, validated, withEntries } from '../validate.js';
+import { borrow, guardPool } from './connection.js';
 import { databaseError, isRetryable, isTimeout, type Outcome, reasonOf, within } from './failure.js';
 import { CHANNEL, listen } from './listener.js';
-import { ensureMigrated, guardPool } from './pool.js';
+import { ensureMigrated } from './pool.js';
 
 /** The PostgreSQL store: the port, and which document it keeps (for the person running it). */
 export interface PostgresStore<T> extends Store<T> {
@@ -175,7 +176,7 @@ class DocumentRows<T> {
 
   /** Creates the row from `first` (validated) unless it exists already (another process may create it too). */
   async insert(first: T): Promise<void> {
-    const client = await this.pool.connect();
+    const client = await borrow(this.pool);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -495,7 +496,7 @@ class PgStore<T> implements PostgresStore<T> {
 
   /** A connection from the pool within `ms`, however busy or slow the pool is. */
   async #connect(ms: number): Promise<pg.PoolClient> {
-    const pending = this.#pool.connect();
+    const pending = borrow(this.#pool);
     try {
       return await within(pending, ms, () => new Error(`no connection from the pool within ${ms} ms`));
     } catch (e) {
