@@ -31,13 +31,16 @@ export function databaseError(where: string, doing: string, cause: unknown, outc
       : outcome === 'rolled back'
         ? ' Nothing was written (the transaction was rolled back).'
         : '';
-  return new StoreError(
-    'io',
-    where,
-    `Could not ${doing} ${where}: ${reasonOf(cause)}.${what} Check that the PostgreSQL server is up and ` +
-      'reachable from this machine (DATABASE_URL, the network, the server log), then try again.',
-    { cause },
-  );
+  const state = sqlState(cause);
+  // Class 08: the connection; 57: the server shutting down or restarting; 53: out of connections or memory.
+  const unreachable = state === undefined || /^(08|57|53)/.test(state);
+  const todo = unreachable
+    ? 'Check that the PostgreSQL server is up and reachable from this machine (DATABASE_URL, the network, ' +
+      'the server log), then try again.'
+    : `The database refused it (SQLSTATE ${state}): see the PostgreSQL server log, then try again.`;
+  return new StoreError('io', where, `Could not ${doing} ${where}: ${reasonOf(cause)}.${what} ${todo}`, {
+    cause,
+  });
 }
 
 /** A wait bounded by `ms`: rejects with what `timedOut()` makes when it runs out. */

@@ -409,9 +409,10 @@ class PgStore<T> implements PostgresStore<T> {
       });
     };
     try {
-      const statementMs = waitMs + STATEMENT_MARGIN_MS;
+      const lockMs = Math.ceil(waitMs);
+      const statementMs = lockMs + STATEMENT_MARGIN_MS;
       await client.query(
-        `BEGIN; SET LOCAL lock_timeout = ${Math.ceil(waitMs)}; SET LOCAL statement_timeout = ${statementMs};
+        `BEGIN; SET LOCAL lock_timeout = ${lockMs}; SET LOCAL statement_timeout = ${statementMs};
          SET LOCAL idle_in_transaction_session_timeout = ${statementMs}`,
       );
       let row = await this.#lockRow(client);

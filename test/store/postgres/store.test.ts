@@ -244,6 +244,50 @@ describe('one update', () => {
     expect((await rows(pool)).history.map((h) => h.entry.text)).toEqual(['a', 'b', 'c']);
   });
 
+  it('runs fn again after a serialization failure; one that keeps failing is refused (io), unwritten', async () => {
+    const pool = await databases.pool();
+    const s = await open(pool);
+    // The database refuses the row's UPDATE as a serialization failure the first `failures` times (a sequence, as
+    // a counter the failed transaction's rollback would undo).
+    const failTimes = async (failures: number) =>
+      pool.query(`
+        DROP TRIGGER IF EXISTS flaky ON cutover_documents;
+        DROP SEQUENCE IF EXISTS flaky_tries;
+        CREATE SEQUENCE flaky_tries;
+        CREATE OR REPLACE FUNCTION flaky() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF nextval('flaky_tries') <= ${failures} THEN
+            RAISE EXCEPTION 'could not serialize access (test)' USING ERRCODE = 'serialization_failure';
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER flaky BEFORE UPDATE ON cutover_documents FOR EACH ROW EXECUTE FUNCTION flaky();`);
+    let calls = 0;
+    const counted = (text: string) =>
+      s.update((d) => {
+        calls += 1;
+        return {
+          next: { ...d, history: [...d.history, { seq: d.history.length + 1, text }] },
+          result: calls,
+        };
+      });
+
+    await failTimes(2);
+    expect(await counted('third time')).toBe(3);
+    expect((await rows(pool)).history.map((h) => h.entry.text)).toEqual(['third time']);
+
+    await failTimes(100);
+    calls = 0;
+    const e = await refusal(counted('never'));
+    expect(e.code).toBe('io');
+    expect(e.message).toContain('could not serialize access (test)');
+    expect(e.message).toContain('Nothing was written');
+    expect(e.message).toContain('SQLSTATE 40001');
+    expect(calls).toBe(4);
+    expect((await rows(pool)).history.map((h) => h.entry.text)).toEqual(['third time']);
+    expect(s.snapshot().history.map((h) => h.text)).toEqual(['third time']);
+  });
+
   it('the history table refuses an UPDATE or DELETE, whoever tries it', async () => {
     const pool = await databases.pool();
     const s = await open(pool);
