@@ -223,9 +223,15 @@ class DocumentRows<T> {
   }
 }
 
-/** fn's own answer: a refusal (fn threw, the schema, the deadline) that is not the database's failure. */
+/**
+ * A refusal that is not the database's failure: fn threw, the schema or the deadline refused. `reached`: the
+ * database answered on the way (so it works), as opposed to a deadline that passed before it was asked.
+ */
 class Decided {
-  constructor(readonly error: unknown) {}
+  constructor(
+    readonly error: unknown,
+    readonly reached = true,
+  ) {}
 }
 
 class PgStore<T> implements PostgresStore<T> {
@@ -293,8 +299,9 @@ class PgStore<T> implements PostgresStore<T> {
   async health(): Promise<StoreHealth> {
     if (this.#closing) return { ok: false, message: `The store for ${this.#where} is closed.` };
     // Only a transaction that succeeds clears a failed one: one that decides nothing and writes nothing.
-    if (this.#failure !== undefined) await this.update(() => ({ result: undefined })).catch(() => undefined);
     const ms = this.#healthTimeoutMs;
+    if (this.#failure !== undefined)
+      await this.update(() => ({ result: undefined }), { deadline: Date.now() + ms }).catch(() => undefined);
     try {
       await within(this.#pool.query('SELECT 1'), ms, () => new Error(`no answer within ${ms} ms`));
     } catch (e) {
@@ -370,7 +377,7 @@ class PgStore<T> implements PostgresStore<T> {
         return result;
       } catch (e) {
         if (e instanceof Decided) {
-          this.#failure = undefined; // the database did its part
+          if (e.reached) this.#failure = undefined; // the database did its part
           throw e.error;
         }
         if (attempt < ATTEMPTS && isRetryable((e as { cause?: unknown }).cause)) continue;
@@ -386,20 +393,20 @@ class PgStore<T> implements PostgresStore<T> {
    */
   async #attempt<R>(fn: (current: T) => { next?: T; result: R }, deadline: number | undefined): Promise<R> {
     const where = this.#where;
-    const late = (): Decided | undefined => {
+    const late = (reached = true): Decided | undefined => {
       const now = Date.now();
       return deadline !== undefined && now > deadline
-        ? new Decided(lateError(where, deadline, now))
+        ? new Decided(lateError(where, deadline, now), reached)
         : undefined;
     };
-    const tooLate = late();
+    const tooLate = late(false);
     if (tooLate) throw tooLate;
     const waitMs = deadline === undefined ? this.#lockTimeoutMs : Math.max(1, deadline - Date.now());
     let client: pg.PoolClient;
     try {
       client = await this.#connect(waitMs);
     } catch (e) {
-      throw late() ?? databaseError(where, 'connect for a change to', e, 'rolled back');
+      throw late(false) ?? databaseError(where, 'connect for a change to', e, 'rolled back');
     }
     let stage: 'before commit' | 'commit' = 'before commit';
     let broken: Error | undefined;
@@ -436,6 +443,7 @@ class PgStore<T> implements PostgresStore<T> {
               await rollback();
               throw new Decided(e);
             });
+      this.#heard(current); // another process's commit, not yet heard of: the snapshot catches up
       let decided: { next?: T; result: R };
       let added: unknown[] = [];
       let data: T | undefined;
