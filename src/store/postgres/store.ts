@@ -5,12 +5,18 @@
  * - `update` is one transaction: `SELECT … FOR UPDATE` on the document's row (so writers in every process queue on
  *   the row), fn decides against that row and its newest `keep` history entries, the result is validated as on
  *   every adapter (validate.ts), the new history rows INSERTed, the row UPDATEd with its revision + 1, a `NOTIFY
- *   cutover_changed, '<key>:<revision>'`, COMMIT, and only then does the call settle. Calls made in this process run
- *   one after another in the order they were made (as on the other adapters); a serialization failure or deadlock
- *   runs fn again (it is pure), a few times. fn gets this process's copy when the row's revision is the one it
- *   holds; otherwise the row and its history tail are read in the transaction.
- * - A deadline (epoch ms) bounds the wait: `lock_timeout` for the row lock, `statement_timeout` just beyond it,
- *   and a check once the lock is granted; past it, ROLLBACK and a StoreError 'deadline'.
+ *   cutover_changed, '<key>:<revision>'`, COMMIT, and only then does the call settle. fn gets this process's copy
+ *   when the row's revision is the one it holds; otherwise the row and its history tail are read in the
+ *   transaction.
+ * - Group commit, as the JSON file does: while a transaction runs, this process's updates wait; the next
+ *   transaction takes all of them (up to MAX_GROUP) and decides them one after another under the one row lock, each
+ *   against what the one before produced, then writes them once. An update that throws, fails the schema or is past
+ *   its deadline is refused alone. Calls settle in the order they were made (a deadline refusal made before the
+ *   lock is answered at once); if the commit fails, every call of the group rejects and none of it is written. A
+ *   serialization failure or deadlock runs the group again (fns are pure), a few times.
+ * - A deadline (epoch ms) bounds the wait: the group's nearest deadline becomes its `lock_timeout` (a
+ *   `statement_timeout` just beyond it), and each update is checked once the lock is granted; past it, that update
+ *   is refused unwritten with a StoreError 'deadline' (the others of its group try again).
  * - `snapshot()` is the copy from this process's last commit, or from the last one it heard of: a commit of this
  *   key in another process is heard by LISTEN (listener.ts), and polling the row's revision (every `pollMs`) is
  *   the backstop for notifications lost while a connection was down. `read()` SELECTs now.
@@ -223,16 +229,32 @@ class DocumentRows<T> {
   }
 }
 
-/**
- * A refusal that is not the database's failure: fn threw, the schema or the deadline refused. `reached`: the
- * database answered on the way (so it works), as opposed to a deadline that passed before it was asked.
- */
-class Decided {
-  constructor(
-    readonly error: unknown,
-    readonly reached = true,
-  ) {}
+/** An update waiting for its turn. */
+interface Pending<T> {
+  fn: (current: T) => { next?: T; result: unknown };
+  deadline: number | undefined;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
 }
+
+/** How one update of a group was decided: its answer, to give once the group is committed. */
+type Decided = { ok: true; result: unknown } | { ok: false; error: unknown };
+
+/**
+ * The wait for the row lock (or for a connection) ran out: `limit` is the deadline that bounded it, or undefined
+ * when it was `lockTimeoutMs` (no update of the group had a nearer deadline).
+ */
+class WaitExpired extends Error {
+  constructor(
+    readonly limit: number | undefined,
+    readonly error: unknown,
+  ) {
+    super(reasonOf(error));
+  }
+}
+
+/** The most updates decided in one transaction; the rest wait for the next. */
+const MAX_GROUP = 100;
 
 class PgStore<T> implements PostgresStore<T> {
   readonly key: string;
@@ -243,8 +265,10 @@ class PgStore<T> implements PostgresStore<T> {
   readonly #healthTimeoutMs: number;
   readonly #create: () => T;
   #committed: Committed<T>;
-  /** The last update queued: the next one runs after it settles. */
-  #tail: Promise<unknown> = Promise.resolve();
+  /** Updates waiting, in call order. */
+  #queue: Pending<T>[] = [];
+  /** The writer while it runs: it takes groups off the queue until the queue is empty. */
+  #writer: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   /** Why the last transaction failed; cleared by the next that succeeds. */
   #failure: unknown;
@@ -291,9 +315,15 @@ class PgStore<T> implements PostgresStore<T> {
 
   update<R>(fn: (current: T) => { next?: T; result: R }, options?: UpdateOptions): Promise<R> {
     if (this.#closing) return Promise.reject(closedError(this.#where));
-    const run = this.#tail.then(() => this.#transaction(fn, options?.deadline));
-    this.#tail = run.catch(() => undefined);
-    return run;
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({
+        fn,
+        deadline: options?.deadline,
+        resolve: resolve as (result: unknown) => void,
+        reject,
+      });
+      this.#writer ??= this.#drain();
+    });
   }
 
   async health(): Promise<StoreHealth> {
@@ -324,7 +354,7 @@ class PgStore<T> implements PostgresStore<T> {
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await this.#tail;
+      while (this.#writer) await this.#writer;
       clearInterval(this.#poll);
       await this.#unlisten?.();
       while (this.#refreshing) await this.#refreshing;
@@ -366,47 +396,89 @@ class PgStore<T> implements PostgresStore<T> {
     });
   }
 
-  async #transaction<R>(
-    fn: (current: T) => { next?: T; result: R },
-    deadline: number | undefined,
-  ): Promise<R> {
-    for (let attempt = 1; ; attempt++) {
+  /** The writer: one group at a time, each made of the updates waiting when it starts (MAX_GROUP at most). */
+  async #drain(): Promise<void> {
+    await Promise.resolve(); // updates made in the same tick as the first join its group
+    while (this.#queue.length > 0) {
+      const group = this.#queue.splice(0, MAX_GROUP);
       try {
-        const result = await this.#attempt(fn, deadline);
-        this.#failure = undefined;
-        return result;
-      } catch (e) {
-        if (e instanceof Decided) {
-          if (e.reached) this.#failure = undefined; // the database did its part
-          throw e.error;
-        }
-        if (attempt < ATTEMPTS && isRetryable((e as { cause?: unknown }).cause)) continue;
-        if (!(e instanceof StoreError && e.code === 'deadline')) this.#failure = e;
-        throw e;
+        await this.#commitGroup(group);
+      } catch (error) {
+        for (const p of group) p.reject(error); // a bug here must not leave callers waiting (settled ones stay)
       }
+    }
+    this.#writer = undefined;
+  }
+
+  /**
+   * Decides and commits a group in one transaction (again after a serialization failure, or without those whose
+   * deadline bounded a lock wait that ran out), then settles every call of the group, in call order; a call refused
+   * by its deadline before the row was locked is answered at once.
+   */
+  async #commitGroup(group: Pending<T>[]): Promise<void> {
+    const where = this.#where;
+    const answers = new Map<Pending<T>, Decided>();
+    /**
+     * Refuses `p` if its deadline is before `now` (true if it did), at once: it is not kept waiting for the rest of
+     * its group, which may wait for the row much longer.
+     */
+    const refusedLate = (p: Pending<T>, now = Date.now()): boolean => {
+      if (p.deadline === undefined || p.deadline >= now) return false;
+      p.reject(lateError(where, p.deadline, Date.now()));
+      return true;
+    };
+    let waiting = group.filter((p) => !refusedLate(p));
+    let attempt = 1;
+    while (waiting.length > 0) {
+      try {
+        for (const [p, d] of await this.#transaction(waiting)) answers.set(p, d);
+        this.#failure = undefined;
+        break;
+      } catch (e) {
+        if (e instanceof WaitExpired && e.limit !== undefined) {
+          // The nearest deadline bounded the wait: those past it are refused, the others try again.
+          const limit = e.limit + 1;
+          waiting = waiting.filter((p) => !refusedLate(p, Math.max(Date.now(), limit)));
+          continue;
+        }
+        if (attempt < ATTEMPTS && isRetryable((e as { cause?: unknown }).cause)) {
+          attempt += 1;
+          continue;
+        }
+        // The database failed, or held the row (or the pool) for lockTimeoutMs: nothing of it was written.
+        const error = e instanceof WaitExpired ? databaseError(where, 'change', e.error, 'rolled back') : e;
+        this.#failure = error;
+        for (const p of waiting) if (!refusedLate(p)) answers.set(p, { ok: false, error });
+        break;
+      }
+    }
+    for (const p of group) {
+      const d = answers.get(p);
+      if (d?.ok) p.resolve(d.result);
+      else if (d) p.reject(d.error);
     }
   }
 
   /**
-   * One transaction. Rejects with a Decided (fn's refusal, the schema's, the deadline's: the database is fine) or a
-   * StoreError 'io' (the database failed; its `cause` is the driver's error) or 'deadline' (the lock wait ran out).
+   * One transaction for `group`: the row locked, each update decided in turn against what the one before left,
+   * one write for all, COMMIT. Resolves with each update's answer once committed (or rolled back when none changed
+   * anything); rejects with a WaitExpired (the lock wait ran out) or a StoreError 'io' (the database failed; its
+   * `cause` is the driver's error), and then nothing of the group was written.
    */
-  async #attempt<R>(fn: (current: T) => { next?: T; result: R }, deadline: number | undefined): Promise<R> {
+  async #transaction(group: Pending<T>[]): Promise<Map<Pending<T>, Decided>> {
     const where = this.#where;
-    const late = (reached = true): Decided | undefined => {
-      const now = Date.now();
-      return deadline !== undefined && now > deadline
-        ? new Decided(lateError(where, deadline, now), reached)
-        : undefined;
-    };
-    const tooLate = late(false);
-    if (tooLate) throw tooLate;
-    const waitMs = deadline === undefined ? this.#lockTimeoutMs : Math.max(1, deadline - Date.now());
+    const started = Date.now();
+    const deadlines = group.flatMap((p) => (p.deadline === undefined ? [] : [p.deadline]));
+    const nearest = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
+    const limit = nearest !== undefined && nearest - started < this.#lockTimeoutMs ? nearest : undefined;
+    const lockMs = Math.max(1, Math.ceil(limit === undefined ? this.#lockTimeoutMs : limit - started));
+    const statementMs = lockMs + STATEMENT_MARGIN_MS;
     let client: pg.PoolClient;
     try {
-      client = await this.#connect(waitMs);
+      client = await this.#connect(lockMs);
     } catch (e) {
-      throw late(false) ?? databaseError(where, 'connect for a change to', e, 'rolled back');
+      if (e instanceof WaitExpired) throw new WaitExpired(limit, e.error);
+      throw databaseError(where, 'connect for a change to', e, 'rolled back');
     }
     let stage: 'before commit' | 'commit' = 'before commit';
     let broken: Error | undefined;
@@ -416,8 +488,6 @@ class PgStore<T> implements PostgresStore<T> {
       });
     };
     try {
-      const lockMs = Math.ceil(waitMs);
-      const statementMs = lockMs + STATEMENT_MARGIN_MS;
       await client.query(
         `BEGIN; SET LOCAL lock_timeout = ${lockMs}; SET LOCAL statement_timeout = ${statementMs};
          SET LOCAL idle_in_transaction_session_timeout = ${statementMs}`,
@@ -429,43 +499,54 @@ class PgStore<T> implements PostgresStore<T> {
         row = await this.#lockRow(client);
         if (!row) throw new Error(`the row of ${this.key} is missing after it was created`);
       }
-      const granted = late();
-      if (granted) {
-        await rollback();
-        throw granted;
-      }
+      const answers = new Map<Pending<T>, Decided>();
       const held = this.#committed;
-      const current =
-        Number(row.revision) === held.revision && row.history_length === held.length
-          ? held
-          : await this.#rows.fromRow(client, row).catch(async (e: unknown) => {
-              if (!(e instanceof StoreError)) throw e;
-              await rollback();
-              throw new Decided(e);
-            });
-      this.#heard(current); // another process's commit, not yet heard of: the snapshot catches up
-      let decided: { next?: T; result: R };
-      let added: unknown[] = [];
-      let data: T | undefined;
-      const log = this.#rows.log;
-      const history = log ? entriesOf(current.doc, log.field) : [];
+      let current: Committed<T>;
       try {
-        // A private copy: the entries themselves are shared (never changed, only appended after).
-        const copy = structuredClone(log ? withEntries(current.doc, log.field, []) : current.doc);
-        decided = fn(log ? withEntries(copy, log.field, [...history]) : copy);
-        if (decided.next !== undefined) {
-          if (log) added = appendedEntries(where, log, history, decided.next);
-          const hot = log ? withEntries(decided.next, log.field, []) : decided.next;
-          data = validated(where, this.#rows.schema, hot, 'the new document');
-        }
+        current =
+          Number(row.revision) === held.revision && row.history_length === held.length
+            ? held
+            : await this.#rows.fromRow(client, row);
       } catch (e) {
-        await rollback();
-        throw new Decided(e);
+        if (!(e instanceof StoreError)) throw e;
+        await rollback(); // a row this program cannot read: every update of the group is refused with why
+        for (const p of group) answers.set(p, { ok: false, error: e });
+        return answers;
       }
-      if (data === undefined) {
+      this.#heard(current); // another process's commit, not yet heard of: the snapshot catches up
+      const log = this.#rows.log;
+      const field = log?.field;
+      const hot = (doc: T): T => (field ? withEntries(doc, field, []) : doc);
+      let doc = hot(current.doc);
+      const before = field ? entriesOf(current.doc, field) : [];
+      const history = [...before];
+      let changed = false;
+      for (const p of group) {
+        const now = Date.now();
+        if (p.deadline !== undefined && now > p.deadline) {
+          answers.set(p, { ok: false, error: lateError(where, p.deadline, now) });
+          continue;
+        }
+        try {
+          // A private copy: the entries themselves are shared (never changed, only appended after).
+          const copy = structuredClone(doc);
+          const { next, result } = p.fn(field ? withEntries(copy, field, [...history]) : copy);
+          if (next !== undefined) {
+            const added = log ? appendedEntries(where, log, history, next) : [];
+            doc = validated(where, this.#rows.schema, hot(next), 'the new document');
+            history.push(...added);
+            changed = true;
+          }
+          answers.set(p, { ok: true, result });
+        } catch (error) {
+          answers.set(p, { ok: false, error });
+        }
+      }
+      if (!changed) {
         await rollback(); // nothing to write; a connection lost here has lost nothing
-        return decided.result;
+        return answers;
       }
+      const added = history.slice(before.length);
       const { rows } = await client.query<{ revision: string }>(
         `WITH added AS (
            INSERT INTO cutover_history (key, seq, entry)
@@ -478,20 +559,21 @@ class PgStore<T> implements PostgresStore<T> {
            WHERE key = $1 RETURNING revision
          )
          SELECT revision, pg_notify('${CHANNEL}', $1::text || ':' || revision) FROM changed`,
-        [this.key, current.length, JSON.stringify(added), this.#rows.stored(data)],
+        [this.key, current.length, JSON.stringify(added), this.#rows.stored(doc)],
       );
       stage = 'commit';
       await client.query('COMMIT');
-      const length = current.length + added.length;
-      const doc = log ? withEntries(data, log.field, [...history, ...added].slice(-log.keep)) : data;
-      this.#committed = { doc, revision: Number(rows[0]?.revision), length };
-      return decided.result;
+      const kept = log ? withEntries(doc, log.field, history.slice(-log.keep)) : doc;
+      this.#committed = {
+        doc: kept,
+        revision: Number(rows[0]?.revision),
+        length: current.length + added.length,
+      };
+      return answers;
     } catch (e) {
-      if (e instanceof Decided) throw e;
       if (stage === 'before commit') await rollback();
       else broken = e as Error;
-      if (isTimeout(e) && deadline !== undefined) throw new Decided(lateError(where, deadline, Date.now()));
-      if (isTimeout(e)) throw databaseError(where, 'change', e, 'rolled back'); // the row was held longer than lockTimeoutMs
+      if (isTimeout(e)) throw new WaitExpired(limit, e);
       throw databaseError(
         where,
         'change',
@@ -507,7 +589,11 @@ class PgStore<T> implements PostgresStore<T> {
   async #connect(ms: number): Promise<pg.PoolClient> {
     const pending = borrow(this.#pool);
     try {
-      return await within(pending, ms, () => new Error(`no connection from the pool within ${ms} ms`));
+      return await within(
+        pending,
+        ms,
+        () => new WaitExpired(undefined, new Error(`no connection from the pool within ${ms} ms`)),
+      );
     } catch (e) {
       pending.then(
         (c) => c.release(),

@@ -210,6 +210,27 @@ describe('one update', () => {
     expect(await s.health()).toEqual({ ok: true });
   });
 
+  it("a lock wait bounded by one change's deadline refuses that one at once; the rest of its group commits once the row is free", async () => {
+    const pool = await databases.pool();
+    const s = await open(pool);
+    const holder = await pool.connect();
+    let patient: Promise<number>;
+    try {
+      await holder.query('BEGIN');
+      await holder.query("SELECT 1 FROM cutover_documents WHERE key = 'program-a' FOR UPDATE");
+
+      patient = change(s, 'patient'); // no deadline: waits for the row
+      const e = await refusal(change(s, 'late', { deadline: Date.now() + 50 }));
+
+      expect(e.code).toBe('deadline');
+      await holder.query('COMMIT');
+    } finally {
+      holder.release();
+    }
+    expect(await patient).toBe(1);
+    expect((await rows(pool)).history.map((h) => h.entry.text)).toEqual(['patient']);
+  });
+
   it('commits before it resolves: the rows hold the change, the revision goes up, and a NOTIFY carries it', async () => {
     const pool = await databases.pool();
     const s = await open(pool);
