@@ -87,9 +87,13 @@ describe('two processes on one document', () => {
     const [poolA, poolB] = [await databases.pool(url), await databases.pool(url)];
     const [a, b] = [await open(poolA), await open(poolB)];
 
-    const seqs = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => change(i % 2 === 0 ? a : b, `${i % 2 === 0 ? 'a' : 'b'}${i}`)),
-    );
+    // Made in waves, a few per turn of the event loop, so that both processes' groups of changes interleave.
+    const calls: Promise<number>[] = [];
+    for (let i = 0; i < 200; i++) {
+      calls.push(change(i % 2 === 0 ? a : b, `${i % 2 === 0 ? 'a' : 'b'}${i}`));
+      if (i % 7 === 6) await new Promise((r) => setImmediate(r));
+    }
+    const seqs = await Promise.all(calls);
 
     expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     const { doc, history } = await rows(poolA);
