@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreError } from '../../../src/store/errors.js';
 import {
+  createPostgresPool,
   listPostgresKeys,
   migratePostgres,
   type OpenPostgresStoreOptions,
@@ -16,6 +17,7 @@ import {
 } from '../../../src/store/postgres/index.js';
 import { ContractDoc, Entry } from '../contract.js';
 import { testDatabases } from './databases.js';
+import { freePort } from './embedded.js';
 
 const databases = testDatabases();
 const opened: PostgresStore<ContractDoc>[] = [];
@@ -153,6 +155,23 @@ describe('two processes on one document', () => {
     expect(applied.rows.map((r) => r.version)).toEqual(
       Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
     );
+  });
+});
+
+describe('opening', () => {
+  it('refuses to open when no server answers (io), saying what to check, without the password', async () => {
+    const url = `postgres://cutover:secret-password@127.0.0.1:${await freePort()}/cutover`;
+    const pool = createPostgresPool(url);
+    try {
+      const e = await refusal(open(pool));
+
+      expect(e.code).toBe('io');
+      expect(e.message).toContain('ECONNREFUSED');
+      expect(e.message).toContain('Check that the PostgreSQL server is up and reachable');
+      expect(e.message).not.toContain('secret-password');
+    } finally {
+      await pool.end();
+    }
   });
 });
 
