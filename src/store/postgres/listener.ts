@@ -54,7 +54,8 @@ class Listener {
     if (!this.empty) return;
     this.#stopped = true;
     clearTimeout(this.#retry);
-    await this.#connecting;
+    // A connection still being opened is handed back by #open once it comes (a server that does not answer may
+    // keep it coming for long): not waited for here.
     const client = this.#client;
     this.#client = undefined;
     if (!client) return;
@@ -79,6 +80,10 @@ class Listener {
     let client: pg.PoolClient | undefined;
     try {
       client = await this.#pool.connect();
+      if (this.#stopped) {
+        client.release();
+        return;
+      }
       client.on('error', this.#lost);
       client.on('end', this.#lost);
       client.on('notification', this.#heard);
@@ -86,6 +91,10 @@ class Listener {
     } catch (e) {
       if (client) this.#drop(client, e);
       this.#later();
+      return;
+    }
+    if (this.#stopped) {
+      this.#drop(client, new Error('no longer listening')); // removed while LISTEN was on its way
       return;
     }
     this.#client = client;

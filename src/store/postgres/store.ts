@@ -378,13 +378,19 @@ class PgStore<T> implements PostgresStore<T> {
       do {
         this.#again = false;
         try {
-          const { rows } = await this.#pool.query<{ revision: string }>(
-            'SELECT revision FROM cutover_documents WHERE key = $1',
-            [this.key],
+          // Bounded, so that close() (which waits for it) is too, whatever the server does.
+          const ms = this.#healthTimeoutMs;
+          const slow = () => new Error(`no answer within ${ms} ms`);
+          const { rows } = await within(
+            this.#pool.query<{ revision: string }>('SELECT revision FROM cutover_documents WHERE key = $1', [
+              this.key,
+            ]),
+            ms,
+            slow,
           );
           const revision = Number(rows[0]?.revision ?? 0);
           if (revision > this.#committed.revision) {
-            const now = await this.#rows.load(this.#pool);
+            const now = await within(this.#rows.load(this.#pool), ms, slow);
             if (now) this.#heard(now);
           }
         } catch {
