@@ -96,7 +96,8 @@ export async function openPostgresStore<T>(opts: OpenPostgresStoreOptions<T>): P
   const doc = new DocumentRows(opts.pool, opts.key, where, opts.schema, opts.version, log);
   let committed = await doc.load(opts.pool).catch(doc.failed('read'));
   if (!committed) {
-    await doc.insert(opts.create()).catch(doc.failed('create'));
+    const first = opts.create(); // a throw is create()'s own, not the database's
+    await doc.insert(first).catch(doc.failed('create'));
     committed = await doc.load(opts.pool).catch(doc.failed('read'));
     if (!committed)
       throw databaseError(where, 'create', new Error('the row is missing after it was created'));
