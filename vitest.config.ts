@@ -22,8 +22,8 @@ const shared = {
 
 export default defineConfig({
   test: {
-    // Once per run (here, not in the projects, which would run it once each).
-    globalSetup: ['test/global-setup.ts'],
+    // Once per run (here, not in the projects, which would run it once each): dist/, and the PostgreSQL server.
+    globalSetup: ['test/global-setup.ts', 'test/store/postgres/server.ts'],
     projects: [
       {
         test: {

@@ -1,7 +1,8 @@
 /**
  * Why the store refused, for the person running the bot: every message names the store, says what is
  * wrong and what to do about it. `code` is for code that reacts; `path` names the store: the document file of the
- * JSON-file adapter, `memory` for the in-memory one (a database adapter would name its table, never a password).
+ * JSON-file adapter, `memory` for the in-memory one, `the PostgreSQL document "<key>"` for the database one (never
+ * its connection string, which may hold a password).
  * Part of the port: every adapter refuses with these. This module imports nothing at run time, so a child process
  * can load it alongside json-file/lock.ts.
  */

@@ -1,7 +1,7 @@
 /**
  * The store port: what the service needs from storage, and nothing about how it is kept. Adapters beside it:
- * `json-file/` (lowdb, one process, the default), `memory.ts` (tests), and PostgreSQL (next issues). Nothing above
- * the port knows about paths, locks, fsync or connections; `bot.ts` picks the adapter.
+ * `json-file/` (lowdb, one process, the default), `memory.ts` (tests), and `postgres/` (many processes; not wired
+ * in yet). Nothing above the port knows about paths, locks, fsync or connections; `bot.ts` picks the adapter.
  *
  * Reads come in two kinds, because once a second process can write, what this process holds in memory is only
  * what it last heard:
@@ -15,17 +15,18 @@
  *   `read()` answers it, and `snapshot()` is the same copy. `update` queues in one writer (group commit), fsyncs,
  *   then settles.
  * - Memory: one copy, one queue; `snapshot()` and `read()` are the same.
- * - PostgreSQL (to come): `update` is one transaction: `SELECT … FOR UPDATE` locks the program's row (so writers in
+ * - PostgreSQL: `update` is one transaction: `SELECT … FOR UPDATE` locks the program's row (so writers in
  *   every process queue on the row, not in memory), fn decides against that row, the result is validated, the new
- *   history rows are INSERTed and the row UPDATEd with its version + 1, `NOTIFY` carries the program and version,
+ *   history rows are INSERTed and the row UPDATEd with its revision + 1, `NOTIFY` carries the key and revision,
  *   COMMIT, and only then does the promise settle. A deadline becomes the transaction's `lock_timeout`/
  *   `statement_timeout` plus a check once the row lock is granted (a late change rolls back: code `deadline`).
  *   `read()` is a `SELECT` of the row and its history tail. `snapshot()` is the copy from the last commit this
  *   process made or heard of: refreshed on `LISTEN` notifications from other processes, and by polling the row's
- *   version every few seconds as a backstop (a notification is lost while the connection is down), so it lags by
+ *   revision every few seconds as a backstop (a notification is lost while the connection is down), so it lags by
  *   at most that. `health()` is a `SELECT 1` within a timeout, plus whether the last transaction failed. `close()`
- *   waits for transactions in flight, `UNLISTEN`s and ends the pool. Its read-only mode (the offline record) is a
- *   read-only connection whose `read()` SELECTs.
+ *   waits for transactions in flight and `UNLISTEN`s; the pool is its owner's to end (one pool serves every
+ *   document of a database). Its read-only mode (the offline record, to come) is a read-only connection whose
+ *   `read()` SELECTs.
  *
  * The history field of a document is append-only on every adapter (`AppendOnlyLog`): an update may add entries
  * after the ones it was given, never change or drop them; only the newest `keep` are held in memory.

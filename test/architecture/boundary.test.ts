@@ -100,6 +100,9 @@ describe('above the store port, nothing knows an adapter', () => {
     ['src/slack/listeners/probe.ts', "import { logPathOf } from '../../store/json-file/envelope.js';"],
     ['src/alerts/probe.ts', "import { MemoryStore } from '../store/memory.js';"],
     ['src/http/probe.ts', "import { Low } from 'lowdb';"],
+    ['src/service/probe.ts', "import { openPostgresStore } from '../store/postgres/index.js';"],
+    ['src/slack/listeners/probe.ts', "import { listPostgresKeys } from '../../store/postgres/pool.js';"],
+    ['src/alerts/probe.ts', "import pg from 'pg';"],
   ])('%s: %s is refused', async (path, line) => {
     const r = await lint(path, `${line}\nexport const probe = 1;\n`);
     expect(r.ok).toBe(false);
