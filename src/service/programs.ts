@@ -5,7 +5,7 @@
  *
  * Starting a program is one request applied once: its document (the template's structure, bound to the channel,
  * with its first history line and alert) is written first, then the catalog lists it — the commit point. A
- * document that no catalog entry lists (a start interrupted between the two) is removed when the id is next used.
+ * document that no catalog entry lists (a start interrupted between the two) is taken over when the id is next used.
  * Starts are decided one at a time in this process, so two requests cannot both take one id or one channel.
  */
 import { newProgram } from '../core/program.js';
@@ -192,9 +192,20 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
       now,
     };
     const doc = deps.compose ? deps.compose(first, change) : first;
-    // A document no catalog entry lists belongs to a start that never committed: it goes first.
-    if ((await layout.documents.keys()).includes(cutover.id)) await layout.documents.remove(cutover.id);
     const store = await layout.documents.open(cutover.id, () => doc);
+    // A document that was there already, and no catalog entry lists, is a start that never committed: this start
+    // takes its place (its history, only ever appended to, is kept before this start's line).
+    if (JSON.stringify(store.snapshot().cutover) !== JSON.stringify(doc.cutover))
+      await store.update((orphan) => ({
+        next: {
+          ...doc,
+          history: [
+            ...orphan.history,
+            ...doc.history.map((h, i) => ({ ...h, seq: (orphan.history.at(-1)?.seq ?? 0) + i + 1 })),
+          ],
+        },
+        result: undefined,
+      }));
     try {
       await layout.catalog.update((cat) => {
         const requests = Object.fromEntries(
@@ -221,7 +232,7 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
         };
       });
     } catch (e) {
-      await layout.documents.remove(cutover.id).catch(() => undefined);
+      // Not listed: the document is an orphan, which the next start of this id takes over.
       throw e;
     }
     const service = adopt(deps.makeService(store));

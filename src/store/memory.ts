@@ -103,10 +103,6 @@ export function memoryLayout<C, T>(opts: {
       }
       return store;
     },
-    async remove(key) {
-      await docs.get(key)?.close();
-      docs.delete(key);
-    },
     async close() {
       await Promise.all([...docs.values()].map((d) => d.close()));
     },

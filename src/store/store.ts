@@ -65,6 +65,12 @@ export interface Store<T> extends StoreReader<T> {
   update<R>(fn: (current: T) => { next?: T; result: R }, options?: UpdateOptions): Promise<R>;
   /** Whether a change could be committed now; if not, `message` says why and what to do. */
   health(): Promise<StoreHealth>;
+  /**
+   * Hears when `snapshot()` moved to a state another process committed (never for this process's own commits,
+   * which their callers hear of). Adapters with one writer (the JSON file, memory) have nothing to tell and may
+   * leave it out. Returns an unsubscribe function.
+   */
+  onChange?(listener: () => void): () => void;
 }
 
 export interface UpdateOptions {
@@ -102,15 +108,18 @@ export interface AppendOnlyLog {
  * - JSON file: the catalog is the store file itself (`data/cutover.json`), the documents are files in a folder
  *   beside it (`data/cutover.programs/<key>.json` and `<key>.history.jsonl`), each with its own lock.
  * - Memory: a map.
- * - PostgreSQL (to come): a row per key in the documents table, its history in the history table.
+ * - PostgreSQL: the catalog is the document `catalog`, each program the document `program:<id>` (a row each, the
+ *   history in the history table), in one database that any number of processes share.
  */
 export interface DocumentSet<T> {
   /** The keys that have a document now (a committed key whose document is missing is the catalog's to notice). */
   keys(): Promise<string[]>;
-  /** Opens the document under `key`, first writing `create()` if there is none. Opened once per key. */
+  /**
+   * Opens the document under `key`, first writing `create()` if there is none. Opened once per key. A document no
+   * catalog lists (a start that never committed) is the caller's to overwrite: documents are never deleted, and
+   * their history is only appended to.
+   */
   open(key: string, create: () => T): Promise<Store<T>>;
-  /** Closes the document's store if open and deletes it (a creation that never reached the catalog). */
-  remove(key: string): Promise<void>;
   /** Closes every store it opened. */
   close(): Promise<void>;
 }

@@ -106,7 +106,7 @@ describe('starting a program', () => {
     expect(programs.all()).toHaveLength(1);
   });
 
-  it('removes the document of a start that never reached the catalog before starting that id again', async () => {
+  it('takes over the document of a start that never reached the catalog, keeping its history before its own line', async () => {
     const l = layout();
     const orphan = await l.documents.open('service-v4', () =>
       StoreDocument.parse({ cutover: { ...seeded(), id: 'service-v4', title: 'Orphan' }, history: [] }),
@@ -116,6 +116,12 @@ describe('starting a program', () => {
     expect(programs.all()).toEqual([]);
     await programs.create(request(), A.admin, T0);
     expect(programs.get('service-v4')?.cutover().title).toBe('service.v4 runtime cutover');
+    expect(
+      programs
+        .get('service-v4')
+        ?.history(5)
+        .map((h) => [h.seq, h.action]),
+    ).toEqual([[1, 'program.create']]);
   });
 
   it('reopens the programs the catalog lists, in order, and refuses a catalog whose document is missing', async () => {
@@ -125,9 +131,16 @@ describe('starting a program', () => {
     await first.create(request({ id: 'p-2', channel: 'C0TWO' }), A.admin, T0);
     const again = await openPrograms({ layout: l, makeService: (store) => createCutoverService(store) });
     expect(again.all().map((s) => s.cutover().id)).toEqual(['p-1', 'p-2']);
-    await l.documents.remove('p-2');
+    const missing = {
+      ...l,
+      documents: {
+        ...l.documents,
+        open: (key: string, create: () => never) =>
+          key === 'p-2' ? Promise.resolve().then(create) : l.documents.open(key, create),
+      },
+    };
     await expect(
-      openPrograms({ layout: l, makeService: (store) => createCutoverService(store) }),
+      openPrograms({ layout: missing, makeService: (store) => createCutoverService(store) }),
     ).rejects.toThrow('lists program p-2, but its document is missing');
   });
 });

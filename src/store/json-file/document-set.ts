@@ -10,7 +10,7 @@
  * (the next start upgrades again, from the start); the backups stay after it, for the operator to remove.
  * A store file of a version newer than `catalog.version` is refused, untouched.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ioError, StoreError } from '../errors.js';
@@ -64,15 +64,6 @@ export function jsonFileDocumentSet<T>(dir: string, spec: DocumentSpec<T>): Docu
         store.catch(() => open.delete(key));
       }
       return store;
-    },
-    async remove(key) {
-      const path = pathOf(key);
-      const store = open.get(key);
-      open.delete(key);
-      if (store) await (await store.catch(() => undefined))?.close();
-      await rm(path, { force: true });
-      if (spec.log) await rm(logPathOf(path, spec.log.field), { force: true });
-      await rm(`${path}.lock`, { force: true });
     },
     async close() {
       const stores = await Promise.allSettled([...open.values()]);

@@ -278,6 +278,8 @@ class PgStore<T> implements PostgresStore<T> {
   /** A refresh of the snapshot in flight, and whether another was asked for meanwhile. */
   #refreshing: Promise<void> | undefined;
   #again = false;
+  /** Who hears of another process's commits (Store.onChange). */
+  readonly #changed = new Set<() => void>();
 
   constructor(opts: OpenPostgresStoreOptions<T>, rows: DocumentRows<T>, committed: Committed<T>) {
     this.key = opts.key;
@@ -365,7 +367,19 @@ class PgStore<T> implements PostgresStore<T> {
 
   /** A newer committed state than the one held (from a read, a notification or a poll) becomes the snapshot. */
   #heard(state: Committed<T>): void {
-    if (state.revision > this.#committed.revision) this.#committed = state;
+    if (state.revision <= this.#committed.revision) return;
+    this.#committed = state;
+    for (const l of this.#changed)
+      try {
+        l();
+      } catch (e) {
+        console.error('a store change listener failed', e);
+      }
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#changed.add(listener);
+    return () => this.#changed.delete(listener);
   }
 
   /** Reads the row again if its revision moved (one refresh at a time; one more if asked meanwhile). */

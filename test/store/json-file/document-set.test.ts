@@ -61,16 +61,6 @@ describe('a set of documents in files', () => {
     expect(await set.open('alpha', () => doc('other'))).toBe(a);
     await set.close();
   });
-
-  it('removes a document, its log and its lock', async () => {
-    const dir = await dirs.make();
-    const set = jsonFileDocumentSet(join(dir, 'docs'), { schema: Doc, version: 1, log });
-    const a = await set.open('alpha', () => doc('alpha'));
-    await a.update(bump);
-    await set.remove('alpha');
-    expect(await readdir(join(dir, 'docs'))).toEqual([]);
-    expect(await set.keys()).toEqual([]);
-  });
 });
 
 describe('the layout of many documents', () => {

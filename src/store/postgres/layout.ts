@@ -1,0 +1,57 @@
+/**
+ * The PostgreSQL adapter's `Layout` (../store.ts): the catalog is the document `catalog`, each program the document
+ * `program:<id>`, all in one database that any number of processes share. A change to one program locks and writes
+ * that program's row (and appends its history rows) only.
+ */
+import type pg from 'pg';
+import type { z } from 'zod';
+import type { AppendOnlyLog, DocumentSet, Layout, Store } from '../store.js';
+import { listPostgresKeys } from './pool.js';
+import { openPostgresStore } from './store.js';
+
+const CATALOG_KEY = 'catalog';
+const PREFIX = 'program:';
+
+export interface OpenPostgresLayoutOptions<C, T> {
+  /** The caller's pool (createPostgresPool), ended by the caller after the layout is closed. */
+  pool: pg.Pool;
+  catalog: { schema: z.ZodType<C>; version: number; create: () => C };
+  documents: { schema: z.ZodType<T>; version: number; log?: AppendOnlyLog };
+  /** How often each document's revision is polled as the backstop for LISTEN (default 5000 ms). */
+  pollMs?: number;
+}
+
+export async function openPostgresLayout<C, T>(opts: OpenPostgresLayoutOptions<C, T>): Promise<Layout<C, T>> {
+  const { pool } = opts;
+  const poll = opts.pollMs === undefined ? {} : { pollMs: opts.pollMs };
+  const catalog = await openPostgresStore({ pool, key: CATALOG_KEY, ...opts.catalog, ...poll });
+  const open = new Map<string, Promise<Store<T>>>();
+  const documents: DocumentSet<T> = {
+    async keys() {
+      return (await listPostgresKeys(pool, PREFIX)).map((k) => k.slice(PREFIX.length));
+    },
+    open(key, create) {
+      let store = open.get(key);
+      if (!store) {
+        store = openPostgresStore({
+          pool,
+          key: `${PREFIX}${key}`,
+          schema: opts.documents.schema,
+          version: opts.documents.version,
+          create,
+          ...(opts.documents.log ? { log: opts.documents.log } : {}),
+          ...poll,
+        });
+        open.set(key, store);
+        store.catch(() => open.delete(key));
+      }
+      return store;
+    },
+    async close() {
+      const stores = await Promise.allSettled([...open.values()]);
+      open.clear();
+      await Promise.all(stores.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+    },
+  };
+  return { catalog, documents };
+}
