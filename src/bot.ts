@@ -19,6 +19,8 @@ import { createSlackApp, type SlackApp } from './slack/app.js';
 import { checkSlackTokens } from './slack/check-tokens.js';
 import { createSlackClients } from './slack/clients.js';
 import { openJsonFileLayout } from './store/json-file/index.js';
+import { createPostgresPool, openPostgresLayout } from './store/postgres/index.js';
+import type { Layout } from './store/store.js';
 
 export interface Bot {
   config: Config;
@@ -95,6 +97,47 @@ async function settlePrograms(programs: Programs, config: Config, now: Date): Pr
   return notes;
 }
 
+const CATALOG = { schema: Catalog, version: CATALOG_VERSION, create: () => Catalog.parse({}) };
+const DOCUMENTS = {
+  schema: StoreDocument,
+  version: STORE_VERSION,
+  log: { field: 'history', entry: HistoryEntry },
+};
+
+/**
+ * The store's layout: PostgreSQL when DATABASE_URL is set (any number of replicas on one database; its tables are
+ * created or migrated first), else the JSON file at CUTOVER_DB_PATH (one process; a store of the one-program layout
+ * is upgraded). `release` ends what the layout needs beyond its stores (the PostgreSQL pool).
+ */
+async function openLayout(
+  config: Config,
+): Promise<{ layout: Layout<Catalog, StoreDocument>; release: () => Promise<void> }> {
+  if (config.databaseUrl) {
+    const pool = createPostgresPool(config.databaseUrl);
+    try {
+      return {
+        layout: await openPostgresLayout({ pool, catalog: CATALOG, documents: DOCUMENTS }),
+        release: () => pool.end(),
+      };
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw e;
+    }
+  }
+  const layout = await openJsonFileLayout({
+    path: config.dbPath,
+    catalog: CATALOG,
+    documents: DOCUMENTS,
+    legacy: {
+      version: STORE_VERSION,
+      schema: StoreDocument,
+      keyOf: (doc) => doc.cutover.id,
+      catalogFor: (id) => Catalog.parse({ programs: [{ id, from: 'the one-program store' }] }),
+    },
+  });
+  return { layout, release: async () => undefined };
+}
+
 export async function startBot(
   config: Config,
   options: {
@@ -108,21 +151,7 @@ export async function startBot(
   const templates = await loadTemplates(SHIPPED_PROGRAMS_DIR, config.programPath);
   // Slack is asked before the store is opened or anything listens: a refused token stops the start here.
   const identity = await checkSlackTokens(config);
-  const layout = await openJsonFileLayout({
-    path: config.dbPath,
-    catalog: { schema: Catalog, version: CATALOG_VERSION, create: () => Catalog.parse({}) },
-    documents: {
-      schema: StoreDocument,
-      version: STORE_VERSION,
-      log: { field: 'history', entry: HistoryEntry },
-    },
-    legacy: {
-      version: STORE_VERSION,
-      schema: StoreDocument,
-      keyOf: (doc) => doc.cutover.id,
-      catalogFor: (id) => Catalog.parse({ programs: [{ id, from: 'the one-program store' }] }),
-    },
-  });
+  const { layout, release } = await openLayout(config);
   // Every change's alert is composed inside the change's own write (the outbox), to its program's channel;
   // delivery starts below.
   const compose = alertsHook();
@@ -137,12 +166,17 @@ export async function startBot(
   } catch (e) {
     await layout.documents.close();
     await layout.catalog.close();
+    await release();
     throw e;
   }
+  const closePrograms = async () => {
+    await programs.close();
+    await release();
+  };
   try {
     notes = await settlePrograms(programs, config, clock.now());
   } catch (e) {
-    await programs.close();
+    await closePrograms();
     throw e;
   }
   const api = createCiApi({
@@ -199,12 +233,12 @@ export async function startBot(
         await alerts?.stop();
         await apiServer?.close();
         await slack.stop().catch(() => undefined);
-        await programs.close();
+        await closePrograms();
       },
     };
   } catch (e) {
     await slack.stop().catch(() => undefined);
-    await programs.close();
+    await closePrograms();
     throw e;
   }
 }

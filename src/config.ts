@@ -85,6 +85,13 @@ const ConfigSchema = z.preprocess(
       CUTOVER_ADMINS: userIds,
       CUTOVER_CREATORS: peopleAndGroups,
       CUTOVER_DB_PATH: z.string().min(1).default('data/cutover.json'),
+      DATABASE_URL: z
+        .string()
+        .regex(
+          /^postgres(ql)?:\/\/\S+$/,
+          'a PostgreSQL URL such as postgres://user:password@host:5432/cutover (leave it empty for the JSON file)',
+        )
+        .optional(),
       CUTOVER_PROGRAM: z.string().min(1).default(DEFAULT_PROGRAM),
       CUTOVER_API_TOKEN: z
         .string()
@@ -104,6 +111,7 @@ const ConfigSchema = z.preprocess(
       admins: env.CUTOVER_ADMINS,
       creators: env.CUTOVER_CREATORS,
       dbPath: env.CUTOVER_DB_PATH,
+      databaseUrl: env.DATABASE_URL,
       programPath: env.CUTOVER_PROGRAM,
       apiToken: env.CUTOVER_API_TOKEN,
       logLevel: env.LOG_LEVEL,

@@ -12,12 +12,15 @@ import { createWorker, type Worker } from '../worker.js';
 import { backoffMs } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem } from './channel-problem.js';
 import type { Logger, Pacer } from './dispatcher.js';
+import type { Lease } from './lease.js';
 import { type AlertSlack, classify, DeliveryError } from './slack-port.js';
 
 const BOARD_EVENT = 'cutover_board';
 
 interface BoardDeps {
   service: CutoverService;
+  /** Whether this replica keeps this program's board now (alerts/lease.ts). */
+  lease: Lease;
   slack: AlertSlack;
   clock: Clock;
   pacer: Pacer;
@@ -84,6 +87,11 @@ export function createBoard(deps: BoardDeps): Board {
     const posting = !board || board.channel !== channel;
     const at = posting ? Math.max(ready, postPace) : ready;
     if (at > now) return at - now;
+    // Another replica keeps the board: look again when its lease runs out (a change wakes this one too).
+    const lease = await deps.lease.hold();
+    if (!lease.held) return Math.max(0, lease.until - now) + 1;
+    // Taken over: the last holder may have posted a board it did not record.
+    if (lease.takenOver && posting) maybePosted = now - 60_000;
     dirty = false;
     lastAt = now;
     const c = service.cutover();
@@ -146,7 +154,7 @@ export function createBoard(deps: BoardDeps): Board {
     pass,
     onError: (e) => logger.error('board: failed', e),
     wakeOn: (wake) =>
-      service.onCommitted(() => {
+      service.onChanged(() => {
         dirty = true;
         wake();
       }),

@@ -21,6 +21,7 @@ import type { OutboxItem, StoreDocument } from '../service/document.js';
 import { createWorker, type Worker } from '../worker.js';
 import { backoffMs, byChannel, foldTexts, planChannel } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem, problemMessage } from './channel-problem.js';
+import type { Lease } from './lease.js';
 import { type AlertSlack, classify, DeliveryError, type Failure } from './slack-port.js';
 
 const ALERT_EVENT = 'cutover_alert';
@@ -53,6 +54,8 @@ export interface DeliveryOptions {
 
 interface DispatcherDeps extends DeliveryOptions {
   service: CutoverService;
+  /** Whether this replica delivers this program's alerts now (alerts/lease.ts). */
+  lease: Lease;
   slack: AlertSlack;
   clock: Clock;
   pacer: Pacer;
@@ -84,7 +87,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** Items Slack refused as part of a folded message: each goes alone next, to find the one at fault. */
   const solo = new Set<string>();
   /** Items queued before this process started may have been posted just before the last one stopped. */
-  const startedAt = clock.now().getTime();
+  let startedAt = clock.now().getTime();
   const lookedUp = new Set<string>();
 
   /** Records posted items; `channel` when a post there just succeeded, which ends its outage (if any). */
@@ -241,6 +244,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function pass(): Promise<number | undefined> {
     try {
+      if (service.document().outbox.length === 0) return undefined;
+      // Another replica delivers this program's alerts: look again when its lease runs out (or when woken).
+      const lease = await deps.lease.hold();
+      if (!lease.held) return Math.max(0, lease.until - clock.now().getTime()) + 1;
+      // Taken over from a replica that stopped: what it may have posted without recording is looked for first.
+      if (lease.takenOver) {
+        startedAt = clock.now().getTime();
+        lookedUp.clear();
+      }
       const doc = service.document();
       // Posted before, but not yet recorded (a store write failed): record, never post again.
       const delivered = new Map(doc.delivered.map((d) => [d.id, d.ts]));
@@ -276,6 +288,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     clock,
     pass,
     onError: (e) => logger.error('alerts: delivery failed', e),
-    wakeOn: (wake) => service.onCommitted(wake),
+    wakeOn: (wake) => service.onChanged(wake),
   });
 }

@@ -4,6 +4,7 @@
  * (slack/clients.ts), all to the program's channel (`cutover.channel`). The alerts themselves are composed inside
  * each change's store write (see `alertsHook`); this only delivers.
  */
+import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
@@ -18,6 +19,7 @@ import {
   type Dispatcher,
   type Logger,
 } from './dispatcher.js';
+import { createLease } from './lease.js';
 import { createReminders } from './reminders.js';
 import { type AlertSlack, slackPort } from './slack-port.js';
 
@@ -32,6 +34,8 @@ export interface AlertOptions extends DeliveryOptions {
   reminderTickMs?: number;
   /** Where the machinery logs (default the bot's logger). */
   logger?: Logger;
+  /** This replica's name in the programs' leases (default host:pid): one replica delivers a program's alerts. */
+  replica?: string;
 }
 
 export interface Alerts {
@@ -108,7 +112,8 @@ export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alert
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
     ...(options.deliveredLimit === undefined ? {} : { deliveredLimit: options.deliveredLimit }),
   };
-  const common = { service: deps.service, slack, clock, pacer, logger, onChannelProblem };
+  const lease = createLease(deps.service, options.replica ?? `${hostname()}:${process.pid}`, clock);
+  const common = { service: deps.service, slack, clock, pacer, logger, onChannelProblem, lease };
   const dispatcher = createDispatcher({ ...common, ...delivery });
   const board =
     options.board === false

@@ -56,6 +56,12 @@ export interface CutoverService {
   update<R>(fn: (doc: StoreDocument) => { next?: StoreDocument; result: R }): Promise<R>;
   /** Whether this program's store can save changes now. */
   health(): Promise<StoreHealth>;
+  /**
+   * Called after this process's committed changes (as onCommitted, not its bookkeeping) and whenever another
+   * process's commit is heard of (a shared database: changes and bookkeeping alike). For workers that look at the
+   * document again; returns an unsubscribe function.
+   */
+  onChanged(listener: () => void): () => void;
   /** Called after every committed change; returns an unsubscribe function. */
   onCommitted(listener: (change: Change) => void): () => void;
 }
@@ -70,12 +76,22 @@ function liveRequests(doc: StoreDocument, now: Date): StoreDocument['requests'] 
 
 export function createCutoverService(store: Store<StoreDocument>, hooks: ServiceHooks = {}): CutoverService {
   const listeners = new Set<(change: Change) => void>();
+  /** Hear of this process's committed changes and of other processes' commits (see onChanged). */
+  const changed = new Set<() => void>();
   return {
     cutover: () => store.snapshot().cutover,
     document: () => store.snapshot(),
     history: (limit) => store.snapshot().history.slice(-limit).reverse(),
     update: (fn) => store.update(fn),
     health: () => store.health(),
+    onChanged(listener) {
+      changed.add(listener);
+      const offRemote = store.onChange?.(listener);
+      return () => {
+        changed.delete(listener);
+        offRemote?.();
+      };
+    },
     onCommitted(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -134,6 +150,7 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
         options.deadline === undefined ? undefined : { deadline: options.deadline },
       );
       // The change is committed: a failing listener must not turn it into an error for the person.
+      if (result.change) for (const l of changed) l();
       if (result.change)
         for (const l of listeners)
           try {

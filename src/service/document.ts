@@ -45,6 +45,11 @@ export const StoreDocument = z.object({
   outbox: z.array(OutboxItem).default([]),
   /** Ids of recently delivered outbox items with the message ts, newest last (bounded): a retry never posts twice. */
   delivered: z.array(z.object({ id: z.string(), ts: z.string(), at: Instant })).default([]),
+  /**
+   * Which replica delivers this program's alerts and keeps its board, until when (alerts/lease.ts): renewed while
+   * it works, taken over by another once it runs out.
+   */
+  lease: z.object({ by: z.string(), until: Instant }).optional(),
   /** The live status board message in the channel. */
   board: z.object({ channel: z.string(), ts: z.string() }).optional(),
   /** Reminder keys already sent, with when: restart-safe, never doubled. */

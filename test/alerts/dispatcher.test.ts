@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher, createPacer, type Dispatcher } from '../../src/alerts/dispatcher.js';
+import { createLease } from '../../src/alerts/lease.js';
 import {
   type AlertSlack,
   DeliveryError,
@@ -68,6 +69,7 @@ async function setup(slack: FakeSlack, wrap: (s: CutoverService) => CutoverServi
   const clock = manualClock(START);
   const d = createDispatcher({
     service,
+    lease: createLease(service, 'test-replica', clock),
     slack,
     clock,
     pacer: createPacer(),
