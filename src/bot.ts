@@ -70,7 +70,9 @@ async function settlePrograms(programs: Programs, config: Config, now: Date): Pr
       { kind: 'system' },
       now,
     );
-    if (!made.ok) throw new Error(`The first program could not start: ${made.message}`);
+    // Another replica on the same database started it a moment ago: that one is the first program.
+    if (!made.ok && !programs.get(program.id))
+      throw new Error(`The first program could not start: ${made.message}`);
     notes.push({ level: 'info', text: `program ${program.id} started in channel ${channel}` });
     return notes;
   }

@@ -82,6 +82,8 @@ export const CATALOG_VERSION = 2;
 /** A program the store holds, in the order they were started. Its state is its own document. */
 export const ProgramEntry = z.object({
   id: Id,
+  /** The channel it was started in (the program's document says where it is now, and whether it is archived). */
+  channel: z.string().optional(),
   /** Absent for the program upgraded from the layout before. */
   createdAt: Instant.optional(),
   /** Who started it (a user id), and from which template. */

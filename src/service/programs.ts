@@ -64,6 +64,8 @@ export interface Programs {
   onAdded(listener: (service: CutoverService) => void): () => void;
   /** Hears of every committed change of every program (and of those started later). */
   onCommitted(listener: (service: CutoverService, change: Change) => void): () => void;
+  /** Hears when a program's document moved: its committed changes, and other replicas' commits. */
+  onChanged(listener: (service: CutoverService) => void): () => void;
   /** The catalog's health, then each program's: the first that cannot write says why. */
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
   const services = new Map<string, CutoverService>();
   const added = new Set<(s: CutoverService) => void>();
   const committed = new Set<(s: CutoverService, change: Change) => void>();
+  const changedAny = new Set<(s: CutoverService) => void>();
   let starts: Promise<unknown> = Promise.resolve();
 
   const missing = (id: string) => (): StoreDocument => {
@@ -92,6 +95,9 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
   const adopt = (service: CutoverService) => {
     const id = service.cutover().id;
     services.set(id, service);
+    service.onChanged(() => {
+      for (const l of changedAny) l(service);
+    });
     service.onCommitted((change) => {
       for (const l of committed)
         try {
@@ -111,6 +117,28 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
     for (const store of stores) adopt(deps.makeService(store));
   }
 
+  // Another replica started a program (a shared database): it is opened here too, and told as one started here.
+  let following: Promise<void> = Promise.resolve();
+  const follow = () => {
+    following = following
+      .then(async () => {
+        for (const e of layout.catalog.snapshot().programs) {
+          if (services.has(e.id)) continue;
+          const store = await layout.documents.open(e.id, missing(e.id));
+          if (services.has(e.id)) continue;
+          const service = adopt(deps.makeService(store));
+          for (const l of added)
+            try {
+              l(service);
+            } catch (err) {
+              console.error('a program listener failed', err);
+            }
+        }
+      })
+      .catch((err: unknown) => console.error('could not open a program another replica started', err));
+  };
+  const offCatalog = layout.catalog.onChange?.(follow);
+
   const all = () => [...services.values()];
   const inChannel = (channel: string) =>
     all().find((s) => {
@@ -124,18 +152,19 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
     now: Date,
     key: string | undefined,
   ): Promise<CreateOutcome> {
-    const catalog = layout.catalog.snapshot();
+    // Asked of the storage now: another replica may have started programs since this one last heard.
+    const catalog = await layout.catalog.read();
     const seen = key ? catalog.requests[key] : undefined;
     if (seen && Date.parse(seen.at) > now.getTime() - REQUEST_KEY_TTL_MS) {
       const service = services.get(request.id);
       if (service) return { ok: true, service, replayed: true, message: seen.message };
     }
-    if (services.has(request.id))
-      return {
-        ok: false,
-        field: 'id',
-        message: `There is already a program "${request.id}" (archived ones keep their id): choose another id.`,
-      };
+    const taken: CreateOutcome = {
+      ok: false,
+      field: 'id',
+      message: `There is already a program "${request.id}" (archived ones keep their id): choose another id.`,
+    };
+    if (services.has(request.id) || catalog.programs.some((p) => p.id === request.id)) return taken;
     const here = inChannel(request.channel)?.cutover();
     if (here)
       return {
@@ -195,7 +224,14 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
     const store = await layout.documents.open(cutover.id, () => doc);
     // A document that was there already, and no catalog entry lists, is a start that never committed: this start
     // takes its place (its history, only ever appended to, is kept before this start's line).
-    if (JSON.stringify(store.snapshot().cutover) !== JSON.stringify(doc.cutover))
+    const orphan = JSON.stringify(store.snapshot().cutover) !== JSON.stringify(doc.cutover);
+    // Another replica's start of this id, committed meanwhile, is not an orphan: it wins.
+    if (orphan && (await layout.catalog.read()).programs.some((p) => p.id === cutover.id)) {
+      follow();
+      await following;
+      return taken;
+    }
+    if (orphan)
       await store.update((orphan) => ({
         next: {
           ...doc,
@@ -206,8 +242,15 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
         },
         result: undefined,
       }));
+    let listed: 'listed' | 'taken' | 'busy';
     try {
-      await layout.catalog.update((cat) => {
+      listed = await layout.catalog.update<'listed' | 'taken' | 'busy'>((cat) => {
+        // Decided again inside the catalog's transaction: a start by another replica meanwhile wins.
+        if (cat.programs.some((p) => p.id === cutover.id)) return { result: 'taken' };
+        const busy = cat.programs.some(
+          (p) => p.channel === request.channel && !services.get(p.id)?.cutover().archived,
+        );
+        if (busy) return { result: 'busy' };
         const requests = Object.fromEntries(
           Object.entries(cat.requests).filter(
             ([, r]) => Date.parse(r.at) > now.getTime() - REQUEST_KEY_TTL_MS,
@@ -221,6 +264,7 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
               ...cat.programs,
               {
                 id: cutover.id,
+                channel: request.channel,
                 createdAt: now.toISOString(),
                 ...(actor.kind === 'user' ? { createdBy: actor.userId } : {}),
                 from: request.from,
@@ -228,12 +272,24 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
             ],
             requests,
           },
-          result: undefined,
+          result: 'listed',
         };
       });
     } catch (e) {
       // Not listed: the document is an orphan, which the next start of this id takes over.
       throw e;
+    }
+    if (listed === 'busy')
+      return {
+        ok: false,
+        field: 'channel',
+        message:
+          'This channel already runs another program, started a moment ago: archive it first, or start the new program in another channel.',
+      };
+    if (listed === 'taken') {
+      follow();
+      await following;
+      return taken;
     }
     const service = adopt(deps.makeService(store));
     for (const l of added)
@@ -263,6 +319,10 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
       committed.add(listener);
       return () => committed.delete(listener);
     },
+    onChanged(listener) {
+      changedAny.add(listener);
+      return () => changedAny.delete(listener);
+    },
     async health() {
       const catalog = await layout.catalog.health();
       if (!catalog.ok) return catalog;
@@ -273,7 +333,9 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
       return { ok: true };
     },
     async close() {
+      offCatalog?.();
       await starts;
+      await following;
       await layout.documents.close();
       await layout.catalog.close();
     },

@@ -115,9 +115,12 @@ export function createHomePublisher(opts: {
     onError: (e) => logger.warn(`App Home: ${(e as Error).message}`),
     wakeOn: () => {
       const offChange = programs.onCommitted((_s, change) => changed(change.before, change.outcome.cutover));
+      // Another replica's change: its role holders' Homes, as they stand now.
+      const offRemote = programs.onChanged((s) => changed(s.cutover(), s.cutover()));
       const offAdded = programs.onAdded(() => refresh());
       return () => {
         offChange();
+        offRemote();
         offAdded();
       };
     },
