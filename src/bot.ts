@@ -117,9 +117,13 @@ async function openLayout(
   if (config.databaseUrl) {
     const pool = createPostgresPool(config.databaseUrl);
     try {
+      let ended: Promise<void> | undefined;
       return {
         layout: await openPostgresLayout({ pool, catalog: CATALOG, documents: DOCUMENTS }),
-        release: () => pool.end(),
+        release: () => {
+          ended ??= pool.end();
+          return ended;
+        },
       };
     } catch (e) {
       await pool.end().catch(() => undefined);
@@ -171,9 +175,10 @@ export async function startBot(
     await release();
     throw e;
   }
-  const closePrograms = async () => {
-    await programs.close();
-    await release();
+  let closing: Promise<void> | undefined;
+  const closePrograms = () => {
+    closing ??= programs.close().finally(release);
+    return closing;
   };
   try {
     notes = await settlePrograms(programs, config, clock.now());

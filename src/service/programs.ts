@@ -164,7 +164,13 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
       field: 'id',
       message: `There is already a program "${request.id}" (archived ones keep their id): choose another id.`,
     };
-    if (services.has(request.id) || catalog.programs.some((p) => p.id === request.id)) return taken;
+    if (services.has(request.id)) return taken;
+    if (catalog.programs.some((p) => p.id === request.id)) {
+      // Started by another replica: opened here too, then refused as taken.
+      follow();
+      await following;
+      return taken;
+    }
     const here = inChannel(request.channel)?.cutover();
     if (here)
       return {

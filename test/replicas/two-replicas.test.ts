@@ -1,0 +1,283 @@
+/**
+ * Two replicas of the real bot on one PostgreSQL database, against one Slack stand-in: the road from NO-GO to GO
+ * walked with every other request sent to the other replica (a form opened on one and submitted on the other),
+ * conflicting changes at once serialized as one process does, a program started on one known to the other, and
+ * every alert posted exactly once whichever replica is alive.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Bot, startBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import { INPUT_ACTION, INPUTS, VIEWS } from '../../src/slack/ids.js';
+import { type ManualClock, manualClock } from '../alerts/clock.js';
+import { idsOf } from '../alerts/helpers.js';
+import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
+import { ADMIN, CHANNEL, PEOPLE, ROLE_OF, SIGNING_SECRET } from '../slack/harness.js';
+import {
+  interactiveForm,
+  slashCommand,
+  slashCommandForm,
+  stateValue,
+  viewSubmission,
+} from '../slack/payloads.js';
+import { postToBolt } from '../slack/signing.js';
+import { type SlackStandIn, startSlackStandIn } from '../slack/stand-in.js';
+import { testDatabases } from '../store/postgres/databases.js';
+
+const SHA = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
+const {
+  producerCommander: PIC,
+  consumerCommander: CIC,
+  producerRollback: PRB,
+  consumerRollback: CRB,
+  logOwner: LOG,
+} = PEOPLE;
+
+const dbs = testDatabases();
+let bots: Bot[] = [];
+let slack: SlackStandIn | undefined;
+afterEach(async () => {
+  for (const b of bots) await b.stop();
+  bots = [];
+  await slack?.close();
+  slack = undefined;
+  await dbs.cleanup();
+});
+
+interface Replicas {
+  a: Bot;
+  b: Bot;
+  slack: SlackStandIn;
+  clock: ManualClock;
+  /** `/cutover <text>` as `user`, to replica `to`. */
+  command(to: Bot, user: string, text: string, extra?: Record<string, string>): Promise<string>;
+  interact(to: Bot, payload: object): Promise<Record<string, unknown>>;
+  /** Advances the shared clock a second at a time until no program's outbox holds anything. */
+  drain(): Promise<void>;
+}
+
+async function startReplicas(): Promise<Replicas> {
+  const s = await startSlackStandIn();
+  slack = s;
+  const url = await dbs.make();
+  const clock = manualClock('2026-02-10T08:00:00Z');
+  const config = () => {
+    const loaded = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: s.apiUrl,
+      PORT: '0',
+      CUTOVER_CHANNEL_ID: CHANNEL,
+      CUTOVER_ADMINS: ADMIN,
+      CUTOVER_PROGRAM: SHIPPED_PROGRAM,
+      DATABASE_URL: url,
+      LOG_LEVEL: 'error',
+    });
+    if (!loaded.ok) throw new Error(loaded.message);
+    return loaded.config;
+  };
+  const alerts = { board: true, reminders: false, backoff: { baseMs: 2000, maxMs: 60_000 } };
+  // Started together, as two replicas of one deployment: one of them starts the first program.
+  const [a, b] = await Promise.all([
+    startBot(config(), { host: '127.0.0.1', clock, alerts: { ...alerts, replica: 'replica-a' } }),
+    startBot(config(), { host: '127.0.0.1', clock, alerts: { ...alerts, replica: 'replica-b' } }),
+  ]);
+  bots = [a, b];
+  const url_ = (bot: Bot) => `http://127.0.0.1:${bot.port}/slack/events`;
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) {
+      await Promise.all(bots.map((x) => x.alerts?.idle()));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return {
+    a,
+    b,
+    slack: s,
+    clock,
+    async command(to, user, text, extra = {}) {
+      const payload = slashCommand({
+        text,
+        user_id: user,
+        channel_id: CHANNEL,
+        response_url: s.responseUrl(),
+        ...extra,
+      });
+      const res = await postToBolt(url_(to), SIGNING_SECRET, slashCommandForm(payload), { kind: 'form' });
+      expect(res.status).toBe(200);
+      return res.text;
+    },
+    async interact(to, payload) {
+      const res = await postToBolt(url_(to), SIGNING_SECRET, interactiveForm(payload), { kind: 'form' });
+      expect(res.status).toBe(200);
+      return res.text ? (JSON.parse(res.text) as Record<string, unknown>) : {};
+    },
+    async drain() {
+      const waiting = () => bots.some((x) => x.programs.all().some((p) => p.document().outbox.length > 0));
+      await settle();
+      for (let i = 0; i < 120 && waiting(); i++) {
+        clock.advance(1000);
+        await settle();
+      }
+      expect(waiting()).toBe(false);
+    },
+  };
+}
+
+const ok = (text: string) => expect(text).toContain(':white_check_mark:');
+
+describe('two replicas on one PostgreSQL database', () => {
+  it('walk the road from NO-GO to GO, each receiving half of the requests, and post every alert once', async () => {
+    const r = await startReplicas();
+    const { a, b } = r;
+    // One program, whichever replica started it, known to both.
+    expect(a.programs.all().map((s) => s.cutover().id)).toEqual(['service-v3']);
+    expect(b.programs.all().map((s) => s.cutover().id)).toEqual(['service-v3']);
+
+    const replicas = [a, b];
+    let turn = 0;
+    const next = () => replicas[turn++ % 2] as Bot;
+    for (const [who, role] of Object.entries(ROLE_OF))
+      ok(await r.command(next(), ADMIN, `role ${role} <@${PEOPLE[who as keyof typeof PEOPLE]}|${who}>`));
+    ok(await r.command(next(), PRB, `target service.v3.0 ${SHA}`));
+    ok(await r.command(next(), CRB, 'target approve service.v3.0'));
+    ok(await r.command(next(), PIC, 'gate producer-suite green https://ci.example.com/p/1'));
+    ok(await r.command(next(), CIC, 'gate consumer-suite green https://ci.example.com/c/1'));
+    ok(await r.command(next(), LOG, 'gate alignment green'));
+    ok(await r.command(next(), PRB, 'evidence producer-handoff https://x.example/handoff'));
+    ok(await r.command(next(), CIC, 'evidence consumer-repin https://x.example/repin'));
+    ok(await r.command(next(), PRB, 'evidence producer-rollback https://x.example/prb'));
+    ok(await r.command(next(), CRB, 'evidence consumer-rollback https://x.example/crb'));
+
+    // A sign-off form opened on one replica and submitted to the other.
+    for (const [user, opener, submitter] of [
+      [PIC, a, b],
+      [CIC, b, a],
+    ] as const) {
+      const trigger = `trigger-signoff-${user}`;
+      await r.command(opener, user, 'signoff', { trigger_id: trigger });
+      const view = (await r.slack.waitFor('views.open', (c) => c.args.trigger_id === trigger)).args.view as {
+        private_metadata: string;
+      };
+      const answer = await r.interact(
+        submitter,
+        viewSubmission({
+          user_id: user,
+          callback_id: VIEWS.signoff,
+          private_metadata: view.private_metadata,
+          values: {
+            [INPUTS.signoff.decision]: {
+              [INPUT_ACTION]: {
+                type: 'radio_buttons',
+                selected_option: { text: { type: 'plain_text', text: 'GO' }, value: 'go' },
+              },
+            },
+            [INPUTS.signoff.rationale]: { [INPUT_ACTION]: stateValue.plainTextInput('ready on the target') },
+            [INPUTS.signoff.evidenceUrl]: { [INPUT_ACTION]: stateValue.plainTextInput(null) },
+          },
+        }),
+      );
+      expect(answer).toEqual({});
+    }
+    ok(await r.command(next(), LOG, 'decide runtime-cutover go both sides signed on service.v3.0'));
+    ok(await r.command(next(), LOG, 'phase 8 start'));
+
+    // Both replicas read the same state, and the history has no gap.
+    await r.drain();
+    const [sa] = a.programs.all();
+    const [sb] = b.programs.all();
+    const doc = await sa?.document();
+    expect(sa?.cutover().decisions.find((d) => d.id === 'runtime-cutover')?.status).toBe('go');
+    expect(sb?.cutover().phases.find((p) => p.id === '8')?.status).toBe('started');
+    const seqs = (sa?.history(1000) ?? []).map((h) => h.seq).reverse();
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(doc?.outbox).toEqual([]);
+
+    // Every alert was posted, once, in the channel; one board, updated in place.
+    const told = r.slack
+      .messages(CHANNEL)
+      .flatMap(idsOf)
+      .filter((id) => id);
+    expect(told.length).toBeGreaterThan(10);
+    expect(new Set(told).size).toBe(told.length);
+    const delivered = (doc?.delivered ?? []).map((d) => d.id);
+    expect([...told].sort()).toEqual([...delivered].sort());
+    const boards = r.slack
+      .calls('chat.postMessage')
+      .filter((c) => JSON.stringify(c.args.metadata ?? '').includes('cutover_board'));
+    expect(boards).toHaveLength(1);
+  });
+
+  it('serialize a target publish and a sign-off sent to the two replicas at once, as one process does', async () => {
+    const r = await startReplicas();
+    const { a, b } = r;
+    for (const [who, role] of Object.entries(ROLE_OF))
+      ok(await r.command(a, ADMIN, `role ${role} <@${PEOPLE[who as keyof typeof PEOPLE]}|${who}>`));
+    ok(await r.command(a, PRB, `target service.v3.0 ${SHA}`));
+    ok(await r.command(b, CRB, 'target approve service.v3.0'));
+    const trigger = 'trigger-race';
+    await r.command(a, PIC, 'signoff', { trigger_id: trigger });
+    const view = (await r.slack.waitFor('views.open', (c) => c.args.trigger_id === trigger)).args.view as {
+      private_metadata: string;
+    };
+    const [publish, signed] = await Promise.all([
+      r.command(a, PRB, `target service.v3.1 ${'b'.repeat(40)}`),
+      r.interact(
+        b,
+        viewSubmission({
+          user_id: PIC,
+          callback_id: VIEWS.signoff,
+          private_metadata: view.private_metadata,
+          values: {
+            [INPUTS.signoff.decision]: {
+              [INPUT_ACTION]: {
+                type: 'radio_buttons',
+                selected_option: { text: { type: 'plain_text', text: 'GO' }, value: 'go' },
+              },
+            },
+            [INPUTS.signoff.rationale]: { [INPUT_ACTION]: stateValue.plainTextInput('ready') },
+            [INPUTS.signoff.evidenceUrl]: { [INPUT_ACTION]: stateValue.plainTextInput(null) },
+          },
+        }),
+      ),
+    ]);
+    ok(publish);
+    const c = (await a.programs.all()[0]?.document())?.cutover;
+    const live = c?.signoffs.filter((s) => !s.voided) ?? [];
+    // Whichever went first, no GO stands on a target that is not the current one.
+    expect(live.every((s) => s.target?.sha === c?.targets.at(-1)?.sha)).toBe(true);
+    if (Object.keys(signed).length) expect(JSON.stringify(signed)).toContain('response_action');
+    else expect(c?.signoffs.at(-1)?.voided).toBeDefined();
+  });
+
+  it('know of a program started on the other, and take its alerts over when the first replica stops', async () => {
+    const r = await startReplicas();
+    const { a, b } = r;
+    const responses = r.slack.responses.length;
+    await r.command(a, ADMIN, 'new service-v4 from service-v3', { channel_id: 'C0SECOND' });
+    await r.slack.waitForResponse(
+      (x) => r.slack.responses.indexOf(x) >= responses && JSON.stringify(x.body).includes('started in'),
+    );
+    await expect
+      .poll(() => b.programs.get('service-v4')?.cutover().channel, { timeout: 10_000 })
+      .toBe('C0SECOND');
+    const list = await r.command(b, ADMIN, 'list', { channel_id: 'C0SECOND' });
+    expect(list).toContain('service-v4');
+    await r.drain();
+
+    // The first replica stops; the second delivers what is written from now on, once.
+    await a.stop();
+    bots = [b];
+    ok(
+      await r.command(b, ADMIN, `role producer-incident-commander <@${PIC}|pic>`, { channel_id: 'C0SECOND' }),
+    );
+    r.clock.advance(31_000); // the stopped replica's lease runs out
+    await r.drain();
+    const told = r.slack
+      .messages('C0SECOND')
+      .flatMap(idsOf)
+      .filter((id) => id);
+    expect(new Set(told).size).toBe(told.length);
+    expect(told.length).toBeGreaterThanOrEqual(2);
+    bots = [a, b];
+  });
+});
