@@ -303,3 +303,20 @@ describe('keys and ids of the program', () => {
     expect(dueReminders(newDocument(c), h(24))).toEqual({ items: [], marks: {} });
   });
 });
+
+describe('an archived program', () => {
+  it('gets no reminders: no window notice, no nudge and no digest', () => {
+    const withWindow = run(
+      approveTarget(seeded()),
+      { type: 'window', start: h(30).toISOString(), end: h(32).toISOString() },
+      A.dlo,
+      T0,
+    ).cutover;
+    // The same program, live: its notices and nudges are due over the next day and a half.
+    const live = walk(withWindow, [h(6), h(29), h(40)], () => true);
+    expect(live.flat().length).toBeGreaterThan(0);
+    const archived = run(withWindow, { type: 'archive', reason: 'moved to another cutover' }, A.admin, T0).cutover;
+    expect(archived.archived).toBeDefined();
+    expect(walk(archived, [h(6), h(29), h(40)], () => true)).toEqual([[], [], []]);
+  });
+});
