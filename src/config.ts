@@ -9,41 +9,25 @@ import { z } from 'zod';
 export const SHIPPED_PROGRAMS_DIR = fileURLToPath(new URL('../programs/', import.meta.url));
 const DEFAULT_PROGRAM = fileURLToPath(new URL('../programs/service-v3.json', import.meta.url));
 
-/** Slack user ids (U…, W…) and user-group ids (S…), comma-separated. */
-const peopleAndGroups = z
-  .string()
-  .default('')
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z
-        .string()
-        .regex(
-          /^[UWS][A-Z0-9]{2,}$/,
-          'a comma-separated list of Slack user ids (U012ABCDEF) or user-group ids (S012ABCDEF)',
-        ),
-    ),
-  );
+/** A comma-separated list of Slack ids, each matching `id` (else `message`). */
+const idList = (id: RegExp, message: string) =>
+  z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(id, message)));
 
-const userIds = z
-  .string()
-  .default('')
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a comma-separated list of Slack user ids like U012ABCDEF'),
-    ),
-  );
+const userIds = idList(/^[UW][A-Z0-9]{2,}$/, 'a comma-separated list of Slack user ids like U012ABCDEF');
+/** Slack user ids (U…, W…) and user-group ids (S…). */
+const peopleAndGroups = idList(
+  /^[UWS][A-Z0-9]{2,}$/,
+  'a comma-separated list of Slack user ids (U012ABCDEF) or user-group ids (S012ABCDEF)',
+);
 
 /**
  * `.env.example` lists every variable, most of them empty (`CUTOVER_PROGRAM=`), and `process.loadEnvFile` sets an

@@ -125,6 +125,24 @@ async function startReplicas(): Promise<Replicas> {
 
 const ok = (text: string) => expect(text).toContain(':white_check_mark:');
 
+/** The sign-off form submitted GO by `user`, as Slack sends it. */
+const goSignoff = (user: string, metadata: string, rationale: string) =>
+  viewSubmission({
+    user_id: user,
+    callback_id: VIEWS.signoff,
+    private_metadata: metadata,
+    values: {
+      [INPUTS.signoff.decision]: {
+        [INPUT_ACTION]: {
+          type: 'radio_buttons',
+          selected_option: { text: { type: 'plain_text', text: 'GO' }, value: 'go' },
+        },
+      },
+      [INPUTS.signoff.rationale]: { [INPUT_ACTION]: stateValue.plainTextInput(rationale) },
+      [INPUTS.signoff.evidenceUrl]: { [INPUT_ACTION]: stateValue.plainTextInput(null) },
+    },
+  });
+
 describe('two replicas on one PostgreSQL database', () => {
   it('walk the road from NO-GO to GO, each receiving half of the requests, and post every alert once', async () => {
     const r = await startReplicas();
@@ -160,21 +178,7 @@ describe('two replicas on one PostgreSQL database', () => {
       };
       const answer = await r.interact(
         submitter,
-        viewSubmission({
-          user_id: user,
-          callback_id: VIEWS.signoff,
-          private_metadata: view.private_metadata,
-          values: {
-            [INPUTS.signoff.decision]: {
-              [INPUT_ACTION]: {
-                type: 'radio_buttons',
-                selected_option: { text: { type: 'plain_text', text: 'GO' }, value: 'go' },
-              },
-            },
-            [INPUTS.signoff.rationale]: { [INPUT_ACTION]: stateValue.plainTextInput('ready on the target') },
-            [INPUTS.signoff.evidenceUrl]: { [INPUT_ACTION]: stateValue.plainTextInput(null) },
-          },
-        }),
+        goSignoff(user, view.private_metadata, 'ready on the target'),
       );
       expect(answer).toEqual({});
     }
@@ -221,24 +225,7 @@ describe('two replicas on one PostgreSQL database', () => {
     };
     const [publish, signed] = await Promise.all([
       r.command(a, PRB, `target service.v3.1 ${'b'.repeat(40)}`),
-      r.interact(
-        b,
-        viewSubmission({
-          user_id: PIC,
-          callback_id: VIEWS.signoff,
-          private_metadata: view.private_metadata,
-          values: {
-            [INPUTS.signoff.decision]: {
-              [INPUT_ACTION]: {
-                type: 'radio_buttons',
-                selected_option: { text: { type: 'plain_text', text: 'GO' }, value: 'go' },
-              },
-            },
-            [INPUTS.signoff.rationale]: { [INPUT_ACTION]: stateValue.plainTextInput('ready') },
-            [INPUTS.signoff.evidenceUrl]: { [INPUT_ACTION]: stateValue.plainTextInput(null) },
-          },
-        }),
-      ),
+      r.interact(b, goSignoff(PIC, view.private_metadata, 'ready')),
     ]);
     ok(publish);
     const c = (await a.programs.all()[0]?.document())?.cutover;
