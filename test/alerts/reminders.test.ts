@@ -315,7 +315,12 @@ describe('an archived program', () => {
     // The same program, live: its notices and nudges are due over the next day and a half.
     const live = walk(withWindow, [h(6), h(29), h(40)], () => true);
     expect(live.flat().length).toBeGreaterThan(0);
-    const archived = run(withWindow, { type: 'archive', reason: 'moved to another cutover' }, A.admin, T0).cutover;
+    const archived = run(
+      withWindow,
+      { type: 'archive', reason: 'moved to another cutover' },
+      A.admin,
+      T0,
+    ).cutover;
     expect(archived.archived).toBeDefined();
     expect(walk(archived, [h(6), h(29), h(40)], () => true)).toEqual([[], [], []]);
   });

@@ -55,7 +55,7 @@ interface Replicas {
   drain(): Promise<void>;
 }
 
-async function startReplicas(): Promise<Replicas> {
+async function startReplicas(mode: 'http' | 'socket' = 'http'): Promise<Replicas> {
   const s = await startSlackStandIn();
   slack = s;
   const url = await dbs.make();
@@ -63,7 +63,9 @@ async function startReplicas(): Promise<Replicas> {
   const config = () => {
     const loaded = loadConfig({
       SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      ...(mode === 'socket'
+        ? { SLACK_APP_TOKEN: 'xapp-test-token' }
+        : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
       SLACK_API_URL: s.apiUrl,
       PORT: '0',
       CUTOVER_CHANNEL_ID: CHANNEL,
@@ -82,7 +84,10 @@ async function startReplicas(): Promise<Replicas> {
     startBot(config(), { host: '127.0.0.1', clock, alerts: { ...alerts, replica: 'replica-b' } }),
   ]);
   bots = [a, b];
+  // Socket Mode: each replica holds its own connection; an envelope goes to one of them.
+  if (mode === 'socket') await expect.poll(() => s.socket.connectionCount(), { timeout: 10_000 }).toBe(2);
   const url_ = (bot: Bot) => `http://127.0.0.1:${bot.port}/slack/events`;
+  const connectionOf = (bot: Bot) => bots.indexOf(bot);
   const settle = async () => {
     for (let i = 0; i < 3; i++) {
       await Promise.all(bots.map((x) => x.alerts?.idle()));
@@ -102,11 +107,19 @@ async function startReplicas(): Promise<Replicas> {
         response_url: s.responseUrl(),
         ...extra,
       });
+      if (mode === 'socket') {
+        const ack = await s.socket.send('slash_commands', payload, { connection: connectionOf(to) });
+        return JSON.stringify(ack.payload ?? {});
+      }
       const res = await postToBolt(url_(to), SIGNING_SECRET, slashCommandForm(payload), { kind: 'form' });
       expect(res.status).toBe(200);
       return res.text;
     },
     async interact(to, payload) {
+      if (mode === 'socket') {
+        const ack = await s.socket.send('interactive', payload, { connection: connectionOf(to) });
+        return (ack.payload ?? {}) as Record<string, unknown>;
+      }
       const res = await postToBolt(url_(to), SIGNING_SECRET, interactiveForm(payload), { kind: 'form' });
       expect(res.status).toBe(200);
       return res.text ? (JSON.parse(res.text) as Record<string, unknown>) : {};
@@ -144,72 +157,76 @@ const goSignoff = (user: string, metadata: string, rationale: string) =>
   });
 
 describe('two replicas on one PostgreSQL database', () => {
-  it('walk the road from NO-GO to GO, each receiving half of the requests, and post every alert once', async () => {
-    const r = await startReplicas();
-    const { a, b } = r;
-    // One program, whichever replica started it, known to both.
-    expect(a.programs.all().map((s) => s.cutover().id)).toEqual(['service-v3']);
-    expect(b.programs.all().map((s) => s.cutover().id)).toEqual(['service-v3']);
+  it.each(['http', 'socket'] as const)(
+    'walk the road from NO-GO to GO, each receiving half of the requests, and post every alert once (%s mode)',
+    async (mode) => {
+      const r = await startReplicas(mode);
+      const { a, b } = r;
+      // One program, whichever replica started it, known to both.
+      expect(a.programs.all().map((s) => s.cutover().id)).toEqual(['service-v3']);
+      expect(b.programs.all().map((s) => s.cutover().id)).toEqual(['service-v3']);
 
-    const replicas = [a, b];
-    let turn = 0;
-    const next = () => replicas[turn++ % 2] as Bot;
-    for (const [who, role] of Object.entries(ROLE_OF))
-      ok(await r.command(next(), ADMIN, `role ${role} <@${PEOPLE[who as keyof typeof PEOPLE]}|${who}>`));
-    ok(await r.command(next(), PRB, `target service.v3.0 ${SHA}`));
-    ok(await r.command(next(), CRB, 'target approve service.v3.0'));
-    ok(await r.command(next(), PIC, 'gate producer-suite green https://ci.example.com/p/1'));
-    ok(await r.command(next(), CIC, 'gate consumer-suite green https://ci.example.com/c/1'));
-    ok(await r.command(next(), LOG, 'gate alignment green'));
-    ok(await r.command(next(), PRB, 'evidence producer-handoff https://x.example/handoff'));
-    ok(await r.command(next(), CIC, 'evidence consumer-repin https://x.example/repin'));
-    ok(await r.command(next(), PRB, 'evidence producer-rollback https://x.example/prb'));
-    ok(await r.command(next(), CRB, 'evidence consumer-rollback https://x.example/crb'));
+      const replicas = [a, b];
+      let turn = 0;
+      const next = () => replicas[turn++ % 2] as Bot;
+      for (const [who, role] of Object.entries(ROLE_OF))
+        ok(await r.command(next(), ADMIN, `role ${role} <@${PEOPLE[who as keyof typeof PEOPLE]}|${who}>`));
+      ok(await r.command(next(), PRB, `target service.v3.0 ${SHA}`));
+      ok(await r.command(next(), CRB, 'target approve service.v3.0'));
+      ok(await r.command(next(), PIC, 'gate producer-suite green https://ci.example.com/p/1'));
+      ok(await r.command(next(), CIC, 'gate consumer-suite green https://ci.example.com/c/1'));
+      ok(await r.command(next(), LOG, 'gate alignment green'));
+      ok(await r.command(next(), PRB, 'evidence producer-handoff https://x.example/handoff'));
+      ok(await r.command(next(), CIC, 'evidence consumer-repin https://x.example/repin'));
+      ok(await r.command(next(), PRB, 'evidence producer-rollback https://x.example/prb'));
+      ok(await r.command(next(), CRB, 'evidence consumer-rollback https://x.example/crb'));
 
-    // A sign-off form opened on one replica and submitted to the other.
-    for (const [user, opener, submitter] of [
-      [PIC, a, b],
-      [CIC, b, a],
-    ] as const) {
-      const trigger = `trigger-signoff-${user}`;
-      await r.command(opener, user, 'signoff', { trigger_id: trigger });
-      const view = (await r.slack.waitFor('views.open', (c) => c.args.trigger_id === trigger)).args.view as {
-        private_metadata: string;
-      };
-      const answer = await r.interact(
-        submitter,
-        goSignoff(user, view.private_metadata, 'ready on the target'),
-      );
-      expect(answer).toEqual({});
-    }
-    ok(await r.command(next(), LOG, 'decide runtime-cutover go both sides signed on service.v3.0'));
-    ok(await r.command(next(), LOG, 'phase 8 start'));
+      // A sign-off form opened on one replica and submitted to the other.
+      for (const [user, opener, submitter] of [
+        [PIC, a, b],
+        [CIC, b, a],
+      ] as const) {
+        const trigger = `trigger-signoff-${user}`;
+        await r.command(opener, user, 'signoff', { trigger_id: trigger });
+        const view = (await r.slack.waitFor('views.open', (c) => c.args.trigger_id === trigger)).args
+          .view as {
+          private_metadata: string;
+        };
+        const answer = await r.interact(
+          submitter,
+          goSignoff(user, view.private_metadata, 'ready on the target'),
+        );
+        expect(answer).toEqual({});
+      }
+      ok(await r.command(next(), LOG, 'decide runtime-cutover go both sides signed on service.v3.0'));
+      ok(await r.command(next(), LOG, 'phase 8 start'));
 
-    // Both replicas read the same state, and the history has no gap.
-    await r.drain();
-    const [sa] = a.programs.all();
-    const [sb] = b.programs.all();
-    const doc = await sa?.document();
-    expect(sa?.cutover().decisions.find((d) => d.id === 'runtime-cutover')?.status).toBe('go');
-    expect(sb?.cutover().phases.find((p) => p.id === '8')?.status).toBe('started');
-    const seqs = (sa?.history(1000) ?? []).map((h) => h.seq).reverse();
-    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-    expect(doc?.outbox).toEqual([]);
+      // Both replicas read the same state, and the history has no gap.
+      await r.drain();
+      const [sa] = a.programs.all();
+      const [sb] = b.programs.all();
+      const doc = await sa?.document();
+      expect(sa?.cutover().decisions.find((d) => d.id === 'runtime-cutover')?.status).toBe('go');
+      expect(sb?.cutover().phases.find((p) => p.id === '8')?.status).toBe('started');
+      const seqs = (sa?.history(1000) ?? []).map((h) => h.seq).reverse();
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      expect(doc?.outbox).toEqual([]);
 
-    // Every alert was posted, once, in the channel; one board, updated in place.
-    const told = r.slack
-      .messages(CHANNEL)
-      .flatMap(idsOf)
-      .filter((id) => id);
-    expect(told.length).toBeGreaterThan(10);
-    expect(new Set(told).size).toBe(told.length);
-    const delivered = (doc?.delivered ?? []).map((d) => d.id);
-    expect([...told].sort()).toEqual([...delivered].sort());
-    const boards = r.slack
-      .calls('chat.postMessage')
-      .filter((c) => JSON.stringify(c.args.metadata ?? '').includes('cutover_board'));
-    expect(boards).toHaveLength(1);
-  });
+      // Every alert was posted, once, in the channel; one board, updated in place.
+      const told = r.slack
+        .messages(CHANNEL)
+        .flatMap(idsOf)
+        .filter((id) => id);
+      expect(told.length).toBeGreaterThan(10);
+      expect(new Set(told).size).toBe(told.length);
+      const delivered = (doc?.delivered ?? []).map((d) => d.id);
+      expect([...told].sort()).toEqual([...delivered].sort());
+      const boards = r.slack
+        .calls('chat.postMessage')
+        .filter((c) => JSON.stringify(c.args.metadata ?? '').includes('cutover_board'));
+      expect(boards).toHaveLength(1);
+    },
+  );
 
   it('serialize a target publish and a sign-off sent to the two replicas at once, as one process does', async () => {
     const r = await startReplicas();

@@ -152,6 +152,11 @@ export interface SocketSendOptions {
   retryReason?: string;
   /** How long to wait for a client and then for the ack (default 5000 ms). */
   timeoutMs?: number;
+  /**
+   * Which open connection gets the envelope, by the order they connected (0 = the oldest): Slack hands each
+   * envelope to one of an app's connections (up to 10). Default: the most recently connected.
+   */
+  connection?: number;
 }
 
 /** What the app sent back for an envelope: `{ envelope_id, payload? }`. */
@@ -1104,8 +1109,10 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     });
   });
 
-  const openSocket = (): WebSocket | undefined =>
-    [...sockets].reverse().find((ws) => ws.readyState === ws.OPEN);
+  const openSocket = (connection?: number): WebSocket | undefined => {
+    const open = [...sockets].filter((ws) => ws.readyState === ws.OPEN);
+    return connection === undefined ? open.at(-1) : open[connection];
+  };
 
   const socket: SocketStandIn = {
     envelopes,
@@ -1114,7 +1121,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     connected: (timeoutMs = DEFAULT_TIMEOUT_MS) =>
       handOut(
         waitUntil(
-          openSocket,
+          () => openSocket(),
           timeoutMs,
           () => `No Socket Mode client connected within ${timeoutMs} ms.`,
         ).then(() => undefined),
@@ -1133,7 +1140,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
   ): Promise<SocketAck> {
     const timeoutMs = sendOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const ws = await waitUntil(
-      openSocket,
+      () => openSocket(sendOptions.connection),
       timeoutMs,
       () =>
         `handle.socket.send('${type}'): no Socket Mode client connected within ${timeoutMs} ms ` +
