@@ -248,43 +248,36 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
         },
         result: undefined,
       }));
-    let listed: 'listed' | 'taken' | 'busy';
-    try {
-      listed = await layout.catalog.update<'listed' | 'taken' | 'busy'>((cat) => {
-        // Decided again inside the catalog's transaction: a start by another replica meanwhile wins.
-        if (cat.programs.some((p) => p.id === cutover.id)) return { result: 'taken' };
-        const busy = cat.programs.some(
-          (p) => p.channel === request.channel && !services.get(p.id)?.cutover().archived,
-        );
-        if (busy) return { result: 'busy' };
-        const requests = Object.fromEntries(
-          Object.entries(cat.requests).filter(
-            ([, r]) => Date.parse(r.at) > now.getTime() - REQUEST_KEY_TTL_MS,
-          ),
-        );
-        if (key) requests[key] = { at: now.toISOString(), message, events: change.outcome.events };
-        return {
-          next: {
-            ...cat,
-            programs: [
-              ...cat.programs,
-              {
-                id: cutover.id,
-                channel: request.channel,
-                createdAt: now.toISOString(),
-                ...(actor.kind === 'user' ? { createdBy: actor.userId } : {}),
-                from: request.from,
-              },
-            ],
-            requests,
-          },
-          result: 'listed',
-        };
-      });
-    } catch (e) {
-      // Not listed: the document is an orphan, which the next start of this id takes over.
-      throw e;
-    }
+    // If this fails, the document is an orphan, which the next start of this id takes over.
+    const listed = await layout.catalog.update<'listed' | 'taken' | 'busy'>((cat) => {
+      // Decided again inside the catalog's transaction: a start by another replica meanwhile wins.
+      if (cat.programs.some((p) => p.id === cutover.id)) return { result: 'taken' };
+      const busy = cat.programs.some(
+        (p) => p.channel === request.channel && !services.get(p.id)?.cutover().archived,
+      );
+      if (busy) return { result: 'busy' };
+      const requests = Object.fromEntries(
+        Object.entries(cat.requests).filter(([, r]) => Date.parse(r.at) > now.getTime() - REQUEST_KEY_TTL_MS),
+      );
+      if (key) requests[key] = { at: now.toISOString(), message, events: change.outcome.events };
+      return {
+        next: {
+          ...cat,
+          programs: [
+            ...cat.programs,
+            {
+              id: cutover.id,
+              channel: request.channel,
+              createdAt: now.toISOString(),
+              ...(actor.kind === 'user' ? { createdBy: actor.userId } : {}),
+              from: request.from,
+            },
+          ],
+          requests,
+        },
+        result: 'listed',
+      };
+    });
     if (listed === 'busy')
       return {
         ok: false,
