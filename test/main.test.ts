@@ -40,12 +40,13 @@ afterEach(async () => {
 
 /**
  * Starts dist/main.js in `cwd` (default the project) with exactly `env` (plus PATH), resolving with its output
- * once it says it runs or exits. One that does neither within `giveUpMs` (a start hanging on retries) is killed,
+ * once it says it runs or exits. One that does neither within `giveUpMs` (a start hanging on retries; generous,
+ * since a loaded 2-core machine starts a Node process slowly: this is a bound, not a measure) is killed,
  * and resolves with `code: null` and what it printed.
  */
 function start(
   env: Record<string, string>,
-  { cwd, giveUpMs = 10_000 }: { cwd?: string; giveUpMs?: number } = {},
+  { cwd, giveUpMs = 18_000 }: { cwd?: string; giveUpMs?: number } = {},
 ): Promise<{ out: string; code: number | null }> {
   const proc = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -117,7 +118,7 @@ async function setup() {
   };
 }
 
-describe('npm start', () => {
+describe('npm start', { timeout: 45_000 }, () => {
   it("in Socket Mode answers /cutover status with the seeds' state, and releases the store's lock on SIGTERM", async () => {
     const env = await setup();
     const started = await start({ ...env, SLACK_APP_TOKEN: 'xapp-main-test' });
@@ -170,7 +171,7 @@ describe('npm start', () => {
   });
 });
 
-describe('npm start after README step 4, with a .env made from .env.example', () => {
+describe('npm start after README step 4, with a .env made from .env.example', { timeout: 45_000 }, () => {
   // Only SLACK_API_URL (Slack here is the stand-in) comes from the environment. Everything else, the lines left
   // empty included (`CUTOVER_PROGRAM=`, `SLACK_SIGNING_SECRET=`…), main reads from .env itself, as `npm start` does.
   it("with only README's four variables filled in, runs in Socket Mode and answers /cutover status", async () => {
@@ -223,7 +224,7 @@ async function expectOneLineRefusal(r: { out: string; code: number | null }, dbP
   await expect(stat(dbPath)).rejects.toThrow();
 }
 
-describe('npm start with a token Slack refuses, or a Slack it cannot reach', () => {
+describe('npm start with a token Slack refuses, or a Slack it cannot reach', { timeout: 45_000 }, () => {
   const refusals = [
     {
       title: 'a wrong bot token in HTTP mode (auth.test answers invalid_auth)',
