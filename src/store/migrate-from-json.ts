@@ -206,7 +206,8 @@ function notEmpty(held: string[]): string {
   ].join(' and ');
   const orphans = catalog
     ? ''
-    : ' No catalog lists them: an earlier import stopped before its end, or a bot start never committed.';
+    : ` No catalog lists ${programs.length === 1 ? 'it' : 'them'}: an earlier import stopped before its end, or a ` +
+      'bot start never committed.';
   return (
     `The database is not empty: it holds ${what}.${orphans} Nothing was imported and nothing in the database ` +
     'was changed. Import into a new, empty database (CREATE DATABASE …), or drop this one and create it again.'
