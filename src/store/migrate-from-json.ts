@@ -80,7 +80,7 @@ async function readDocument(path: string, keep: number): Promise<StoreDocument> 
  * The document with every line of its history: a first read says how long the log is (the newest entry's number),
  * the next reads that many and more; read again with room to spare for as long as a read comes back full.
  */
-export async function readWholeDocument(path: string): Promise<StoreDocument> {
+async function readWholeDocument(path: string): Promise<StoreDocument> {
   const first = await readDocument(path, PEEK);
   if (first.history.length < PEEK) return first;
   let keep = (first.history.at(-1)?.seq ?? 0) + GROWTH;
