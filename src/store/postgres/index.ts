@@ -4,7 +4,14 @@
  * kept (`listPostgresKeys`), and the tables brought up to date (`migratePostgres`; opening a store does it too).
  */
 
-export { type OpenPostgresLayoutOptions, openPostgresLayout } from './layout.js';
+export {
+  CATALOG_KEY,
+  type OpenPostgresLayoutOptions,
+  openPostgresCatalog,
+  openPostgresLayout,
+  PROGRAM_PREFIX,
+  postgresDocumentSet,
+} from './layout.js';
 export { MIGRATIONS, type Migrated, migratePostgres, SCHEMA_VERSION } from './migrations.js';
 export { createPostgresPool, listPostgresKeys, type PostgresPoolOptions } from './pool.js';
 export { type OpenPostgresStoreOptions, openPostgresStore, type PostgresStore } from './store.js';

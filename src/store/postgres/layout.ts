@@ -9,8 +9,10 @@ import type { AppendOnlyLog, DocumentSet, Layout, Store } from '../store.js';
 import { listPostgresKeys } from './pool.js';
 import { openPostgresStore } from './store.js';
 
-const CATALOG_KEY = 'catalog';
-const PREFIX = 'program:';
+/** The catalog's document key. */
+export const CATALOG_KEY = 'catalog';
+/** Each program's document key is this and the program's id. */
+export const PROGRAM_PREFIX = 'program:';
 
 export interface OpenPostgresLayoutOptions<C, T> {
   /** The caller's pool (createPostgresPool), ended by the caller after the layout is closed. */
@@ -22,20 +24,38 @@ export interface OpenPostgresLayoutOptions<C, T> {
 }
 
 export async function openPostgresLayout<C, T>(opts: OpenPostgresLayoutOptions<C, T>): Promise<Layout<C, T>> {
+  const catalog = await openPostgresCatalog(opts);
+  return { catalog, documents: postgresDocumentSet(opts) };
+}
+
+/** The catalog's document alone, first writing `catalog.create()` if there is none. */
+export function openPostgresCatalog<C>(
+  opts: Pick<OpenPostgresLayoutOptions<C, unknown>, 'pool' | 'catalog' | 'pollMs'>,
+): Promise<Store<C>> {
+  const poll = opts.pollMs === undefined ? {} : { pollMs: opts.pollMs };
+  return openPostgresStore({ pool: opts.pool, key: CATALOG_KEY, ...opts.catalog, ...poll });
+}
+
+/**
+ * The program documents alone (`program:<id>`), without the catalog: for an import, which writes the catalog after
+ * every document it lists.
+ */
+export function postgresDocumentSet<T>(
+  opts: Pick<OpenPostgresLayoutOptions<unknown, T>, 'pool' | 'documents' | 'pollMs'>,
+): DocumentSet<T> {
   const { pool } = opts;
   const poll = opts.pollMs === undefined ? {} : { pollMs: opts.pollMs };
-  const catalog = await openPostgresStore({ pool, key: CATALOG_KEY, ...opts.catalog, ...poll });
   const open = new Map<string, Promise<Store<T>>>();
-  const documents: DocumentSet<T> = {
+  return {
     async keys() {
-      return (await listPostgresKeys(pool, PREFIX)).map((k) => k.slice(PREFIX.length));
+      return (await listPostgresKeys(pool, PROGRAM_PREFIX)).map((k) => k.slice(PROGRAM_PREFIX.length));
     },
     open(key, create) {
       let store = open.get(key);
       if (!store) {
         store = openPostgresStore({
           pool,
-          key: `${PREFIX}${key}`,
+          key: `${PROGRAM_PREFIX}${key}`,
           schema: opts.documents.schema,
           version: opts.documents.version,
           create,
@@ -53,5 +73,4 @@ export async function openPostgresLayout<C, T>(opts: OpenPostgresLayoutOptions<C
       await Promise.all(stores.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
     },
   };
-  return { catalog, documents };
 }
