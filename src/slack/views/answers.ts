@@ -3,7 +3,7 @@ import type { Outcome } from '../../core/commands.js';
 import type { DomainError } from '../../core/errors.js';
 import type { Cutover, DomainEvent } from '../../core/schema.js';
 import { esc, fold } from './text.js';
-import { unmetLines } from './unmet.js';
+import { unmetOnce } from './unmet.js';
 
 /** Roles as a refusal names them in Slack: each with who holds it, `producer-incident-commander (<@U…>)`. */
 function holders(c: Cutover | undefined, roles: string[], quote: (s: string) => string): string {
@@ -48,7 +48,7 @@ export function refusalText(error: DomainError, usage?: string, c?: Cutover): st
     return `:information_source: Unchanged: ${esc(error.message)} _Nothing was written or posted._`;
   const guess = error.didYouMean ? ` Did you mean \`${esc(error.didYouMean)}\`?` : '';
   const lines = [`:no_entry: ${refusalSentence(error, c)}${guess}`];
-  for (const u of unmetLines(error.items ?? [])) lines.push(`• ${esc(u)}`);
+  for (const u of unmetOnce(error.items ?? [])) lines.push(`• ${esc(u)}`);
   if (usage && (error.code === 'invalid' || error.code === 'unknown')) lines.push(`Usage: \`${esc(usage)}\``);
   lines.push('_Nothing was changed._');
   return fold(lines);
@@ -60,7 +60,7 @@ export function refusalText(error: DomainError, usage?: string, c?: Cutover): st
  */
 export function refusalPlain(error: DomainError, c?: Cutover): string {
   const sentence = refusalSentence(error, c, (s) => s);
-  const items = unmetLines(error.items ?? []);
+  const items = unmetOnce(error.items ?? []);
   return items.length ? `${sentence}\n${items.map((u) => `• ${u}`).join('\n')}` : sentence;
 }
 

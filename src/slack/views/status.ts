@@ -25,18 +25,36 @@ import {
   link,
   mention,
   plainLine,
+  section,
   slackDate,
   titled,
   who,
   yesOrUnmet,
 } from './text.js';
+import { unmetNames } from './unmet.js';
 
 type KnownBlock = types.KnownBlock;
 
 const PHASE_WORD = { 'not-started': 'Not started', started: '*Started*', closed: 'Closed' } as const;
 
+/**
+ * Where the status is rendered. On the channel's `board` the people who act are mentioned (`<@U…>`); in an
+ * ephemeral `reply` to `/cutover status` they are named by their role's title, without a ping.
+ */
+export type StatusAudience = 'board' | 'reply';
+
 const roleHolder = (c: Cutover, roleId: string) => c.roles.find((r) => r.id === roleId)?.assignee ?? null;
-const owner = (c: Cutover, roleId: string) => `${mention(roleHolder(c, roleId))} (${esc(roleId)})`;
+const roleTitle = (c: Cutover, roleId: string) =>
+  esc(clip(plainLine(c.roles.find((r) => r.id === roleId)?.title ?? roleId), 60));
+
+/** A role's holder: mentioned on the board; on a reply, the role's title (who holds it is on the board). */
+const holder = (c: Cutover, roleId: string, audience: StatusAudience) => {
+  const userId = roleHolder(c, roleId);
+  if (audience === 'board') return mention(userId);
+  return userId ? roleTitle(c, roleId) : `${roleTitle(c, roleId)} _(unassigned)_`;
+};
+const owner = (c: Cutover, roleId: string, audience: StatusAudience = 'board') =>
+  `${holder(c, roleId, audience)} (${esc(roleId)})`;
 
 export function decisionLines(c: Cutover): string[] {
   return c.decisions.map((d) => {
@@ -60,7 +78,12 @@ const blockersBefore = (c: Cutover, r: ReadinessReport, phaseId: string) =>
     return b.phase === phaseId && s ? [{ b, s }] : [];
   });
 
-export function blockerLines(c: Cutover, phaseId: string, r: ReadinessReport = readiness(c)): string[] {
+export function blockerLines(
+  c: Cutover,
+  phaseId: string,
+  r: ReadinessReport = readiness(c),
+  audience: StatusAudience = 'board',
+): string[] {
   return blockersBefore(c, r, phaseId).map(({ b, s }) => {
     const icon = s.status === 'open' ? ':red_circle:' : ':white_check_mark:';
     const kind = b.derived ? ' _(derived)_' : '';
@@ -68,7 +91,7 @@ export function blockerLines(c: Cutover, phaseId: string, r: ReadinessReport = r
     const ev = b.evidenceUrl ? ` · ${link(b.evidenceUrl, 'evidence')}` : '';
     const reopened =
       s.status === 'open' && b.reopenReason ? ` · reopened: ${esc(clip(b.reopenReason, 200))}` : '';
-    return `${icon} \`${esc(b.id)}\` ${esc(clip(b.title, 200))}${kind} — ${owner(c, b.owner)}${ev}${reopened}${items}`;
+    return `${icon} \`${esc(b.id)}\` ${esc(clip(b.title, 200))}${kind} — ${owner(c, b.owner, audience)}${ev}${reopened}${items}`;
   });
 }
 
@@ -76,7 +99,11 @@ export function blockerLines(c: Cutover, phaseId: string, r: ReadinessReport = r
 const resultOn = (r: { sha: string | null; tag?: string | undefined }) =>
   `on ${commitLabel(r) ?? 'an unknown commit'}`;
 
-export function gateLines(c: Cutover, report: ReadinessReport = readiness(c)): string[] {
+export function gateLines(
+  c: Cutover,
+  report: ReadinessReport = readiness(c),
+  audience: StatusAudience = 'board',
+): string[] {
   return c.gates.flatMap((g) => {
     const view = report.gates.find((x) => x.id === g.id);
     if (!view) return [];
@@ -87,7 +114,7 @@ export function gateLines(c: Cutover, report: ReadinessReport = readiness(c)): s
     const kind = g.derived ? ' _(derived)_' : '';
     const old =
       view.stale && view.latest ? ` · _stale: ${view.latest.status} ${esc(resultOn(view.latest))}_` : '';
-    return `${GATE_ICON[s]} \`${esc(g.id)}\` ${esc(clip(g.title, 160))}: *${s}*${kind} — ${owner(c, g.owner)}${ev}${run}${old}`;
+    return `${GATE_ICON[s]} \`${esc(g.id)}\` ${esc(clip(g.title, 160))}: *${s}*${kind} — ${owner(c, g.owner, audience)}${ev}${run}${old}`;
   });
 }
 
@@ -101,11 +128,11 @@ function signoffLine(c: Cutover, s: Signoff): string {
     : `• ${esc(sideName(c, s.side))}: *${body}*${why}`;
 }
 
-export function signoffLines(c: Cutover): string[] {
+export function signoffLines(c: Cutover, audience: StatusAudience = 'board'): string[] {
   const lines: string[] = [];
   for (const side of c.sides) {
     if (!signoffFor(c, side.id))
-      lines.push(`• ${esc(side.name)}: _not signed_ — ${owner(c, side.commanderRole)}`);
+      lines.push(`• ${esc(side.name)}: _not signed_ — ${owner(c, side.commanderRole, audience)}`);
     const mine = c.signoffs.filter((s) => s.side === side.id);
     // In force first, then the voided ones newest first.
     for (const s of mine.filter((x) => !x.voided)) lines.push(signoffLine(c, s));
@@ -145,25 +172,32 @@ function windowLine(c: Cutover, r: ReadinessReport = readiness(c)): string {
   return `${dates} · _proposed_${why.length ? ` (${why.join('; ')})` : ''}`;
 }
 
-interface StatusOptions {
+export interface StatusOptions {
   /** Show the action buttons (not on read-only copies). */
   actions?: boolean;
+  /**
+   * Where it is rendered: `'board'` (the channel's live status board, the default: who acts next is mentioned) or
+   * `'reply'` (the ephemeral answer to `/cutover status`: who acts next is named by role title, nobody is pinged).
+   */
+  audience?: StatusAudience;
 }
 
 /**
  * The status of one committed state is the same every time it is asked for: a change makes a new cutover
  * object, so the rendering is kept per object and `/cutover status` between changes costs no rendering.
  */
-const rendered = new WeakMap<Cutover, Map<boolean, KnownBlock[]>>();
+const rendered = new WeakMap<Cutover, Map<string, KnownBlock[]>>();
 
 export function statusBlocks(c: Cutover, options: StatusOptions = {}): KnownBlock[] {
   const actions = options.actions !== false;
-  const known = rendered.get(c) ?? new Map<boolean, KnownBlock[]>();
+  const audience = options.audience ?? 'board';
+  const key = `${actions}:${audience}`;
+  const known = rendered.get(c) ?? new Map<string, KnownBlock[]>();
   rendered.set(c, known);
-  const cached = known.get(actions);
+  const cached = known.get(key);
   if (cached) return cached;
-  const blocks = renderStatus(c, actions);
-  known.set(actions, blocks);
+  const blocks = renderStatus(c, actions, audience);
+  known.set(key, blocks);
   return blocks;
 }
 
@@ -171,7 +205,11 @@ export function statusBlocks(c: Cutover, options: StatusOptions = {}): KnownBloc
  * The state at a glance, section by section: the body of the status message and of App Home. Every verdict in it
  * (blocker and gate states, whether a phase may start, whether the window is approved) is the readiness report's.
  */
-export function stateSections(c: Cutover, r: ReadinessReport = readiness(c)): KnownBlock[] {
+export function stateSections(
+  c: Cutover,
+  r: ReadinessReport = readiness(c),
+  audience: StatusAudience = 'board',
+): KnownBlock[] {
   const phase = nextPhase(c);
   const before = phase ? blockersBefore(c, r, phase.id) : [];
   const open = before.filter(({ s }) => s.status === 'open').length;
@@ -180,41 +218,133 @@ export function stateSections(c: Cutover, r: ReadinessReport = readiness(c)): Kn
     titled('Phases', phaseLines(c, r)),
     titled(
       phase ? `Blockers before phase ${esc(phase.id)} — ${open} of ${before.length} open` : 'Blockers',
-      phase ? blockerLines(c, phase.id, r) : [],
+      phase ? blockerLines(c, phase.id, r, audience) : [],
     ),
-    titled('Gates', gateLines(c, r)),
+    titled('Gates', gateLines(c, r, audience)),
     titled('Release target and evidence', targetLines(c)),
-    titled('Sign-offs', signoffLines(c)),
+    titled('Sign-offs', signoffLines(c, audience)),
     titled('Cutover window', [windowLine(c, r)]),
   ];
 }
 
-/** "runtime-cutover may be GO: no, 5 unmet" for each decision with GO requirements that is not GO yet. */
-const mayBeGoParts = (c: Cutover, r: ReadinessReport) =>
-  r.decisions.flatMap((d) =>
-    c.decisions.find((x) => x.id === d.id)?.goRequires && d.status !== 'go'
-      ? [`${esc(d.id)} may be GO: ${yesOrUnmet(d.mayBeGo, d.unmet)}`]
-      : [],
-  );
+// ---------------------------------------------------------------- the summary: read in five seconds
 
-function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
+/** The summary's limit: what a person takes in at a glance, whatever the size of the program. */
+export const SUMMARY_MAX = 600;
+
+/**
+ * Whole items joined with `sep` within `max` characters, the rest counted ("…and 4 more"): an item is never cut,
+ * so a mention, a date token or a code span is never split.
+ */
+export function within(items: readonly string[], max: number, sep = ', '): string {
+  const more = (n: number) => `_…and ${n} more_`;
+  let out = '';
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] ?? '';
+    const next = out ? `${out}${sep}${item}` : item;
+    const left = items.length - i - 1;
+    const tail = left ? `${sep}${more(left)}`.length : 0;
+    if (next.length + tail > max) {
+      const folded = out ? `${out}${sep}${more(items.length - i)}` : more(items.length);
+      return folded.length <= max ? folded : '';
+    }
+    out = next;
+  }
+  return out;
+}
+
+/** Who acts next, each person (or unassigned role) once, in the order their items come in the readiness report. */
+function nextActors(c: Cutover, r: ReadinessReport, audience: StatusAudience): string[] {
+  const roles = [...new Set(r.next.flatMap((n) => n.roles))];
+  const named = roles.map((id) => {
+    const userId = roleHolder(c, id);
+    if (audience === 'board' && userId) return mention(userId);
+    const title = esc(clip(plainLine(c.roles.find((x) => x.id === id)?.title ?? id), 40));
+    return userId ? title : `${title} _(unassigned)_`;
+  });
+  const adminOnly = r.next.some((n) => n.roles.length === 0);
+  return [...new Set(named), ...(adminOnly ? ['an admin'] : [])];
+}
+
+type DecisionReport = ReadinessReport['decisions'][number];
+
+/** A decision in the summary: GO or NO-GO, and its title. */
+const decisionHead = (d: DecisionReport) => `*${goWord(d.status)}* · ${esc(clip(plainLine(d.title), 48))}`;
+
+/** For a gating decision not GO yet: what blocks it, by name, within `max` characters (or nothing). */
+function decisionBlocks(c: Cutover, d: DecisionReport, max: number): string {
+  const gating = c.decisions.find((x) => x.id === d.id)?.goRequires;
+  if (!gating || d.status === 'go') return '';
+  const verdict = ` — \`${esc(d.id)}\` may be GO: ${yesOrUnmet(d.mayBeGo, d.unmet)}`;
+  if (verdict.length > max) return '';
+  if (d.mayBeGo) return verdict;
+  const names = within(unmetNames(d.unmet), max - verdict.length - 2);
+  return names ? `${verdict}: ${names}` : verdict;
+}
+
+/** The window in each reader's own time zone, and whether a GO approved it. */
+function windowSummary(r: ReadinessReport): string {
+  const w = r.window;
+  if (!w.start || !w.end) return '*Window:* _not set_';
+  return `*Window:* ${slackDate(w.start)} – ${slackDate(w.end)} · ${w.approved ? '*approved*' : '_proposed_'}`;
+}
+
+/**
+ * The top of the status: the decisions (what blocks each), who acts next and the window, within `SUMMARY_MAX`
+ * characters however large the program. The details follow it.
+ */
+export function statusSummary(
+  c: Cutover,
+  r: ReadinessReport = readiness(c),
+  audience: StatusAudience = 'board',
+): string {
+  const window = windowSummary(r);
+  const actors = nextActors(c, r, audience);
+  const next = actors.length
+    ? `*Next to act:* ${within(actors, 180 - '*Next to act:* '.length)}`
+    : '*Next to act:* nobody — nothing waits';
+  const left = SUMMARY_MAX - window.length - next.length - 2;
+  // The NO-GO decisions first: they are what a person came to read. Every decision's word first, as many as fit…
+  const order = [
+    ...r.decisions.filter((d) => d.status !== 'go'),
+    ...r.decisions.filter((d) => d.status === 'go'),
+  ];
+  const more = (n: number) => `_…and ${n} more decision${n === 1 ? '' : 's'}_`;
+  // Room kept for what blocks the first NO-GO decision: worth more than the word of a twentieth decision.
+  // The first decision is always said.
+  const blocking = order.some((d) => d.status !== 'go' && c.decisions.find((x) => x.id === d.id)?.goRequires);
+  const reserve = blocking ? 200 : 0;
+  const shown: { d: DecisionReport; line: string }[] = [];
+  let used = 0;
+  for (const [i, d] of order.entries()) {
+    const line = decisionHead(d);
+    const rest = order.length - i - 1;
+    if (used + line.length + 1 + (rest ? more(rest).length + 1 : 0) > left - (i === 0 ? 0 : reserve)) break;
+    shown.push({ d, line });
+    used += line.length + 1;
+  }
+  const folded = order.length - shown.length;
+  if (folded) used += more(folded).length + 1;
+  // …then what blocks each, by name, in what is left.
+  for (const s of shown) {
+    const tail = decisionBlocks(c, s.d, Math.min(320, left - used));
+    s.line += tail;
+    used += tail.length;
+  }
+  const lines = [...shown.map((s) => s.line), ...(folded ? [more(folded)] : [])];
+  return [...lines, next, window].join('\n');
+}
+
+function renderStatus(c: Cutover, actions: boolean, audience: StatusAudience): KnownBlock[] {
   const r = readiness(c);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
-    ...stateSections(c, r),
+    section(statusSummary(c, r, audience)),
+    { type: 'divider' },
+    ...stateSections(c, r, audience),
     {
       type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: clip(
-            [...mayBeGoParts(c, r), c.updated ? `updated ${slackDate(c.updated)}` : 'no changes yet'].join(
-              ' · ',
-            ),
-            3000,
-          ),
-        },
-      ],
+      elements: [{ type: 'mrkdwn', text: c.updated ? `updated ${slackDate(c.updated)}` : 'no changes yet' }],
     },
   ];
   if (actions)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../../src/core/commands.js';
 import type { Cutover } from '../../../src/core/schema.js';
-import { statusBlocks, statusText } from '../../../src/slack/views/status.js';
+import { SUMMARY_MAX, statusBlocks, statusSummary, statusText } from '../../../src/slack/views/status.js';
 import { A, at, GO_RUNTIME, readyForGo, run } from '../../core/fixtures.js';
 import { largeProgram, shippedProgram } from '../../fixtures/programs.js';
 import { expectMessageWithinLimits, expectNoForgedMarkup, mrkdwnTexts } from './limits.js';
@@ -113,6 +113,77 @@ describe('status view', () => {
     const all = JSON.stringify(blocks);
     expectNoForgedMarkup(blocks);
     expect(all).toMatch(/…and \d+ more/);
+  });
+});
+
+describe('the summary at the top: the decisions, what blocks them, who acts next, the window', () => {
+  /** The summary is the first section, under the header. */
+  const summaryOf = (blocks: object[]) => mrkdwnTexts(blocks[1])[0] ?? '';
+  const assigned = (c: Cutover) =>
+    apply(
+      c,
+      ...c.roles.map((r, i) => ({
+        type: 'role.assign',
+        role: r.id,
+        user: `UHOLD${String(i).padStart(4, '0')}`,
+      })),
+      { type: 'window', start: '2026-12-01T09:00:00Z', end: '2026-12-01T11:00:00Z' },
+    );
+
+  it(`stays within ${SUMMARY_MAX} characters for the largest program, on the board and in a reply`, () => {
+    for (const c of [largeProgram(), assigned(largeProgram())])
+      for (const audience of ['board', 'reply'] as const) {
+        const blocks = statusBlocks(c, { audience });
+        expectMessageWithinLimits(blocks);
+        expectNoForgedMarkup(blocks);
+        const summary = summaryOf(blocks);
+        expect(summary).toBe(statusSummary(c, undefined, audience));
+        expect(summary.length).toBeLessThanOrEqual(SUMMARY_MAX);
+        // Long lists folded, never a cut token.
+        expect(summary).toMatch(/…and \d+ more/);
+        expect(summary.match(/</g)?.length ?? 0).toBe(summary.match(/>/g)?.length ?? 0);
+      }
+    expect(statusSummary(shippedProgram()).length).toBeLessThanOrEqual(SUMMARY_MAX);
+  });
+
+  it('names what keeps a decision from GO, not only a count, and folds a long list', () => {
+    const summary = statusSummary(shippedProgram());
+    expect(summary).toContain('*NO-GO* · Runtime cutover execution');
+    expect(summary).toContain('*GO* · Rehearsal continuation');
+    expect(summary).toContain(
+      '`runtime-cutover` may be GO: no, 10 unmet: blocker `release-target`, `joint-go-record`, `evidence-bundle`, `rollback-evidence`, gate `producer-suite`',
+    );
+    const large = statusSummary(largeProgram());
+    expect(large).toMatch(
+      /`decision-0` may be GO: no, \d+ unmet: blocker `blocker-0`, `blocker-2`, [^\n]*_…and \d+ more_/,
+    );
+  });
+
+  it('mentions who acts next on the board, and names them by role title, without a ping, in the reply', () => {
+    const c = apply(shippedProgram(), { type: 'role.assign', role: 'producer-rollback-owner', user: 'UREL' });
+    const board = statusBlocks(c, { audience: 'board' });
+    const reply = statusBlocks(c, { audience: 'reply' });
+    expect(summaryOf(board)).toMatch(/\*Next to act:\* <@UREL>, /);
+    expect(summaryOf(reply)).toMatch(/\*Next to act:\* MemoryKernel Release Owner, /);
+    expect(summaryOf(reply)).toContain('Integration Program Owner _(unassigned)_');
+    expect(JSON.stringify(reply)).not.toContain('<@UREL>');
+    expect(JSON.stringify(reply)).toContain('MemoryKernel Release Owner (producer-rollback-owner)');
+    // The board is the default: what the channel's board (src/alerts/board.ts) renders.
+    expect(statusBlocks(c, { actions: true })).toEqual(board);
+  });
+
+  it('shows the window as date tokens each reader sees in their own time zone, with a UTC fallback', () => {
+    expect(statusSummary(shippedProgram())).toContain('*Window:* _not set_');
+    const c = apply(shippedProgram(), {
+      type: 'window',
+      start: '2026-12-01T09:00:00Z',
+      end: '2026-12-01T11:00:00Z',
+    });
+    const start = Date.parse('2026-12-01T09:00:00Z') / 1000;
+    const end = Date.parse('2026-12-01T11:00:00Z') / 1000;
+    expect(statusSummary(c)).toContain(
+      `*Window:* <!date^${start}^{date_short_pretty} {time}|2026-12-01 09:00 UTC> – <!date^${end}^{date_short_pretty} {time}|2026-12-01 11:00 UTC> · _proposed_`,
+    );
   });
 });
 

@@ -59,7 +59,11 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         // One more than the page holds: whether older entries remain is told under it.
         return ack(ephemeral(historyText(service.history(parsed.limit * parsed.page + 1), parsed)));
       case 'status':
-        return ack({ response_type: 'ephemeral', text: statusText(c), blocks: statusBlocks(c) });
+        return ack({
+          response_type: 'ephemeral',
+          text: statusText(c),
+          blocks: statusBlocks(c, { audience: 'reply' }),
+        });
       case 'record':
         // A read: nothing to write first. The ack goes at once; names and the upload follow.
         await ack(ephemeral(`:page_facing_up: Preparing the decision record for <#${c.channel}>…`));

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { execute } from '../../../src/core/commands.js';
+import { refusalPlain, refusalText } from '../../../src/slack/views/answers.js';
+import { shippedProgram } from '../../fixtures/programs.js';
+
+const admin = { kind: 'user' as const, userId: 'UADMIN', isAdmin: true };
+const goRefused = () => {
+  const c = shippedProgram();
+  const r = execute(
+    c,
+    { type: 'decide', decision: 'runtime-cutover', status: 'go', rationale: 'now' },
+    admin,
+    new Date('2026-11-21T10:00:00Z'),
+  );
+  if (r.ok) throw new Error('expected the GO to be refused');
+  return { c, error: r.error };
+};
+
+describe('refusals', () => {
+  it('list each unmet thing once, though a derived blocker and the GO rule both report it', () => {
+    const { c, error } = goRefused();
+    // Two rules report "no release target": the derived blocker release-target and the GO rule's signed-go.
+    expect(error.items?.filter((u) => u.kind === 'target-missing')).toHaveLength(1);
+    for (const text of [refusalText(error, undefined, c), refusalPlain(error, c)]) {
+      expect(text.match(/no release target is published/g)).toHaveLength(1);
+      expect(text).toContain('• blocker release-target is open until what is listed here is met');
+      const items = text.split('\n').filter((l) => l.startsWith('• '));
+      expect(new Set(items).size).toBe(items.length);
+      // Each of the ten unmet items has its line: four blockers, five gates, the target.
+      expect(items).toHaveLength(10);
+    }
+  });
+
+  it('a derived blocker keeps the reasons the list does not state on its own', () => {
+    const { c, error } = goRefused();
+    const text = refusalPlain(error, c);
+    expect(text).toMatch(/• blocker joint-go-record is open: MemoryKernel has not signed GO/);
+    expect(text.match(/MemoryKernel has not signed GO/g)).toHaveLength(1);
+  });
+});
