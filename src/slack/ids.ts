@@ -7,6 +7,11 @@ export const ACTIONS = {
   openBlocker: 'cutover.blocker.open',
   /** "Set a gate" (App Home); the button's value may name the gate to preselect. */
   openGate: 'cutover.gate.open',
+  /** "Approve <tag>": the value names the program and the SHA shown, which is what is approved. */
+  approveTarget: 'cutover.target.approve',
+  /** "Start phase <id>" / "Close phase <id>": the value names the program and the phase. */
+  startPhase: 'cutover.phase.start',
+  closePhase: 'cutover.phase.close',
   /** "Shape the program" (App Home; `/cutover shape`): opens the picker of what to shape. */
   openShape: 'cutover.shape.open',
   /** The picker's select: its option's value is a `ShapeForm`, and the picker becomes that form. */

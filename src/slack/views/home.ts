@@ -109,11 +109,13 @@ function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readine
     }
 
   // Nobody approves a target they published: `may` says so, as the command will.
-  if (target && may(c, asHolder, 'target.approve'))
+  if (target && !target.approved && may(c, asHolder, 'target.approve'))
     items.push({
       text: `:white_check_mark: *Approve the release target* \`${esc(target.tag)}\` @ \`${esc(
         target.sha,
       )}\`: \`/cutover target approve ${esc(target.tag)}\``,
+      // The button carries the SHA shown: what the person saw is what is approved.
+      button: button(`Approve ${target.tag}`, ACTIONS.approveTarget, actionValue(c.id, target.sha), true),
     });
   return items;
 }

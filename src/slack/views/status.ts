@@ -15,7 +15,7 @@ import {
   targetLabel,
 } from '../../core/readiness.js';
 import type { Cutover, Signoff } from '../../core/schema.js';
-import { ACTIONS } from '../ids.js';
+import { ACTIONS, actionValue } from '../ids.js';
 import {
   clip,
   commitLabel,
@@ -347,24 +347,45 @@ function renderStatus(c: Cutover, actions: boolean, audience: StatusAudience): K
       elements: [{ type: 'mrkdwn', text: c.updated ? `updated ${slackDate(c.updated)}` : 'no changes yet' }],
     },
   ];
-  if (actions)
-    blocks.push({
-      type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          text: { type: 'plain_text', text: 'Sign off' },
-          action_id: ACTIONS.openSignoff,
-          style: 'primary',
-        },
-        {
-          type: 'button',
-          text: { type: 'plain_text', text: 'Update a blocker' },
-          action_id: ACTIONS.openBlocker,
-        },
-      ],
-    });
+  if (actions) {
+    const buttons = statusButtons(c, r);
+    if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
+  }
   return blocks;
+}
+
+/**
+ * The buttons of the status message: only those that can succeed for someone now — sign off while a side has no
+ * standing sign-off on the current target and the last phase has not started, update a blocker while one is manual,
+ * approve the target waiting for it (the button carries its SHA: what was shown is what is approved), start the
+ * next phase once it may, close the one started. Each carries the program.
+ */
+function statusButtons(c: Cutover, r: ReadinessReport): types.Button[] {
+  const button = (text: string, actionId: string, item?: string, primary = false): types.Button => ({
+    type: 'button',
+    text: { type: 'plain_text', text: clip(plainLine(text), 75) },
+    action_id: actionId,
+    value: actionValue(c.id, item),
+    ...(primary ? { style: 'primary' as const } : {}),
+  });
+  const out: types.Button[] = [];
+  const target = currentTarget(c);
+  const last = c.phases.at(-1);
+  const unsigned = c.sides.some((s) => {
+    const so = signoffFor(c, s.id);
+    return !so || so.voided !== undefined || so.target?.sha !== target?.sha;
+  });
+  if (target && unsigned && last?.status === 'not-started')
+    out.push(button('Sign off', ACTIONS.openSignoff, undefined, true));
+  if (c.blockers.some((b) => !b.derived)) out.push(button('Update a blocker', ACTIONS.openBlocker));
+  if (target && !target.approved)
+    out.push(button(`Approve ${target.tag}`, ACTIONS.approveTarget, target.sha));
+  const next = nextPhase(c);
+  if (next && r.phases.find((p) => p.id === next.id)?.mayStart)
+    out.push(button(`Start phase ${next.id}`, ACTIONS.startPhase, next.id, true));
+  for (const p of c.phases.filter((x) => x.status === 'started'))
+    out.push(button(`Close phase ${p.id}`, ACTIONS.closePhase, p.id));
+  return out.slice(0, 25);
 }
 
 /** The notification text of the status message: one line, the titles escaped like every typed text. */

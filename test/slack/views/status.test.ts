@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execute } from '../../../src/core/commands.js';
 import type { Cutover } from '../../../src/core/schema.js';
 import { SUMMARY_MAX, statusBlocks, statusSummary, statusText } from '../../../src/slack/views/status.js';
-import { A, at, GO_RUNTIME, readyForGo, run } from '../../core/fixtures.js';
+import { A, at, GO_RUNTIME, readyForGo, run, seeded } from '../../core/fixtures.js';
 import { largeProgram, shippedProgram } from '../../fixtures/programs.js';
 import { expectMessageWithinLimits, expectNoForgedMarkup, mrkdwnTexts } from './limits.js';
 
@@ -42,8 +42,26 @@ describe('status view', () => {
       expect(all).toContain(`\`${id}\``);
     expect(all).toContain('No release target published');
     expect(all).toContain('Not set.');
-    expect(blocks.at(-1)).toMatchObject({ type: 'actions' });
+    // Nothing a button could do succeeds yet: no target to sign against or approve, every blocker derived.
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(statusText(c)).toContain('Runtime cutover execution NO-GO');
+  });
+
+  it('offers only the buttons that can succeed: approve this target (its SHA), sign off, start the phase that may start', () => {
+    type Button = { action_id: string; value?: string; text: { text: string } };
+    const buttonsOf = (c: Cutover) =>
+      (statusBlocks(c).find((b) => b.type === 'actions') as { elements?: Button[] } | undefined)?.elements ?? [];
+    const sha = 'c'.repeat(40);
+    const published = run(seeded(), { type: 'target.publish', tag: 'service.v3.9', sha }, A.pro).cutover;
+    expect(buttonsOf(published).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
+      ['cutover.signoff.open', `${published.id}:`, 'Sign off'],
+      ['cutover.target.approve', `${published.id}:${sha}`, 'Approve service.v3.9'],
+    ]);
+    const approved = run(published, { type: 'target.approve', target: sha }, A.cro).cutover;
+    expect(buttonsOf(approved).map((b) => b.action_id)).toEqual(['cutover.signoff.open']);
+    // Every requirement met and GO decided: phase 8 may start, and nobody needs to sign any more.
+    const go = run(readyForGo(), GO_RUNTIME, A.dlo).cutover;
+    expect(buttonsOf(go).map((b) => [b.action_id, b.value])).toEqual([['cutover.phase.start', `${go.id}:8`]]);
   });
 
   it('mentions the owner of each blocker from the role assignments, and says unassigned otherwise', () => {

@@ -1,0 +1,47 @@
+/**
+ * Buttons that are a change in themselves, with nothing to fill in: "Approve <tag>" (the value carries the SHA the
+ * person was shown, so a target published since is not approved by mistake) and "Start phase" / "Close phase". Each
+ * acks, runs the change once (keyed by the click's trigger_id) on the program the button names, and tells the person
+ * the outcome: ephemerally under the message, or by direct message from App Home. Members of another organisation
+ * in a shared channel, who cannot use slash commands, act through these.
+ */
+import type { App } from '@slack/bolt';
+import { ACTIONS, readActionValue } from '../../ids.js';
+import { outcomeText, refusalText } from '../../views/answers.js';
+import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
+import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
+import { tell } from '../tell.js';
+
+const CHANGES: Record<string, (item: string) => Record<string, unknown>> = {
+  [ACTIONS.approveTarget]: (sha) => ({ type: 'target.approve', target: sha }),
+  [ACTIONS.startPhase]: (phase) => ({ type: 'phase', phase, action: 'start' }),
+  [ACTIONS.closePhase]: (phase) => ({ type: 'phase', phase, action: 'close' }),
+};
+
+export function registerRunButtons(app: App, deps: ListenerDeps) {
+  for (const [actionId, input] of Object.entries(CHANGES))
+    app.action(actionId, async ({ ack, body, client, respond, logger }) => {
+      await ack();
+      if (body.type !== 'block_actions') return;
+      const userId = body.user.id;
+      const action = body.actions[0];
+      const value = readActionValue(action && 'value' in action ? action.value : undefined);
+      const io = { client, respond: body.response_url ? respond : undefined, logger };
+      const service = programFor(deps, { program: value.program, channel: body.channel?.id });
+      if (!service || !value.item) return tell(io, userId, NO_SUCH_PROGRAM);
+      const outcome = await runSafely(
+        withProgram(deps, service),
+        input(value.item),
+        actorOf(deps, userId),
+        logger,
+        {
+          requestKey: `slack:${body.trigger_id}`,
+        },
+      );
+      await tell(
+        io,
+        userId,
+        outcome.ok ? outcomeText(outcome) : refusalText(outcome.error, '/cutover status', service.cutover()),
+      );
+    });
+}
