@@ -56,6 +56,11 @@ const code = (id: string) => `\`${esc(id)}\``;
 
 export const allRoles = (c: Cutover) => c.roles.map((r) => r.id);
 
+/** A person's line shows this many of their actions, then how many more. */
+const ACTIONS_SHOWN = 5;
+/** The "Next:" block of an alert folds within this, so what happened always has room. */
+const NEXT_MAX_CHARS = 2500;
+
 /** One person (or, `user` null, nobody) asked to act for a role. */
 interface Asked {
   user: string | null;
@@ -107,9 +112,10 @@ function askedLines(c: Cutover, asked: Asked[]): { lines: string[]; mentions: st
     if (!entry.whys.includes(a.why)) entry.whys.push(a.why);
     byPerson.set(a.user, entry);
   }
-  const lines = [...byPerson].map(
-    ([user, e]) => `• <@${user}> (${e.roles.map(code).join(', ')}): ${e.whys.join('; ')}`,
-  );
+  const lines = [...byPerson].map(([user, e]) => {
+    const more = e.whys.length > ACTIONS_SHOWN ? `; and ${e.whys.length - ACTIONS_SHOWN} more` : '';
+    return `• <@${user}> (${e.roles.map(code).join(', ')}): ${e.whys.slice(0, ACTIONS_SHOWN).join('; ')}${more}`;
+  });
   if (nobody.length)
     lines.push(
       `• ${nobody.map(code).join(', ')} ${nobody.length === 1 ? 'is' : 'are'} unassigned, and so is ${code(c.logOwnerRole)}: an admin must assign roles (\`/cutover role &lt;role-id&gt; @person\`)`,
@@ -121,12 +127,8 @@ function askedLines(c: Cutover, asked: Asked[]): { lines: string[]; mentions: st
  * The mention lines for `needs`: one line per person (a person holding several roles is mentioned once). A role
  * with nobody assigned is named as unassigned, and the holder of the program's log owner role is asked instead.
  */
-export function mentionLines(
-  c: Cutover,
-  needs: Need[],
-  actor?: string,
-): { lines: string[]; mentions: string[] } {
-  return askedLines(c, askedFor(c, needs, actor));
+export function mentionLines(c: Cutover, needs: Need[]): { lines: string[]; mentions: string[] } {
+  return askedLines(c, askedFor(c, needs));
 }
 
 /**
@@ -416,11 +418,12 @@ export function alertText(change: Change): { text: string; mentions: string[] } 
       c,
       told.flatMap((t) => t.phases),
     ),
-    ...(next.length ? ['*Next:*', ...next] : []),
+    ...(next.length ? [fold(['*Next:*', ...next], NEXT_MAX_CHARS, ALERT_LINE_MAX)] : []),
   ].join('\n');
   const events = [first ?? `:memo: ${esc(change.outcome.message)}`, ...rest.map((l) => `→ ${l}`)];
   const head = fold(events, Math.max(500, ALERT_MAX_CHARS - tail.length), ALERT_LINE_MAX);
-  return { text: `${head}\n${tail}`, mentions };
+  // Only who is still named after the folding is mentioned.
+  return { text: `${head}\n${tail}`, mentions: mentions.filter((u) => tail.includes(`• <@${u}>`)) };
 }
 
 /**

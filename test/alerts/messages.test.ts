@@ -488,6 +488,22 @@ describe('composed into the change’s own write', () => {
     expect(alertsHook()(newDocument(seeded()), ch).outbox).toEqual([]);
   });
 
+  it('"Next:" stays within the alert’s size however much one person must do: their first actions, then how many more', () => {
+    let c = applied(seeded(), { type: 'role.assign', role: 'consumer-rollback-owner', user: null }, A.admin);
+    for (let i = 0; i < 80; i++)
+      c = applied(
+        c,
+        { type: 'blocker.add', owner: 'consumer-rollback-owner', title: `Check ${i} ${'x'.repeat(150)}` },
+        A.dlo,
+      );
+    const a = alertOf(c, { type: 'role.assign', role: 'consumer-rollback-owner', user: U.cro }, A.admin);
+    expect(a.text.length).toBeLessThanOrEqual(4000);
+    expect(a.mentions).toEqual([U.cro]);
+    expect(lineOf(a.text, U.cro)).toMatch(
+      /^• <@UCRO00001> \(`consumer-rollback-owner`\): clear blocker `check-0-x+`; .*; and 75 more$/,
+    );
+  });
+
   it('every alert stays within its size, however long what was typed', () => {
     const long = '<'.repeat(300);
     const c = applied(seeded(), { type: 'blocker.add', owner: 'decision-log-owner', title: long }, A.dlo);
