@@ -193,10 +193,25 @@ export function actionsNow(c: Cutover, r: ReadinessReport = readiness(c)): Need[
  */
 export function nextAfter(change: Change): { lines: string[]; mentions: string[] } {
   const actor = change.actor.kind === 'user' ? change.actor.userId : undefined;
-  const before = new Set(askedFor(change.before, actionsNow(change.before)).map(askedKey));
+  const b = change.before;
+  const before = new Set(askedFor(b, actionsNow(b, reportOf(b))).map(askedKey));
   const c = change.outcome.cutover;
-  const asked = askedFor(c, actionsNow(c), actor).filter((a) => !before.has(askedKey(a)));
+  const asked = askedFor(c, actionsNow(c, reportOf(c)), actor).filter((a) => !before.has(askedKey(a)));
   return askedLines(c, asked);
+}
+
+/**
+ * The readiness report of a committed state, computed once: the state after one change is the state before the
+ * next, and alerts are composed inside the store's write. States are never changed in place (commands return new
+ * ones), so the object is the key.
+ */
+const reports = new WeakMap<Cutover, ReadinessReport>();
+function reportOf(c: Cutover): ReadinessReport {
+  const known = reports.get(c);
+  if (known) return known;
+  const r = readiness(c);
+  reports.set(c, r);
+  return r;
 }
 
 const blockerTitle = (c: Cutover, id: string) => {
@@ -417,6 +432,7 @@ export function alertText(change: Change): { text: string; mentions: string[] } 
     ...meaningLines(
       c,
       told.flatMap((t) => t.phases),
+      reportOf(c),
     ),
     ...(next.length ? [fold(['*Next:*', ...next], NEXT_MAX_CHARS, ALERT_LINE_MAX)] : []),
   ].join('\n');
