@@ -109,7 +109,8 @@ describe('the clean road to GO, as the channel tells it', () => {
     const items = next.flatMap((n) => actionsOf(n.line));
     console.info(
       `calm road: ${seen.length} messages, ${seen.reduce((n, s) => n + mentionCount(s.text), 0)} mentions ` +
-        `(${next.length} in "Next:"), ${items.length} "Next:" items; ${atStart.length} at first start`,
+        `(${next.length} in "Next:", ${next.filter((n) => userOf(n.line) === n.actor).length} of the actor), ` +
+        `${items.length} "Next:" items; ${atStart.length} at first start`,
     );
     if (process.env.CALM_ROAD_SHOW) for (const s of seen) console.info(`--- ${s.actor}\n${s.text}`);
     expect(atStart).toEqual([]);
