@@ -3,10 +3,13 @@
  * between the two). Pure: (document after the change, the change) -> outbox items.
  *
  * The alert tells what changed (every event of the change), who did it, what it means for the decision
- * ("phase 8 blockers: 2 of 4 open", "runtime-cutover may be GO: no, 5 unmet") and who must act next. Who is
- * mentioned comes only from the program's role assignments; nothing here names a side, role or blocker of a
- * particular program. Everything a person typed (titles, reasons, rationales, CI names) is escaped.
+ * ("phase 8 blockers: 2 of 4 open", "runtime-cutover may be GO: no, 5 unmet") and, under "Next:", who now has
+ * something to do, each with that one action: read from the state after the change (`actionsNow`, `may`), never
+ * the actor. A change that asks nobody to act (the window set, a role assigned, a phase started) is a notice and
+ * mentions nobody. Who is mentioned comes only from the program's role assignments; nothing here names a side,
+ * role or blocker of a particular program. Everything a person typed (titles, reasons, rationales, CI names) is escaped.
  */
+import { may } from '../core/authorize.js';
 import { actorName } from '../core/commands.js';
 import {
   approvedTarget,
@@ -22,7 +25,7 @@ import {
   signoffFor,
   targetLabel,
 } from '../core/readiness.js';
-import type { Cutover, DomainEvent } from '../core/schema.js';
+import type { Actor, Cutover, DomainEvent } from '../core/schema.js';
 import type { Change } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
 import { clip, esc, fold, GATE_ICON, goWord, link, slackDate, who, yesOrUnmet } from '../slack/views/text.js';
@@ -31,11 +34,18 @@ import { alertId } from './ids.js';
 /** An alert stays far below Slack's 40,000 characters, so a burst of them folds into one message. */
 const ALERT_MAX_CHARS = 4000;
 
-/** Someone who must act: a role, and why. */
+/**
+ * Someone who must act: a role, and the one action, in words. `may` is the check the rules make for that action
+ * (authorize.ts): a holder of the role who may not take it now (the publisher of a target, for its approval) is not
+ * asked.
+ */
 export interface Need {
   role: string;
   why: string;
+  may?: { action: MayAction; item?: { owner?: string; side?: string } };
 }
+
+type MayAction = Parameters<typeof may>[2];
 
 /**
  * How long a line of an alert or a reminder may be before it is cut: they fold with `fold(lines, max,
@@ -44,43 +54,164 @@ export interface Need {
 export const ALERT_LINE_MAX = 2500;
 const code = (id: string) => `\`${esc(id)}\``;
 
-/** Every side's commander role, in the program's order. */
-const commanderRoles = (c: Cutover) => [...new Set(c.sides.map((s) => s.commanderRole))];
 export const allRoles = (c: Cutover) => c.roles.map((r) => r.id);
+
+/** A person's line shows this many of their actions, then how many more. */
+const ACTIONS_SHOWN = 5;
+/** The "Next:" block of an alert folds within this, so what happened always has room. */
+const NEXT_MAX_CHARS = 2500;
+
+/** One person (or, `user` null, nobody) asked to act for a role. */
+interface Asked {
+  user: string | null;
+  role: string;
+  why: string;
+}
+
+const asUser = (userId: string): Actor => ({ kind: 'user', userId, isAdmin: false });
+
+/**
+ * Who is asked for each need: the holder of its role, if they may take the action; for a role with nobody
+ * assigned, the holder of the program's log owner role is asked to assign it (or nobody, if that role is unassigned
+ * too). The actor of the change is never asked: they have just acted.
+ */
+function askedFor(c: Cutover, needs: Need[], actor?: string): Asked[] {
+  const logOwner = c.roles.find((r) => r.id === c.logOwnerRole)?.assignee ?? null;
+  const out: Asked[] = [];
+  for (const need of needs) {
+    const holder = c.roles.find((r) => r.id === need.role)?.assignee ?? null;
+    if (holder) {
+      if (holder === actor) continue;
+      if (need.may && !may(c, asUser(holder), need.may.action, need.may.item ?? {})) continue;
+      out.push({ user: holder, role: need.role, why: need.why });
+    } else if (logOwner) {
+      if (logOwner === actor) continue;
+      out.push({
+        user: logOwner,
+        role: c.logOwnerRole,
+        why: `${code(need.role)} is unassigned: assign it, or act for it (${need.why})`,
+      });
+    } else out.push({ user: null, role: need.role, why: need.why });
+  }
+  return out;
+}
+
+const askedKey = (a: Asked) => `${a.user ?? ''}|${a.role}|${a.why}`;
+
+/** The lines of `asked`: one per person (a person holding several roles is mentioned once), then the unassigned. */
+function askedLines(c: Cutover, asked: Asked[]): { lines: string[]; mentions: string[] } {
+  const byPerson = new Map<string, { roles: string[]; whys: string[] }>();
+  const nobody: string[] = [];
+  for (const a of asked) {
+    if (!a.user) {
+      if (!nobody.includes(a.role)) nobody.push(a.role);
+      continue;
+    }
+    const entry = byPerson.get(a.user) ?? { roles: [], whys: [] };
+    if (!entry.roles.includes(a.role)) entry.roles.push(a.role);
+    if (!entry.whys.includes(a.why)) entry.whys.push(a.why);
+    byPerson.set(a.user, entry);
+  }
+  const lines = [...byPerson].map(([user, e]) => {
+    const more = e.whys.length > ACTIONS_SHOWN ? `; and ${e.whys.length - ACTIONS_SHOWN} more` : '';
+    return `• <@${user}> (${e.roles.map(code).join(', ')}): ${e.whys.slice(0, ACTIONS_SHOWN).join('; ')}${more}`;
+  });
+  if (nobody.length)
+    lines.push(
+      `• ${nobody.map(code).join(', ')} ${nobody.length === 1 ? 'is' : 'are'} unassigned, and so is ${code(c.logOwnerRole)}: an admin must assign roles (\`/cutover role &lt;role-id&gt; @person\`)`,
+    );
+  return { lines, mentions: [...byPerson.keys()] };
+}
 
 /**
  * The mention lines for `needs`: one line per person (a person holding several roles is mentioned once). A role
  * with nobody assigned is named as unassigned, and the holder of the program's log owner role is asked instead.
  */
 export function mentionLines(c: Cutover, needs: Need[]): { lines: string[]; mentions: string[] } {
-  const byPerson = new Map<string, { roles: string[]; whys: string[] }>();
-  const nobody: string[] = [];
-  const logOwner = c.roles.find((r) => r.id === c.logOwnerRole)?.assignee ?? null;
-  const add = (user: string, role: string, why: string) => {
-    const entry = byPerson.get(user) ?? { roles: [], whys: [] };
-    if (!entry.roles.includes(role)) entry.roles.push(role);
-    if (!entry.whys.includes(why)) entry.whys.push(why);
-    byPerson.set(user, entry);
-  };
-  for (const need of needs) {
-    const holder = c.roles.find((r) => r.id === need.role)?.assignee ?? null;
-    if (holder) add(holder, need.role, need.why);
-    else if (logOwner)
-      add(
-        logOwner,
-        c.logOwnerRole,
-        `${code(need.role)} is unassigned: assign it, or act for it (${need.why})`,
-      );
-    else if (!nobody.includes(need.role)) nobody.push(need.role);
+  return askedLines(c, askedFor(c, needs));
+}
+
+/**
+ * What someone must do now, read from the readiness report: approve the target in force, sign off for a side on
+ * the approved target, clear an open manual blocker, get a red gate green, decide a decision whose GO requirements
+ * all hold, start the next phase once it may start. Work in progress (a pending gate, evidence to log) is on the
+ * board and in the digest, not asked for here.
+ */
+export function actionsNow(c: Cutover, r: ReadinessReport = readiness(c)): Need[] {
+  const needs: Need[] = [];
+  const t = currentTarget(c);
+  if (t && !t.approved) {
+    const label = `release target \`${esc(targetLabel(t))}\``;
+    const approvers = rolesFor(c, 'target.approve');
+    if (approvers.length)
+      for (const role of approvers)
+        needs.push({ role, why: `approve ${label}`, may: { action: 'target.approve' } });
+    else needs.push({ role: c.logOwnerRole, why: `only an admin may approve ${label}: ask one` });
   }
-  const lines = [...byPerson].map(
-    ([user, e]) => `• <@${user}> (${e.roles.map(code).join(', ')}): ${e.whys.join('; ')}`,
-  );
-  if (nobody.length)
-    lines.push(
-      `• ${nobody.map(code).join(', ')} ${nobody.length === 1 ? 'is' : 'are'} unassigned, and so is ${code(c.logOwnerRole)}: an admin must assign roles (\`/cutover role &lt;role-id&gt; @person\`)`,
-    );
-  return { lines, mentions: [...byPerson.keys()] };
+  const approved = approvedTarget(c);
+  if (approved) {
+    const signed = (sideId: string) => sameTarget(signoffFor(c, sideId)?.target, approved);
+    const go = c.sides.filter((s) => signed(s.id) && signoffFor(c, s.id)?.decision === 'go');
+    for (const side of c.sides) {
+      if (signed(side.id)) continue;
+      const others = go.length ? ` (${go.map((s) => esc(s.name)).join(', ')} signed GO)` : '';
+      needs.push({
+        role: side.commanderRole,
+        why: `sign off GO/NO-GO for ${esc(side.name)} on \`${esc(targetLabel(approved))}\`${others}`,
+        may: { action: 'signoff', item: { side: side.id } },
+      });
+    }
+  }
+  for (const b of r.blockers)
+    if (!b.derived && b.status === 'open')
+      needs.push({
+        role: b.owner,
+        why: `clear blocker ${code(b.id)}`,
+        may: { action: 'blocker.clear', item: { owner: b.owner } },
+      });
+  for (const g of r.gates)
+    if (!g.derived && g.status === 'red')
+      needs.push({
+        role: g.owner,
+        why: `get gate ${code(g.id)} green (it is red)`,
+        may: { action: 'gate.set', item: { owner: g.owner } },
+      });
+  for (const d of r.decisions)
+    if (d.status === 'no-go' && d.mayBeGo && c.decisions.find((x) => x.id === d.id)?.goRequires)
+      for (const role of rolesFor(c, 'decide'))
+        needs.push({ role, why: `decide ${code(d.id)} (it may be GO)`, may: { action: 'decide' } });
+  const phase = nextPhase(c);
+  if (phase && r.phases.find((p) => p.id === phase.id)?.mayStart)
+    for (const role of rolesFor(c, 'phase'))
+      needs.push({ role, why: `start phase ${esc(phase.id)}`, may: { action: 'phase' } });
+  return needs;
+}
+
+/**
+ * The "Next:" of a change: who now has something to do that they did not have before it, each with that action;
+ * never the actor. Read from the state after the change (`actionsNow`, `may`), not from its events.
+ */
+export function nextAfter(change: Change): { lines: string[]; mentions: string[] } {
+  const actor = change.actor.kind === 'user' ? change.actor.userId : undefined;
+  const b = change.before;
+  const before = new Set(askedFor(b, actionsNow(b, reportOf(b))).map(askedKey));
+  const c = change.outcome.cutover;
+  const asked = askedFor(c, actionsNow(c, reportOf(c)), actor).filter((a) => !before.has(askedKey(a)));
+  return askedLines(c, asked);
+}
+
+/**
+ * The readiness report of a committed state, computed once: the state after one change is the state before the
+ * next, and alerts are composed inside the store's write. States are never changed in place (commands return new
+ * ones), so the object is the key.
+ */
+const reports = new WeakMap<Cutover, ReadinessReport>();
+function reportOf(c: Cutover): ReadinessReport {
+  const known = reports.get(c);
+  if (known) return known;
+  const r = readiness(c);
+  reports.set(c, r);
+  return r;
 }
 
 const blockerTitle = (c: Cutover, id: string) => {
@@ -91,7 +222,6 @@ const gateTitle = (c: Cutover, id: string) => {
   const g = c.gates.find((x) => x.id === id);
   return g ? `${code(g.id)} ${esc(clip(g.title, 160))}` : code(id);
 };
-const ownerOf = (list: { id: string; owner: string }[], id: string) => list.find((x) => x.id === id)?.owner;
 
 /**
  * What the decision stands at after the change: the blockers of the phases in play and every GO requirement, as the
@@ -120,14 +250,11 @@ export function meaningLines(c: Cutover, phases: string[], r: ReadinessReport = 
 
 interface Told {
   lines: string[];
-  needs: Need[];
   phases: string[];
 }
 
-/** One event: its line, who must act, and the phases it touches. */
+/** One event: its line, and the phases it touches. Who must act is not the event's to say (`nextAfter`). */
 function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
-  const commanders = commanderRoles(c);
-  const everyone = allRoles(c);
   switch (e.type) {
     case 'role.assigned': {
       const role = c.roles.find((r) => r.id === e.role);
@@ -136,7 +263,6 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const was = e.before ? `<@${e.before}>` : '_unassigned_';
       return {
         lines: [`:bust_in_silhouette: *Role* ${title} is now ${now} (was ${was})`],
-        needs: e.after ? [{ role: e.role, why: 'this role is now yours' }] : [],
         phases: [],
       };
     }
@@ -146,7 +272,6 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
         lines: [
           `:construction: *Blocker opened:* ${blockerTitle(c, e.blocker)}${b ? ` — blocks phase ${esc(b.phase)}` : ''}`,
         ],
-        needs: b ? [{ role: b.owner, why: `clear blocker ${code(b.id)}` }] : [],
         phases: b ? [b.phase] : [],
       };
     }
@@ -154,16 +279,13 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const b = c.blockers.find((x) => x.id === e.blocker);
       const how = e.derived ? ' _(cleared itself: its facts now hold)_' : '';
       const ev = b?.evidenceUrl && !e.derived ? ` · ${link(b.evidenceUrl, 'evidence')}` : '';
-      const needs: Need[] = b ? [{ role: b.owner, why: `your blocker ${code(b.id)} is cleared` }] : [];
-      if (b) {
-        const wasOpen = openBlockers(before, b.phase).length;
-        if (wasOpen > 0 && openBlockers(c, b.phase).length === 0)
-          for (const r of commanders)
-            needs.push({ role: r, why: `every phase ${esc(b.phase)} blocker is clear` });
-      }
+      // The last open blocker of its phase: said in the body, for everyone.
+      const last =
+        b && openBlockers(before, b.phase).length > 0 && openBlockers(c, b.phase).length === 0
+          ? ` — every phase ${esc(b.phase)} blocker is clear`
+          : '';
       return {
-        lines: [`:white_check_mark: *Blocker cleared:* ${blockerTitle(c, e.blocker)}${how}${ev}`],
-        needs,
+        lines: [`:white_check_mark: *Blocker cleared:* ${blockerTitle(c, e.blocker)}${how}${ev}${last}`],
         phases: b ? [b.phase] : [],
       };
     }
@@ -174,40 +296,27 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
         lines: [
           `:rotating_light: *Blocker reopened:* ${blockerTitle(c, e.blocker)}${how} — ${esc(clip(e.reason, 400))}`,
         ],
-        needs: b ? [{ role: b.owner, why: `blocker ${code(b.id)} is open again` }] : [],
         phases: b ? [b.phase] : [],
       };
     }
     case 'gate.changed': {
-      const owner = ownerOf(c.gates, e.gate);
       const g = c.gates.find((x) => x.id === e.gate);
       const how = e.derived ? ' _(derived)_' : '';
       const r = g && !e.derived ? gateState(c, g).result : undefined;
       const ev = r?.evidenceUrl ? ` · ${link(r.evidenceUrl, 'evidence')}` : '';
       const run = r?.runUrl ? ` · ${link(r.runUrl, 'run')}` : '';
       const on = e.target ? ` for \`${esc(targetLabel(e.target))}\`` : '';
-      const needs: Need[] = owner ? [{ role: owner, why: `gate ${code(e.gate)} is ${e.after}` }] : [];
-      if (e.after === 'red')
-        for (const r of commanders) needs.push({ role: r, why: `gate ${code(e.gate)} turned red` });
       return {
         lines: [
           `${GATE_ICON[e.after]} *Gate* ${gateTitle(c, e.gate)}: ${e.before} → *${e.after}*${on}${how}${ev}${run}`,
         ],
-        needs,
         phases: [],
       };
     }
     case 'target.published': {
-      const approvers = rolesFor(c, 'target.approve');
       const label = esc(targetLabel(e));
       return {
         lines: [`:package: *Release target published:* \`${label}\` — it waits for approval`],
-        needs: approvers.length
-          ? approvers.map((r) => ({
-              role: r,
-              why: `approve \`${label}\` (\`/cutover target approve ${esc(e.tag)}\`)`,
-            }))
-          : [{ role: c.logOwnerRole, why: `only an admin may approve \`${label}\`: ask one` }],
         phases: [],
       };
     }
@@ -215,7 +324,6 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const label = esc(targetLabel(e));
       return {
         lines: [`:lock: *Release target approved:* \`${label}\` — it is now immutable`],
-        needs: commanders.map((r) => ({ role: r, why: `sign off on \`${label}\` (\`/cutover signoff\`)` })),
         phases: [],
       };
     }
@@ -226,7 +334,6 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
         lines: [
           `:paperclip: *Evidence logged:* ${ev ? `${esc(clip(ev.title, 160))} (${code(ev.id)})` : code(e.evidence)} — ${link(e.url)}${t ? ` for \`${esc(targetLabel(t))}\`` : ''}`,
         ],
-        needs: [],
         phases: [],
       };
     }
@@ -237,27 +344,8 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const why = s?.rationale ? ` — ${esc(clip(s.rationale, 400))}` : '';
       const admin = s?.asAdmin ? ' _(as admin)_' : '';
       const icon = e.decision === 'go' ? ':white_check_mark:' : ':no_entry:';
-      const target = approvedTarget(c);
-      const others = c.sides.filter((x) => x.id !== e.side);
-      const waiting = others.filter((x) => {
-        const o = signoffFor(c, x.id);
-        return !(o?.decision === 'go' && target && sameTarget(o.target, target));
-      });
-      const needs: Need[] = [];
-      if (e.decision === 'go' && waiting.length)
-        for (const x of waiting)
-          needs.push({
-            role: x.commanderRole,
-            why: `${name} signed GO — waiting on you to sign for ${esc(x.name)} (\`/cutover signoff\`)`,
-          });
-      else if (e.decision === 'go')
-        for (const r of rolesFor(c, 'decide'))
-          needs.push({ role: r, why: 'every side has signed GO — record the decision' });
-      else
-        for (const x of others) needs.push({ role: x.commanderRole, why: `${name} signed NO-GO — read why` });
       return {
         lines: [`${icon} *${name} signed ${goWord(e.decision)}*${on}${admin}${why}`],
-        needs,
         phases: [],
       };
     }
@@ -266,10 +354,6 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const reason = esc(clip(e.reason, 400));
       return {
         lines: [`:wastebasket: *${name}'s sign-off was voided:* ${reason}`],
-        needs: commanderRoles(c).map((r) => ({
-          role: r,
-          why: `${name}'s sign-off was voided (${esc(clip(e.reason, 120))})`,
-        })),
         phases: [],
       };
     }
@@ -279,7 +363,6 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const title = d ? `${esc(d.title)} (${code(d.id)})` : code(e.decision);
       return {
         lines: [`:scales: *Decision* ${title}: ${goWord(e.before)} → *${goWord(e.after)}*${why}`],
-        needs: everyone.map((r) => ({ role: r, why: `${code(e.decision)} is now ${goWord(e.after)}` })),
         phases: [],
       };
     }
@@ -288,20 +371,17 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const title = p ? `${esc(p.id)} — ${esc(clip(p.title, 160))}` : esc(e.phase);
       return {
         lines: [`:triangular_flag_on_post: *Phase* ${title}: ${e.before} → *${e.after}*`],
-        needs: everyone.map((r) => ({ role: r, why: `phase ${esc(e.phase)} is ${e.after}` })),
         phases: [e.phase],
       };
     }
     case 'window.set':
       return {
         lines: [`:calendar: *Cutover window set:* ${slackDate(e.start)} – ${slackDate(e.end)}`],
-        needs: everyone.map((r) => ({ role: r, why: 'the cutover window is set' })),
         phases: [],
       };
     case 'window.cleared':
       return {
         lines: [`:calendar: *Cutover window cleared* (it was ${slackDate(e.start)} – ${slackDate(e.end)})`],
-        needs: [],
         phases: [],
       };
     case 'program.shaped': {
@@ -309,7 +389,6 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const title = e.title ? ` ${esc(clip(e.title, 300))}` : '';
       return {
         lines: [`:hammer_and_wrench: *Program* ${esc(e.what)}${item}${title} ${esc(e.change)}`],
-        needs: [],
         phases: [],
       };
     }
@@ -322,14 +401,12 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
             : `${esc(sideName(c, e.side ?? ''))}'s position`;
       return {
         lines: [`:memo: *${what} ${e.change === 'set' ? 'written' : 'cleared'}* for the decision record`],
-        needs: [],
         phases: [],
       };
     }
     case 'program.archived':
       return {
         lines: [`:file_cabinet: *Program archived*${e.reason ? ` — ${esc(clip(e.reason, 400))}` : ''}`],
-        needs: everyone.map((r) => ({ role: r, why: 'the program is archived' })),
         phases: [],
       };
     case 'program.created':
@@ -337,7 +414,6 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
         lines: [
           `:rocket: *Program started:* ${esc(clip(c.title, 300))} (${code(c.id)}), from ${esc(clip(e.from, 200))}. Its roles are unassigned: an admin assigns them with \`/cutover role &lt;role-id&gt; @person\`.`,
         ],
-        needs: [],
         phases: [],
       };
   }
@@ -349,22 +425,21 @@ export function alertText(change: Change): { text: string; mentions: string[] } 
   const told = change.outcome.events.map((e) => tell(change.before, c, e));
   const asAdmin = change.outcome.history.some((h) => h.asAdmin);
   const [first, ...rest] = told.flatMap((t) => t.lines);
-  const { lines: next, mentions } = mentionLines(
-    c,
-    told.flatMap((t) => t.needs),
-  );
+  const { lines: next, mentions } = nextAfter(change);
   // Who and when, and what it means and who acts, always fit; the events get the rest of the room.
   const tail = [
     `_by ${who(actorName(change.actor))}${asAdmin ? ' (as admin)' : ''} · ${slackDate(change.now.toISOString())}_`,
     ...meaningLines(
       c,
       told.flatMap((t) => t.phases),
+      reportOf(c),
     ),
-    ...(next.length ? ['*Next:*', ...next] : []),
+    ...(next.length ? [fold(['*Next:*', ...next], NEXT_MAX_CHARS, ALERT_LINE_MAX)] : []),
   ].join('\n');
   const events = [first ?? `:memo: ${esc(change.outcome.message)}`, ...rest.map((l) => `→ ${l}`)];
   const head = fold(events, Math.max(500, ALERT_MAX_CHARS - tail.length), ALERT_LINE_MAX);
-  return { text: `${head}\n${tail}`, mentions };
+  // Only who is still named after the folding is mentioned.
+  return { text: `${head}\n${tail}`, mentions: mentions.filter((u) => tail.includes(`• <@${u}>`)) };
 }
 
 /**

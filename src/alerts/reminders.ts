@@ -13,8 +13,9 @@
  * - Window: at each of `windowLeadHours` before the window starts, all roles are told. Leads that had already
  *   passed when the window was set are skipped (the "window set" alert told everyone); if several are due at
  *   once (the bot was down), only the nearest is sent.
- * - Digest: once a day at `digestHour` in `zone`; no mentions. A digest missed while the bot was down goes out
- *   when it is back, if that is within 12 hours; otherwise the next day's is the next one.
+ * - Digest: once a day at `digestHour` in `zone`; no mentions; only if the history moved since the previous digest
+ *   (the first: if anything happened at all), so a quiet day, or a first start, posts none. A digest missed while
+ *   the bot was down goes out when it is back, if that is within 12 hours; otherwise the next day's is the next one.
  * - Quiet hours (`[from, to)` in `zone`) hold back the nudges and the digest until they end (deferred, not
  *   skipped). Window notices are not held: the window is when the teams work, and a T−1 h notice delivered after
  *   the quiet hours could come after the start.
@@ -155,6 +156,23 @@ function digestLines(c: Cutover, now: Date): string[] {
   return lines;
 }
 
+/** When the previous digest of this program was marked (under either form of its key), if ever. */
+function previousDigest(doc: StoreDocument): number | undefined {
+  const ours = `${reminderKey(doc.cutover.id, 'digest:')}`;
+  const times = Object.entries(doc.reminders)
+    .filter(([k]) => k.startsWith(ours) || k.startsWith('digest:'))
+    .map(([, at]) => Date.parse(at))
+    .filter((x) => !Number.isNaN(x));
+  return times.length ? Math.max(...times) : undefined;
+}
+
+/** Has the history anything after `since` (or, with no `since`, anything at all)? */
+function happenedSince(doc: StoreDocument, since: number | undefined): boolean {
+  const last = doc.history.at(-1);
+  if (!last) return false;
+  return since === undefined || Date.parse(last.at) > since;
+}
+
 /**
  * What is due at `now`: items for the program's channel and the keys that mark them sent. Nothing for a program
  * not bound to a channel yet, nor for an archived one (its reminders stop). Pure.
@@ -262,11 +280,14 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
     mark(key);
   }
 
-  // The daily digest, deferred past quiet hours; one missed by more than the grace waits for the next day's.
+  // The daily digest, deferred past quiet hours; one missed by more than the grace waits for the next day's. It is
+  // sent only if something happened since the previous one (for the first, if anything happened at all); one with
+  // nothing to tell is marked all the same, so that it is not sent later in its day when something happens.
   const digest = latestDigest(r, now);
   const digestKey = digest ? `digest:${digest.day}` : '';
   if (digest && t < digest.at + DIGEST_GRACE_MS && !sent(digestKey) && !quiet) {
-    items.push(item(digestKey, 'digest', to, now, digestLines(c, now), []));
+    if (happenedSince(doc, previousDigest(doc)))
+      items.push(item(digestKey, 'digest', to, now, digestLines(c, now), []));
     mark(digestKey);
   }
 

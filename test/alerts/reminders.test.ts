@@ -28,9 +28,32 @@ function check(doc: StoreDocument, now: Date) {
   return { due, doc: StoreDocument.parse(JSON.parse(JSON.stringify(next))) };
 }
 
+/** `doc` with one more change in its history, made at `at`. */
+const changedAt = (doc: StoreDocument, at: Date): StoreDocument => ({
+  ...doc,
+  history: [
+    ...doc.history,
+    {
+      seq: (doc.history.at(-1)?.seq ?? 0) + 1,
+      at: at.toISOString(),
+      by: U.dlo,
+      asAdmin: false,
+      action: 'gate.set',
+      subject: 'gate alignment',
+      before: 'pending',
+      after: 'green',
+    },
+  ],
+});
+
 /** Walks the times in order, answering which reminder keys fired at each (digests left out unless asked). */
-function walk(c: Cutover, times: Date[], keep: (id: string) => boolean = (id) => !id.includes('digest:')) {
-  let doc = bound(c);
+function walk(
+  c: Cutover,
+  times: Date[],
+  keep: (id: string) => boolean = (id) => !id.includes('digest:'),
+  start: StoreDocument = bound(c),
+) {
+  let doc = start;
   return times.map((now) => {
     const r = check(doc, now);
     doc = r.doc;
@@ -190,20 +213,38 @@ describe('a stale blocker', () => {
 });
 
 describe('the daily digest', () => {
-  const digests = (c: Cutover, times: Date[]) => walk(c, times, (id) => id.startsWith('digest:'));
+  /** The digests fired at each time, for a program in which something happened an hour before T0. */
+  const digests = (c: Cutover, times: Date[]) =>
+    walk(c, times, (id) => id.startsWith('digest:'), changedAt(bound(c), h(-1)));
+
+  it('is not sent while nothing has happened: not at first start, not on the days after', () => {
+    expect(walk(seeded(), [h(0), h(24), h(48)], (id) => id.startsWith('digest:'))).toEqual([[], [], []]);
+  });
+
+  it('goes out at digestHour only if something happened since the previous one; a quiet day has none', () => {
+    let doc = changedAt(bound(seeded()), h(-1));
+    const at = (now: Date) => {
+      const r = check(doc, now);
+      doc = r.doc;
+      return r.due.items
+        .filter((i) => i.kind === 'digest')
+        .map((i) => i.id.replace('reminder:service-v3:', ''));
+    };
+    expect(at(h(0))).toEqual(['digest:2026-02-09']);
+    // Nothing since: the 10th has none, and a change later that day does not send it late.
+    expect(at(h(24))).toEqual([]);
+    doc = changedAt(doc, h(26));
+    expect(at(h(27))).toEqual([]);
+    // The change of the 10th is told on the 11th.
+    expect(at(h(48))).toEqual(['digest:2026-02-11']);
+    expect(at(h(72))).toEqual([]);
+  });
 
   it('goes out once a day at digestHour, telling where the decision stands, without pinging anyone', () => {
     // T0 is 09:00 UTC, the shipped digest hour.
     const c = seeded();
-    expect(digests(c, [h(-0.1), h(0), h(1), h(23.9), h(24), h(30)])).toEqual([
-      [],
-      ['digest:2026-02-09'],
-      [],
-      [],
-      ['digest:2026-02-10'],
-      [],
-    ]);
-    const item = dueReminders(bound(c), h(0)).items.find((i) => i.kind === 'digest');
+    expect(digests(c, [h(-0.1), h(0), h(1), h(23.9)])).toEqual([[], ['digest:2026-02-09'], [], []]);
+    const item = dueReminders(changedAt(bound(c), h(-1)), h(0)).items.find((i) => i.kind === 'digest');
     expect(item?.mentions).toEqual([]);
     expect(item?.text).not.toMatch(/<@/);
     expect(item?.text).toContain('*Daily digest — service.v3 runtime cutover*');
@@ -264,7 +305,7 @@ describe('keys and ids of the program', () => {
   it("are namespaced by the program, and the items go to the program's channel", () => {
     const c = approveTarget(seeded(), undefined, undefined, h(0));
     const anchor = h(0).toISOString();
-    const due = dueReminders(bound(c), h(24));
+    const due = dueReminders(changedAt(bound(c), h(0)), h(24));
     expect(due.items.map((i) => [i.id, i.channel])).toEqual([
       [`reminder:${c.id}:signoff:producer:${anchor}`, CHANNEL],
       [`reminder:${c.id}:signoff:consumer:${anchor}`, CHANNEL],
@@ -275,7 +316,9 @@ describe('keys and ids of the program', () => {
     );
     expect(Object.keys(due.marks).every((k) => k.startsWith(`${c.id}:`))).toBe(true);
     // Another program's reminders at the same time never share an id with these.
-    const other = dueReminders(bound({ ...c, id: 'payments-v9' }), h(24)).items.map((i) => i.id);
+    const other = dueReminders(changedAt(bound({ ...c, id: 'payments-v9' }), h(0)), h(24)).items.map(
+      (i) => i.id,
+    );
     expect(other.filter((id) => due.items.some((i) => i.id === id))).toEqual([]);
   });
 
