@@ -50,7 +50,8 @@ describe('status view', () => {
   it('offers only the buttons that can succeed: approve this target (its SHA), sign off, start the phase that may start', () => {
     type Button = { action_id: string; value?: string; text: { text: string } };
     const buttonsOf = (c: Cutover) =>
-      (statusBlocks(c).find((b) => b.type === 'actions') as { elements?: Button[] } | undefined)?.elements ?? [];
+      (statusBlocks(c).find((b) => b.type === 'actions') as { elements?: Button[] } | undefined)?.elements ??
+      [];
     const sha = 'c'.repeat(40);
     const published = run(seeded(), { type: 'target.publish', tag: 'service.v3.9', sha }, A.pro).cutover;
     expect(buttonsOf(published).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
