@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * Files that measure the wall clock under load (500 concurrent requests against Slack's 3 s), so they run alone,
  * after the rest: on a small machine a second test file running beside them would eat into the 3 s.
  */
-const ALONE = ['test/fault/burst.test.ts'];
+const ALONE = ['test/fault/burst.test.ts', 'test/fault/replicas.test.ts'];
 
 /**
  * Test files share their worker (no isolation: the modules are imported once per worker, not once per file); no

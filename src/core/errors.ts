@@ -9,8 +9,18 @@ import type { Unmet } from './unmet.js';
  * - `stale`: what the person was shown (a target in a form or on a button) is no longer the state; nothing was
  *   written, and the message names the state now so they can review it.
  * - `conflict`: a request key already applied to another request (an Idempotency-Key reused with another body).
+ * - `unsure`: not a refusal: the change was being saved when the store went out of reach, so it may or may not have
+ *   been made; the answer must not say that nothing changed.
  */
-type DomainErrorCode = 'invalid' | 'unknown' | 'forbidden' | 'refused' | 'unchanged' | 'stale' | 'conflict';
+type DomainErrorCode =
+  | 'invalid'
+  | 'unknown'
+  | 'forbidden'
+  | 'refused'
+  | 'unchanged'
+  | 'stale'
+  | 'conflict'
+  | 'unsure';
 
 export interface DomainError {
   code: DomainErrorCode;

@@ -32,6 +32,7 @@ import { CommitSha, type Cutover, GateStatus, HttpUrl } from '../core/schema.js'
 import { type Unmet, unmetWords } from '../core/unmet.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
+import { StoreError } from '../store/store.js';
 
 /** Request bodies above this many bytes are refused with 413. */
 const BODY_LIMIT = 16 * 1024;
@@ -420,10 +421,14 @@ export function createCiApi(options: CiApiOptions): CiApi {
       );
     } catch (e) {
       logger.error('the CI change could not be saved', e);
+      // The commit was lost with the connection: the change may stand, so the answer must not say it does not.
+      const unsure = e instanceof StoreError && e.maybeSaved;
       return problem(
         503,
         'store',
-        `The change could not be saved (${(e as Error).message}); nothing changed.`,
+        unsure
+          ? `The change may or may not have been saved (${(e as Error).message}).`
+          : `The change could not be saved (${(e as Error).message}); nothing changed.`,
       );
     }
     const after = service.cutover();

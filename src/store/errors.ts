@@ -26,11 +26,22 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
   readonly code: StoreErrorCode;
   readonly path: string;
+  /**
+   * The change was being committed when the storage went out of reach (a database connection lost during COMMIT):
+   * it may or may not have been saved, so nobody may be told that nothing changed. False for every other failure.
+   */
+  readonly maybeSaved: boolean;
 
-  constructor(code: StoreErrorCode, path: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: StoreErrorCode,
+    path: string,
+    message: string,
+    options?: { cause?: unknown; maybeSaved?: boolean },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.path = path;
+    this.maybeSaved = options?.maybeSaved ?? false;
   }
 }
 

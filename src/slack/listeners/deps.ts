@@ -82,6 +82,17 @@ export async function runSafely(
         },
       };
     }
+    if (e instanceof StoreError && e.maybeSaved) {
+      logger.error('a change may or may not have been saved', e);
+      return {
+        ok: false,
+        error: {
+          code: 'unsure',
+          message:
+            "The change may or may not have been saved: the connection to the database was lost while it was being saved. Look at `/cutover status` before trying again, so that it is not made twice; tell the bot's operator if it persists.",
+        },
+      };
+    }
     logger.error('the change could not be saved', e);
     // A connection lost during COMMIT leaves the outcome unknown: say so rather than "nothing was changed".
     const unknown = /may or may not have been saved/.test((e as Error).message);

@@ -46,6 +46,8 @@ export function refusalText(error: DomainError, usage?: string, c?: Cutover): st
   // Restating what already stands is not an error: it is answered as unchanged, and nothing is posted.
   if (error.code === 'unchanged')
     return `:information_source: Unchanged: ${esc(error.message)} _Nothing was written or posted._`;
+  // The store lost the change's commit: it may stand, so nothing here may say it did not.
+  if (error.code === 'unsure') return `:warning: ${error.message}`;
   const guess = error.didYouMean ? ` Did you mean \`${esc(error.didYouMean)}\`?` : '';
   const lines = [`:no_entry: ${refusalSentence(error, c)}${guess}`];
   for (const u of unmetOnce(error.items ?? [])) lines.push(`• ${esc(u)}`);

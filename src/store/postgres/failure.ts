@@ -40,6 +40,7 @@ export function databaseError(where: string, doing: string, cause: unknown, outc
     : `The database refused it (SQLSTATE ${state}): see the PostgreSQL server log, then try again.`;
   return new StoreError('io', where, `Could not ${doing} ${where}: ${reasonOf(cause)}.${what} ${todo}`, {
     cause,
+    maybeSaved: outcome === 'unknown',
   });
 }
 
