@@ -106,6 +106,25 @@ describe('Web API', () => {
     expect(slack.messages('C1')).toEqual([expect.objectContaining({ text: 'one, edited', updates: 1 })]);
   });
 
+  it('answers conversations.history with the channel’s messages since oldest, newest first, metadata when asked', async () => {
+    const client = webClient();
+    const first = await client.chat.postMessage({ channel: 'C2', text: 'old' });
+    const metadata = { event_type: 'cutover_alert', event_payload: { ids: 'alert:p:1' } };
+    await client.chat.postMessage({ channel: 'C2', text: 'new', metadata });
+    await client.chat.postMessage({ channel: 'C3', text: 'elsewhere' });
+    const since = await client.conversations.history({
+      channel: 'C2',
+      oldest: String(first.ts),
+      include_all_metadata: true,
+    });
+    expect(since.messages?.map((m) => [m.text, m.metadata])).toEqual([
+      ['new', metadata],
+      ['old', undefined],
+    ]);
+    const plain = await client.conversations.history({ channel: 'C2' });
+    expect(plain.messages?.every((m) => m.metadata === undefined)).toBe(true);
+  });
+
   it('answers a post to a user id with the DM channel, and an ephemeral post with message_ts', async () => {
     const client = webClient();
     expect((await client.chat.postMessage({ channel: 'U1', text: 'hi' })).channel).toBe('D1');

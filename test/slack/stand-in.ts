@@ -777,6 +777,25 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         permalink: `https://${SLACK_IDS.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
       };
     },
+    // The channel's messages, newest first, since `oldest` (seconds); metadata only with include_all_metadata.
+    'conversations.history': (args) => {
+      const channel = str(args.channel);
+      if (channel === undefined) return fail('channel_not_found');
+      if (absent.get(channel) === 'channel_not_found') return fail('channel_not_found');
+      const oldest = Number(str(args.oldest) ?? '0');
+      const withMetadata = String(args.include_all_metadata) === 'true';
+      const found = [...messages.values()]
+        .filter((m) => m.channel === channel && Number(m.ts) >= oldest)
+        .sort((a, b) => Number(b.ts) - Number(a.ts))
+        .slice(0, Number(str(args.limit) ?? '100'))
+        .map((m) => ({
+          type: 'message',
+          ts: m.ts,
+          text: m.text,
+          ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+        }));
+      return { ok: true, messages: found, has_more: false };
+    },
     'conversations.info': (args) => {
       const channel = str(args.channel);
       if (channel === undefined) return fail('channel_not_found');

@@ -94,15 +94,11 @@ export async function runSafely(
       };
     }
     logger.error('the change could not be saved', e);
-    // A connection lost during COMMIT leaves the outcome unknown: say so rather than "nothing was changed".
-    const unknown = /may or may not have been saved/.test((e as Error).message);
     return {
       ok: false,
       error: {
         code: 'refused',
-        message: unknown
-          ? `The bot lost its database while saving this (${(e as Error).message}). Check /cutover status or history before trying again.`
-          : `The change could not be saved (${(e as Error).message}). Nothing was changed; try again, and tell the bot's operator if it persists.`,
+        message: `The change could not be saved (${(e as Error).message}). Nothing was changed; try again, and tell the bot's operator if it persists.`,
       },
     };
   }
