@@ -278,7 +278,7 @@ export async function replicas(work: string, opts: { quick: boolean; add: AddRow
             }
           : {}),
         ifMissed:
-          "the machine's two cores are saturated (by the sender, the bots, PostgreSQL and other work), so changes/s follows the CPU a change costs, and two replicas spend more of it than one process (the CPU rows): the replica that did not commit a change re-reads the row and its history tail when notified, and renders and publishes again the App Homes the other just published (the views.publish row); the transaction deep-copies the document for every update of its group (structuredClone, where the JSON file reuses the validated copy); PostgreSQL's own share is small. Both replicas queue on the one program row (`SELECT … FOR UPDATE`), so a second replica adds no write capacity to one program, only a second Bolt front end",
+          "the machine's two cores are saturated (by the sender, the bots, PostgreSQL and other work), so changes/s follows the CPU a change costs, and two replicas spend more of it than one process (the CPU rows): the replica that did not commit a change re-reads the row and its history tail when notified, and renders and publishes again the App Homes the other just published (the views.publish row), and the process's share of PostgreSQL's work is its own (the driver, parsing rows); PostgreSQL's own share is small. Both replicas queue on the one program row (`SELECT … FOR UPDATE`), so a second replica adds no write capacity to one program, only a second Bolt front end",
       });
       add({
         section: SECTION,
