@@ -16,13 +16,14 @@ import type { AddRow } from './row.js';
 const SECRET = 'bench-signing-secret-0123456789';
 const ACK_WINDOW_MS = 3000;
 
-interface Child {
+export interface Child {
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
 /** Starts `node <script>` and waits for it to print its port. */
-async function child(script: string, env: Record<string, string>, portLine: RegExp): Promise<Child> {
+export async function child(script: string, env: Record<string, string>, portLine: RegExp): Promise<Child> {
   const proc: ChildProcess = spawn(process.execPath, [script], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,6 +42,7 @@ async function child(script: string, env: Record<string, string>, portLine: RegE
   });
   return {
     port,
+    pid: proc.pid ?? 0,
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once('exit', r));

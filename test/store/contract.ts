@@ -113,6 +113,42 @@ export function describeStoreContract(name: string, open: OpenForContract): void
       expect(await change(s, 'after')).toBe(2);
     });
 
+    it('updates made at once each get their own copy: what one changes and throws, or does not return, reaches neither the next nor the store', async () => {
+      const s = await fresh();
+
+      const calls = [
+        change(s, 'a'),
+        s.update((d) => {
+          d.counter = 99; // its private copy, made from what 'a' decided
+          d.items.push({ name: 'half-done' });
+          throw new Error('gave up');
+        }),
+        change(s, 'b'),
+        s.update((d) => {
+          d.items.push({ name: 'not returned' }); // the last of the group: its copy must not be what is written
+          return { result: `read ${d.counter}` };
+        }),
+      ];
+      const settled = await Promise.allSettled(calls);
+
+      expect(settled.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+        1,
+        'gave up',
+        2,
+        'read 2',
+      ]);
+      const written = {
+        counter: 2,
+        items: [],
+        history: [
+          { seq: 1, text: 'a' },
+          { seq: 2, text: 'b' },
+        ],
+      };
+      expect(await s.read()).toEqual(written);
+      expect(s.snapshot()).toEqual(written);
+    });
+
     it('a next that fails the schema is refused (invalid), naming the field; the state stays and the queue goes on', async () => {
       const s = await fresh();
       await s.update((d) => ({ next: { ...d, items: [{ name: 'db' }] }, result: undefined }));
