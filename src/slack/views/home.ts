@@ -32,6 +32,21 @@ type HomeView = types.HomeView;
 /** Waiting items shown one per section (with a button); the rest are folded into one section. */
 export const MAX_WAITING = 30;
 
+/**
+ * Readiness by cutover object. A Home is rendered from the store's snapshots, which are never changed in place (a
+ * change commits a new document): after a change, the Homes of everyone concerned are rendered again, and a Home of
+ * many programs then recomputes the report of the program that changed only, not of every program shown.
+ */
+const reports = new WeakMap<Cutover, ReadinessReport>();
+function readinessOf(c: Cutover): ReadinessReport {
+  let report = reports.get(c);
+  if (!report) {
+    report = readiness(c);
+    reports.set(c, report);
+  }
+  return report;
+}
+
 /** One item of text, cut to fit a section. */
 const item = (text: string, accessory?: Button) => section(fold([text]), accessory);
 const button = (text: string, actionId: string, value?: string, primary = false): Button => ({
@@ -51,7 +66,7 @@ interface WaitingItem {
  * What waits on this person, most urgent first: sign-offs, blockers, gates, evidence, a target to approve. It is
  * what their roles owe: an admin may act for anyone, but nothing waits on them for being one.
  */
-function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readiness(c)): WaitingItem[] {
+function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readinessOf(c)): WaitingItem[] {
   const asHolder = asActor({ userId, isAdmin: false });
   const held = c.roles.filter((r) => r.assignee === userId);
   const heldIds = new Set(held.map((r) => r.id));
@@ -164,7 +179,7 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
     );
   if (isAdmin) roleLines.push('_You are an admin: you may act for any role, and history marks it._');
 
-  const report = readiness(c);
+  const report = readinessOf(c);
   const viewer = { userId: viewerUserId, isAdmin };
   const waiting = waitingOn(c, viewerUserId, report);
   const shown = waiting.slice(0, MAX_WAITING);
@@ -261,7 +276,7 @@ export function homeAcross(
   let shown = 0;
   for (const doc of docs) {
     const c = doc.cutover;
-    const report = readiness(c);
+    const report = readinessOf(c);
     const waiting = waitingOn(c, viewerUserId, report);
     const held = c.roles.filter((r) => r.assignee === viewerUserId).map((r) => esc(r.title));
     const part: KnownBlock[] = [
