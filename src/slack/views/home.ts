@@ -249,6 +249,49 @@ function glance(c: Cutover, report: ReadinessReport): string {
 }
 
 /**
+ * One program's part of a Home across programs, remembered by document and viewer: it is a pure function of both,
+ * and a document is never changed in place, so after a change only the part of the program that changed is rendered
+ * again.
+ */
+const parts = new WeakMap<HomeState, Map<string, KnownBlock[]>>();
+function partOf(doc: HomeState, viewerUserId: string, isAdmin: boolean): KnownBlock[] {
+  const key = `${viewerUserId} ${isAdmin}`;
+  let byViewer = parts.get(doc);
+  if (!byViewer) {
+    byViewer = new Map();
+    parts.set(doc, byViewer);
+  }
+  let part = byViewer.get(key);
+  if (!part) {
+    part = renderPart(doc, viewerUserId, isAdmin);
+    byViewer.set(key, part);
+  }
+  return part;
+}
+
+function renderPart(doc: HomeState, viewerUserId: string, isAdmin: boolean): KnownBlock[] {
+  const c = doc.cutover;
+  const report = readinessOf(c);
+  const waiting = waitingOn(c, viewerUserId, report);
+  const held = c.roles.filter((r) => r.assignee === viewerUserId).map((r) => esc(r.title));
+  return [
+    { type: 'divider' },
+    item(
+      [
+        `*${esc(clip(c.title, 150))}* \`${esc(c.id)}\` in ${c.channel ? `<#${c.channel}>` : '_no channel_'}`,
+        glance(c, report),
+        held.length ? `You: ${held.join(', ')}` : '_You hold no role here._',
+        waiting.length
+          ? `*${waiting.length} waiting on you*${waiting.length > WAITING_PER_PROGRAM ? ` (the first ${WAITING_PER_PROGRAM} below)` : ''}`
+          : 'Nothing waits on you.',
+      ].join('\n'),
+    ),
+    ...channelNotice(doc, isAdmin).slice(0, 1),
+    ...waiting.slice(0, WAITING_PER_PROGRAM).map((w) => item(w.text, w.button)),
+  ];
+}
+
+/**
  * App Home for a person across programs: `docs` are the programs to show (those where they hold a role, and for an
  * admin those whose channel the bot cannot post in), most recently changed first as the caller orders them.
  */
@@ -275,25 +318,7 @@ export function homeAcross(
   }
   let shown = 0;
   for (const doc of docs) {
-    const c = doc.cutover;
-    const report = readinessOf(c);
-    const waiting = waitingOn(c, viewerUserId, report);
-    const held = c.roles.filter((r) => r.assignee === viewerUserId).map((r) => esc(r.title));
-    const part: KnownBlock[] = [
-      { type: 'divider' },
-      item(
-        [
-          `*${esc(clip(c.title, 150))}* \`${esc(c.id)}\` in ${c.channel ? `<#${c.channel}>` : '_no channel_'}`,
-          glance(c, report),
-          held.length ? `You: ${held.join(', ')}` : '_You hold no role here._',
-          waiting.length
-            ? `*${waiting.length} waiting on you*${waiting.length > WAITING_PER_PROGRAM ? ` (the first ${WAITING_PER_PROGRAM} below)` : ''}`
-            : 'Nothing waits on you.',
-        ].join('\n'),
-      ),
-      ...channelNotice(doc, isAdmin).slice(0, 1),
-      ...waiting.slice(0, WAITING_PER_PROGRAM).map((w) => item(w.text, w.button)),
-    ];
+    const part = partOf(doc, viewerUserId, isAdmin);
     if (blocks.length + part.length > HOME_BLOCKS - ACROSS_FRAME) break;
     blocks.push(...part);
     shown++;
