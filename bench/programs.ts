@@ -248,7 +248,7 @@ export async function manyProgramsSection(work: string, add: AddRow, quick: bool
     value: `${ms(b50)} / ${ms(b99)}`,
     target: 'reference',
     met: null,
-    note: `${rounds} interleaved rounds, each: \`/cutover status\` to the bot of ${COUNT} programs (signed HTTP, in this process, channel_id of one of its programs, a different one each round), the same to a bare Bolt app, then one change to each bot (order alternated)`,
+    note: `${rounds} interleaved rounds, each: \`/cutover status\` to the bot of ${COUNT} programs (signed HTTP, in this process, channel_id of one of its programs, a different one each round), the same to a bare Bolt app and to the bot of one program (the three in rotated order), then one change to each bot (order alternated); both bots, the bare app and the Slack stand-in share this process, as in the ack latency section`,
   });
   add({
     section: SECTION,
