@@ -36,6 +36,13 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
+/**
+ * The newest history entries each program holds in memory: the most `/cutover history` shows (the record shows
+ * fewer; the whole history stays in its log on disk). Each is read and checked at start and again in every write of
+ * its document, so with many programs this is what start-up time and memory grow with.
+ */
+const HISTORY_IN_MEMORY = 100;
+
 /** What the bot says it did at start, beyond "running": the upgrade, the first program, channels bound. */
 type StartNote = { level: 'info' | 'warn'; text: string };
 
@@ -103,7 +110,7 @@ const CATALOG = { schema: Catalog, version: CATALOG_VERSION, create: () => Catal
 const DOCUMENTS = {
   schema: StoreDocument,
   version: STORE_VERSION,
-  log: { field: 'history', entry: HistoryEntry },
+  log: { field: 'history', entry: HistoryEntry, keep: HISTORY_IN_MEMORY },
 };
 
 /**

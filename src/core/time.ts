@@ -3,13 +3,18 @@ import { TZDate } from '@date-fns/tz';
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
 
+/** Zones found valid: building an `Intl.DateTimeFormat` to check one costs far more than the lookup (a few hundred names at most). */
+const validZones = new Set<string>();
+
 export function isZone(zone: string): boolean {
+  if (validZones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
   } catch {
     return false;
   }
+  validZones.add(zone);
+  return true;
 }
 
 /**

@@ -33,6 +33,21 @@ type HomeView = types.HomeView;
 /** Waiting items shown one per section (with a button); the rest are folded into one section. */
 export const MAX_WAITING = 30;
 
+/**
+ * Readiness by cutover object. A Home is rendered from the store's snapshots, which are never changed in place (a
+ * change commits a new document): after a change, the Homes of everyone concerned are rendered again, and a Home of
+ * many programs then recomputes the report of the program that changed only, not of every program shown.
+ */
+const reports = new WeakMap<Cutover, ReadinessReport>();
+function readinessOf(c: Cutover): ReadinessReport {
+  let report = reports.get(c);
+  if (!report) {
+    report = readiness(c);
+    reports.set(c, report);
+  }
+  return report;
+}
+
 /** One item of text, cut to fit a section. */
 const item = (text: string, accessory?: Button) => section(fold([text]), accessory);
 const button = (text: string, actionId: string, value?: string, primary = false): Button => ({
@@ -52,7 +67,7 @@ interface WaitingItem {
  * What waits on this person, most urgent first: sign-offs, blockers, gates, evidence, a target to approve. It is
  * what their roles owe: an admin may act for anyone, but nothing waits on them for being one.
  */
-function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readiness(c)): WaitingItem[] {
+function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readinessOf(c)): WaitingItem[] {
   const asHolder = asActor({ userId, isAdmin: false });
   const held = c.roles.filter((r) => r.assignee === userId);
   const heldIds = new Set(held.map((r) => r.id));
@@ -167,7 +182,7 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
     );
   if (isAdmin) roleLines.push('_You are an admin: you may act for any role, and history marks it._');
 
-  const report = readiness(c);
+  const report = readinessOf(c);
   const viewer = { userId: viewerUserId, isAdmin };
   const waiting = waitingOn(c, viewerUserId, report);
   const shown = waiting.slice(0, MAX_WAITING);
@@ -239,6 +254,49 @@ function glance(c: Cutover, report: ReadinessReport): string {
 }
 
 /**
+ * One program's part of a Home across programs, remembered by document and viewer: it is a pure function of both,
+ * and a document is never changed in place, so after a change only the part of the program that changed is rendered
+ * again.
+ */
+const parts = new WeakMap<HomeState, Map<string, KnownBlock[]>>();
+function partOf(doc: HomeState, viewerUserId: string, isAdmin: boolean): KnownBlock[] {
+  const key = `${viewerUserId} ${isAdmin}`;
+  let byViewer = parts.get(doc);
+  if (!byViewer) {
+    byViewer = new Map();
+    parts.set(doc, byViewer);
+  }
+  let part = byViewer.get(key);
+  if (!part) {
+    part = renderPart(doc, viewerUserId, isAdmin);
+    byViewer.set(key, part);
+  }
+  return part;
+}
+
+function renderPart(doc: HomeState, viewerUserId: string, isAdmin: boolean): KnownBlock[] {
+  const c = doc.cutover;
+  const report = readinessOf(c);
+  const waiting = waitingOn(c, viewerUserId, report);
+  const held = c.roles.filter((r) => r.assignee === viewerUserId).map((r) => esc(r.title));
+  return [
+    { type: 'divider' },
+    item(
+      [
+        `*${esc(clip(c.title, 150))}* \`${esc(c.id)}\` in ${c.channel ? `<#${c.channel}>` : '_no channel_'}`,
+        glance(c, report),
+        held.length ? `You: ${held.join(', ')}` : '_You hold no role here._',
+        waiting.length
+          ? `*${waiting.length} waiting on you*${waiting.length > WAITING_PER_PROGRAM ? ` (the first ${WAITING_PER_PROGRAM} below)` : ''}`
+          : 'Nothing waits on you.',
+      ].join('\n'),
+    ),
+    ...channelNotice(doc, isAdmin).slice(0, 1),
+    ...waiting.slice(0, WAITING_PER_PROGRAM).map((w) => item(w.text, w.button)),
+  ];
+}
+
+/**
  * App Home for a person across programs: `docs` are the programs to show (those where they hold a role, and for an
  * admin those whose channel the bot cannot post in), most recently changed first as the caller orders them.
  */
@@ -265,25 +323,7 @@ export function homeAcross(
   }
   let shown = 0;
   for (const doc of docs) {
-    const c = doc.cutover;
-    const report = readiness(c);
-    const waiting = waitingOn(c, viewerUserId, report);
-    const held = c.roles.filter((r) => r.assignee === viewerUserId).map((r) => esc(r.title));
-    const part: KnownBlock[] = [
-      { type: 'divider' },
-      item(
-        [
-          `*${esc(clip(c.title, 150))}* \`${esc(c.id)}\` in ${c.channel ? `<#${c.channel}>` : '_no channel_'}`,
-          glance(c, report),
-          held.length ? `You: ${held.join(', ')}` : '_You hold no role here._',
-          waiting.length
-            ? `*${waiting.length} waiting on you*${waiting.length > WAITING_PER_PROGRAM ? ` (the first ${WAITING_PER_PROGRAM} below)` : ''}`
-            : 'Nothing waits on you.',
-        ].join('\n'),
-      ),
-      ...channelNotice(doc, isAdmin).slice(0, 1),
-      ...waiting.slice(0, WAITING_PER_PROGRAM).map((w) => item(w.text, w.button)),
-    ];
+    const part = partOf(doc, viewerUserId, isAdmin);
     if (blocks.length + part.length > HOME_BLOCKS - ACROSS_FRAME) break;
     blocks.push(...part);
     shown++;

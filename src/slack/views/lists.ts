@@ -180,6 +180,12 @@ export function historyText(entries: HistoryEntry[], paging?: { limit: number; p
   const page = paging?.page ?? 1;
   const from = (page - 1) * limit;
   const shown = entries.slice(from, from + limit);
+  // The bot holds only the newest entries in memory; the whole history is in the store (and the record).
+  const beyond = (entries.at(-1)?.seq ?? 1) > 1;
+  const total = entries[0]?.seq ?? entries.length;
+  const elsewhere = `the whole history is in the decision record: \`npm run record -- --program &lt;program-id&gt; --history all\``;
+  if (!shown.length && beyond)
+    return `There are ${total} changes; Slack is shown the newest ${entries.length}, and ${elsewhere}.`;
   if (!shown.length) {
     const last = Math.ceil(entries.length / limit);
     return `There are ${entries.length} change${entries.length === 1 ? '' : 's'}, and page ${page} of ${limit} a page is past the oldest: \`/cutover history ${limit} page ${last}\` shows the oldest.`;
@@ -192,7 +198,11 @@ export function historyText(entries: HistoryEntry[], paging?: { limit: number; p
       : shown.length === 1
         ? `*Change ${from + 1} back from the newest*`
         : `*Changes ${from + 1}–${from + shown.length} back from the newest, newest first*`;
-  const footer = more ? [`_Older changes: \`/cutover history ${limit} page ${page + 1}\`_`] : [];
+  const footer = more
+    ? [`_Older changes: \`/cutover history ${limit} page ${page + 1}\`_`]
+    : beyond
+      ? [`_Older changes: ${elsewhere}._`]
+      : [];
   const room = ANSWER_MAX - title.length - (footer[0]?.length ?? 0) - 100;
   // Full lines when they fit together; only when they do not is each held to its share of the room.
   const full = shown.map((h) => historyLine(h));

@@ -50,7 +50,8 @@ export async function readLog<E>(
   let seen = 0;
   try {
     size = (await handle.stat()).size;
-    const chunk = Buffer.allocUnsafe(1 << 20);
+    // At most 1 MiB, and no more than the file: a store of many programs opens many short logs.
+    const chunk = Buffer.allocUnsafe(Math.min(size, 1 << 20));
     for (let pos = 0; pos < size && seen < count; ) {
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, pos);
       if (bytesRead === 0) break;

@@ -83,17 +83,31 @@ async function tryCreate(file: string, lockPath: string, content: string): Promi
   return true;
 }
 
+/**
+ * The locks to remove on exit, each with the content that makes it ours: one 'exit' listener for them all (a store
+ * of many programs holds a lock per program, and a listener each would trip Node's leak warning).
+ */
+const onExitLocks = new Map<string, string>();
+let exitListener = false;
+
+function removeOnExit(lockPath: string, content: string): void {
+  onExitLocks.set(lockPath, content);
+  if (exitListener) return;
+  exitListener = true;
+  process.on('exit', () => {
+    // 'exit' listeners must be synchronous; never remove a lock another process has since taken.
+    for (const [path, mine] of onExitLocks)
+      try {
+        if (readFileSync(path, 'utf8') === mine) unlinkSync(path);
+      } catch {
+        // Already gone, or unreadable: nothing of ours to remove.
+      }
+  });
+}
+
 function hold(lockPath: string, holder: LockHolder, content: string): Lock {
   held.add(lockPath);
-  const onExit = (): void => {
-    // 'exit' listeners must be synchronous; never remove a lock another process has since taken.
-    try {
-      if (readFileSync(lockPath, 'utf8') === content) unlinkSync(lockPath);
-    } catch {
-      // Already gone, or unreadable: nothing of ours to remove.
-    }
-  };
-  process.on('exit', onExit);
+  removeOnExit(lockPath, content);
   let released = false;
   return {
     path: lockPath,
@@ -101,7 +115,7 @@ function hold(lockPath: string, holder: LockHolder, content: string): Lock {
     async release() {
       if (released) return;
       released = true;
-      process.off('exit', onExit);
+      if (onExitLocks.get(lockPath) === content) onExitLocks.delete(lockPath);
       held.delete(lockPath);
       const now = await readFile(lockPath, 'utf8').catch(() => null);
       if (now === content) await rm(lockPath, { force: true });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cutover } from '../../../src/core/schema.js';
 import { newDocument } from '../../../src/service/document.js';
 import { ACTIONS } from '../../../src/slack/ids.js';
-import { homeView, MAX_WAITING } from '../../../src/slack/views/home.js';
+import { homeAcross, homeView, MAX_WAITING } from '../../../src/slack/views/home.js';
 import { A, approveTarget, run, runAll, SHA2, seeded, shipped, T0, TAG2, U } from '../../core/fixtures.js';
 import { largeProgram } from '../../fixtures/programs.js';
 import { expectBlocksWithinLimits, expectNoForgedMarkup, mrkdwnTexts } from './limits.js';
@@ -243,5 +243,26 @@ describe("App Home shows typed text as typed, never as the bot's lines (issue 10
     expect(lines.filter((l) => l.startsWith('• AssistSupport: *GO'))).toEqual([]);
     expect(lines).toContain('> • AssistSupport: *GO by &lt;@UCIC00001&gt;*');
     expect(JSON.stringify(view.blocks)).not.toMatch(/[\u202E\u2066]/);
+  });
+});
+
+describe('App Home across programs', () => {
+  it('shows each program as its newest document says: a Home rendered again after a change shows the change, the others as they were', () => {
+    const a = { ...seeded(), id: 'alpha', title: 'Alpha' };
+    const b = { ...seeded(), id: 'beta', title: 'Beta' };
+    const texts = (docs: ReturnType<typeof newDocument>[]) =>
+      mrkdwnTexts(homeAcross(docs, U.cic, false, docs.length).blocks).join('\n');
+    const docA = newDocument(a);
+    const before = texts([docA, newDocument(b)]);
+    expect(before).not.toContain('`vendor-contract`');
+    const changed = run(
+      b,
+      { type: 'blocker.add', owner: 'consumer-incident-commander', title: 'Vendor contract' },
+      A.dlo,
+    ).cutover;
+    const after = texts([docA, newDocument(changed)]);
+    expect(after).toContain('`vendor-contract`');
+    expect(after.split('*Beta*')[0]).toBe(before.split('*Beta*')[0]);
+    expect(texts([docA, newDocument(changed)])).toBe(after);
   });
 });

@@ -275,6 +275,20 @@ describe('/cutover history pages', () => {
     expect(text).not.toContain('Older changes');
   });
 
+  it('past the newest entries the bot holds, it points to the record for the rest, counting them all', () => {
+    // The newest 100 of 250 changes are held in memory: seq 250 down to 151.
+    const held = Array.from({ length: 100 }, (_, i) =>
+      entry({ seq: 250 - i, subject: `phase p${250 - i}`, action: 'phase', after: 'started' }),
+    );
+    const last = historyText(held, { limit: 50, page: 2 });
+    expect(last.split('\n').at(-1)).toBe(
+      '_Older changes: the whole history is in the decision record: `npm run record -- --program &lt;program-id&gt; --history all`._',
+    );
+    expect(historyText(held, { limit: 50, page: 3 })).toBe(
+      'There are 250 changes; Slack is shown the newest 100, and the whole history is in the decision record: `npm run record -- --program &lt;program-id&gt; --history all`.',
+    );
+  });
+
   it('a page past the oldest says how many there are and the page that shows the oldest', () => {
     expect(historyText(many(15), { limit: 10, page: 3 })).toBe(
       'There are 15 changes, and page 3 of 10 a page is past the oldest: `/cutover history 10 page 2` shows the oldest.',
