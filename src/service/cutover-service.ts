@@ -62,6 +62,8 @@ export interface CutoverService {
    * document again; returns an unsubscribe function.
    */
   onChanged(listener: () => void): () => void;
+  /** Called when another process's commit is heard of (a shared database); returns an unsubscribe function. */
+  onRemoteChange(listener: () => void): () => void;
   /** Called after every committed change; returns an unsubscribe function. */
   onCommitted(listener: (change: Change) => void): () => void;
 }
@@ -84,6 +86,7 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
     history: (limit) => store.snapshot().history.slice(-limit).reverse(),
     update: (fn) => store.update(fn),
     health: () => store.health(),
+    onRemoteChange: (listener) => store.onChange?.(listener) ?? (() => undefined),
     onChanged(listener) {
       changed.add(listener);
       const offRemote = store.onChange?.(listener);

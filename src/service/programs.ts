@@ -64,8 +64,8 @@ export interface Programs {
   onAdded(listener: (service: CutoverService) => void): () => void;
   /** Hears of every committed change of every program (and of those started later). */
   onCommitted(listener: (service: CutoverService, change: Change) => void): () => void;
-  /** Hears when a program's document moved: its committed changes, and other replicas' commits. */
-  onChanged(listener: (service: CutoverService) => void): () => void;
+  /** Hears when another replica committed to a program's document (a shared database). */
+  onRemoteChange(listener: (service: CutoverService) => void): () => void;
   /** The catalog's health, then a program document's (they share one place): the first that cannot write says why. */
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
@@ -95,7 +95,7 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
   const adopt = (service: CutoverService) => {
     const id = service.cutover().id;
     services.set(id, service);
-    service.onChanged(() => {
+    service.onRemoteChange(() => {
       for (const l of changedAny) l(service);
     });
     service.onCommitted((change) => {
@@ -318,7 +318,7 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
       committed.add(listener);
       return () => committed.delete(listener);
     },
-    onChanged(listener) {
+    onRemoteChange(listener) {
       changedAny.add(listener);
       return () => changedAny.delete(listener);
     },

@@ -115,8 +115,12 @@ export function createHomePublisher(opts: {
     onError: (e) => logger.warn(`App Home: ${(e as Error).message}`),
     wakeOn: () => {
       const offChange = programs.onCommitted((_s, change) => changed(change.before, change.outcome.cutover));
-      // Another replica's change: its role holders' Homes, as they stand now.
-      const offRemote = programs.onChanged((s) => changed(s.cutover(), s.cutover()));
+      // Another replica's change: that replica publishes the Homes it concerns; here they are only forgotten, so
+      // the next opening or change publishes them afresh (two replicas never publish the same change twice).
+      const offRemote = programs.onRemoteChange((s) => {
+        for (const r of s.cutover().roles) if (r.assignee) published.delete(r.assignee);
+        for (const a of admins) published.delete(a);
+      });
       const offAdded = programs.onAdded(() => refresh());
       return () => {
         offChange();
