@@ -7,6 +7,10 @@ export const ACTIONS = {
   openBlocker: 'cutover.blocker.open',
   /** "Set a gate" (App Home); the button's value may name the gate to preselect. */
   openGate: 'cutover.gate.open',
+  /** "Log evidence" (status, App Home); the value may name the evidence to preselect. */
+  openEvidence: 'cutover.evidence.open',
+  /** "Decide" (status, App Home); the value may name the decision to preselect. */
+  openDecide: 'cutover.decide.open',
   /** "Approve <tag>": the value names the program and the SHA shown, which is what is approved. */
   approveTarget: 'cutover.target.approve',
   /** "Start phase <id>" / "Close phase <id>": the value names the program and the phase. */
@@ -22,6 +26,8 @@ export const VIEWS = {
   signoff: 'cutover.signoff.submit',
   blocker: 'cutover.blocker.submit',
   gate: 'cutover.gate.submit',
+  evidence: 'cutover.evidence.submit',
+  decide: 'cutover.decide.submit',
   /** The "Shape the program" picker: it has no submit, its select replaces it with the form chosen. */
   shapePicker: 'cutover.shape.picker',
 } as const;
@@ -56,6 +62,8 @@ export const INPUTS = {
     evidenceUrl: 'blocker.evidence',
     reason: 'blocker.reason',
   },
+  evidence: { evidence: 'evidence.id', url: 'evidence.url' },
+  decide: { decision: 'decide.id', status: 'decide.status', rationale: 'decide.rationale' },
   gate: {
     gate: 'gate.id',
     status: 'gate.status',

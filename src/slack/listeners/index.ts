@@ -8,6 +8,7 @@ import { registerCutoverCommand } from './commands/cutover.js';
 import { registerNewProgram } from './commands/new-program.js';
 import type { ListenerDeps } from './deps.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
+import { registerActSubmits } from './views/act-submit.js';
 import { registerBlockerSubmit } from './views/blocker-submit.js';
 import { registerGateSubmit } from './views/gate-submit.js';
 import { registerShapeSubmit } from './views/shape-submit.js';
@@ -21,6 +22,7 @@ export function registerListeners(app: App, deps: ListenerDeps, home: HomePublis
   registerSignoffSubmit(app, deps);
   registerBlockerSubmit(app, deps);
   registerGateSubmit(app, deps);
+  registerActSubmits(app, deps);
   registerShapeFormActions(app, deps);
   registerShapeSubmit(app, deps);
   registerAppHomeOpened(app, home);

@@ -120,6 +120,7 @@ function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readine
         text: `:paperclip: *Evidence* \`${esc(e.id)}\` ${esc(clip(e.title, 300))} is owed for ${esc(
           targetLabel(target),
         )}: \`/cutover evidence ${esc(e.id)} &lt;url&gt;\``,
+        button: button('Log evidence', ACTIONS.openEvidence, actionValue(c.id, e.id)),
       });
     }
 

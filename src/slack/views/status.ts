@@ -380,6 +380,10 @@ function statusButtons(c: Cutover, r: ReadinessReport): types.Button[] {
   if (c.blockers.some((b) => !b.derived)) out.push(button('Update a blocker', ACTIONS.openBlocker));
   if (target && !target.approved)
     out.push(button(`Approve ${target.tag}`, ACTIONS.approveTarget, target.sha));
+  if (target && c.evidence.some((e) => !currentEvidence(c, e)))
+    out.push(button('Log evidence', ACTIONS.openEvidence));
+  const ready = r.decisions.find((d) => d.status === 'no-go' && d.mayBeGo);
+  if (ready) out.push(button(`Decide ${ready.id}`, ACTIONS.openDecide, ready.id, true));
   const next = nextPhase(c);
   if (next && r.phases.find((p) => p.id === next.id)?.mayStart)
     out.push(button(`Start phase ${next.id}`, ACTIONS.startPhase, next.id, true));

@@ -47,7 +47,7 @@ describe('status view', () => {
     expect(statusText(c)).toContain('Runtime cutover execution NO-GO');
   });
 
-  it('offers only the buttons that can succeed: approve this target (its SHA), sign off, start the phase that may start', () => {
+  it('offers only the buttons that can succeed: approve this target (its SHA), sign off, log evidence, decide, start the phase that may start', () => {
     type Button = { action_id: string; value?: string; text: { text: string } };
     const buttonsOf = (c: Cutover) =>
       (statusBlocks(c).find((b) => b.type === 'actions') as { elements?: Button[] } | undefined)?.elements ??
@@ -57,9 +57,18 @@ describe('status view', () => {
     expect(buttonsOf(published).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
       ['cutover.signoff.open', `${published.id}:`, 'Sign off'],
       ['cutover.target.approve', `${published.id}:${sha}`, 'Approve service.v3.9'],
+      ['cutover.evidence.open', `${published.id}:`, 'Log evidence'],
     ]);
     const approved = run(published, { type: 'target.approve', target: sha }, A.cro).cutover;
-    expect(buttonsOf(approved).map((b) => b.action_id)).toEqual(['cutover.signoff.open']);
+    expect(buttonsOf(approved).map((b) => b.action_id)).toEqual([
+      'cutover.signoff.open',
+      'cutover.evidence.open',
+    ]);
+    // Every requirement met: the decision may be recorded, by a form.
+    expect(buttonsOf(readyForGo()).map((b) => [b.action_id, b.value])).toContainEqual([
+      'cutover.decide.open',
+      `${readyForGo().id}:runtime-cutover`,
+    ]);
     // Every requirement met and GO decided: phase 8 may start, and nobody needs to sign any more.
     const go = run(readyForGo(), GO_RUNTIME, A.dlo).cutover;
     expect(buttonsOf(go).map((b) => [b.action_id, b.value])).toEqual([['cutover.phase.start', `${go.id}:8`]]);

@@ -4,6 +4,7 @@
  */
 import type { App } from '@slack/bolt';
 import { ACTIONS, readActionValue } from '../../ids.js';
+import { decideFormFor, evidenceFormFor } from '../../views/act-modals.js';
 import { gateFormFor } from '../../views/gate-modal.js';
 import { type FormKind, formFor } from '../../views/modals.js';
 import type { ListenerDeps } from '../deps.js';
@@ -11,12 +12,14 @@ import { openView } from '../open-view.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { tell } from '../tell.js';
 
-type ButtonKind = FormKind | 'gate';
+type ButtonKind = FormKind | 'gate' | 'evidence' | 'decide';
 
 const ACTION_OF: Record<ButtonKind, string> = {
   signoff: ACTIONS.openSignoff,
   blocker: ACTIONS.openBlocker,
   gate: ACTIONS.openGate,
+  evidence: ACTIONS.openEvidence,
+  decide: ACTIONS.openDecide,
 };
 
 export function registerFormButtons(app: App, deps: ListenerDeps) {
@@ -41,11 +44,17 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
       const form =
         kind === 'gate'
           ? gateFormFor(c, viewer, inChannel ? meta : { program: c.id }, value.item)
-          : formFor(kind, c, viewer, meta);
+          : kind === 'evidence'
+            ? evidenceFormFor(c, viewer, meta, value.item)
+            : kind === 'decide'
+              ? decideFormFor(c, viewer, meta, value.item)
+              : formFor(kind, c, viewer, meta);
       if ('refusal' in form) return tell(io, userId, form.refusal);
       await openView(io, userId, body.trigger_id, form.view);
     });
   open('signoff');
   open('blocker');
   open('gate');
+  open('evidence');
+  open('decide');
 }

@@ -1,0 +1,43 @@
+/** The evidence and decision forms, submitted: one `registerFormSubmit` each; a fault shows under its field. */
+import type { App } from '@slack/bolt';
+import { INPUTS, VIEWS } from '../../ids.js';
+import type { ListenerDeps } from '../deps.js';
+import { registerFormSubmit } from './form-submit.js';
+
+export function registerActSubmits(app: App, deps: ListenerDeps) {
+  registerFormSubmit(app, deps, {
+    callbackId: VIEWS.evidence,
+    what: 'evidence',
+    read(values, meta) {
+      const evidence = values[INPUTS.evidence.evidence];
+      const url = values[INPUTS.evidence.url];
+      if (!evidence) return { block: INPUTS.evidence.evidence, message: 'Choose the evidence.' };
+      if (!url) return { block: INPUTS.evidence.url, message: 'Give the link to the evidence.' };
+      // Logged against the commit the form showed: refused as stale if the target moved meanwhile.
+      return {
+        input: { type: 'evidence.log', evidence, url, ...(meta.target ? { sha: meta.target.sha } : {}) },
+      };
+    },
+    blockOf: { evidence: INPUTS.evidence.evidence, url: INPUTS.evidence.url, sha: INPUTS.evidence.evidence },
+    fallback: () => INPUTS.evidence.evidence,
+  });
+  registerFormSubmit(app, deps, {
+    callbackId: VIEWS.decide,
+    what: 'decision',
+    read(values) {
+      const decision = values[INPUTS.decide.decision];
+      const status = values[INPUTS.decide.status];
+      const rationale = values[INPUTS.decide.rationale];
+      if (!decision) return { block: INPUTS.decide.decision, message: 'Choose the decision.' };
+      if (!status) return { block: INPUTS.decide.status, message: 'Choose GO or NO-GO.' };
+      if (!rationale) return { block: INPUTS.decide.rationale, message: 'Give the rationale.' };
+      return { input: { type: 'decide', decision, status, rationale } };
+    },
+    blockOf: {
+      decision: INPUTS.decide.decision,
+      status: INPUTS.decide.status,
+      rationale: INPUTS.decide.rationale,
+    },
+    fallback: () => INPUTS.decide.status,
+  });
+}

@@ -1,0 +1,149 @@
+/**
+ * The "Log evidence" and "Decide" forms, so that everything a role does can be done without slash commands (a
+ * member of the other organisation in a shared channel has none). Pure: (state, viewer) -> view, or the reason
+ * there is none. Each offers only what the viewer may do, and the evidence form binds to the target it showed.
+ */
+import type { types } from '@slack/bolt';
+import { may } from '../../core/authorize.js';
+import { currentEvidence, currentTarget, targetLabel } from '../../core/readiness.js';
+import type { Cutover } from '../../core/schema.js';
+import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
+import { asActor, type ModalMetadata, shownTarget, type Viewer } from './modals.js';
+import { esc, plain } from './text.js';
+
+type View = types.View;
+
+const select = (
+  block: string,
+  label: string,
+  options: { text: string; value: string }[],
+  initial?: string,
+) => {
+  const opts = options.slice(0, 100).map((o) => ({ text: plain(o.text), value: o.value }));
+  const preset = opts.find((o) => o.value === initial);
+  return {
+    type: 'input' as const,
+    block_id: block,
+    label: plain(label),
+    element: {
+      type: 'static_select' as const,
+      action_id: INPUT_ACTION,
+      options: opts,
+      ...(preset ? { initial_option: preset } : {}),
+    },
+  };
+};
+
+/** The evidence this person may log now (their side's, not yet logged for the current target first). */
+export function loggableEvidence(c: Cutover, viewer: Viewer) {
+  const actor = asActor(viewer);
+  return c.evidence.filter((e) => may(c, actor, 'evidence.log', { side: e.side }));
+}
+
+export function evidenceFormFor(
+  c: Cutover,
+  viewer: Viewer,
+  meta: ModalMetadata,
+  initial?: string,
+): { view: View } | { refusal: string } {
+  const target = currentTarget(c);
+  if (!target)
+    return {
+      refusal:
+        ':no_entry: No release target is published: evidence is logged against one. _Nothing was changed._',
+    };
+  const items = loggableEvidence(c, viewer);
+  if (!items.length)
+    return {
+      refusal: `:no_entry: You may log no evidence here: each item is logged by a role of its side (${esc(
+        [...new Set(c.evidence.map((e) => e.side))].join(', '),
+      )}) or an admin. _Nothing was changed._`,
+    };
+  const owed = [...items].sort((a, b) => Number(!!currentEvidence(c, a)) - Number(!!currentEvidence(c, b)));
+  return {
+    view: {
+      type: 'modal',
+      callback_id: VIEWS.evidence,
+      title: plain('Log evidence'),
+      submit: plain('Log'),
+      close: plain('Cancel'),
+      private_metadata: JSON.stringify({ ...meta, target: shownTarget(c) }),
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: `Evidence for *${esc(targetLabel(target))}*: it counts for this target only.`,
+          },
+        },
+        select(
+          INPUTS.evidence.evidence,
+          'Evidence',
+          owed.map((e) => ({
+            text: `${currentEvidence(c, e) ? '✅' : '⬜'} ${e.id}: ${e.title}`,
+            value: e.id,
+          })),
+          initial,
+        ),
+        {
+          type: 'input',
+          block_id: INPUTS.evidence.url,
+          label: plain('Link'),
+          element: { type: 'plain_text_input', action_id: INPUT_ACTION, placeholder: plain('https://…') },
+        },
+      ],
+    },
+  };
+}
+
+export function decideFormFor(
+  c: Cutover,
+  viewer: Viewer,
+  meta: ModalMetadata,
+  initial?: string,
+): { view: View } | { refusal: string } {
+  if (!may(c, asActor(viewer), 'decide'))
+    return {
+      refusal: `:no_entry: Only ${esc(c.logOwnerRole)} or an admin records a decision. _Nothing was changed._`,
+    };
+  return {
+    view: {
+      type: 'modal',
+      callback_id: VIEWS.decide,
+      title: plain('Decide'),
+      submit: plain('Record'),
+      close: plain('Cancel'),
+      private_metadata: JSON.stringify(meta),
+      blocks: [
+        select(
+          INPUTS.decide.decision,
+          'Decision',
+          c.decisions.map((d) => ({
+            text: `${d.status === 'go' ? 'GO' : 'NO-GO'} · ${d.id}: ${d.title}`,
+            value: d.id,
+          })),
+          initial,
+        ),
+        {
+          type: 'input',
+          block_id: INPUTS.decide.status,
+          label: plain('Decision'),
+          element: {
+            type: 'radio_buttons',
+            action_id: INPUT_ACTION,
+            options: [
+              { text: plain('GO'), value: 'go' },
+              { text: plain('NO-GO'), value: 'no-go' },
+            ],
+          },
+        },
+        {
+          type: 'input',
+          block_id: INPUTS.decide.rationale,
+          label: plain('Rationale'),
+          element: { type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, max_length: 3000 },
+        },
+      ],
+    },
+  };
+}
