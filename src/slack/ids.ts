@@ -9,6 +9,9 @@ export const ACTIONS = {
   openGate: 'cutover.gate.open',
   /** "Log evidence" (status, App Home); the value may name the evidence to preselect. */
   openEvidence: 'cutover.evidence.open',
+  /** "Publish a target" and "Set the window" (status, App Home). */
+  openTarget: 'cutover.target.open',
+  openWindow: 'cutover.window.open',
   /** "Decide" (status, App Home); the value may name the decision to preselect. */
   openDecide: 'cutover.decide.open',
   /** "Approve <tag>": the value names the program and the SHA shown, which is what is approved. */
@@ -27,6 +30,8 @@ export const VIEWS = {
   blocker: 'cutover.blocker.submit',
   gate: 'cutover.gate.submit',
   evidence: 'cutover.evidence.submit',
+  target: 'cutover.target.submit',
+  window: 'cutover.window.submit',
   decide: 'cutover.decide.submit',
   /** The "Shape the program" picker: it has no submit, its select replaces it with the form chosen. */
   shapePicker: 'cutover.shape.picker',
@@ -63,6 +68,8 @@ export const INPUTS = {
     reason: 'blocker.reason',
   },
   evidence: { evidence: 'evidence.id', url: 'evidence.url' },
+  target: { tag: 'target.tag', sha: 'target.sha' },
+  window: { start: 'window.start', end: 'window.end' },
   decide: { decision: 'decide.id', status: 'decide.status', rationale: 'decide.rationale' },
   gate: {
     gate: 'gate.id',

@@ -120,3 +120,48 @@ describe('evidence and decisions by form', () => {
     expect(String(dm.args.text)).toContain('decision-log-owner');
   });
 });
+
+describe('the target and the window by form', () => {
+  it('publishes a target by form (a malformed SHA is refused under its field), and sets the window with date pickers', async () => {
+    const w = await startHarness({ now: () => new Date('2026-11-30T08:00:00Z') });
+    h = w;
+    await assignRoles(w);
+    const program = w.program().cutover().id;
+    const target = await open(w, PEOPLE.producerRollback, ACTIONS.openTarget, `${program}:`);
+    expect(target.callback_id).toBe(VIEWS.target);
+    const publish = (sha: string) =>
+      submit(w, PEOPLE.producerRollback, target, {
+        [INPUTS.target.tag]: { [INPUT_ACTION]: stateValue.plainTextInput('service.v3.0') },
+        [INPUTS.target.sha]: { [INPUT_ACTION]: stateValue.plainTextInput(sha) },
+      });
+    const bad = await publish('1f0e2d3');
+    expect(bad.body).toMatchObject({
+      response_action: 'errors',
+      errors: { [INPUTS.target.sha]: expect.stringContaining('40-character') },
+    });
+    expect((await publish(SHA1)).body).toEqual({});
+    expect(w.program().cutover().targets.at(-1)).toMatchObject({ tag: 'service.v3.0', sha: SHA1 });
+
+    const windowForm = await open(w, PEOPLE.logOwner, ACTIONS.openWindow, `${program}:`);
+    expect(windowForm.callback_id).toBe(VIEWS.window);
+    const start = Date.parse('2026-12-01T08:00:00Z') / 1000;
+    const set = await submit(w, PEOPLE.logOwner, windowForm, {
+      [INPUTS.window.start]: { [INPUT_ACTION]: stateValue.datetimepicker(start) },
+      [INPUTS.window.end]: { [INPUT_ACTION]: stateValue.datetimepicker(start + 2 * 3600) },
+    });
+    expect(set.body).toEqual({});
+    expect(w.program().cutover().window).toMatchObject({
+      start: '2026-12-01T08:00:00.000Z',
+      end: '2026-12-01T10:00:00.000Z',
+    });
+    // An end before the start is refused under the end.
+    const backwards = await submit(w, PEOPLE.logOwner, windowForm, {
+      [INPUTS.window.start]: { [INPUT_ACTION]: stateValue.datetimepicker(start + 3600) },
+      [INPUTS.window.end]: { [INPUT_ACTION]: stateValue.datetimepicker(start) },
+    });
+    expect(backwards.body).toMatchObject({
+      response_action: 'errors',
+      errors: { [INPUTS.window.end]: expect.any(String) },
+    });
+  });
+});

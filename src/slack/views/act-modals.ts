@@ -147,3 +147,83 @@ export function decideFormFor(
     },
   };
 }
+
+const textInput = (block: string, label: string, placeholder: string) => ({
+  type: 'input' as const,
+  block_id: block,
+  label: plain(label),
+  element: { type: 'plain_text_input' as const, action_id: INPUT_ACTION, placeholder: plain(placeholder) },
+});
+
+export function targetFormFor(
+  c: Cutover,
+  viewer: Viewer,
+  meta: ModalMetadata,
+): { view: View } | { refusal: string } {
+  if (!may(c, asActor(viewer), 'target.publish'))
+    return { refusal: ':no_entry: You may not publish the release target here. _Nothing was changed._' };
+  const t = currentTarget(c);
+  return {
+    view: {
+      type: 'modal',
+      callback_id: VIEWS.target,
+      title: plain('Publish a target'),
+      submit: plain('Publish'),
+      close: plain('Cancel'),
+      private_metadata: JSON.stringify(meta),
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: `${t ? `Now: *${esc(targetLabel(t))}*${t.approved ? ' (approved)' : ''}. ` : ''}A new target voids every sign-off in force and turns per-commit gates pending for it; a tag once published keeps its SHA.`,
+          },
+        },
+        textInput(INPUTS.target.tag, 'Release tag', 'service.v3.1'),
+        textInput(INPUTS.target.sha, 'Commit SHA (40 hex)', '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c'),
+      ],
+    },
+  };
+}
+
+export function windowFormFor(
+  c: Cutover,
+  viewer: Viewer,
+  meta: ModalMetadata,
+): { view: View } | { refusal: string } {
+  if (!may(c, asActor(viewer), 'window'))
+    return {
+      refusal: `:no_entry: Only ${esc(c.logOwnerRole)} or an admin sets the cutover window. _Nothing was changed._`,
+    };
+  const picker = (block: string, label: string, at?: string) => ({
+    type: 'input' as const,
+    block_id: block,
+    label: plain(label),
+    element: {
+      type: 'datetimepicker' as const,
+      action_id: INPUT_ACTION,
+      ...(at ? { initial_date_time: Math.floor(Date.parse(at) / 1000) } : {}),
+    },
+  });
+  return {
+    view: {
+      type: 'modal',
+      callback_id: VIEWS.window,
+      title: plain('Set the window'),
+      submit: plain('Set'),
+      close: plain('Cancel'),
+      private_metadata: JSON.stringify(meta),
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: 'The times are in your own time zone; everyone sees them in theirs. A GO given before the window moved no longer approves it.',
+          },
+        },
+        picker(INPUTS.window.start, 'Starts', c.window?.start),
+        picker(INPUTS.window.end, 'Ends', c.window?.end),
+      ],
+    },
+  };
+}

@@ -195,6 +195,10 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
     actions.push(button('Update a blocker', ACTIONS.openBlocker, actionValue(c.id)));
   if (settableGates(c, viewer).length)
     actions.push(button('Set a gate', ACTIONS.openGate, actionValue(c.id)));
+  if (may(c, asActor(viewer), 'target.publish'))
+    actions.push(button('Publish a target', ACTIONS.openTarget, actionValue(c.id)));
+  if (may(c, asActor(viewer), 'window'))
+    actions.push(button('Set the window', ACTIONS.openWindow, actionValue(c.id)));
   if (shapeOffers(c, viewer).length)
     actions.push(button('Shape the program', ACTIONS.openShape, actionValue(c.id)));
 

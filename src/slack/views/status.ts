@@ -378,12 +378,14 @@ function statusButtons(c: Cutover, r: ReadinessReport): types.Button[] {
   if (target && unsigned && last?.status === 'not-started')
     out.push(button('Sign off', ACTIONS.openSignoff, undefined, true));
   if (c.blockers.some((b) => !b.derived)) out.push(button('Update a blocker', ACTIONS.openBlocker));
+  if (!target) out.push(button('Publish a target', ACTIONS.openTarget));
   if (target && !target.approved)
     out.push(button(`Approve ${target.tag}`, ACTIONS.approveTarget, target.sha));
   if (target && c.evidence.some((e) => !currentEvidence(c, e)))
     out.push(button('Log evidence', ACTIONS.openEvidence));
   const ready = r.decisions.find((d) => d.status === 'no-go' && d.mayBeGo);
   if (ready) out.push(button(`Decide ${ready.id}`, ACTIONS.openDecide, ready.id, true));
+  if (!c.window && last?.status === 'not-started') out.push(button('Set the window', ACTIONS.openWindow));
   const next = nextPhase(c);
   if (next && r.phases.find((p) => p.id === next.id)?.mayStart)
     out.push(button(`Start phase ${next.id}`, ACTIONS.startPhase, next.id, true));

@@ -90,8 +90,8 @@ describe('App Home', () => {
         .blocks.find((b) => b.type === 'actions')
         ?.elements?.map((e) => e.action_id) ?? [];
     expect(actions(U.cic)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate]);
-    // The release owners neither sign nor own a manual gate.
-    expect(actions(U.pro)).toEqual([]);
+    // The producer release owner neither signs nor owns a manual gate: they publish the target.
+    expect(actions(U.pro)).toEqual([ACTIONS.openTarget]);
   });
 
   it('gives an open manual blocker its owner a Clear or reopen button, and derived ones what they wait for', () => {
@@ -121,7 +121,13 @@ describe('App Home', () => {
   it('gives an admin every button, and says they act as admin', () => {
     const { blocks, all } = home(shipped(), U.admin, true);
     expect(all).toContain('You are an admin');
-    expect(buttons(blocks)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate, ACTIONS.openShape]);
+    expect(buttons(blocks)).toEqual([
+      ACTIONS.openSignoff,
+      ACTIONS.openGate,
+      ACTIONS.openTarget,
+      ACTIONS.openWindow,
+      ACTIONS.openShape,
+    ]);
   });
 
   describe('while the bot cannot post in the alert channel (issue 10, item 3)', () => {

@@ -42,8 +42,9 @@ describe('status view', () => {
       expect(all).toContain(`\`${id}\``);
     expect(all).toContain('No release target published');
     expect(all).toContain('Not set.');
-    // Nothing a button could do succeeds yet: no target to sign against or approve, every blocker derived.
-    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+    // No target to sign against or approve, every blocker derived: only publishing a target and setting the window.
+    const row = blocks.find((b) => b.type === 'actions') as { elements: { action_id: string }[] } | undefined;
+    expect(row?.elements.map((e) => e.action_id)).toEqual(['cutover.target.open', 'cutover.window.open']);
     expect(statusText(c)).toContain('Runtime cutover execution NO-GO');
   });
 
@@ -58,11 +59,13 @@ describe('status view', () => {
       ['cutover.signoff.open', `${published.id}:`, 'Sign off'],
       ['cutover.target.approve', `${published.id}:${sha}`, 'Approve service.v3.9'],
       ['cutover.evidence.open', `${published.id}:`, 'Log evidence'],
+      ['cutover.window.open', `${published.id}:`, 'Set the window'],
     ]);
     const approved = run(published, { type: 'target.approve', target: sha }, A.cro).cutover;
     expect(buttonsOf(approved).map((b) => b.action_id)).toEqual([
       'cutover.signoff.open',
       'cutover.evidence.open',
+      'cutover.window.open',
     ]);
     // Every requirement met: the decision may be recorded, by a form.
     expect(buttonsOf(readyForGo()).map((b) => [b.action_id, b.value])).toContainEqual([
@@ -71,7 +74,10 @@ describe('status view', () => {
     ]);
     // Every requirement met and GO decided: phase 8 may start, and nobody needs to sign any more.
     const go = run(readyForGo(), GO_RUNTIME, A.dlo).cutover;
-    expect(buttonsOf(go).map((b) => [b.action_id, b.value])).toEqual([['cutover.phase.start', `${go.id}:8`]]);
+    expect(buttonsOf(go).map((b) => [b.action_id, b.value])).toEqual([
+      ['cutover.window.open', `${go.id}:`],
+      ['cutover.phase.start', `${go.id}:8`],
+    ]);
   });
 
   it('mentions the owner of each blocker from the role assignments, and says unassigned otherwise', () => {

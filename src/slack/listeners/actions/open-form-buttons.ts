@@ -4,7 +4,7 @@
  */
 import type { App } from '@slack/bolt';
 import { ACTIONS, readActionValue } from '../../ids.js';
-import { decideFormFor, evidenceFormFor } from '../../views/act-modals.js';
+import { decideFormFor, evidenceFormFor, targetFormFor, windowFormFor } from '../../views/act-modals.js';
 import { gateFormFor } from '../../views/gate-modal.js';
 import { type FormKind, formFor } from '../../views/modals.js';
 import type { ListenerDeps } from '../deps.js';
@@ -12,7 +12,7 @@ import { openView } from '../open-view.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { tell } from '../tell.js';
 
-type ButtonKind = FormKind | 'gate' | 'evidence' | 'decide';
+type ButtonKind = FormKind | 'gate' | 'evidence' | 'decide' | 'target' | 'window';
 
 const ACTION_OF: Record<ButtonKind, string> = {
   signoff: ACTIONS.openSignoff,
@@ -20,6 +20,8 @@ const ACTION_OF: Record<ButtonKind, string> = {
   gate: ACTIONS.openGate,
   evidence: ACTIONS.openEvidence,
   decide: ACTIONS.openDecide,
+  target: ACTIONS.openTarget,
+  window: ACTIONS.openWindow,
 };
 
 export function registerFormButtons(app: App, deps: ListenerDeps) {
@@ -48,7 +50,11 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
             ? evidenceFormFor(c, viewer, meta, value.item)
             : kind === 'decide'
               ? decideFormFor(c, viewer, meta, value.item)
-              : formFor(kind, c, viewer, meta);
+              : kind === 'target'
+                ? targetFormFor(c, viewer, meta)
+                : kind === 'window'
+                  ? windowFormFor(c, viewer, meta)
+                  : formFor(kind, c, viewer, meta);
       if ('refusal' in form) return tell(io, userId, form.refusal);
       await openView(io, userId, body.trigger_id, form.view);
     });
@@ -57,4 +63,6 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
   open('gate');
   open('evidence');
   open('decide');
+  open('target');
+  open('window');
 }

@@ -22,6 +22,32 @@ export function registerActSubmits(app: App, deps: ListenerDeps) {
     fallback: () => INPUTS.evidence.evidence,
   });
   registerFormSubmit(app, deps, {
+    callbackId: VIEWS.target,
+    what: 'target',
+    read(values) {
+      const tag = values[INPUTS.target.tag];
+      const sha = values[INPUTS.target.sha];
+      if (!tag) return { block: INPUTS.target.tag, message: 'Give the release tag.' };
+      if (!sha) return { block: INPUTS.target.sha, message: 'Give the full 40-character commit SHA.' };
+      return { input: { type: 'target.publish', tag, sha } };
+    },
+    blockOf: { tag: INPUTS.target.tag, sha: INPUTS.target.sha },
+    fallback: () => INPUTS.target.tag,
+  });
+  registerFormSubmit(app, deps, {
+    callbackId: VIEWS.window,
+    what: 'window',
+    read(values) {
+      const start = values[INPUTS.window.start];
+      const end = values[INPUTS.window.end];
+      if (!start) return { block: INPUTS.window.start, message: 'Choose when the window starts.' };
+      if (!end) return { block: INPUTS.window.end, message: 'Choose when the window ends.' };
+      return { input: { type: 'window', start, end } };
+    },
+    blockOf: { start: INPUTS.window.start, end: INPUTS.window.end },
+    fallback: () => INPUTS.window.end,
+  });
+  registerFormSubmit(app, deps, {
     callbackId: VIEWS.decide,
     what: 'decision',
     read(values) {
