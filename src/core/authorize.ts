@@ -4,7 +4,7 @@
  */
 import { type DomainError, forbidden } from './errors.js';
 import { currentTarget, rolesFor } from './readiness.js';
-import type { Actor, Cutover, PermissionAction } from './schema.js';
+import { type Actor, type Cutover, isGroup, type PermissionAction } from './schema.js';
 
 const ACTION_WORDS: Record<PermissionAction, string> = {
   'role.assign': 'assign roles',
@@ -35,6 +35,17 @@ export function denied(sentence: string, roles: string[], held: string[]): Domai
   return forbidden(sentence.replace('{who}', roles.join(', ')), { roles, held, sentence });
 }
 
+/**
+ * Whether the actor holds the role: its holder is the person, or a user group the person belongs to (as the edge
+ * asked Slack: `actor.groups`).
+ */
+export function holds(role: { assignee: string | null }, actor: Actor): boolean {
+  if (actor.kind !== 'user' || !role.assignee) return false;
+  return (
+    role.assignee === actor.userId || (isGroup(role.assignee) && (actor.groups ?? []).includes(role.assignee))
+  );
+}
+
 /** The program's permission table, with admins allowed anything (marked) and CI only gates and evidence. */
 export function authorize(
   c: Cutover,
@@ -52,7 +63,7 @@ export function authorize(
         };
   }
   const allowed = rolesFor(c, action, item);
-  const held = c.roles.filter((r) => r.assignee === actor.userId).map((r) => r.id);
+  const held = c.roles.filter((r) => holds(r, actor)).map((r) => r.id);
   if (held.some((r) => allowed.includes(r))) return { ok: true, asAdmin: false };
   if (actor.isAdmin) return { ok: true, asAdmin: true };
   const yours = held.length ? `You hold ${held.join(', ')}.` : 'You hold no role in this cutover.';
@@ -80,7 +91,8 @@ export function may(
     if (actor.kind !== 'user') return false;
     const side = c.sides.find((s) => s.id === item.side);
     if (!side) return false;
-    return actor.isAdmin || c.roles.find((r) => r.id === side.commanderRole)?.assignee === actor.userId;
+    const commander = c.roles.find((r) => r.id === side.commanderRole);
+    return actor.isAdmin || (commander !== undefined && holds(commander, actor));
   }
   if (!authorize(c, actor, action, item).ok) return false;
   if (action === 'target.approve') {

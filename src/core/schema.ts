@@ -50,6 +50,19 @@ export type Id = z.infer<typeof Id>;
 export const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id looks like U012ABCDEF');
 export type SlackUserId = z.infer<typeof SlackUserId>;
 
+/**
+ * Who holds a role: a person (U…/W…), or a Slack user group (S…, an on-call rotation): any member acts for it, and
+ * rules about people (two different people sign) still count people.
+ */
+export const RoleHolder = z
+  .string()
+  .regex(/^([UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/, 'a Slack user id (U012ABCDEF) or user-group id (S012ABCDEF)');
+export type RoleHolder = z.infer<typeof RoleHolder>;
+
+/** Whether a role holder is a user group. */
+export const isGroup = (holder: string | null | undefined): holder is string =>
+  !!holder && holder.startsWith('S');
+
 /** A full 40-hex commit SHA, stored lower-case. */
 export const CommitSha = z
   .string()
@@ -112,7 +125,13 @@ export type BlockerStatus = z.infer<typeof BlockerStatus>;
 // ---------------------------------------------------------------- actors
 
 export const Actor = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('user'), userId: SlackUserId, isAdmin: z.boolean().default(false) }),
+  z.object({
+    kind: z.literal('user'),
+    userId: SlackUserId,
+    isAdmin: z.boolean().default(false),
+    /** The user groups (S…) this person belongs to, among those holding roles: asked of Slack at the edge. */
+    groups: z.array(z.string()).optional(),
+  }),
   z.object({ kind: z.literal('ci'), name: z.string().default('CI') }),
   z.object({ kind: z.literal('system') }),
 ]);
@@ -151,7 +170,7 @@ export const Role = z.object({
   title: z.string().min(1),
   /** The side this role belongs to; absent for joint roles. */
   side: Id.optional(),
-  assignee: SlackUserId.nullable().default(null),
+  assignee: RoleHolder.nullable().default(null),
 });
 export type Role = z.infer<typeof Role>;
 
@@ -668,7 +687,7 @@ const OptionalUrl = HttpUrl.optional();
 const SeenTarget = z.object({ tag: z.string(), sha: CommitSha }).nullable().optional();
 
 export const Command = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('role.assign'), role: Id, user: SlackUserId.nullable() }),
+  z.object({ type: z.literal('role.assign'), role: Id, user: RoleHolder.nullable() }),
   z.object({ type: z.literal('blocker.add'), owner: Id, title: Text(300, 'title') }),
   z.object({ type: z.literal('blocker.clear'), blocker: Id, evidenceUrl: OptionalUrl }),
   z.object({ type: z.literal('blocker.reopen'), blocker: Id, reason: Text(1000, 'reason') }),

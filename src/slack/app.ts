@@ -5,6 +5,7 @@
 import { App, type CustomRoute, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { isGroup } from '../core/schema.js';
 import type { Programs } from '../service/programs.js';
 import type { Template } from '../service/templates.js';
 import type { BotIdentity } from './check-tokens.js';
@@ -71,6 +72,12 @@ export function createSlackApp({
             ...(dispatchErrorHandler ? { dispatchErrorHandler } : {}),
           }),
         });
+  const workspace = createWorkspace({
+    client: clients.background,
+    admins: config.admins,
+    creators: config.creators,
+    clock,
+  });
   // App Home publishes on the background client, which rejects a 429: the next change or opening publishes again.
   const home = createHomePublisher({
     client: clients.background,
@@ -78,12 +85,8 @@ export function createSlackApp({
     admins: config.admins,
     logger: app.logger,
     clock,
-  });
-  const workspace = createWorkspace({
-    client: clients.background,
-    admins: config.admins,
-    creators: config.creators,
-    clock,
+    groupsOf: (userId) => workspace.groupsOf(userId),
+    membersOf: (group) => workspace.membersOf(group),
   });
   const deps = {
     programs,
@@ -94,6 +97,14 @@ export function createSlackApp({
     clients,
     workspace,
   };
+  // The user groups holding roles (on-call rotations) are kept cached, so a request by a member is judged at once.
+  const watchGroups = () =>
+    workspace.watch(
+      programs
+        .all()
+        .flatMap((s) => s.cutover().roles.flatMap((r) => (isGroup(r.assignee) ? [r.assignee] : []))),
+    );
+  const offGroups = [programs.onCommitted(() => watchGroups()), programs.onAdded(() => watchGroups())];
   registerListeners(app, deps, home);
   // A program archived: its final decision record is posted to its channel.
   const offArchived = programs.onCommitted((service, change) => {
@@ -112,6 +123,7 @@ export function createSlackApp({
   return {
     app,
     async start() {
+      watchGroups();
       home.start();
       if (config.mode === 'socket') {
         await app.start();
@@ -127,6 +139,7 @@ export function createSlackApp({
     refreshHome: () => home.refresh(),
     async stop() {
       offArchived();
+      for (const off of offGroups) off();
       clients.close();
       await app.stop();
       await home.stop();

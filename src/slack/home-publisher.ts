@@ -13,6 +13,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
+import { holds } from '../core/authorize.js';
+import { isGroup } from '../core/schema.js';
 import type { Programs } from '../service/programs.js';
 import { createWorker } from '../worker.js';
 import { homeAcross } from './views/home.js';
@@ -40,6 +42,9 @@ export function createHomePublisher(opts: {
   admins: readonly string[];
   logger: Logger;
   clock: Clock;
+  /** The role-holding user groups a person is in, and a group's members (slack/workspace.ts, cached). */
+  groupsOf?: (userId: string) => string[];
+  membersOf?: (group: string) => string[] | undefined;
 }): HomePublisher {
   const { client, programs, admins, logger } = opts;
   const published = new Map<string, string>();
@@ -54,16 +59,17 @@ export function createHomePublisher(opts: {
 
   async function publish(userId: string, force: boolean) {
     const isAdmin = admins.includes(userId);
+    const groups = opts.groupsOf?.(userId) ?? [];
+    const actor = { kind: 'user' as const, userId, isAdmin, groups };
     const active = programs.active().map((s) => s.document());
     const mine = active.filter(
-      (d) =>
-        d.cutover.roles.some((r) => r.assignee === userId) || (isAdmin && d.channelProblem !== undefined),
+      (d) => d.cutover.roles.some((r) => holds(r, actor)) || (isAdmin && d.channelProblem !== undefined),
     );
     // An admin who holds no role oversees: every active program.
     const docs = (mine.length || !isAdmin ? mine : active).sort((a, b) =>
       (b.cutover.updated ?? '').localeCompare(a.cutover.updated ?? ''),
     );
-    const view = homeAcross(docs, userId, isAdmin, programs.all().length);
+    const view = homeAcross(docs, userId, isAdmin, programs.all().length, groups);
     const hash = createHash('sha256').update(JSON.stringify(view)).digest('base64');
     if (!force && published.get(userId) === hash) return;
     try {
@@ -74,6 +80,10 @@ export function createHomePublisher(opts: {
       logger.warn(`views.publish for ${userId} failed: ${(e as Error).message}`);
     }
   }
+
+  /** The people a role holder stands for: the person, or a group's members as last asked. */
+  const people = (holder: string | null): string[] =>
+    !holder ? [] : isGroup(holder) ? (opts.membersOf?.(holder) ?? []) : [holder];
 
   const affected = () => {
     // A viewer who holds no role in what changed sees nothing new: their Home shows only the programs they hold roles in.
@@ -95,7 +105,7 @@ export function createHomePublisher(opts: {
     after: { roles: { assignee: string | null }[] },
   ) => {
     everyone = true;
-    for (const r of [...before.roles, ...after.roles]) if (r.assignee) concerned.add(r.assignee);
+    for (const r of [...before.roles, ...after.roles]) for (const p of people(r.assignee)) concerned.add(p);
     worker.wake();
   };
 

@@ -6,7 +6,7 @@
 import { nearest } from '../core/errors.js';
 import { type CommandInput, Id } from '../core/schema.js';
 import { canonicalZone, isZone, readWindow } from '../core/time.js';
-import { plainText, userIdOf } from './typed-text.js';
+import { holderOf, plainText } from './typed-text.js';
 
 export interface Usage {
   name: string;
@@ -36,7 +36,7 @@ export const USAGES: Usage[] = [
   { name: 'roles', usage: '/cutover roles', summary: 'who holds each role' },
   {
     name: 'role',
-    usage: '/cutover role <role-id> @person|none | role title <role-id> <title…>',
+    usage: '/cutover role <role-id> @person|@group|none | role title <role-id> <title…>',
     summary: 'assign or clear a role (admins), or retitle it; `title` is a reserved word',
   },
   {
@@ -298,8 +298,9 @@ export function parseCommand(text: string): Parsed {
       }
       if (args.length !== 2)
         return error('Give a role id and a person (or `none`), or `title <role-id> <title…>`.');
-      const who = lower(args[1]) === 'none' ? null : userIdOf(args[1] ?? '');
-      if (who === undefined) return error('Name the person with an @mention, or `none` to clear the role.');
+      const who = lower(args[1]) === 'none' ? null : holderOf(args[1] ?? '');
+      if (who === undefined)
+        return error('Name the person or the user group with an @mention, or `none` to clear the role.');
       return change({ type: 'role.assign', role: lower(args[0]), user: who });
     }
     case 'blocker': {

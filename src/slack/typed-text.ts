@@ -17,6 +17,13 @@ export function plainText(s: string): string {
 }
 
 /** A user mention as Slack sends it, or a raw user id: the user id. */
+/** A role holder as typed: a person (`<@U…|name>`) or a user group (`<!subteam^S…|@name>`, an on-call rotation). */
+export function holderOf(token: string): string | undefined {
+  const group =
+    /^<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token.trim()) ?? /^(S[A-Z0-9]{2,})$/.exec(token.trim());
+  return group?.[1] ?? userIdOf(token);
+}
+
 export function userIdOf(token: string): string | undefined {
   const m =
     /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token.trim()) ?? /^([UW][A-Z0-9]{2,})$/.exec(token.trim());

@@ -1,8 +1,9 @@
 /**
- * What the bot asks Slack about its workspace before it starts a program, after the ack and on the `background`
- * client (slack/clients.ts): whether a person may start programs (CUTOVER_ADMINS, or CUTOVER_CREATORS directly or
- * through a user group, `usergroups.users.list`, cached for five minutes), and whether the bot is in a channel
- * (`conversations.info`).
+ * What the bot asks Slack about its workspace, after the ack and on the `background` client (slack/clients.ts):
+ * whether a person may start programs (CUTOVER_ADMINS, or CUTOVER_CREATORS directly or through a user group),
+ * whether the bot is in a channel (`conversations.info`), and who is in the user groups that hold roles (on-call
+ * rotations): `usergroups.users.list`, cached for five minutes and refreshed in the background, so a request is
+ * judged from the cache and never waits on Slack before its ack.
  */
 import type { webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
@@ -15,6 +16,12 @@ export interface Workspace {
   mayCreate(userId: string): Promise<{ ok: true } | { ok: false; why: string }>;
   /** Whether the bot is a member of `channel`. */
   botIn(channel: string): Promise<{ ok: true } | { ok: false; why: string }>;
+  /** The user groups among those watched that `userId` belongs to, from the cache (no Slack call). */
+  groupsOf(userId: string): string[];
+  /** The members of `group` as last asked, or undefined before Slack answered. */
+  membersOf(group: string): string[] | undefined;
+  /** Keeps these groups' members cached (asked now if missing or older than the TTL, in the background). */
+  watch(groups: readonly string[]): void;
 }
 
 export function createWorkspace(opts: {
@@ -33,7 +40,20 @@ export function createWorkspace(opts: {
     groups.set(group, { users, at: now });
     return users;
   }
+  const watched = new Set<string>();
+  const fresh = (g: string) => {
+    const c = groups.get(g);
+    return c !== undefined && opts.clock.now().getTime() - c.at < GROUP_TTL_MS;
+  };
   return {
+    groupsOf: (userId) => [...watched].filter((g) => groups.get(g)?.users.includes(userId)),
+    membersOf: (group) => groups.get(group)?.users,
+    watch(list) {
+      for (const g of list) {
+        watched.add(g);
+        if (!fresh(g)) void members(g).catch(() => undefined);
+      }
+    },
     async mayCreate(userId) {
       if (opts.admins.includes(userId) || opts.creators.includes(userId)) return { ok: true };
       for (const g of opts.creators.filter((x) => x.startsWith('S')))

@@ -1059,7 +1059,7 @@ describe('rule 9: bad input is refused naming the field, and nothing is written'
       { type: 'role.assign', role: 'decision-log-owner', user: '@dana' },
       A.admin,
       'user',
-      /a Slack user id looks like U012ABCDEF/,
+      /a Slack user id \(U012ABCDEF\) or user-group id \(S012ABCDEF\)/,
     ],
     [
       'a gate status that does not exist',

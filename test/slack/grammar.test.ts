@@ -328,3 +328,14 @@ describe('notes for the record: scope, positions, window notes', () => {
     expect(commandOf('window clear')).toEqual({ type: 'window.clear' });
   });
 });
+
+describe('a role given to a user group', () => {
+  it('role <role-id> @group reads the group id as Slack sends it (<!subteam^S…|@name>)', () => {
+    expect(commandOf('role producer-incident-commander <!subteam^S0ONCALL1|@oncall>')).toEqual({
+      type: 'role.assign',
+      role: 'producer-incident-commander',
+      user: 'S0ONCALL1',
+    });
+    expect(errorOf('role producer-incident-commander @oncall').message).toContain('user group');
+  });
+});

@@ -17,9 +17,15 @@ function roleAssign({ c, begin }: StepContext, cmd: Extract<Command, { type: 'ro
   role.assignee = cmd.user;
   a.ch.emit({ type: 'role.assigned', role: role.id, before, after: cmd.user });
   a.ch.log('role.assign', `role ${role.id}`, before ?? 'unassigned', cmd.user ?? 'unassigned');
+  // Two different people must sign: one holder of every side's commander role could sign for only one side.
+  const commanders = c.sides.map((s) => c.roles.find((r) => r.id === s.commanderRole)?.assignee ?? null);
+  const both =
+    cmd.user !== null && c.sides.length > 1 && commanders.every((h) => h === cmd.user)
+      ? ` Warning: ${cmd.user} now holds every side's commander role, but two different people must sign off: assign another side's commander to someone else.`
+      : '';
   return {
     ch: a.ch,
-    step: done(`${role.title} (${role.id}) is now ${cmd.user ?? 'unassigned'}.`),
+    step: done(`${role.title} (${role.id}) is now ${cmd.user ?? 'unassigned'}.${both}`),
   };
 }
 

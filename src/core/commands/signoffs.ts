@@ -1,6 +1,6 @@
 /** Sign-offs: each side's commander, against the target the form showed. */
 
-import { denied } from '../authorize.js';
+import { denied, holds } from '../authorize.js';
 import { forbidden, invalid, refused } from '../errors.js';
 import { approvedTarget, currentTarget, gateState, signoffFor, targetLabel } from '../readiness.js';
 import type { Command, GateStatus } from '../schema.js';
@@ -23,18 +23,21 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
   const side = f.item;
   if (actor.kind !== 'user') return { step: fail(forbidden('Only a person signs off.')) };
   const commander = c.roles.find((r) => r.id === side.commanderRole);
-  const holds = commander?.assignee === actor.userId;
-  if (!holds && !actor.isAdmin)
+  const held = commander !== undefined && holds(commander, actor);
+  if (!held && !actor.isAdmin)
     return {
       step: fail(
         denied(
           `Only {who} signs off for ${side.name}. ${
-            c.sides.some((s) => c.roles.find((r) => r.id === s.commanderRole)?.assignee === actor.userId)
+            c.sides.some((s) => {
+              const r = c.roles.find((x) => x.id === s.commanderRole);
+              return r !== undefined && holds(r, actor);
+            })
               ? 'Each commander signs only for their own side.'
               : 'You hold no commander role.'
           }`,
           [side.commanderRole],
-          c.roles.filter((r) => r.assignee === actor.userId).map((r) => r.id),
+          c.roles.filter((r) => holds(r, actor)).map((r) => r.id),
         ),
       ),
     };
@@ -66,7 +69,7 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
       ),
     };
   }
-  const ch = new Change(c, actor, at, !holds);
+  const ch = new Change(c, actor, at, !held);
   const prev = signoffFor(c, side.id);
   if (prev) {
     prev.voided = { at, reason: 'replaced by a newer sign-off' };
@@ -90,7 +93,7 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
     gates,
     ...(cmd.rationale ? { rationale: cmd.rationale } : {}),
     ...(cmd.evidenceUrl ? { evidenceUrl: cmd.evidenceUrl } : {}),
-    asAdmin: !holds,
+    asAdmin: !held,
   });
   ch.emit({ type: 'signoff.given', side: side.id, decision: cmd.decision });
   ch.log(

@@ -11,6 +11,7 @@ import type { Programs } from '../../service/programs.js';
 import type { Template } from '../../service/templates.js';
 import { StoreError } from '../../store/store.js';
 import type { SlackClients } from '../clients.js';
+import type { Viewer } from '../views/modals.js';
 import type { Workspace } from '../workspace.js';
 
 export interface ListenerDeps {
@@ -41,11 +42,22 @@ export const withProgram = (deps: ListenerDeps, service: CutoverService): Progra
   service,
 });
 
-export const actorOf = (deps: ListenerDeps, userId: string): Actor => ({
-  kind: 'user',
-  userId,
-  isAdmin: deps.admins.includes(userId),
-});
+/** The person as the rules judge them: an admin or not, and the role-holding user groups they are in. */
+export const actorOf = (deps: ListenerDeps, userId: string): Actor => {
+  const groups = deps.workspace?.groupsOf(userId) ?? [];
+  return {
+    kind: 'user',
+    userId,
+    isAdmin: deps.admins.includes(userId),
+    ...(groups.length ? { groups } : {}),
+  };
+};
+
+/** The person a view is for (views ask `may` of it before offering an action). */
+export const viewerOf = (deps: ListenerDeps, userId: string): Viewer => {
+  const groups = deps.workspace?.groupsOf(userId) ?? [];
+  return { userId, isAdmin: deps.admins.includes(userId), ...(groups.length ? { groups } : {}) };
+};
 
 /**
  * How long a change may wait for the store's writer before it is refused unwritten: Slack shows a timeout, and Bolt

@@ -7,7 +7,7 @@
  */
 import type { types } from '@slack/bolt';
 import { problemCause } from '../../alerts/channel-problem.js';
-import { may } from '../../core/authorize.js';
+import { holds, may } from '../../core/authorize.js';
 import {
   blockersOf,
   currentEvidence,
@@ -67,9 +67,14 @@ interface WaitingItem {
  * What waits on this person, most urgent first: sign-offs, blockers, gates, evidence, a target to approve. It is
  * what their roles owe: an admin may act for anyone, but nothing waits on them for being one.
  */
-function waitingOn(c: Cutover, userId: string, report: ReadinessReport = readinessOf(c)): WaitingItem[] {
-  const asHolder = asActor({ userId, isAdmin: false });
-  const held = c.roles.filter((r) => r.assignee === userId);
+function waitingOn(
+  c: Cutover,
+  userId: string,
+  report: ReadinessReport = readinessOf(c),
+  groups: string[] = [],
+): WaitingItem[] {
+  const asHolder = asActor({ userId, isAdmin: false, groups });
+  const held = c.roles.filter((r) => holds(r, asHolder));
   const heldIds = new Set(held.map((r) => r.id));
   const items: WaitingItem[] = [];
 
@@ -170,9 +175,14 @@ function channelNotice(doc: HomeState, isAdmin: boolean): KnownBlock[] {
   ];
 }
 
-export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean): HomeView {
+export function homeView(
+  doc: HomeState,
+  viewerUserId: string,
+  isAdmin: boolean,
+  groups: string[] = [],
+): HomeView {
   const c = doc.cutover;
-  const held = c.roles.filter((r) => r.assignee === viewerUserId);
+  const held = c.roles.filter((r) => holds(r, asActor({ userId: viewerUserId, isAdmin: false, groups })));
   const roleLines = held.map((r) => {
     const side = r.side ? esc(c.sides.find((s) => s.id === r.side)?.name ?? r.side) : 'joint';
     return `• *${esc(r.title)}* (\`${esc(r.id)}\` · ${side})`;
@@ -184,8 +194,8 @@ export function homeView(doc: HomeState, viewerUserId: string, isAdmin: boolean)
   if (isAdmin) roleLines.push('_You are an admin: you may act for any role, and history marks it._');
 
   const report = readinessOf(c);
-  const viewer = { userId: viewerUserId, isAdmin };
-  const waiting = waitingOn(c, viewerUserId, report);
+  const viewer = { userId: viewerUserId, isAdmin, groups };
+  const waiting = waitingOn(c, viewerUserId, report, groups);
   const shown = waiting.slice(0, MAX_WAITING);
   const rest = waiting.slice(MAX_WAITING);
   const actions: Button[] = [];
@@ -264,8 +274,8 @@ function glance(c: Cutover, report: ReadinessReport): string {
  * again.
  */
 const parts = new WeakMap<HomeState, Map<string, KnownBlock[]>>();
-function partOf(doc: HomeState, viewerUserId: string, isAdmin: boolean): KnownBlock[] {
-  const key = `${viewerUserId} ${isAdmin}`;
+function partOf(doc: HomeState, viewerUserId: string, isAdmin: boolean, groups: string[]): KnownBlock[] {
+  const key = `${viewerUserId} ${isAdmin} ${groups.join(',')}`;
   let byViewer = parts.get(doc);
   if (!byViewer) {
     byViewer = new Map();
@@ -273,17 +283,18 @@ function partOf(doc: HomeState, viewerUserId: string, isAdmin: boolean): KnownBl
   }
   let part = byViewer.get(key);
   if (!part) {
-    part = renderPart(doc, viewerUserId, isAdmin);
+    part = renderPart(doc, viewerUserId, isAdmin, groups);
     byViewer.set(key, part);
   }
   return part;
 }
 
-function renderPart(doc: HomeState, viewerUserId: string, isAdmin: boolean): KnownBlock[] {
+function renderPart(doc: HomeState, viewerUserId: string, isAdmin: boolean, groups: string[]): KnownBlock[] {
   const c = doc.cutover;
   const report = readinessOf(c);
-  const waiting = waitingOn(c, viewerUserId, report);
-  const held = c.roles.filter((r) => r.assignee === viewerUserId).map((r) => esc(r.title));
+  const waiting = waitingOn(c, viewerUserId, report, groups);
+  const actor = asActor({ userId: viewerUserId, isAdmin: false, groups });
+  const held = c.roles.filter((r) => holds(r, actor)).map((r) => esc(r.title));
   return [
     { type: 'divider' },
     item(
@@ -310,9 +321,10 @@ export function homeAcross(
   viewerUserId: string,
   isAdmin: boolean,
   total: number,
+  groups: string[] = [],
 ): HomeView {
   const [only] = docs;
-  if (only && docs.length === 1) return homeView(only, viewerUserId, isAdmin);
+  if (only && docs.length === 1) return homeView(only, viewerUserId, isAdmin, groups);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Your cutovers', emoji: true } },
   ];
@@ -328,7 +340,7 @@ export function homeAcross(
   }
   let shown = 0;
   for (const doc of docs) {
-    const part = partOf(doc, viewerUserId, isAdmin);
+    const part = partOf(doc, viewerUserId, isAdmin, groups);
     if (blocks.length + part.length > HOME_BLOCKS - ACROSS_FRAME) break;
     blocks.push(...part);
     shown++;

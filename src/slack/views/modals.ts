@@ -13,10 +13,17 @@ type View = types.View;
 export interface Viewer {
   userId: string;
   isAdmin: boolean;
+  /** The user groups holding roles that this person belongs to (asked of Slack, cached). */
+  groups?: string[];
 }
 
 /** The viewer as the actor the rules judge: views ask `may(c, asActor(viewer), …)` before offering an action. */
-export const asActor = (v: Viewer): Actor => ({ kind: 'user', userId: v.userId, isAdmin: v.isAdmin });
+export const asActor = (v: Viewer): Actor => ({
+  kind: 'user',
+  userId: v.userId,
+  isAdmin: v.isAdmin,
+  ...(v.groups?.length ? { groups: v.groups } : {}),
+});
 
 /** What a modal carries between opening and submission (≤ 3000 characters): one schema, read at the edge. */
 export const ModalMetadata = z.object({

@@ -35,7 +35,9 @@ export const plainLine = (s: string) =>
 export const clip = (s: string, max: number) =>
   s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 
-export const mention = (userId: string | null | undefined) => (userId ? `<@${userId}>` : '_unassigned_');
+/** A role holder as Slack mentions it: a person `<@U…>`, a user group `<!subteam^S…>`. */
+export const mention = (holder: string | null | undefined) =>
+  holder ? (holder.startsWith('S') ? `<!subteam^${holder}>` : `<@${holder}>`) : '_unassigned_';
 
 /** A history/actor name ("U…", "CI: name", "cutover-bot") as mrkdwn. */
 export const who = (by: string) => (/^[UW][A-Z0-9]{2,}$/.test(by) ? `<@${by}>` : esc(by));

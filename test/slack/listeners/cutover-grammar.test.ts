@@ -51,7 +51,7 @@ describe('/cutover, as typed', () => {
 
   it('help arrives with <…> escaped, so Slack shows `<role-id>` as typed', async () => {
     const a = await h.command(PEOPLE.logOwner, 'help');
-    expect(a.text).toContain('/cutover role &lt;role-id&gt; @person|none');
+    expect(a.text).toContain('/cutover role &lt;role-id&gt; @person|@group|none');
     expect(a.text).not.toContain('<role-id>');
   });
 

@@ -87,7 +87,7 @@ describe('/cutover help', () => {
   it('shows every usage as typed: <role-id> and & escaped so Slack reads no link, one line per subcommand', () => {
     const text = helpText();
     expect(text).toContain(
-      '`/cutover role &lt;role-id&gt; @person|none | role title &lt;role-id&gt; &lt;title…&gt;`',
+      '`/cutover role &lt;role-id&gt; @person|@group|none | role title &lt;role-id&gt; &lt;title…&gt;`',
     );
     expect(text).not.toMatch(/<[^!@#]/);
     expect(text.split('\n')).toHaveLength(USAGES.length + 1);

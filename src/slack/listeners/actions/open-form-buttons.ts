@@ -7,7 +7,7 @@ import { ACTIONS, readActionValue } from '../../ids.js';
 import { decideFormFor, evidenceFormFor, targetFormFor, windowFormFor } from '../../views/act-modals.js';
 import { gateFormFor } from '../../views/gate-modal.js';
 import { type FormKind, formFor } from '../../views/modals.js';
-import type { ListenerDeps } from '../deps.js';
+import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { tell } from '../tell.js';
@@ -40,7 +40,7 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
       const service = programFor(deps, { program: value.program, channel: inChannel });
       if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
       const c = service.cutover();
-      const viewer = { userId, isAdmin: deps.admins.includes(userId) };
+      const viewer = viewerOf(deps, userId);
       // From a message, the confirmation goes to its channel; from App Home, to the program's channel.
       const meta = { channel: inChannel ?? c.channel, program: c.id };
       const form =

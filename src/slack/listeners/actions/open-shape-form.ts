@@ -6,14 +6,14 @@
 import type { App } from '@slack/bolt';
 import { ACTIONS, readActionValue } from '../../ids.js';
 import { isShapeForm, shapeFormFor, shapeNotice } from '../../views/shape-modal.js';
-import type { ListenerDeps } from '../deps.js';
+import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { tell } from '../tell.js';
 import { readMetadata } from '../views/view-input.js';
 
 export function registerShapeFormActions(app: App, deps: ListenerDeps) {
-  const viewer = (userId: string) => ({ userId, isAdmin: deps.admins.includes(userId) });
+  const viewer = (userId: string) => viewerOf(deps, userId);
 
   app.action(ACTIONS.openShape, async ({ ack, body, client, respond, logger }) => {
     await ack();

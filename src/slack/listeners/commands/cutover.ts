@@ -12,7 +12,7 @@ import { programListText } from '../../views/programs.js';
 import { shapeFormFor } from '../../views/shape-modal.js';
 import { statusBlocks, statusText } from '../../views/status.js';
 import { esc } from '../../views/text.js';
-import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
+import { actorOf, type ListenerDeps, runSafely, viewerOf, withProgram } from '../deps.js';
 import { openView } from '../open-view.js';
 import { NO_PROGRAM_HERE, programInChannel } from '../program-of.js';
 import { openNewProgramForm, startTyped } from './new-program.js';
@@ -70,7 +70,7 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return postRecord({ deps: p, client, respond, logger }, command.user_id);
       case 'signoff':
       case 'blocker-form': {
-        const viewer = { userId: command.user_id, isAdmin: deps.admins.includes(command.user_id) };
+        const viewer = viewerOf(deps, command.user_id);
         const form = formFor(parsed.kind === 'signoff' ? 'signoff' : 'blocker', c, viewer, {
           channel: command.channel_id,
           program: c.id,
@@ -80,7 +80,7 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
       case 'shape-form': {
-        const viewer = { userId: command.user_id, isAdmin: deps.admins.includes(command.user_id) };
+        const viewer = viewerOf(deps, command.user_id);
         const form = shapeFormFor(c, viewer, { channel: command.channel_id, program: c.id });
         if ('refusal' in form) return ack(ephemeral(`${form.refusal}\n\n${shapingHelpText()}`));
         await ack();
