@@ -9,6 +9,8 @@ export const ACTIONS = {
   openGate: 'cutover.gate.open',
   /** "Log evidence" (status, App Home); the value may name the evidence to preselect. */
   openEvidence: 'cutover.evidence.open',
+  /** "Assign a role" (App Home, for admins); the value may name the role to preselect. */
+  openRole: 'cutover.role.open',
   /** "Publish a target" and "Set the window" (status, App Home). */
   openTarget: 'cutover.target.open',
   openWindow: 'cutover.window.open',
@@ -31,6 +33,7 @@ export const VIEWS = {
   gate: 'cutover.gate.submit',
   evidence: 'cutover.evidence.submit',
   target: 'cutover.target.submit',
+  role: 'cutover.role.submit',
   window: 'cutover.window.submit',
   decide: 'cutover.decide.submit',
   /** The "Shape the program" picker: it has no submit, its select replaces it with the form chosen. */
@@ -69,6 +72,7 @@ export const INPUTS = {
   },
   evidence: { evidence: 'evidence.id', url: 'evidence.url' },
   target: { tag: 'target.tag', sha: 'target.sha' },
+  role: { role: 'role.id', user: 'role.user' },
   window: { start: 'window.start', end: 'window.end' },
   decide: { decision: 'decide.id', status: 'decide.status', rationale: 'decide.rationale' },
   gate: {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, INPUT_ACTION, INPUTS, VIEWS } from '../../src/slack/ids.js';
-import { assignRoles, type Harness, PEOPLE, startHarness } from './harness.js';
+import { ADMIN, assignRoles, type Harness, PEOPLE, startHarness } from './harness.js';
 import { blockAction, stateValue, viewSubmission } from './payloads.js';
 
 const SHA1 = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
@@ -163,5 +163,36 @@ describe('the target and the window by form', () => {
       response_action: 'errors',
       errors: { [INPUTS.window.end]: expect.any(String) },
     });
+  });
+});
+
+describe('roles by form', () => {
+  it('an admin assigns a role by form, choosing the person; someone else is not given the form', async () => {
+    const w = await startHarness();
+    h = w;
+    const program = w.program().cutover().id;
+    const form = await open(w, ADMIN, ACTIONS.openRole, `${program}:decision-log-owner`);
+    expect(form.callback_id).toBe(VIEWS.role);
+    const done = await submit(w, ADMIN, form, {
+      [INPUTS.role.role]: { [INPUT_ACTION]: stateValue.staticSelect('decision-log-owner') },
+      [INPUTS.role.user]: { [INPUT_ACTION]: stateValue.usersSelect('ULOGNEW01') },
+    });
+    expect(done.body).toEqual({});
+    expect(
+      w
+        .program()
+        .cutover()
+        .roles.find((r) => r.id === 'decision-log-owner')?.assignee,
+    ).toBe('ULOGNEW01');
+
+    const payload = blockAction({
+      user_id: 'ULOGNEW01',
+      action_id: ACTIONS.openRole,
+      value: `${program}:`,
+      view: { type: 'home' },
+    });
+    await w.interact(payload);
+    const dm = await w.slack.waitFor('chat.postMessage', (c) => c.args.channel === 'ULOGNEW01');
+    expect(String(dm.args.text)).toContain('Only an admin assigns roles');
   });
 });

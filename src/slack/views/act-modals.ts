@@ -227,3 +227,38 @@ export function windowFormFor(
     },
   };
 }
+
+/** "Assign a role": the role, and the person (a users_select) who holds it from now on. */
+export function roleFormFor(
+  c: Cutover,
+  viewer: Viewer,
+  meta: ModalMetadata,
+  initial?: string,
+): { view: View } | { refusal: string } {
+  if (!may(c, asActor(viewer), 'role.assign'))
+    return { refusal: ':no_entry: Only an admin assigns roles. _Nothing was changed._' };
+  return {
+    view: {
+      type: 'modal',
+      callback_id: VIEWS.role,
+      title: plain('Assign a role'),
+      submit: plain('Assign'),
+      close: plain('Cancel'),
+      private_metadata: JSON.stringify(meta),
+      blocks: [
+        select(
+          INPUTS.role.role,
+          'Role',
+          c.roles.map((r) => ({ text: `${r.id}: ${r.title}`, value: r.id })),
+          initial,
+        ),
+        {
+          type: 'input',
+          block_id: INPUTS.role.user,
+          label: plain('Person'),
+          element: { type: 'users_select', action_id: INPUT_ACTION },
+        },
+      ],
+    },
+  };
+}

@@ -205,6 +205,8 @@ export function homeView(
     actions.push(button('Update a blocker', ACTIONS.openBlocker, actionValue(c.id)));
   if (settableGates(c, viewer).length)
     actions.push(button('Set a gate', ACTIONS.openGate, actionValue(c.id)));
+  if (may(c, asActor(viewer), 'role.assign'))
+    actions.push(button('Assign a role', ACTIONS.openRole, actionValue(c.id)));
   if (may(c, asActor(viewer), 'target.publish'))
     actions.push(button('Publish a target', ACTIONS.openTarget, actionValue(c.id)));
   if (may(c, asActor(viewer), 'window'))

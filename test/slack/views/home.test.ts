@@ -124,6 +124,7 @@ describe('App Home', () => {
     expect(buttons(blocks)).toEqual([
       ACTIONS.openSignoff,
       ACTIONS.openGate,
+      ACTIONS.openRole,
       ACTIONS.openTarget,
       ACTIONS.openWindow,
       ACTIONS.openShape,

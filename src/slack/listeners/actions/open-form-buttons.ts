@@ -4,7 +4,13 @@
  */
 import type { App } from '@slack/bolt';
 import { ACTIONS, readActionValue } from '../../ids.js';
-import { decideFormFor, evidenceFormFor, targetFormFor, windowFormFor } from '../../views/act-modals.js';
+import {
+  decideFormFor,
+  evidenceFormFor,
+  roleFormFor,
+  targetFormFor,
+  windowFormFor,
+} from '../../views/act-modals.js';
 import { gateFormFor } from '../../views/gate-modal.js';
 import { type FormKind, formFor } from '../../views/modals.js';
 import { type ListenerDeps, viewerOf } from '../deps.js';
@@ -12,7 +18,7 @@ import { openView } from '../open-view.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { tell } from '../tell.js';
 
-type ButtonKind = FormKind | 'gate' | 'evidence' | 'decide' | 'target' | 'window';
+type ButtonKind = FormKind | 'gate' | 'evidence' | 'decide' | 'target' | 'window' | 'role';
 
 const ACTION_OF: Record<ButtonKind, string> = {
   signoff: ACTIONS.openSignoff,
@@ -22,6 +28,7 @@ const ACTION_OF: Record<ButtonKind, string> = {
   decide: ACTIONS.openDecide,
   target: ACTIONS.openTarget,
   window: ACTIONS.openWindow,
+  role: ACTIONS.openRole,
 };
 
 export function registerFormButtons(app: App, deps: ListenerDeps) {
@@ -54,7 +61,9 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
                 ? targetFormFor(c, viewer, meta)
                 : kind === 'window'
                   ? windowFormFor(c, viewer, meta)
-                  : formFor(kind, c, viewer, meta);
+                  : kind === 'role'
+                    ? roleFormFor(c, viewer, meta, value.item)
+                    : formFor(kind, c, viewer, meta);
       if ('refusal' in form) return tell(io, userId, form.refusal);
       await openView(io, userId, body.trigger_id, form.view);
     });
@@ -65,4 +74,5 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
   open('decide');
   open('target');
   open('window');
+  open('role');
 }

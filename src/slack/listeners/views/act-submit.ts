@@ -22,6 +22,19 @@ export function registerActSubmits(app: App, deps: ListenerDeps) {
     fallback: () => INPUTS.evidence.evidence,
   });
   registerFormSubmit(app, deps, {
+    callbackId: VIEWS.role,
+    what: 'role',
+    read(values) {
+      const role = values[INPUTS.role.role];
+      const user = values[INPUTS.role.user];
+      if (!role) return { block: INPUTS.role.role, message: 'Choose the role.' };
+      if (!user) return { block: INPUTS.role.user, message: 'Choose who holds it.' };
+      return { input: { type: 'role.assign', role, user } };
+    },
+    blockOf: { role: INPUTS.role.role, user: INPUTS.role.user },
+    fallback: () => INPUTS.role.user,
+  });
+  registerFormSubmit(app, deps, {
     callbackId: VIEWS.target,
     what: 'target',
     read(values) {

@@ -7,6 +7,8 @@ const StateValue = z.object({
   type: z.string(),
   value: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
+  /** A users_select's choice. */
+  selected_user: z.string().nullish(),
   /** A datetimepicker's choice: seconds since the epoch. */
   selected_date_time: z.number().nullish(),
 });
@@ -26,7 +28,7 @@ export function readValues(values: unknown): Record<string, string | undefined> 
     const v =
       picked !== undefined && picked !== null
         ? new Date(picked * 1000).toISOString()
-        : (first?.selected_option?.value ?? first?.value ?? undefined);
+        : (first?.selected_option?.value ?? first?.selected_user ?? first?.value ?? undefined);
     out[block] = v?.trim() ? v.trim() : undefined;
   }
   return out;
