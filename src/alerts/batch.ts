@@ -4,6 +4,7 @@
  * several items are due together they fold into one message that still tells every one of them, split so that
  * no message exceeds Slack's text limit.
  */
+import type { types } from '@slack/bolt';
 import type { OutboxItem } from '../service/document.js';
 
 /** Slack cuts message text beyond 40,000 characters; keep clear of it. */
@@ -67,4 +68,47 @@ export function byChannel(outbox: OutboxItem[]): Map<string, OutboxItem[]> {
 /** Exponential backoff after `attempts` failed attempts, capped. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/** A section's text stays below Slack's 3,000 characters; a message holds at most 50 blocks. */
+const SECTION_MAX = 2900;
+const MAX_BUTTONS = 20;
+
+/**
+ * The blocks of a message whose items carry buttons (the next actions they ask for): the text in sections, split at
+ * line breaks, then the buttons (each once, at most MAX_BUTTONS, five to a row). Undefined when no item has one:
+ * the message is its text alone.
+ */
+export function messageBlocks(items: OutboxItem[], text: string): types.KnownBlock[] | undefined {
+  const seen = new Map<string, { text: string; actionId: string; value: string }>();
+  for (const b of items.flatMap((i) => i.buttons ?? [])) seen.set(`${b.actionId} ${b.value}`, b);
+  const buttons = [...seen.values()].slice(0, MAX_BUTTONS);
+  if (!buttons.length) return undefined;
+  const sections: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const piece = line.length > SECTION_MAX ? `${line.slice(0, SECTION_MAX - 1)}…` : line;
+    if (current && current.length + 1 + piece.length > SECTION_MAX) {
+      sections.push(current);
+      current = piece;
+    } else current = current ? `${current}\n${piece}` : piece;
+  }
+  if (current) sections.push(current);
+  const rows: types.KnownBlock[] = [];
+  for (let i = 0; i < buttons.length; i += 5)
+    rows.push({
+      type: 'actions',
+      elements: buttons.slice(i, i + 5).map((b) => ({
+        type: 'button' as const,
+        text: { type: 'plain_text' as const, text: b.text.slice(0, 75) },
+        action_id: b.actionId,
+        value: b.value,
+      })),
+    });
+  return [
+    ...sections
+      .slice(0, 50 - rows.length)
+      .map((t): types.KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: t } })),
+    ...rows,
+  ];
 }

@@ -19,7 +19,7 @@ import { type Clock, MAX_TIMER_MS } from '../clock.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
 import { createWorker, type Worker } from '../worker.js';
-import { backoffMs, byChannel, foldTexts, planChannel } from './batch.js';
+import { backoffMs, byChannel, foldTexts, messageBlocks, planChannel } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem, problemMessage } from './channel-problem.js';
 import type { Lease } from './lease.js';
 import { type AlertSlack, classify, DeliveryError, type Failure } from './slack-port.js';
@@ -204,9 +204,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     pacer.mark(channel, now);
     try {
+      const text = foldTexts(items);
+      const blocks = messageBlocks(items, text);
       const { ts } = await slack.post({
         channel,
-        text: foldTexts(items),
+        text,
+        ...(blocks ? { blocks } : {}),
         metadata: { event_type: ALERT_EVENT, event_payload: { ids: items.map((i) => i.id).join(',') } },
       });
       for (const i of items) sent.set(i.id, ts);

@@ -28,7 +28,19 @@ import {
 import type { Actor, Cutover, DomainEvent } from '../core/schema.js';
 import type { Change } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
-import { clip, esc, fold, GATE_ICON, goWord, link, slackDate, who, yesOrUnmet } from '../slack/views/text.js';
+import { ACTIONS, actionValue } from '../slack/ids.js';
+import {
+  clip,
+  esc,
+  fold,
+  GATE_ICON,
+  goWord,
+  link,
+  mention,
+  slackDate,
+  who,
+  yesOrUnmet,
+} from '../slack/views/text.js';
 import { alertId } from './ids.js';
 
 /** An alert stays far below Slack's 40,000 characters, so a burst of them folds into one message. */
@@ -43,6 +55,15 @@ export interface Need {
   role: string;
   why: string;
   may?: { action: MayAction; item?: { owner?: string; side?: string } };
+  /** The button that takes this action (or opens its form), with the item it names. */
+  button?: { text: string; actionId: string; item?: string };
+}
+
+/** A button an alert carries for someone's next action: its label, action id and value (`<program>:<item>`). */
+export interface AlertButton {
+  text: string;
+  actionId: string;
+  value: string;
 }
 
 type MayAction = Parameters<typeof may>[2];
@@ -66,6 +87,7 @@ interface Asked {
   user: string | null;
   role: string;
   why: string;
+  button?: Need['button'];
 }
 
 const asUser = (userId: string): Actor => ({ kind: 'user', userId, isAdmin: false });
@@ -83,7 +105,12 @@ function askedFor(c: Cutover, needs: Need[], actor?: string): Asked[] {
     if (holder) {
       if (holder === actor) continue;
       if (need.may && !may(c, asUser(holder), need.may.action, need.may.item ?? {})) continue;
-      out.push({ user: holder, role: need.role, why: need.why });
+      out.push({
+        user: holder,
+        role: need.role,
+        why: need.why,
+        ...(need.button ? { button: need.button } : {}),
+      });
     } else if (logOwner) {
       if (logOwner === actor) continue;
       out.push({
@@ -114,7 +141,7 @@ function askedLines(c: Cutover, asked: Asked[]): { lines: string[]; mentions: st
   }
   const lines = [...byPerson].map(([user, e]) => {
     const more = e.whys.length > ACTIONS_SHOWN ? `; and ${e.whys.length - ACTIONS_SHOWN} more` : '';
-    return `• <@${user}> (${e.roles.map(code).join(', ')}): ${e.whys.slice(0, ACTIONS_SHOWN).join('; ')}${more}`;
+    return `• ${mention(user)} (${e.roles.map(code).join(', ')}): ${e.whys.slice(0, ACTIONS_SHOWN).join('; ')}${more}`;
   });
   if (nobody.length)
     lines.push(
@@ -145,7 +172,12 @@ export function actionsNow(c: Cutover, r: ReadinessReport = readiness(c)): Need[
     const approvers = rolesFor(c, 'target.approve');
     if (approvers.length)
       for (const role of approvers)
-        needs.push({ role, why: `approve ${label}`, may: { action: 'target.approve' } });
+        needs.push({
+          role,
+          why: `approve ${label}`,
+          may: { action: 'target.approve' },
+          button: { text: `Approve ${t.tag}`, actionId: ACTIONS.approveTarget, item: t.sha },
+        });
     else needs.push({ role: c.logOwnerRole, why: `only an admin may approve ${label}: ask one` });
   }
   const approved = approvedTarget(c);
@@ -159,6 +191,7 @@ export function actionsNow(c: Cutover, r: ReadinessReport = readiness(c)): Need[
         role: side.commanderRole,
         why: `sign off GO/NO-GO for ${esc(side.name)} on \`${esc(targetLabel(approved))}\`${others}`,
         may: { action: 'signoff', item: { side: side.id } },
+        button: { text: `Sign off for ${side.name}`, actionId: ACTIONS.openSignoff, item: side.id },
       });
     }
   }
@@ -168,6 +201,7 @@ export function actionsNow(c: Cutover, r: ReadinessReport = readiness(c)): Need[
         role: b.owner,
         why: `clear blocker ${code(b.id)}`,
         may: { action: 'blocker.clear', item: { owner: b.owner } },
+        button: { text: `Clear ${b.id}`, actionId: ACTIONS.openBlocker, item: b.id },
       });
   for (const g of r.gates)
     if (!g.derived && g.status === 'red')
@@ -175,15 +209,26 @@ export function actionsNow(c: Cutover, r: ReadinessReport = readiness(c)): Need[
         role: g.owner,
         why: `get gate ${code(g.id)} green (it is red)`,
         may: { action: 'gate.set', item: { owner: g.owner } },
+        button: { text: `Set ${g.id}`, actionId: ACTIONS.openGate, item: g.id },
       });
   for (const d of r.decisions)
     if (d.status === 'no-go' && d.mayBeGo && c.decisions.find((x) => x.id === d.id)?.goRequires)
       for (const role of rolesFor(c, 'decide'))
-        needs.push({ role, why: `decide ${code(d.id)} (it may be GO)`, may: { action: 'decide' } });
+        needs.push({
+          role,
+          why: `decide ${code(d.id)} (it may be GO)`,
+          may: { action: 'decide' },
+          button: { text: `Decide ${d.id}`, actionId: ACTIONS.openDecide, item: d.id },
+        });
   const phase = nextPhase(c);
   if (phase && r.phases.find((p) => p.id === phase.id)?.mayStart)
     for (const role of rolesFor(c, 'phase'))
-      needs.push({ role, why: `start phase ${esc(phase.id)}`, may: { action: 'phase' } });
+      needs.push({
+        role,
+        why: `start phase ${esc(phase.id)}`,
+        may: { action: 'phase' },
+        button: { text: `Start phase ${phase.id}`, actionId: ACTIONS.startPhase, item: phase.id },
+      });
   return needs;
 }
 
@@ -191,13 +236,24 @@ export function actionsNow(c: Cutover, r: ReadinessReport = readiness(c)): Need[
  * The "Next:" of a change: who now has something to do that they did not have before it, each with that action;
  * never the actor. Read from the state after the change (`actionsNow`, `may`), not from its events.
  */
-export function nextAfter(change: Change): { lines: string[]; mentions: string[] } {
+export function nextAfter(change: Change): { lines: string[]; mentions: string[]; buttons: AlertButton[] } {
   const actor = change.actor.kind === 'user' ? change.actor.userId : undefined;
   const b = change.before;
   const before = new Set(askedFor(b, actionsNow(b, reportOf(b))).map(askedKey));
   const c = change.outcome.cutover;
   const asked = askedFor(c, actionsNow(c, reportOf(c)), actor).filter((a) => !before.has(askedKey(a)));
-  return askedLines(c, asked);
+  // One button per action asked for (whoever is asked), naming the program: a click acts on this program.
+  const buttons = new Map<string, AlertButton>();
+  for (const a of asked)
+    if (a.user && a.button) {
+      const value = actionValue(c.id, a.button.item);
+      buttons.set(`${a.button.actionId} ${value}`, {
+        text: a.button.text,
+        actionId: a.button.actionId,
+        value,
+      });
+    }
+  return { ...askedLines(c, asked), buttons: [...buttons.values()] };
 }
 
 /**
@@ -420,12 +476,12 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
 }
 
 /** The text of the alert for one committed change, and whom it mentions. */
-export function alertText(change: Change): { text: string; mentions: string[] } {
+export function alertText(change: Change): { text: string; mentions: string[]; buttons: AlertButton[] } {
   const c = change.outcome.cutover;
   const told = change.outcome.events.map((e) => tell(change.before, c, e));
   const asAdmin = change.outcome.history.some((h) => h.asAdmin);
   const [first, ...rest] = told.flatMap((t) => t.lines);
-  const { lines: next, mentions } = nextAfter(change);
+  const { lines: next, mentions, buttons } = nextAfter(change);
   // Who and when, and what it means and who acts, always fit; the events get the rest of the room.
   const tail = [
     `_by ${who(actorName(change.actor))}${asAdmin ? ' (as admin)' : ''} · ${slackDate(change.now.toISOString())}_`,
@@ -439,7 +495,11 @@ export function alertText(change: Change): { text: string; mentions: string[] } 
   const events = [first ?? `:memo: ${esc(change.outcome.message)}`, ...rest.map((l) => `→ ${l}`)];
   const head = fold(events, Math.max(500, ALERT_MAX_CHARS - tail.length), ALERT_LINE_MAX);
   // Only who is still named after the folding is mentioned.
-  return { text: `${head}\n${tail}`, mentions: mentions.filter((u) => tail.includes(`• <@${u}>`)) };
+  return {
+    text: `${head}\n${tail}`,
+    mentions: mentions.filter((u) => tail.includes(`• ${mention(u)}`)),
+    buttons,
+  };
 }
 
 /**
@@ -450,7 +510,7 @@ export function composeAlerts(doc: StoreDocument, change: Change): OutboxItem[] 
   const channel = doc.cutover.channel;
   // A change the channel need not hear of (only history moved, e.g. a quieter detail): no alert.
   if (change.outcome.events.length === 0 || !channel) return [];
-  const { text, mentions } = alertText(change);
+  const { text, mentions, buttons } = alertText(change);
   return [
     {
       id: alertIdOf(doc),
@@ -458,6 +518,7 @@ export function composeAlerts(doc: StoreDocument, change: Change): OutboxItem[] 
       kind: 'alert',
       text,
       mentions,
+      ...(buttons.length ? { buttons } : {}),
       createdAt: change.now.toISOString(),
       attempts: 0,
       ...actorOf(change),

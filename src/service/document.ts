@@ -14,6 +14,8 @@ export const OutboxItem = z.object({
   text: z.string(),
   /** User ids the text mentions, for folding and App Home refresh. */
   mentions: z.array(z.string()).default([]),
+  /** Buttons for the next actions the text asks for (each names its program and item). */
+  buttons: z.array(z.object({ text: z.string(), actionId: z.string(), value: z.string() })).optional(),
   createdAt: Instant,
   attempts: z.number().int().nonnegative().default(0),
   /** Not before this instant (backoff, Retry-After). */

@@ -1,7 +1,14 @@
 /** Pacing and folding, pure: what a channel's queue does at a given instant. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, byChannel, foldTexts, MAX_MESSAGE_CHARS, planChannel } from '../../src/alerts/batch.js';
+import {
+  backoffMs,
+  byChannel,
+  foldTexts,
+  MAX_MESSAGE_CHARS,
+  messageBlocks,
+  planChannel,
+} from '../../src/alerts/batch.js';
 import type { OutboxItem } from '../../src/service/document.js';
 
 const T = Date.parse('2026-02-10T08:00:00Z');
@@ -119,5 +126,33 @@ describe('backoff', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffMs(n, 2000, 60_000))).toEqual([
       2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000,
     ]);
+  });
+});
+
+describe('a message whose items ask for actions', () => {
+  it('carries their buttons once each, below its text in sections within Slack limits', () => {
+    const approve = { text: 'Approve v1', actionId: 'cutover.target.approve', value: 'p:abc' };
+    const sign = { text: 'Sign off for A', actionId: 'cutover.signoff.open', value: 'p:a' };
+    const items = [
+      item(1, { text: 'x'.repeat(2000), buttons: [approve] }),
+      item(2, { text: `${'y'.repeat(2500)}\n${'z'.repeat(2500)}`, buttons: [approve, sign] }),
+    ];
+    const text = foldTexts(items);
+    const blocks = messageBlocks(items, text) as {
+      type: string;
+      text?: { text: string };
+      elements?: { value: string }[];
+    }[];
+    const sections = blocks.filter((b) => b.type === 'section');
+    expect(sections.every((b) => (b.text?.text.length ?? 0) <= 3000)).toBe(true);
+    expect(sections.map((b) => b.text?.text).join('\n')).toBe(text);
+    expect(
+      blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements?.map((e) => e.value)),
+    ).toEqual(['p:abc', 'p:a']);
+    expect(blocks.length).toBeLessThanOrEqual(50);
+  });
+
+  it('is its text alone when no item asks for an action', () => {
+    expect(messageBlocks([item(1)], 'change 1')).toBeUndefined();
   });
 });

@@ -154,5 +154,18 @@ describe('the clean road to GO, as the channel tells it', () => {
     for (const marker of ['*Role*', '*Gate*', '*Evidence logged:*', '*Cutover window set:*', '*Phase* 8'])
       for (const s of seen.filter((x) => x.text.split('\n')[0]?.includes(marker)))
         expect(nextLines(s.text)).toEqual([]);
+    // Each action asked for is a button under the alert: approving carries the SHA that was published.
+    const buttons = w.h.slack
+      .messages(CHANNEL)
+      .flatMap((m) => (Array.isArray(m.blocks) ? (m.blocks as { type: string; elements?: unknown[] }[]) : []))
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => (b.elements ?? []) as { action_id: string; value: string }[]);
+    const program = w.doc().cutover.id;
+    expect(buttons).toContainEqual(
+      expect.objectContaining({ action_id: 'cutover.target.approve', value: `${program}:${SHA1}` }),
+    );
+    expect(buttons).toContainEqual(
+      expect.objectContaining({ action_id: 'cutover.signoff.open', value: `${program}:producer` }),
+    );
   });
 });

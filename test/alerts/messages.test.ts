@@ -343,6 +343,33 @@ describe('"Next" means someone must act: who now has something to do, with the o
   });
 });
 
+describe('the buttons of "Next"', () => {
+  it('each action asked for carries its button: approve carries the SHA shown, sign off the side, each naming the program', () => {
+    const published = applied(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
+    expect(
+      alertText(change(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro)).buttons,
+    ).toEqual([
+      { text: `Approve ${TAG1}`, actionId: 'cutover.target.approve', value: `${published.id}:${SHA1}` },
+    ]);
+    const approved = alertText(change(published, { type: 'target.approve', target: TAG1 }, A.cro));
+    expect(approved.buttons.map((b) => [b.actionId, b.value])).toEqual([
+      ['cutover.signoff.open', `${published.id}:producer`],
+      ['cutover.signoff.open', `${published.id}:consumer`],
+    ]);
+  });
+
+  it('a change that asks nobody carries no button, and its outbox item none', () => {
+    const a = change(
+      seeded(),
+      { type: 'role.assign', role: 'decision-log-owner', user: 'UDLO00002' },
+      A.admin,
+    );
+    expect(alertText(a).buttons).toEqual([]);
+    const [item] = composeAlerts(newDocument({ ...seeded(), channel: 'C0CUTOVER' }), a);
+    expect(item?.buttons).toBeUndefined();
+  });
+});
+
 describe('another program', () => {
   const launch = () => {
     let c = launchCutover();
