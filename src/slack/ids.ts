@@ -21,6 +21,10 @@ export const ACTIONS = {
   /** "Start phase <id>" / "Close phase <id>": the value names the program and the phase. */
   startPhase: 'cutover.phase.start',
   closePhase: 'cutover.phase.close',
+  /** "Archive": the program's last phase is closed (the value names the program). */
+  archive: 'cutover.program.archive',
+  /** "Post the decision record" to the program's channel. */
+  postRecord: 'cutover.record.post',
   /** "Shape the program" (App Home; `/cutover shape`): opens the picker of what to shape. */
   openShape: 'cutover.shape.open',
   /** The picker's select: its option's value is a `ShapeForm`, and the picker becomes that form. */

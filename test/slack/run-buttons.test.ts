@@ -105,3 +105,26 @@ describe('buttons that change the cutover', () => {
     expect(await w.diskBytes()).toBe(before);
   });
 });
+
+describe('the record and archive buttons', () => {
+  it('post the decision record to the program’s channel; archive refuses an unfinished program, saying why', async () => {
+    const w = await startHarness();
+    h = w;
+    await assignRoles(w);
+    const program = w.program().cutover().id;
+    const p = blockAction({
+      user_id: PEOPLE.consumerRollback,
+      action_id: ACTIONS.postRecord,
+      value: `${program}:`,
+      view: { type: 'home' },
+    });
+    await w.interact({ ...p, user: { ...p.user, team_id: OTHER_TEAM } });
+    const upload = await w.slack.waitForUpload((u) => (u.filename ?? '').includes(program));
+    expect(upload.content).toContain('Runtime Cutover Decision Record');
+
+    const before = await w.diskBytes();
+    const refused = await click(w, PEOPLE.logOwner, ACTIONS.archive, `${program}:`);
+    expect(refused.text).toContain('is not finished');
+    expect(await w.diskBytes()).toBe(before);
+  });
+});

@@ -3,7 +3,7 @@ import type { App } from '@slack/bolt';
 import type { HomePublisher } from '../home-publisher.js';
 import { registerFormButtons } from './actions/open-form-buttons.js';
 import { registerShapeFormActions } from './actions/open-shape-form.js';
-import { registerRunButtons } from './actions/run-buttons.js';
+import { registerRecordButton, registerRunButtons } from './actions/run-buttons.js';
 import { registerCutoverCommand } from './commands/cutover.js';
 import { registerNewProgram } from './commands/new-program.js';
 import type { ListenerDeps } from './deps.js';
@@ -18,6 +18,7 @@ export function registerListeners(app: App, deps: ListenerDeps, home: HomePublis
   registerCutoverCommand(app, deps);
   registerFormButtons(app, deps);
   registerRunButtons(app, deps);
+  registerRecordButton(app, deps);
   registerNewProgram(app, deps);
   registerSignoffSubmit(app, deps);
   registerBlockerSubmit(app, deps);

@@ -211,8 +211,12 @@ export function homeView(
     actions.push(button('Publish a target', ACTIONS.openTarget, actionValue(c.id)));
   if (may(c, asActor(viewer), 'window'))
     actions.push(button('Set the window', ACTIONS.openWindow, actionValue(c.id)));
+  if (c.phases.at(-1)?.status === 'closed' && may(c, asActor(viewer), 'program.archive'))
+    actions.push(button('Archive', ACTIONS.archive, actionValue(c.id)));
   if (shapeOffers(c, viewer).length)
     actions.push(button('Shape the program', ACTIONS.openShape, actionValue(c.id)));
+  // Those with a stake in the program may post its record, as `/cutover record` does.
+  if (held.length || isAdmin) actions.push(button('Post the decision record', ACTIONS.postRecord, actionValue(c.id)));
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },

@@ -49,7 +49,11 @@ describe('App Home', () => {
     expect(all).toMatch(/Runtime cutover execution \(`runtime-cutover`\): \*NO-GO\*/);
     expect(all).toContain('Blockers before phase 8 — 3 of 4 open');
     const actions = blocks.find((b) => b.type === 'actions');
-    expect(actions?.elements?.map((e) => e.action_id)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate]);
+    expect(actions?.elements?.map((e) => e.action_id)).toEqual([
+      ACTIONS.openSignoff,
+      ACTIONS.openGate,
+      ACTIONS.postRecord,
+    ]);
     expectBlocksWithinLimits(view.blocks);
   });
 
@@ -89,9 +93,9 @@ describe('App Home', () => {
       home(seeded(), user)
         .blocks.find((b) => b.type === 'actions')
         ?.elements?.map((e) => e.action_id) ?? [];
-    expect(actions(U.cic)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate]);
+    expect(actions(U.cic)).toEqual([ACTIONS.openSignoff, ACTIONS.openGate, ACTIONS.postRecord]);
     // The producer release owner neither signs nor owns a manual gate: they publish the target.
-    expect(actions(U.pro)).toEqual([ACTIONS.openTarget]);
+    expect(actions(U.pro)).toEqual([ACTIONS.openTarget, ACTIONS.postRecord]);
   });
 
   it('gives an open manual blocker its owner a Clear or reopen button, and derived ones what they wait for', () => {
@@ -128,6 +132,7 @@ describe('App Home', () => {
       ACTIONS.openTarget,
       ACTIONS.openWindow,
       ACTIONS.openShape,
+      ACTIONS.postRecord,
     ]);
   });
 

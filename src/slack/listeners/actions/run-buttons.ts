@@ -8,6 +8,7 @@
 import type { App } from '@slack/bolt';
 import { ACTIONS, readActionValue } from '../../ids.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
+import { uploadRecord } from '../commands/record.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { tell } from '../tell.js';
@@ -16,7 +17,11 @@ const CHANGES: Record<string, (item: string) => Record<string, unknown>> = {
   [ACTIONS.approveTarget]: (sha) => ({ type: 'target.approve', target: sha }),
   [ACTIONS.startPhase]: (phase) => ({ type: 'phase', phase, action: 'start' }),
   [ACTIONS.closePhase]: (phase) => ({ type: 'phase', phase, action: 'close' }),
+  // Offered once the last phase is closed: an unfinished program is archived by an admin, with a reason, typed.
+  [ACTIONS.archive]: () => ({ type: 'archive' }),
 };
+/** The changes that need no item beyond the program. */
+const WHOLE_PROGRAM = new Set<string>([ACTIONS.archive]);
 
 export function registerRunButtons(app: App, deps: ListenerDeps) {
   for (const [actionId, input] of Object.entries(CHANGES))
@@ -28,10 +33,10 @@ export function registerRunButtons(app: App, deps: ListenerDeps) {
       const value = readActionValue(action && 'value' in action ? action.value : undefined);
       const io = { client, respond: body.response_url ? respond : undefined, logger };
       const service = programFor(deps, { program: value.program, channel: body.channel?.id });
-      if (!service || !value.item) return tell(io, userId, NO_SUCH_PROGRAM);
+      if (!service || (!value.item && !WHOLE_PROGRAM.has(actionId))) return tell(io, userId, NO_SUCH_PROGRAM);
       const outcome = await runSafely(
         withProgram(deps, service),
-        input(value.item),
+        input(value.item ?? ''),
         actorOf(deps, userId),
         logger,
         {
@@ -44,4 +49,29 @@ export function registerRunButtons(app: App, deps: ListenerDeps) {
         outcome.ok ? outcomeText(outcome) : refusalText(outcome.error, '/cutover status', service.cutover()),
       );
     });
+}
+
+/** "Post the decision record": the same as `/cutover record`, for the program the button names. */
+export function registerRecordButton(app: App, deps: ListenerDeps) {
+  app.action(ACTIONS.postRecord, async ({ ack, body, client, respond, logger }) => {
+    await ack();
+    if (body.type !== 'block_actions') return;
+    const userId = body.user.id;
+    const action = body.actions[0];
+    const value = readActionValue(action && 'value' in action ? action.value : undefined);
+    const io = { client, respond: body.response_url ? respond : undefined, logger };
+    const service = programFor(deps, { program: value.program, channel: body.channel?.id });
+    if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
+    const failed = await uploadRecord(
+      withProgram(deps, service),
+      logger,
+      `The runtime cutover decision record as of now, asked for by <@${userId}>.`,
+    );
+    if (failed)
+      await tell(
+        io,
+        userId,
+        `:warning: Slack did not take the decision record upload (${failed.message}). Nothing was changed; check that the bot is in the program's channel and has the \`files:write\` scope.`,
+      );
+  });
 }
