@@ -216,7 +216,8 @@ export function homeView(
   if (shapeOffers(c, viewer).length)
     actions.push(button('Shape the program', ACTIONS.openShape, actionValue(c.id)));
   // Those with a stake in the program may post its record, as `/cutover record` does.
-  if (held.length || isAdmin) actions.push(button('Post the decision record', ACTIONS.postRecord, actionValue(c.id)));
+  if (held.length || isAdmin)
+    actions.push(button('Post the decision record', ACTIONS.postRecord, actionValue(c.id)));
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
