@@ -1,6 +1,7 @@
 /**
  * Buttons that are a change in themselves, with nothing to fill in: "Approve <tag>" (the value carries the SHA the
- * person was shown, so a target published since is not approved by mistake) and "Start phase" / "Close phase". Each
+ * person was shown, so a target published since is not approved by mistake), "Start phase" / "Close phase" and
+ * "Archive"; and "Post the decision record", which is `/cutover record` (postRecord) for the program named. Each
  * acks, runs the change once (keyed by the click's trigger_id) on the program the button names, and tells the person
  * the outcome: ephemerally under the message, or by direct message from App Home. Members of another organisation
  * in a shared channel, who cannot use slash commands, act through these.
@@ -8,7 +9,7 @@
 import type { App } from '@slack/bolt';
 import { ACTIONS, readActionValue } from '../../ids.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
-import { uploadRecord } from '../commands/record.js';
+import { postRecord } from '../commands/record.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { tell } from '../tell.js';
@@ -62,16 +63,6 @@ export function registerRecordButton(app: App, deps: ListenerDeps) {
     const io = { client, respond: body.response_url ? respond : undefined, logger };
     const service = programFor(deps, { program: value.program, channel: body.channel?.id });
     if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
-    const failed = await uploadRecord(
-      withProgram(deps, service),
-      logger,
-      `The runtime cutover decision record as of now, asked for by <@${userId}>.`,
-    );
-    if (failed)
-      await tell(
-        io,
-        userId,
-        `:warning: Slack did not take the decision record upload (${failed.message}). Nothing was changed; check that the bot is in the program's channel and has the \`files:write\` scope.`,
-      );
+    await postRecord({ ...io, deps: withProgram(deps, service) }, userId);
   });
 }

@@ -13,6 +13,7 @@ import type { StoreDocument } from '../../../service/document.js';
 import type { SlackClients } from '../../clients.js';
 import { esc } from '../../views/text.js';
 import type { ProgramDeps } from '../deps.js';
+import { tell } from '../tell.js';
 
 /** Cached display names older than this are fetched again. */
 const NAME_TTL_MS = 24 * 60 * 60 * 1000;
@@ -95,17 +96,21 @@ export async function uploadRecord(
   }
 }
 
+/**
+ * `/cutover record` and the "Post the decision record" button: the upload, and if Slack refuses it, the person is
+ * told why (under the message, or by direct message where there is no response_url).
+ */
 export async function postRecord(
   io: {
     deps: ProgramDeps;
-    /** The listener's (interactive) client: not used here, see above. */
-    client?: webApi.WebClient;
-    respond: RespondFn;
+    /** The listener's client: only for telling the person by direct message (the upload uses `background`). */
+    client: webApi.WebClient;
+    respond?: RespondFn | undefined;
     logger: Logger;
   },
   userId: string,
 ): Promise<void> {
-  const { deps, respond, logger } = io;
+  const { deps, logger } = io;
   const failed = await uploadRecord(
     deps,
     logger,
@@ -113,8 +118,9 @@ export async function postRecord(
   );
   if (!failed) return;
   const c = deps.service.cutover();
-  await respond({
-    response_type: 'ephemeral',
-    text: `:warning: Slack did not take the decision record upload (${esc(failed.message)}). Nothing was changed. Check that the bot is in <#${c.channel}> and has the \`files:write\` scope, then try again; \`npm run record -- --program ${esc(c.id)}\` makes the same record offline.`,
-  }).catch((err: Error) => logger.warn(`could not tell ${userId}: ${err.message}`));
+  await tell(
+    io,
+    userId,
+    `:warning: Slack did not take the decision record upload (${esc(failed.message)}). Nothing was changed. Check that the bot is in <#${c.channel}> and has the \`files:write\` scope, then try again; \`npm run record -- --program ${esc(c.id)}\` makes the same record offline.`,
+  );
 }
