@@ -5,7 +5,7 @@
  * environment, a token Slack refuses, a Slack it cannot reach, or a corrupt store. dist/ is built once by
  * test/global-setup.ts, as `npm start` builds it first.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
@@ -13,13 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnBot } from './fixtures/child-process.js';
 import { SHIPPED_PROGRAM } from './fixtures/programs.js';
 import { slashCommand, slashCommandForm } from './slack/payloads.js';
 import { postToBolt } from './slack/signing.js';
 import { type SlackStandIn, startSlackStandIn } from './slack/stand-in.js';
 
 const SECRET = 'main-test-signing-secret';
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const ENV_EXAMPLE = fileURLToPath(new URL('../.env.example', import.meta.url));
 let child: ChildProcess | undefined;
 let slack: SlackStandIn | undefined;
@@ -39,7 +39,8 @@ afterEach(async () => {
 });
 
 /**
- * Starts dist/main.js in `cwd` (default the project) with exactly `env` (plus PATH), resolving with its output
+ * Starts dist/main.js with the suite's start helper: in `cwd` (default an empty directory of its own, so the
+ * project's `.env` and `data/` are never read) with exactly `env` (plus PATH), resolving with its output
  * once it says it runs or exits. One that does neither within `giveUpMs` (a start hanging on retries; generous,
  * since a loaded 2-core machine starts a Node process slowly: this is a bound, not a measure) is killed,
  * and resolves with `code: null` and what it printed.
@@ -48,11 +49,7 @@ function start(
   env: Record<string, string>,
   { cwd, giveUpMs = 18_000 }: { cwd?: string; giveUpMs?: number } = {},
 ): Promise<{ out: string; code: number | null }> {
-  const proc = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: 'pipe',
-    ...(cwd ? { cwd } : {}),
-  });
+  const proc = spawnBot(env, cwd ? { cwd } : {});
   child = proc;
   let out = '';
   return new Promise((resolve) => {

@@ -7,6 +7,7 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 
 runRecordCli(process.argv.slice(2), {
   env: process.env,
+  cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   now: () => new Date(),

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HistoryEntry } from '../core/schema.js';
 import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from '../service/document.js';
 import { documentsDirOf, openJsonFileReader } from '../store/json-file/index.js';
@@ -29,6 +29,8 @@ interface CliIo {
   now: () => Date;
   /** The environment, for CUTOVER_DB_PATH (the process's, with `.env` loaded, in cli.ts). */
   env?: Record<string, string | undefined>;
+  /** The directory a relative store path (the default data/cutover.json, `--db`) is read from: the process's in cli.ts. */
+  cwd: string;
 }
 
 type Parsed = { db?: string; out?: string; program?: string; history?: number | 'all'; help?: boolean };
@@ -134,10 +136,11 @@ export async function runRecordCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  const db = args.db ?? io.env?.CUTOVER_DB_PATH?.trim() ?? 'data/cutover.json';
+  const given = args.db ?? io.env?.CUTOVER_DB_PATH?.trim() ?? 'data/cutover.json';
+  const db = resolve(io.cwd, given);
   if (!args.db && !existsSync(db)) {
     io.stderr(
-      `There is no store at ${db}. Give the store file with --db (the bot's CUTOVER_DB_PATH).\n\n${USAGE}\n`,
+      `There is no store at ${given}. Give the store file with --db (the bot's CUTOVER_DB_PATH).\n\n${USAGE}\n`,
     );
     return 2;
   }

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { shellWithoutBotVariables } from '../fixtures/child-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -12,7 +13,12 @@ it('a vitest run with a failing test, under the suite’s global setup, exits no
   const run = spawnSync(
     process.execPath,
     ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/exit-code/vitest.config.ts'],
-    { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TEST_DATABASE_URL: '' } },
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: shellWithoutBotVariables({ TEST_DATABASE_URL: '' }),
+    },
   );
   expect(`${run.stdout}${run.stderr}`).toContain('1 failed');
   expect(run.status).toBe(1);

@@ -2,7 +2,7 @@
  * kill -9 in the middle of a stream of changes: the store file stays valid and every change that was
  * acknowledged to the person is in it. The bot runs as `npm start` runs it (built dist/main.js).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryEntry } from '../../src/core/schema.js';
 import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
 import { documentsDirOf, openJsonFileStore } from '../../src/store/json-file/index.js';
+import { spawnBot } from '../fixtures/child-process.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { slashCommand, slashCommandForm } from '../slack/payloads.js';
 import { postToBolt } from '../slack/signing.js';
@@ -32,9 +33,8 @@ afterAll(async () => {
 });
 
 function start(dbPath: string): Promise<number> {
-  const proc = spawn(process.execPath, ['dist/main.js'], {
-    env: {
-      PATH: process.env.PATH ?? '',
+  const proc = spawnBot(
+    {
       SLACK_BOT_TOKEN: 'xoxb-kill-test',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.apiUrl,
@@ -45,8 +45,8 @@ function start(dbPath: string): Promise<number> {
       CUTOVER_DB_PATH: dbPath,
       CUTOVER_PROGRAM: SHIPPED_PROGRAM,
     },
-    stdio: 'pipe',
-  });
+    { stdio: 'pipe' },
+  );
   child = proc;
   let out = '';
   return new Promise((resolve, reject) => {

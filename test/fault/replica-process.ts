@@ -3,7 +3,8 @@
  * mode on a port it picks (`PORT=0`, read from its start line), on a PostgreSQL database shared with the other
  * replicas, posting to Slack through a front of its own (slack-front.ts). Requests are signed as Slack signs them.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnBot } from '../fixtures/child-process.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { slashCommand, slashCommandForm } from '../slack/payloads.js';
 import { postToBolt } from '../slack/signing.js';
@@ -38,9 +39,8 @@ export async function startReplica(options: {
   slackApiUrl: string;
   responseUrl: () => string;
 }): Promise<ReplicaProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
-    env: {
-      PATH: process.env.PATH ?? '',
+  const child: ChildProcess = spawnBot(
+    {
       SLACK_BOT_TOKEN: 'xoxb-replica-fault-test',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: options.slackApiUrl,
@@ -52,8 +52,8 @@ export async function startReplica(options: {
       DATABASE_URL: options.databaseUrl,
       LOG_LEVEL: 'error',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {

@@ -22,6 +22,7 @@ import { openPrograms } from '../../src/service/programs.js';
 import { logPathOf, openJsonFileLayout, openJsonFileStore } from '../../src/store/json-file/index.js';
 import type { Store } from '../../src/store/store.js';
 import { A, seeded, T0, U } from '../core/fixtures.js';
+import { childEnv, DIST } from '../fixtures/child-process.js';
 
 let dir = '';
 let dbPath = '';
@@ -84,6 +85,8 @@ function io() {
         out.stderr += t;
       },
       now: () => new Date('2026-02-10T00:00:00Z'),
+      // The test's own directory: never the project's, where `npm start` may have left a data/cutover.json.
+      cwd: dir,
     },
   };
 }
@@ -217,18 +220,20 @@ describe('npm run record', () => {
     expect(pkg.scripts.prerecord).toContain('build');
     await (await botStore()).close();
     // dist/ is built once for the run by test/global-setup.ts, as `npm run record`'s prerecord does.
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
-      'dist/record/cli.js',
-      '--db',
-      dbPath,
-    ]);
+    // Run as the suite runs every child: its own directory and exactly its environment (no .env, no data/, no shell).
+    const child = { cwd: dir, env: childEnv() };
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [DIST.record, '--db', dbPath],
+      child,
+    );
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^# Runtime Cutover Decision Record\n\nUpdated: 2026-02-09/);
-    const failed = await promisify(execFile)(process.execPath, [
-      'dist/record/cli.js',
-      '--db',
-      join(dir, 'x.json'),
-    ]).then(
+    const failed = await promisify(execFile)(
+      process.execPath,
+      [DIST.record, '--db', join(dir, 'x.json')],
+      child,
+    ).then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,
     );

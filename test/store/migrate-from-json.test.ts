@@ -30,6 +30,7 @@ import {
 } from '../../src/store/migrate-from-json.js';
 import { openPostgresLayout, postgresDocumentSet } from '../../src/store/postgres/index.js';
 import { A, seeded, T0, U } from '../core/fixtures.js';
+import { childEnv, DIST } from '../fixtures/child-process.js';
 import { testDatabases, withDatabase } from './postgres/databases.js';
 
 const databases = testDatabases();
@@ -407,8 +408,9 @@ describe('npm run migrate-from-json', () => {
     const url = await databases.make();
     // dist/ is built once for the run by test/global-setup.ts, as the premigrate-from-json script does.
     const run = (args: string[]) =>
-      promisify(execFile)(process.execPath, ['dist/migrate-from-json-cli.js', ...args], {
-        env: { ...process.env, DATABASE_URL: url },
+      promisify(execFile)(process.execPath, [DIST.migrateFromJson, ...args], {
+        cwd: dir,
+        env: childEnv({ DATABASE_URL: url }),
       }).then(
         ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
         (e: { code: number; stdout: string; stderr: string }) => e,
