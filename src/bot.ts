@@ -158,12 +158,19 @@ export async function startBot(
     clock?: Clock;
     host?: string;
     alerts?: AlertOptions | false;
+    /** Socket Mode: Slack gave no WebSocket URL to reconnect to (slack/app.ts); main.ts stops the bot. */
+    onConnectionLost?: (line: string) => void;
   } = {},
 ): Promise<Bot> {
   const clock = options.clock ?? systemClock;
   const templates = await loadTemplates(SHIPPED_PROGRAMS_DIR, config.programPath);
   // Slack is asked before the store is opened or anything listens: a refused token stops the start here.
-  const identity = await checkSlackTokens(config);
+  const identity = await checkSlackTokens(config, {
+    clock,
+    log: (line) => {
+      if (config.logLevel !== 'error') console.warn(line);
+    },
+  });
   const { layout, release } = await openLayout(config);
   // Every change's alert is composed inside the change's own write (the outbox), to its program's channel;
   // delivery starts below.
@@ -211,6 +218,7 @@ export async function startBot(
     customRoutes: ciRoutes(api),
     dispatchErrorHandler: ciDispatchErrorHandler(api),
     identity,
+    ...(options.onConnectionLost ? { onConnectionLost: options.onConnectionLost } : {}),
   });
   const logger = slack.app.logger;
   if (layout.upgraded) logger.info(layout.upgraded);

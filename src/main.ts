@@ -17,7 +17,17 @@ async function main() {
     console.error(loaded.message);
     process.exit(1);
   }
-  const bot = await startBot(loaded.config, { host: loaded.config.host });
+  let stopBot: (() => Promise<void>) | undefined;
+  const bot = await startBot(loaded.config, {
+    host: loaded.config.host,
+    // Socket Mode with no WebSocket URL after its bounded retries: the bot hears nothing more, so it stops (exit 1),
+    // for its supervisor to start it again.
+    onConnectionLost: (line) => {
+      console.error(line);
+      (stopBot?.() ?? Promise.resolve()).finally(() => process.exit(1));
+    },
+  });
+  stopBot = () => bot.stop();
   const mode = bot.config.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${bot.port}, POST /slack/events`;
   const api = bot.config.apiToken ? `; CI API on port ${bot.apiPort}` : '; CI API off (no CUTOVER_API_TOKEN)';
   console.log(`cutover-bot is running (${mode})${api}; store ${resolve(bot.config.dbPath)}`);

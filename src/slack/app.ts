@@ -2,17 +2,24 @@
  * The Bolt app in either mode: Socket Mode when an app token is given (no public URL needed), else HTTP on
  * Bolt's `POST /slack/events`, where every request's signature is checked before anything runs.
  */
-import { App, type CustomRoute, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
+import {
+  App,
+  type CustomRoute,
+  HTTPReceiver,
+  type HTTPReceiverOptions,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { isGroup } from '../core/schema.js';
 import type { Programs } from '../service/programs.js';
 import type { Template } from '../service/templates.js';
-import type { BotIdentity } from './check-tokens.js';
+import { type BotIdentity, SlackStartError } from './check-tokens.js';
 import type { SlackClients } from './clients.js';
 import { createHomePublisher } from './home-publisher.js';
 import { uploadRecord } from './listeners/commands/record.js';
 import { registerListeners } from './listeners/index.js';
+import { guardConnectionsOpen } from './socket-connection.js';
 import { esc } from './views/text.js';
 import { createWorkspace } from './workspace.js';
 
@@ -45,6 +52,12 @@ interface SlackAppOptions {
   identity?: BotIdentity | undefined;
   /** The bot's Slack clients (slack/clients.ts). Closed when the app stops. */
   clients: SlackClients;
+  /**
+   * Socket Mode, once started: Slack gave no WebSocket URL to reconnect to, after the bounded retries of
+   * socket-connection.ts. Given the line to report; the bot cannot hear Slack any more (main.ts stops it). Default:
+   * the line is logged as an error.
+   */
+  onConnectionLost?: (line: string) => void;
 }
 
 export function createSlackApp({
@@ -57,12 +70,23 @@ export function createSlackApp({
   dispatchErrorHandler,
   identity,
   clients,
+  onConnectionLost,
 }: SlackAppOptions): SlackApp {
   // Bolt's own client is the interactive one (views.open); slow work goes to `clients.background`.
   const common = { token: config.botToken, ...clients.bolt, ...identity };
+  // Socket Mode's apps.connections.open goes through the guard: no URL is a log line and a bounded retry.
+  const guard = guardConnectionsOpen({ clock, log: (line) => app.logger.warn(line) });
   const app =
     config.mode === 'socket'
-      ? new App({ ...common, appToken: config.appToken, socketMode: true })
+      ? new App({
+          ...common,
+          socketMode: true,
+          receiver: new SocketModeReceiver({
+            appToken: config.appToken ?? '',
+            logLevel: clients.bolt.logLevel,
+            installerOptions: { clientOptions: { ...clients.bolt.clientOptions, fetch: guard.fetch } },
+          }),
+        })
       : new App({
           ...common,
           receiver: new HTTPReceiver({
@@ -126,7 +150,15 @@ export function createSlackApp({
       watchGroups();
       home.start();
       if (config.mode === 'socket') {
-        await app.start();
+        await Promise.race([
+          app.start(),
+          guard.gaveUp.then((line) => {
+            throw new SlackStartError(`cutover-bot cannot start: ${line}`);
+          }),
+        ]);
+        void guard.gaveUp.then((line) =>
+          onConnectionLost ? onConnectionLost(line) : app.logger.error(line),
+        );
         return {};
       }
       const server = await app.start({ port: config.port, ...(host ? { host } : {}) });

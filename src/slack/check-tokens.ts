@@ -2,11 +2,15 @@
  * Slack is asked before the bot says it runs: `auth.test` with SLACK_BOT_TOKEN, and in Socket Mode
  * `apps.connections.open` with SLACK_APP_TOKEN. A refused token, or no answer from SLACK_API_URL, becomes a
  * `SlackStartError`: one line naming the variable and the fix, which `main` prints before exiting 1. The client
- * never retries (a wrong token stays wrong) and gives up after `timeoutMs`.
+ * never retries (a wrong token stays wrong) and gives up after `timeoutMs`. An `apps.connections.open` answer
+ * without a WebSocket URL is asked again a few times with a backoff (socket-connection.ts), each time one log line,
+ * and then refused the same way.
  */
 import { webApi } from '@slack/bolt';
 import { createAlertClient } from '../alerts/slack-port.js';
+import { type Clock, systemClock } from '../clock.js';
 import type { Config } from '../config.js';
+import { guardConnectionsOpen } from './socket-connection.js';
 
 export class SlackStartError extends Error {}
 
@@ -104,7 +108,15 @@ function classify(e: unknown, variable: Variable, method: string, apiUrl: string
  */
 export async function checkSlackTokens(
   config: Pick<Config, 'botToken' | 'appToken' | 'mode' | 'slackApiUrl'>,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** Times the waits between `apps.connections.open` answers without a URL. */
+    clock?: Clock;
+    /** Where those answers are reported, one line each (default: stderr). */
+    log?: (line: string) => void;
+    /** How many such answers before the start is refused (default that of socket-connection.ts). */
+    attempts?: number;
+  } = {},
 ): Promise<BotIdentity | undefined> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const apiUrl = config.slackApiUrl ?? DEFAULT_API_URL;
@@ -124,9 +136,27 @@ export async function checkSlackTokens(
     throw classify(e, 'SLACK_BOT_TOKEN', 'auth.test', apiUrl, timeoutMs);
   }
   if (config.mode === 'socket' && config.appToken) {
+    const guard = guardConnectionsOpen({
+      clock: options.clock ?? systemClock,
+      log: options.log ?? ((line) => console.warn(line)),
+      ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
+    });
+    const open = createAlertClient({
+      token: config.appToken,
+      slackApiUrl: config.slackApiUrl,
+      logLevel: webApi.LogLevel.ERROR,
+      timeoutMs,
+      fetch: guard.fetch,
+    });
     try {
-      await client(config.appToken).apps.connections.open({});
+      await Promise.race([
+        open.apps.connections.open({}),
+        guard.gaveUp.then((line) => {
+          throw fail(line.replace(/^Socket Mode: /, 'SLACK_APP_TOKEN: '));
+        }),
+      ]);
     } catch (e) {
+      if (e instanceof SlackStartError) throw e;
       throw classify(e, 'SLACK_APP_TOKEN', 'apps.connections.open', apiUrl, timeoutMs);
     }
   }

@@ -30,6 +30,8 @@ export interface ClientOptions {
   logLevel?: LogLevel;
   /** Per request, ms: a hung request must not hold its queue. */
   timeoutMs?: number;
+  /** The transport (default the global fetch): Socket Mode's checked `apps.connections.open` (socket-connection.ts). */
+  fetch?: webApi.WebClientOptions['fetch'];
 }
 
 const KINDS: Record<ClientKind, { retryConfig: webApi.RetryOptions; timeoutMs: number }> = {
@@ -46,6 +48,7 @@ export function createSlackClient(kind: ClientKind, options: ClientOptions): web
   return new webApi.WebClient(options.token, {
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     rejectRateLimitedCalls: true,
     retryConfig: k.retryConfig,
     timeout: options.timeoutMs ?? k.timeoutMs,

@@ -65,8 +65,11 @@ export interface RecordedCall {
  * - `{ error: 'channel_not_found' }`: HTTP 200 with `{ ok: false, error }` plus `extra` fields.
  * - `{ drop: 'before' }`: the connection is reset before Slack acts. `{ drop: 'after' }`: Slack acts (the call is
  *   recorded as delivered, a message is stored) and then the connection is reset, so the client cannot tell.
+ * - `{ answer: { ok: true } }`: HTTP 200 with exactly this body, in place of the method's own answer (an
+ *   `apps.connections.open` without its `url`).
  */
 export type StandInFailure =
+  | { answer: SlackArgs }
   | { status: number; retryAfter?: number }
   | { error: string; extra?: SlackArgs }
   | { drop: 'before' | 'after' };
@@ -966,6 +969,11 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       sendJson(res, failure.status, body, headers);
       return;
     }
+    if (failure !== undefined && 'answer' in failure) {
+      record({ ...base, failed: true, error: 'answer_replaced', response: failure.answer as Answer });
+      sendJson(res, 200, failure.answer);
+      return;
+    }
     if (failure !== undefined && 'error' in failure) {
       const body = fail(failure.error, failure.extra);
       record({ ...base, failed: true, error: failure.error, response: body });
@@ -1001,6 +1009,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     if (failure !== undefined) {
       if ('drop' in failure) req.socket.destroy();
       else if ('status' in failure) sendJson(res, failure.status, fail('upload_failed'));
+      else if ('answer' in failure) sendJson(res, 200, failure.answer);
       else sendJson(res, 400, fail(failure.error));
       return;
     }
@@ -1051,6 +1060,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     if (failure === undefined) sendJson(res, 200, { ok: true });
     else if ('drop' in failure) req.socket.destroy();
     else if ('status' in failure) sendJson(res, failure.status, fail('http_error'));
+    else if ('answer' in failure) sendJson(res, 200, failure.answer);
     else sendJson(res, 404, fail(failure.error));
   }
 
