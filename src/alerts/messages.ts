@@ -422,6 +422,38 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
         phases: [],
       };
     }
+    case 'go.lost': {
+      const d = c.decisions.find((x) => x.id === e.decision);
+      const title = d ? `${esc(d.title)} (${code(d.id)})` : code(e.decision);
+      const phases = e.phases
+        .map((id) => `${esc(id)} — ${esc(clip(c.phases.find((p) => p.id === id)?.title ?? id, 160))}`)
+        .join(', ');
+      const how =
+        e.how === 'confirmed'
+          ? 'confirmed'
+          : e.how === 'decided'
+            ? 'decided NO-GO'
+            : 'reported, not confirmed';
+      const why = e.reason ? ` (${how}: ${esc(clip(e.reason, 400))})` : '';
+      // Who must act: the rollback owners first (a role's kind read from its id or title), then each side's commander.
+      const held = (r: Cutover['roles'][number]) => `${mention(r.assignee)} (${code(r.id)})`;
+      const rollback = c.roles.filter((r) => /rollback/i.test(`${r.id} ${r.title}`));
+      const commanders = c.sides.flatMap((side) => c.roles.filter((r) => r.id === side.commanderRole));
+      const act = [
+        ...(rollback.length
+          ? [`rollback owners ${rollback.map(held).join(', ')}: roll back or hold, now`]
+          : []),
+        ...(commanders.length
+          ? [`incident commanders ${commanders.map(held).join(', ')}: restore the GO or record the NO-GO`]
+          : []),
+      ];
+      return {
+        lines: [
+          `:rotating_light: *The running cutover lost its GO:* ${title} is *NO-GO* while phase ${phases} is running${why}.${act.length ? ` *Who must act:* ${act.join('; ')}.` : ''}`,
+        ],
+        phases: e.phases,
+      };
+    }
     case 'phase.changed': {
       const p = c.phases.find((x) => x.id === e.phase);
       const title = p ? `${esc(p.id)} — ${esc(clip(p.title, 160))}` : esc(e.phase);

@@ -6,7 +6,14 @@
 import { authorize } from './authorize.js';
 import { archiveHandlers } from './commands/archive.js';
 import { blockersHandlers } from './commands/blockers.js';
-import { BOT, Change, type Handler, type NewHistory, type StepContext } from './commands/change.js';
+import {
+  actorName,
+  BOT,
+  Change,
+  type Handler,
+  type NewHistory,
+  type StepContext,
+} from './commands/change.js';
 import { decisionsHandlers } from './commands/decisions.js';
 import { evidenceHandlers } from './commands/evidence.js';
 import { gatesHandlers } from './commands/gates.js';
@@ -17,7 +24,7 @@ import { shapeHandlers } from './commands/shape.js';
 import { signoffsHandlers } from './commands/signoffs.js';
 import { targetsHandlers } from './commands/targets.js';
 import { windowHandlers } from './commands/window.js';
-import { type DomainError, fromZod, invalid, refused } from './errors.js';
+import { type DomainError, fromZod, invalid, refused, unconfirmed } from './errors.js';
 import { blockerState, currentTarget, derivedSnapshot, mayDecideGo, targetLabel } from './readiness.js';
 import {
   type Actor,
@@ -81,6 +88,53 @@ const FIELD_NAMES: Record<string, string> = {
   evidenceUrl: 'evidence link',
   runUrl: 'run link',
 };
+
+/** The phases that a GO of `decision` allows (their start requires it) and that are running in `c`. */
+export function runningOn(c: Cutover, decision: string): string[] {
+  return c.phases
+    .filter((p) => p.status === 'started' && p.startRequires?.decisionsGo.includes(decision))
+    .map((p) => p.id);
+}
+
+/** A list as a sentence: "a", "a and b", "a, b and c". */
+const and = (xs: string[]) =>
+  xs.length < 2 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
+
+/**
+ * The refusal of a change that would take the GO from under a running phase: what it would do, in words and as
+ * data: "This voids both GO sign-offs and sets Runtime cutover execution (runtime-cutover) to NO-GO while phase 8
+ * (Runtime cutover) is running."
+ */
+function goAtStake(
+  before: Cutover,
+  ch: { events: DomainEvent[] },
+  atStake: { d: { id: string; title: string }; phases: string[] }[],
+): DomainError {
+  const voided = ch.events.flatMap((e) =>
+    e.type === 'signoff.voided' &&
+    before.signoffs.some((s) => s.side === e.side && !s.voided && s.decision === 'go')
+      ? [e.side]
+      : [],
+  );
+  const goSides = before.sides.length;
+  const voids =
+    voided.length === 0
+      ? ''
+      : voided.length === goSides && goSides === 2
+        ? 'voids both GO sign-offs and '
+        : voided.length === goSides && goSides > 2
+          ? `voids all ${goSides} GO sign-offs and `
+          : `voids the GO sign-off${voided.length > 1 ? 's' : ''} of ${and(voided.map((id) => before.sides.find((s) => s.id === id)?.name ?? id))} and `;
+  const decisions = and(atStake.map(({ d }) => `${d.title} (${d.id})`));
+  const phases = [...new Set(atStake.flatMap((a) => a.phases))];
+  const phaseWords = and(
+    phases.map((id) => `${id} (${before.phases.find((p) => p.id === id)?.title ?? id})`),
+  );
+  return unconfirmed(
+    `This ${voids}sets ${decisions} to NO-GO while phase ${phaseWords} ${phases.length > 1 ? 'are' : 'is'} running. To go ahead anyway, send it again with a confirmation and the reason.`,
+    { decisions: atStake.map(({ d }) => d.id), phases, signoffs: voided },
+  );
+}
 
 /**
  * Applies a command. `input` is parsed here, so CI, Slack and tests share one validation. Derived blockers
@@ -149,14 +203,53 @@ export function execute(cutover: Cutover, input: unknown, actor: Actor, now: Dat
       );
     }
   }
-  for (const d of c.decisions) {
-    if (d.status !== 'go' || cmd.type === 'decide') continue;
+  // A GO whose requirements no longer hold falls back to NO-GO; under a running phase only when confirmed.
+  const losing = c.decisions.flatMap((d) => {
+    if (d.status !== 'go' || cmd.type === 'decide') return [];
     const v = mayDecideGo(c, d.id);
-    if (v.ok) continue;
-    const rationale = `automatic: requirements no longer hold (${v.unmet.map(unmetWords).join('; ')})`;
+    return v.ok ? [] : [{ d, unmet: v.unmet, phases: runningOn(cutover, d.id) }];
+  });
+  const atStake = losing.filter((l) => l.phases.length > 0);
+  if (atStake.length && actor.kind === 'user' && !cmd.confirm)
+    return { ok: false, error: goAtStake(cutover, ch, atStake) };
+  for (const { d, unmet, phases } of losing) {
+    const rationale = `automatic: requirements no longer hold (${unmet.map(unmetWords).join('; ')})`;
     Object.assign(d, { status: 'no-go', rationale, by: BOT, at });
     ch.emit({ type: 'decision.changed', decision: d.id, before: 'go', after: 'no-go' });
     ch.log('decide', `decision ${d.id}`, 'GO', 'NO-GO', rationale, BOT);
+    if (!phases.length) continue;
+    const running = `while phase ${phases.join(', ')} ${phases.length > 1 ? 'were' : 'was'} running`;
+    if (cmd.confirm) {
+      ch.log('go.confirm', `decision ${d.id}`, 'GO', 'NO-GO', `confirmed ${running}: ${cmd.confirm.reason}`);
+      ch.events.unshift({
+        type: 'go.lost',
+        decision: d.id,
+        phases,
+        how: 'confirmed',
+        reason: cmd.confirm.reason,
+      });
+    } else {
+      // CI cannot confirm: a result it reports is a fact, so it is recorded, and the channel told loudly.
+      const by = actorName(actor);
+      ch.log('go.lost', `decision ${d.id}`, 'GO', 'NO-GO', `${running}, after ${cause} by ${by}`, BOT);
+      ch.events.unshift({ type: 'go.lost', decision: d.id, phases, how: 'ci', reason: `${cause} by ${by}` });
+    }
+  }
+  // An explicit NO-GO under a running phase is the person's own decision: told as loudly.
+  if (
+    cmd.type === 'decide' &&
+    cmd.status === 'no-go' &&
+    cutover.decisions.find((d) => d.id === cmd.decision)?.status === 'go'
+  ) {
+    const phases = runningOn(cutover, cmd.decision);
+    if (phases.length)
+      ch.events.unshift({
+        type: 'go.lost',
+        decision: cmd.decision,
+        phases,
+        how: 'decided',
+        reason: cmd.rationale,
+      });
   }
   c.updated = at;
   // The program after every change is still a valid program, checked as a program file is.

@@ -11,6 +11,8 @@ import type { Unmet } from './unmet.js';
  * - `conflict`: a request key already applied to another request (an Idempotency-Key reused with another body).
  * - `unsure`: not a refusal: the change was being saved when the store went out of reach, so it may or may not have
  *   been made; the answer must not say that nothing changed.
+ * - `unconfirmed`: the change would take the GO from under a running phase (commands.ts); it goes ahead only when
+ *   sent again with a confirmation and a reason. `consequence` says what it would do, as data.
  */
 type DomainErrorCode =
   | 'invalid'
@@ -20,7 +22,8 @@ type DomainErrorCode =
   | 'unchanged'
   | 'stale'
   | 'conflict'
-  | 'unsure';
+  | 'unsure'
+  | 'unconfirmed';
 
 export interface DomainError {
   code: DomainErrorCode;
@@ -34,7 +37,14 @@ export interface DomainError {
    */
   mayAct?: { roles: string[]; held: string[]; sentence: string };
   /** The next step the refusal points to, for a surface to show how (Slack: the command to type). */
-  next?: { action: 'target.publish' } | { action: 'target.approve'; tag: string } | { action: 'status' };
+  next?:
+    | { action: 'target.publish' }
+    | { action: 'target.approve'; tag: string }
+    | { action: 'status' }
+    /** The same change again, with a confirmation and its reason. */
+    | { action: 'confirm' };
+  /** What an `unconfirmed` change would do: the decisions it sets to NO-GO, the running phases, the GO sign-offs voided. */
+  consequence?: { decisions: string[]; phases: string[]; signoffs: string[] };
   /** For an unknown id: the known id nearest to the one given, when it is near enough to be a slip of the keys. */
   didYouMean?: string;
 }
@@ -99,6 +109,15 @@ export const refused = (message: string, items?: Unmet[], next?: DomainError['ne
 });
 export const unchanged = (message: string): DomainError => ({ code: 'unchanged', message });
 export const stale = (field: string, message: string): DomainError => ({ code: 'stale', field, message });
+export const unconfirmed = (
+  message: string,
+  consequence: NonNullable<DomainError['consequence']>,
+): DomainError => ({
+  code: 'unconfirmed',
+  message,
+  consequence,
+  next: { action: 'confirm' },
+});
 export const conflict = (message: string): DomainError => ({ code: 'conflict', message });
 
 /** The first problem of a zod failure: `field` is the input's key, the message names it as a person would. */

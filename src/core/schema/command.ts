@@ -22,7 +22,14 @@ const OptionalUrl = HttpUrl.optional();
 /** What a form or button showed as the target; `null` when it showed that there was none. */
 const SeenTarget = z.object({ tag: z.string(), sha: CommitSha }).nullable().optional();
 
-export const Command = z.discriminatedUnion('type', [
+/**
+ * A person's explicit go-ahead for a change that takes the GO from under a running phase (core/commands.ts): refused
+ * without it, naming what it would do; recorded with its reason.
+ */
+export const Confirmation = z.object({ reason: Text(1000, 'reason of the confirmation') });
+export type Confirmation = z.infer<typeof Confirmation>;
+
+const Commands = z.discriminatedUnion('type', [
   z.object({ type: z.literal('role.assign'), role: Id, user: RoleHolder.nullable() }),
   z.object({ type: z.literal('blocker.add'), owner: Id, title: Text(300, 'title') }),
   z.object({ type: z.literal('blocker.clear'), blocker: Id, evidenceUrl: OptionalUrl }),
@@ -129,6 +136,9 @@ export const Command = z.discriminatedUnion('type', [
     text: Text(NOTE_LIMITS.windowNotes, 'text of the window notes').nullable(),
   }),
 ]);
+
+/** Any command may carry a confirmation; only one that would take a running phase's GO needs it. */
+export const Command = Commands.and(z.object({ confirm: Confirmation.optional() }));
 export type Command = z.infer<typeof Command>;
 export type CommandInput = z.input<typeof Command>;
 export type CommandType = Command['type'];

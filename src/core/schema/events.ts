@@ -43,6 +43,17 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('signoff.given'), side: Id, decision: GoNoGo }),
   z.object({ type: z.literal('signoff.voided'), side: Id, reason: z.string() }),
   z.object({ type: z.literal('decision.changed'), decision: Id, before: GoNoGo, after: GoNoGo }),
+  /**
+   * A decision lost its GO while a phase it allows was running (core/commands.ts): told first and loudly, with who
+   * must act. `reason`: the confirmation's, an explicit decision's rationale, or what CI reported.
+   */
+  z.object({
+    type: z.literal('go.lost'),
+    decision: Id,
+    phases: z.array(Id).min(1),
+    how: z.enum(['confirmed', 'decided', 'ci']),
+    reason: z.string().optional(),
+  }),
   z.object({ type: z.literal('phase.changed'), phase: Id, before: PhaseStatus, after: PhaseStatus }),
   z.object({ type: z.literal('window.set'), start: Instant, end: Instant }),
   z.object({ type: z.literal('window.cleared'), start: Instant, end: Instant }),

@@ -24,6 +24,8 @@ function nextCommand(n: NonNullable<DomainError['next']>): string {
       return `/cutover target approve ${n.tag}`;
     case 'status':
       return '/cutover status';
+    case 'confirm':
+      return '/cutover <the same command> confirm: <reason…>';
   }
 }
 
@@ -78,6 +80,8 @@ function consequence(e: DomainEvent): string | undefined {
       return `${e.side}'s sign-off was voided: ${esc(e.reason)}`;
     case 'decision.changed':
       return `decision \`${e.decision}\` is now ${e.after === 'go' ? 'GO' : 'NO-GO'}`;
+    case 'go.lost':
+      return `the running cutover lost its GO: phase ${esc(e.phases.join(', '))} is running under a NO-GO; the channel is told who must act`;
     default:
       return undefined;
   }
