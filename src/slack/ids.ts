@@ -40,6 +40,8 @@ export const VIEWS = {
   role: 'cutover.role.submit',
   window: 'cutover.window.submit',
   decide: 'cutover.decide.submit',
+  /** Pushed over a form whose change would take the GO from a running phase: the reason to go ahead anyway. */
+  confirm: 'cutover.confirm.submit',
   /** The "Shape the program" picker: it has no submit, its select replaces it with the form chosen. */
   shapePicker: 'cutover.shape.picker',
 } as const;
@@ -79,6 +81,7 @@ export const INPUTS = {
   role: { role: 'role.id', user: 'role.user' },
   window: { start: 'window.start', end: 'window.end' },
   decide: { decision: 'decide.id', status: 'decide.status', rationale: 'decide.rationale' },
+  confirm: { reason: 'confirm.reason' },
   gate: {
     gate: 'gate.id',
     status: 'gate.status',

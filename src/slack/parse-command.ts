@@ -112,6 +112,18 @@ export const USAGES: Usage[] = [
   },
 ];
 
+/**
+ * The confirmation a change takes at its end, after the word `confirm:`, when it would take the GO from under a
+ * running phase (the core refuses it without; README "Rules"). Everything after `confirm:` is the reason.
+ */
+export const CONFIRM: Usage = {
+  name: 'confirm:',
+  usage: '/cutover <change…> confirm: <reason…>',
+  summary:
+    'go ahead with a change that takes the GO from a running phase (the bot says when one would): the reason is recorded',
+};
+const CONFIRM_WORD = 'confirm:';
+
 export type Parsed =
   | { kind: 'help' }
   | { kind: 'status' }
@@ -242,6 +254,25 @@ function programId(word: string, what: string): { ok: true; id: string } | { ok:
 
 export function parseCommand(text: string): Parsed {
   const words = text.trim().split(/\s+/).filter(Boolean);
+  const confirmAt = words.findIndex((w, i) => i > 0 && lower(w) === CONFIRM_WORD);
+  if (confirmAt > 0) {
+    const inner = parseCommand(words.slice(0, confirmAt).join(' '));
+    const reason = plainText(words.slice(confirmAt + 1).join(' '));
+    if (inner.kind === 'error') return inner;
+    if (inner.kind !== 'change')
+      return {
+        kind: 'error',
+        message: '`confirm:` goes at the end of a change (a target, a gate result…), to go ahead with it.',
+        usage: CONFIRM.usage,
+      };
+    if (!reason)
+      return {
+        kind: 'error',
+        message: 'Give the reason after `confirm:`: why go ahead, although it takes the running cutover’s GO.',
+        usage: CONFIRM.usage,
+      };
+    return { ...inner, command: { ...inner.command, confirm: { reason } } };
+  }
   const [sub = 'help', ...args] = words;
   const name = lower(sub);
   const usage = usageOf(name);

@@ -1,6 +1,6 @@
 /** The plain answers: help, roles, history. */
 import type { Cutover, HistoryEntry } from '../../core/schema.js';
-import { USAGES } from '../parse-command.js';
+import { CONFIRM, USAGES } from '../parse-command.js';
 import { clip, esc, fold, link, mention, slackDate, who } from './text.js';
 
 /**
@@ -15,7 +15,7 @@ const ANSWER_MAX = MESSAGE_TEXT_MAX - 1_000;
  * escaped, so a person sees them as written.
  */
 export function helpText(): string {
-  const lines = USAGES.map((u) => `• \`${esc(u.usage)}\` — ${esc(u.summary)}`);
+  const lines = [...USAGES, CONFIRM].map((u) => `• \`${esc(u.usage)}\` — ${esc(u.summary)}`);
   return fold(['*cutover-bot* — every subcommand:', ...lines], ANSWER_MAX, 2_000);
 }
 
@@ -130,6 +130,10 @@ function happened(h: HistoryEntry, l: Level): string {
     }
     case 'decide':
       return h.before === h.after ? `${S} stays ${v(h.after)}` : `${S} is now ${v(h.after)}${was(h.before)}`;
+    case 'go.confirm':
+      return `${S}: taking its GO from the running cutover confirmed`;
+    case 'go.lost':
+      return `${S} lost its GO while the cutover ran`;
     case 'window':
       return `${S} set to ${span(h.after, l.value)}${h.before === 'none' ? '' : ` (was ${span(h.before, l.value)})`}`;
     case 'window.clear':

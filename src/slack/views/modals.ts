@@ -37,6 +37,8 @@ export const ModalMetadata = z.object({
    * target moved while the form was open, the submission is refused and the new target named.
    */
   target: z.object({ tag: z.string(), sha: z.string() }).nullable().optional(),
+  /** The confirmation form (confirm-modal.ts): the change it goes ahead with, as the refused form submitted it. */
+  command: z.record(z.string(), z.unknown()).optional(),
 });
 export type ModalMetadata = z.infer<typeof ModalMetadata>;
 

@@ -90,7 +90,9 @@ describe('/cutover help', () => {
       '`/cutover role &lt;role-id&gt; @person|@group|none | role title &lt;role-id&gt; &lt;title…&gt;`',
     );
     expect(text).not.toMatch(/<[^!@#]/);
-    expect(text.split('\n')).toHaveLength(USAGES.length + 1);
+    // Every subcommand, and the confirmation a change may end with.
+    expect(text.split('\n')).toHaveLength(USAGES.length + 2);
+    expect(text).toContain('`/cutover &lt;change…&gt; confirm: &lt;reason…&gt;`');
     expect(text).not.toContain('…and');
     for (const u of USAGES)
       expect(text).toContain(`\`${u.usage.replace(/</g, '&lt;').replace(/>/g, '&gt;')}\``);
@@ -229,7 +231,7 @@ describe('/cutover history in words', () => {
       [GO_RUNTIME, A.dlo],
       [{ type: 'window', start: '2026-03-01T09:00Z', end: '2026-03-01T11:00Z' }, A.dlo],
       [{ type: 'phase', phase: '8', action: 'start' }, A.dlo],
-      [{ type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro],
+      [{ type: 'target.publish', tag: TAG2, sha: SHA2, confirm: { reason: 'hotfix' } }, A.pro],
       [{ type: 'window.clear' }, A.dlo],
       [{ type: 'role.assign', role: 'decision-log-owner', user: U.pic }, A.admin],
       [{ type: 'gate.add', gate: 'perf', owner: 'decision-log-owner', title: 'Perf' }, A.admin],
@@ -248,6 +250,9 @@ describe('/cutover history in words', () => {
     expect(text).toContain(`cutover-bot · producer's GO sign-off by <@${U.pic}> voided`);
     expect(text).toContain('cutover-bot · decision runtime-cutover is now NO-GO (was GO)');
     expect(text).toContain('· blocker vendor-contract cleared');
+    expect(text).toContain(
+      `<@${U.pro}> · decision runtime-cutover: taking its GO from the running cutover confirmed — confirmed while phase 8 was running: hotfix`,
+    );
     for (const l of lines) expect(l).not.toMatch(/ · [a-z]+\.[a-z]+ /);
   });
 });

@@ -5,6 +5,20 @@ import type { ListenerDeps } from '../deps.js';
 import { registerFormSubmit } from './form-submit.js';
 
 export function registerActSubmits(app: App, deps: ListenerDeps) {
+  // The confirmation form (views/confirm-modal.ts): the refused change again, with the reason to go ahead.
+  registerFormSubmit(app, deps, {
+    callbackId: VIEWS.confirm,
+    what: 'confirmed change',
+    read(values, meta) {
+      const reason = values[INPUTS.confirm.reason];
+      if (!meta.command) return { block: INPUTS.confirm.reason, message: 'Close this form and start again.' };
+      if (!reason) return { block: INPUTS.confirm.reason, message: 'Say why to go ahead: it is recorded.' };
+      return { input: { ...meta.command, confirm: { reason } } };
+    },
+    blockOf: {},
+    fallback: () => INPUTS.confirm.reason,
+    closeAll: true,
+  });
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.evidence,
     what: 'evidence',

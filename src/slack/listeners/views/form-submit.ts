@@ -6,6 +6,7 @@
  */
 import type { App } from '@slack/bolt';
 import { outcomeText, refusalPlain } from '../../views/answers.js';
+import { confirmModal } from '../../views/confirm-modal.js';
 import type { ModalMetadata } from '../../views/modals.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
@@ -24,6 +25,8 @@ interface FormSpec {
   blockOf: Record<string, string>;
   /** Where a fault without a field of its own shows. */
   fallback(meta: ModalMetadata): string;
+  /** Done, close every form of the stack (the confirmation form, over the form it confirms). */
+  closeAll?: boolean;
 }
 
 /** Said under a form refused because what it showed has changed. */
@@ -52,6 +55,11 @@ export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec)
         requestKey: viewKey(view),
       },
     );
+    // A change that would take the GO from a running phase: the confirmation form, over this one.
+    if (!outcome.ok && outcome.error.code === 'unconfirmed') {
+      const confirm = confirmModal(outcome.error, read.input, { ...meta, program: service.cutover().id });
+      if (confirm) return ack({ response_action: 'push', view: confirm });
+    }
     if (!outcome.ok) {
       const named = outcome.error.field ? spec.blockOf[outcome.error.field] : undefined;
       // This form keeps what it showed: submitting it again is refused again, so the person reopens it.
@@ -63,7 +71,7 @@ export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec)
         ),
       );
     }
-    await ack();
+    await ack(spec.closeAll ? { response_action: 'clear' } : undefined);
     if (meta.channel)
       await client.chat
         .postEphemeral({ channel: meta.channel, user: body.user.id, text: outcomeText(outcome) })
