@@ -268,7 +268,8 @@ export function parseCommand(text: string): Parsed {
     if (!reason)
       return {
         kind: 'error',
-        message: 'Give the reason after `confirm:`: why go ahead, although it takes the running cutover’s GO.',
+        message:
+          'Give the reason after `confirm:`: why go ahead, although it takes the running cutover’s GO.',
         usage: CONFIRM.usage,
       };
     return { ...inner, command: { ...inner.command, confirm: { reason } } };

@@ -114,6 +114,38 @@ describe('the /cutover grammar', () => {
     });
   });
 
+  it('reads `confirm: <reason…>` at the end of a change as its confirmation, and refuses it anywhere else', () => {
+    const sha = 'a'.repeat(40);
+    expect(parseCommand(`target v3.0.1 ${sha} confirm: hotfix &amp; <!here> roll forward`)).toMatchObject({
+      kind: 'change',
+      command: {
+        type: 'target.publish',
+        tag: 'v3.0.1',
+        sha,
+        confirm: { reason: 'hotfix & @here roll forward' },
+      },
+    });
+    expect(
+      parseCommand('blocker add decision-log-owner Vendor contract CONFIRM: the vendor withdrew'),
+    ).toMatchObject({
+      command: { type: 'blocker.add', title: 'Vendor contract', confirm: { reason: 'the vendor withdrew' } },
+    });
+    expect(parseCommand(`target v3.0.1 ${sha} confirm:`)).toEqual({
+      kind: 'error',
+      message: 'Give the reason after `confirm:`: why go ahead, although it takes the running cutover’s GO.',
+      usage: '/cutover <change…> confirm: <reason…>',
+    });
+    expect(parseCommand('status confirm: because')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('`confirm:` goes at the end of a change'),
+    });
+    // A change's own error comes first.
+    expect(parseCommand('target v3.0.1 confirm: x')).toMatchObject({
+      kind: 'error',
+      usage: expect.stringContaining('/cutover target'),
+    });
+  });
+
   it('gives every subcommand a usage line for help', () => {
     for (const u of USAGES) expect(u.usage.startsWith('/cutover')).toBe(true);
   });
