@@ -14,6 +14,11 @@ const GROUP_TTL_MS = 5 * 60 * 1000;
 export interface Workspace {
   /** Whether `userId` may start programs; `why` says who may, for a refusal. */
   mayCreate(userId: string): Promise<{ ok: true } | { ok: false; why: string }>;
+  /**
+   * `mayCreate` without asking Slack: true or false when the answer is known now (an admin, a creator by id, or
+   * every creator group's members cached), undefined when a group must be asked first.
+   */
+  mayCreateNow(userId: string): boolean | undefined;
   /** Whether the bot is a member of `channel`. */
   botIn(channel: string): Promise<{ ok: true } | { ok: false; why: string }>;
   /** The user groups among those watched that `userId` belongs to, from the cache (no Slack call). */
@@ -53,6 +58,12 @@ export function createWorkspace(opts: {
         watched.add(g);
         if (!fresh(g)) void members(g).catch(() => undefined);
       }
+    },
+    mayCreateNow(userId) {
+      if (opts.admins.includes(userId) || opts.creators.includes(userId)) return true;
+      const creatorGroups = opts.creators.filter((x) => x.startsWith('S'));
+      if (creatorGroups.some((g) => fresh(g) && groups.get(g)?.users.includes(userId))) return true;
+      return creatorGroups.every(fresh) ? false : undefined;
     },
     async mayCreate(userId) {
       if (opts.admins.includes(userId) || opts.creators.includes(userId)) return { ok: true };

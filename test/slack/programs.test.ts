@@ -284,6 +284,43 @@ describe.each(['http', 'socket'] as const)('programs side by side (%s mode)', (m
     expect(taken.told).toContain('There is already a program "x-5"');
   });
 
+  it('/cutover new speaks with one voice: no "Starting…" before a refusal, the next step the person may take, a free id offered', async () => {
+    const w = await start(mode);
+    // A stranger, once Slack has said who is in the creators' group: refused in the ack, never told "Starting".
+    await typedNew(w, STRANGER, 'y-1 from service-v3', OTHER);
+    const again = await typedNew(w, STRANGER, 'y-1 from service-v3', OTHER);
+    expect(again.ack.text).toMatch(/^:no_entry: Only the bot's admins and program creators start programs/);
+    expect(again.ack.text).not.toContain('Starting');
+    // Nor given a form they cannot submit.
+    const seen = w.h.slack.responses.length;
+    const formFor = await w.h.command(STRANGER, 'new', { channel_id: OTHER, trigger_id: 'trigger-stranger' });
+    expect(formFor.status).toBe(200);
+    const refusal = await w.h.slack.waitForResponse(
+      (r) => w.h.slack.responses.indexOf(r) >= seen && JSON.stringify(r.body).includes('program creators'),
+    );
+    expect(JSON.stringify(refusal.body)).toContain('Nothing was started');
+    expect(w.h.slack.calls('views.open').some((c) => c.args.trigger_id === 'trigger-stranger')).toBe(false);
+
+    // A creator (no admin) is told who assigns the roles, not to do what they may not.
+    const made = await typedNew(w, CREATOR, 'service-v4 from service-v3', OTHER);
+    expect(made.ack.text).toContain(':hourglass_flowing_sand: Starting `service-v4`');
+    expect(made.told).toContain(`Its roles are unassigned: an admin (<@${ADMIN}>) assigns them; ask them to`);
+    expect(made.told).not.toContain('assign them with');
+    const role = await w.h.command(CREATOR, `role decision-log-owner <@${CREATOR}|c>`, { channel_id: OTHER });
+    expect(role.text).toContain(':no_entry:');
+    // An admin is told to assign them.
+    const mine = await typedNew(w, ADMIN, 'service-v7 from service-v3', 'C0THIRD');
+    expect(mine.told).toContain('assign them with `/cutover role &lt;role-id&gt; @person`');
+
+    // The form's id placeholder is an id nobody holds: service-v3 and -v4 are taken, so service-v5.
+    await w.h.command(CREATOR, 'new', { channel_id: 'C0FOURTH', trigger_id: 'trigger-free-id' });
+    const open = await w.h.slack.waitFor('views.open', (c) => c.args.trigger_id === 'trigger-free-id');
+    const idBlock = (
+      open.args.view as { blocks: { block_id?: string; element?: { placeholder?: { text: string } } }[] }
+    ).blocks.find((b) => b.block_id === NEW_PROGRAM.inputs.id);
+    expect(idBlock?.element?.placeholder?.text).toBe('service-v5');
+  });
+
   it('archives a finished program: read-only, its final record posted, listed as archived, its channel free again', async () => {
     const w = await start(mode);
     await typedNew(w, ADMIN, 'service-v4 from service-v3', OTHER);

@@ -72,10 +72,23 @@ const textInput = (
  * The "Start a program" form, showing the chosen template's sides and roles to rename. The template select
  * dispatches its choice, so the form is updated for the sides and roles of another template.
  */
+/**
+ * A free program id like the template's, for the form's placeholder: its trailing number counted up
+ * (`service-v3` -> `service-v4`, or the next one free), else `-2`, `-3`… appended. Never one of `taken`.
+ */
+export function suggestedId(from: string, taken: readonly string[]): string {
+  const m = /^(.*?)(\d+)$/.exec(from);
+  const stem = m ? (m[1] ?? '') : `${from}-`;
+  for (let n = m ? Number(m[2]) + 1 : 2; ; n++) {
+    const id = `${stem}${n}`;
+    if (!taken.includes(id) && id !== from) return id;
+  }
+}
+
 export function newProgramModal(
   choices: readonly TemplateChoice[],
   chosen: TemplateChoice,
-  meta: { channel: string },
+  meta: { channel: string; taken?: readonly string[] },
 ): View {
   const t = chosen.program;
   const option = (c: TemplateChoice) => ({ text: plain(c.label), value: c.value });
@@ -102,7 +115,7 @@ export function newProgramModal(
       },
     },
     textInput(NEW_PROGRAM.inputs.id, 'Program id', {
-      placeholder: 'service-v4',
+      placeholder: suggestedId(t.id, meta.taken ?? []),
       max: 64,
       hint: 'lower-case letters, digits, ".", "-" or "_"',
     }),

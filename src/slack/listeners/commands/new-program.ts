@@ -9,7 +9,8 @@
  * hears the outcome (the typed line by its response_url, the form in itself, updated).
  */
 import type { App, Logger, RespondFn, types, webApi } from '@slack/bolt';
-import { Id } from '../../../core/schema.js';
+import { may } from '../../../core/authorize.js';
+import { type Cutover, Id } from '../../../core/schema.js';
 import { isZone } from '../../../core/time.js';
 import type { NewProgramRequest } from '../../../service/programs.js';
 import { findTemplate } from '../../../service/templates.js';
@@ -33,6 +34,9 @@ export function templateChoices(deps: ListenerDeps): TemplateChoice[] {
   ];
 }
 
+/** The ids of every program the bot holds (archived ones too): a new program's id must be none of them. */
+const takenIds = (deps: ListenerDeps) => deps.programs.all().map((s) => s.cutover().id);
+
 /** A template by what a person typed: a shipped file's name, its program's id, or a program the bot holds. */
 function templateNamed(deps: ListenerDeps, name: string): TemplateChoice | undefined {
   const file = findTemplate(deps.templates, name);
@@ -50,6 +54,15 @@ function namesFor(t: TemplateChoice, id: string) {
   const { title, release } = t.program;
   return { title: title.includes(release) ? title.replaceAll(release, id) : `${title} (${id})`, release: id };
 }
+
+/** The typed line's start request. */
+const requestFor = (template: TemplateChoice, id: string, channel: string): NewProgramRequest => ({
+  id,
+  template: template.program,
+  from: template.label,
+  ...namesFor(template, id),
+  channel,
+});
 
 /** What can be refused before the ack, naming the field at fault. */
 function precheck(
@@ -74,6 +87,18 @@ function precheck(
   return undefined;
 }
 
+/**
+ * The next step after a start, for the person who started it: assigning the roles, in their own words when they may
+ * (the rules' `may`), else who may (the admins, mentioned).
+ */
+function rolesNext(deps: ListenerDeps, c: Cutover, userId: string): string {
+  const list = '`/cutover roles` lists them';
+  if (may(c, actorOf(deps, userId), 'role.assign'))
+    return `Its roles are unassigned: assign them with \`/cutover role &lt;role-id&gt; @person\` (${list}).`;
+  const admins = deps.admins.map((u) => `<@${u}>`);
+  return `Its roles are unassigned: ${admins.length ? `an admin (${admins.join(', ')})` : "an admin (the bot's CUTOVER_ADMINS)"} assigns them; ask them to (${list}).`;
+}
+
 /** The checks that ask Slack, then the start. Answers what to tell the person (mrkdwn). */
 async function checkAndStart(
   deps: ListenerDeps,
@@ -94,7 +119,7 @@ async function checkAndStart(
     const c = made.service.cutover();
     return {
       ok: true,
-      text: `:white_check_mark: ${esc(c.title)} (\`${esc(c.id)}\`) started in <#${request.channel}> from ${esc(request.from)}. Its roles are unassigned: assign them with \`/cutover role &lt;role-id&gt; @person\` (\`/cutover roles\` lists them).`,
+      text: `:white_check_mark: ${esc(c.title)} (\`${esc(c.id)}\`) started in <#${request.channel}> from ${esc(request.from)}. ${rolesNext(deps, c, userId)}`,
     };
   } catch (e) {
     logger.error('a program could not be started', e);
@@ -128,19 +153,23 @@ export async function startTyped(
   }
   const fault = precheck(deps, parsed.id, cmd.channel_id);
   if (fault) return io.ack(ephemeral(`:no_entry: ${esc(fault.message)}\n_Nothing was started._`));
+  // Who may start programs is known before the ack unless a creator group must be asked: never "Starting…" first.
+  const known = deps.workspace?.mayCreateNow(cmd.user_id);
+  if (known === false && deps.workspace) {
+    const refusal = await deps.workspace.mayCreate(cmd.user_id);
+    if (!refusal.ok) return io.ack(ephemeral(`:no_entry: ${refusal.why}\n_Nothing was started._`));
+  }
   await io.ack(
-    ephemeral(`:hourglass_flowing_sand: Starting \`${esc(parsed.id)}\` from ${esc(template.label)}…`),
+    ephemeral(
+      known
+        ? `:hourglass_flowing_sand: Starting \`${esc(parsed.id)}\` from ${esc(template.label)}…`
+        : `:hourglass_flowing_sand: Checking that you may start programs, then starting \`${esc(parsed.id)}\` from ${esc(template.label)}…`,
+    ),
   );
   const outcome = await checkAndStart(
     deps,
     cmd.user_id,
-    {
-      id: parsed.id,
-      template: template.program,
-      from: template.label,
-      ...namesFor(template, parsed.id),
-      channel: cmd.channel_id,
-    },
+    requestFor(template, parsed.id, cmd.channel_id),
     `slack:${cmd.trigger_id}`,
     io.logger,
   );
@@ -158,11 +187,19 @@ export async function openNewProgramForm(
   const choices = templateChoices(deps);
   const first = choices[0];
   if (!first) return;
+  // Someone known not to be allowed gets the refusal, not a form they cannot submit.
+  if (deps.workspace?.mayCreateNow(cmd.user_id) === false) {
+    const refusal = await deps.workspace.mayCreate(cmd.user_id);
+    if (!refusal.ok)
+      return void (await io
+        .respond({ response_type: 'ephemeral', text: `:no_entry: ${refusal.why}\n_Nothing was started._` })
+        .catch((e: Error) => io.logger.warn(`could not tell ${cmd.user_id}: ${e.message}`)));
+  }
   await openView(
     io,
     cmd.user_id,
     cmd.trigger_id,
-    newProgramModal(choices, first, { channel: cmd.channel_id }),
+    newProgramModal(choices, first, { channel: cmd.channel_id, taken: takenIds(deps) }),
   );
 }
 
@@ -201,7 +238,7 @@ export function registerNewProgram(app: App, deps: ListenerDeps) {
       .update({
         view_id: body.view.id,
         hash: body.view.hash,
-        view: newProgramModal(choices, chosen, { channel: meta.channel }),
+        view: newProgramModal(choices, chosen, { channel: meta.channel, taken: takenIds(deps) }),
       })
       .catch((e: Error) => logger.warn(`could not update the new-program form: ${e.message}`));
   });
