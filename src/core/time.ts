@@ -92,7 +92,7 @@ function parseAnyInstant(text: string): { ok: true; iso: string } | { ok: false;
 /** What a window's two ends were typed as: instants the Command reads, and the zone each end was typed in. */
 export type TypedWindow = { start: string; end: string; zones?: { start: string; end: string } };
 
-type End = { date?: string; time?: string; zone?: string; whole?: string };
+type End = { date?: string; time?: string; zone?: string; whole?: string; relative?: string };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{1,2}:\d{2}(?::\d{2})?$/;
@@ -105,6 +105,98 @@ const zoneOf = (word: string) => {
   if (/^(utc|z|gmt)$/i.test(word)) return 'UTC';
   return word.includes('/') && isZone(word) ? canonicalZone(word) : undefined;
 };
+
+const CENTRAL = [
+  'Europe/Paris',
+  'Europe/Berlin',
+  'Europe/Amsterdam',
+  'Europe/Brussels',
+  'Europe/Madrid',
+  'Europe/Rome',
+  'Europe/Vienna',
+  'Europe/Zurich',
+  'Europe/Stockholm',
+  'Europe/Oslo',
+  'Europe/Copenhagen',
+  'Europe/Warsaw',
+  'Europe/Prague',
+  'Europe/Budapest',
+  'Europe/Luxembourg',
+];
+const EASTERN_EU = [
+  'Europe/Athens',
+  'Europe/Helsinki',
+  'Europe/Bucharest',
+  'Europe/Sofia',
+  'Europe/Kyiv',
+  'Europe/Riga',
+  'Europe/Tallinn',
+  'Europe/Vilnius',
+];
+const zones = (zone: string, family: string[] = [zone]) => ({ zone, family });
+/**
+ * Common zone abbreviations, each read as one IANA zone: the first of its family, or a zone of that family the
+ * program's sides are in (`CET` is Europe/Paris, or Europe/Berlin for a side in Berlin). Said back to the person.
+ * An abbreviation is a region's zone, summer time included: `CET` on a July date is Central European summer time.
+ */
+const ABBREVIATIONS: Record<string, { zone: string; family: string[] }> = {
+  CET: zones('Europe/Paris', CENTRAL),
+  CEST: zones('Europe/Paris', CENTRAL),
+  MEZ: zones('Europe/Berlin', CENTRAL),
+  MESZ: zones('Europe/Berlin', CENTRAL),
+  WET: zones('Europe/Lisbon', ['Europe/Lisbon', 'Atlantic/Canary']),
+  WEST: zones('Europe/Lisbon', ['Europe/Lisbon', 'Atlantic/Canary']),
+  BST: zones('Europe/London'),
+  EET: zones('Europe/Athens', EASTERN_EU),
+  EEST: zones('Europe/Athens', EASTERN_EU),
+  MSK: zones('Europe/Moscow'),
+  EST: zones('America/New_York', ['America/New_York', 'America/Toronto', 'America/Detroit']),
+  EDT: zones('America/New_York', ['America/New_York', 'America/Toronto', 'America/Detroit']),
+  CST: zones('America/Chicago', ['America/Chicago', 'America/Winnipeg']),
+  CDT: zones('America/Chicago', ['America/Chicago', 'America/Winnipeg']),
+  MST: zones('America/Denver', ['America/Denver', 'America/Edmonton']),
+  MDT: zones('America/Denver', ['America/Denver', 'America/Edmonton']),
+  PST: zones('America/Los_Angeles', ['America/Los_Angeles', 'America/Vancouver']),
+  PDT: zones('America/Los_Angeles', ['America/Los_Angeles', 'America/Vancouver']),
+  JST: zones('Asia/Tokyo'),
+  KST: zones('Asia/Seoul'),
+  SGT: zones('Asia/Singapore'),
+  HKT: zones('Asia/Hong_Kong'),
+  AEST: zones('Australia/Sydney', ['Australia/Sydney', 'Australia/Melbourne']),
+  AEDT: zones('Australia/Sydney', ['Australia/Sydney', 'Australia/Melbourne']),
+  NZST: zones('Pacific/Auckland'),
+  NZDT: zones('Pacific/Auckland'),
+};
+/** Abbreviations that name several zones: refused, naming them. */
+const AMBIGUOUS: Record<string, string> = {
+  IST: 'Asia/Kolkata (India), Europe/Dublin (Ireland) or Asia/Jerusalem (Israel)',
+  AST: 'America/Halifax (Atlantic) or Asia/Riyadh (Arabia)',
+};
+
+/** An abbreviation read as its zone, preferring one of `prefer` (the program's zones) in its family. */
+function abbreviated(word: string, prefer: readonly string[]): string | undefined {
+  const a = ABBREVIATIONS[word.toUpperCase()];
+  if (!a || word !== word.toUpperCase()) return undefined;
+  return prefer.map((z) => (isZone(z) ? canonicalZone(z) : z)).find((z) => a.family.includes(z)) ?? a.zone;
+}
+
+/** What a window was read with, besides its own words: the person's zone and the time now, the program's zones. */
+export interface WindowContext {
+  /** Now, for `today` and `tomorrow`. */
+  now?: Date;
+  /** The person's own zone (Slack's users.info `tz`): `today` and `tomorrow` are theirs. */
+  personZone?: string;
+  /** The program's sides' zones: an abbreviation is read as one of them when it is of its family. */
+  zones?: readonly string[];
+}
+
+const dateIn = (at: Date, zone: string, days = 0) => {
+  const d = new TZDate(at.getTime(), zone);
+  d.setDate(d.getDate() + days);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+};
+const RELATIVE: Record<string, number> = { today: 0, tomorrow: 1 };
 
 /** A zone as the IANA database spells it (`europe/berlin` → `Europe/Berlin`). */
 export const canonicalZone = (zone: string) =>
@@ -120,8 +212,15 @@ const pad = (time: string) => (time.length === 4 || /^\d:/.test(time) ? `0${time
  * Each word is a date, a time or a zone by its shape alone, so the reading is never a guess.
  */
 export function readWindow(
-  words: string[],
-): { ok: true; window: TypedWindow } | { ok: false; reason: string } {
+  typed: string[],
+  context: WindowContext = {},
+): { ok: true; window: TypedWindow; read?: string[] } | { ok: false; reason: string } {
+  // `09:00-11:00` is a start and an end.
+  const words = typed.flatMap((w) => {
+    const range = /^(\d{1,2}:\d{2})(-|–|—)(\d{1,2}:\d{2})$/.exec(w.trim());
+    return range ? [range[1] ?? '', '-', range[3] ?? ''] : [w];
+  });
+  const read: string[] = [];
   const ends: End[] = [{}];
   let cur = ends[0] as End;
   const next = () => {
@@ -137,8 +236,17 @@ export function readWindow(
       continue;
     }
     const local = LOCAL_ISO.exec(w);
-    const zone = zoneOf(w);
-    if (DATE.test(w) || local) {
+    const short = abbreviated(w, context.zones ?? []);
+    const zone = zoneOf(w) ?? short;
+    if (short) read.push(`${w} as ${short}`);
+    const ambiguous = AMBIGUOUS[w.toUpperCase()];
+    if (ambiguous && w === w.toUpperCase())
+      return { ok: false, reason: `${w} names more than one zone: write ${ambiguous}` };
+    if (RELATIVE[w.toLowerCase()] !== undefined) {
+      if (cur.date || cur.time || cur.whole) next();
+      cur.relative = w.toLowerCase();
+      cur.date = w.toLowerCase();
+    } else if (DATE.test(w) || local) {
       if (cur.date || cur.time || cur.whole) next();
       cur.date = local ? local[1] : w;
       if (local) cur.time = local[2];
@@ -183,6 +291,19 @@ export function readWindow(
   const endZone = b.zone ?? a.zone;
   if (!startZone || !endZone)
     return { ok: false, reason: 'give the zone the times are in, such as Europe/Berlin (or UTC)' };
+  // `today` and `tomorrow` are the person's (their Slack zone), else the zone the window is typed in.
+  for (const [end, zone] of [
+    [a, startZone],
+    [b, endZone],
+  ] as const) {
+    if (!end.relative) continue;
+    if (!context.now)
+      return { ok: false, reason: `write the date as YYYY-MM-DD instead of "${end.relative}"` };
+    const theirs =
+      context.personZone && isZone(context.personZone) ? canonicalZone(context.personZone) : undefined;
+    end.date = dateIn(context.now, theirs ?? zone, RELATIVE[end.relative] ?? 0);
+    read.push(`${end.relative} as ${end.date} (${theirs ? `in your time zone, ${theirs}` : `in ${zone}`})`);
+  }
   // "The same day" is a day in one zone: with the end in another, its date is not the start's to lend.
   if (!b.date && startZone !== endZone)
     return { ok: false, reason: `give the end's date: it is in ${endZone}, and the start in ${startZone}` };
@@ -199,6 +320,7 @@ export function readWindow(
       end: `${endDate}T${pad(b.time)}[${endZone}]`,
       zones: { start: startZone, end: endZone },
     },
+    ...(read.length ? { read } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { nearest } from '../core/errors.js';
 import { type CommandInput, Id } from '../core/schema.js';
-import { canonicalZone, isZone, readWindow } from '../core/time.js';
+import { canonicalZone, isZone, readWindow, type WindowContext } from '../core/time.js';
 import { holderOf, plainText } from './typed-text.js';
 
 export interface Usage {
@@ -74,9 +74,9 @@ export const USAGES: Usage[] = [
   {
     name: 'window',
     usage:
-      '/cutover window <date> <time> <zone> [<date>] <time> [<zone>] | window <start> <end> | window clear | window notes <text…>|clear',
+      '/cutover window <date>|today|tomorrow <time>[-<time>] <zone> [<date>] [<time>] [<zone>] | window <start> <end> | window clear | window notes <text…>|clear',
     summary:
-      "set the cutover window, e.g. `2026-12-01 09:00 Europe/Berlin 11:00` (the end's date and zone default to the start's), or two ISO 8601 instants with an offset or [zone]; `clear` removes it; `notes` are the window's notes in the record",
+      "set the cutover window, e.g. `2026-12-01 09:00 Europe/Berlin 11:00`, `tomorrow 09:00-11:00 CET` (today/tomorrow in your Slack time zone; CET, EST, PST… read as a zone and said back; the end's date and zone default to the start's), or two ISO 8601 instants with an offset or [zone]; `clear` removes it; `notes` are the window's notes in the record",
   },
   {
     name: 'scope',
@@ -137,10 +137,26 @@ export type Parsed =
   | { kind: 'signoff' }
   | { kind: 'record' }
   | { kind: 'blocker-form' }
-  | { kind: 'change'; command: CommandInput; usage: string }
+  /** `read`: how words were read that the person did not spell out (`CET as Europe/Paris`), said back. */
+  | { kind: 'change'; command: CommandInput; usage: string; read?: string[] }
   | { kind: 'error'; message: string; usage: string };
 
 const usageOf = (name: string) => USAGES.find((u) => u.name === name)?.usage ?? '/cutover help';
+
+/**
+ * The usage of one form of a subcommand, the one starting with `verb` (`/cutover gate add <gate-id> …` of gate's
+ * four), so an error shows only what it is about; the whole usage when no form starts with it.
+ */
+export function usageFor(name: string, verb: string): string {
+  const whole = usageOf(name);
+  const forms = whole.split(' | ').map((f) => {
+    if (f.startsWith('/cutover ')) return f;
+    return f.startsWith(`${name} `) ? `/cutover ${f}` : `/cutover ${name} ${f}`;
+  });
+  return (
+    forms.find((f) => f.startsWith(`/cutover ${name} ${verb} `) || f === `/cutover ${name} ${verb}`) ?? whole
+  );
+}
 
 const lower = (s: string | undefined) => (s ?? '').toLowerCase();
 
@@ -252,11 +268,11 @@ function programId(word: string, what: string): { ok: true; id: string } | { ok:
   };
 }
 
-export function parseCommand(text: string): Parsed {
+export function parseCommand(text: string, context: WindowContext = {}): Parsed {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const confirmAt = words.findIndex((w, i) => i > 0 && lower(w) === CONFIRM_WORD);
   if (confirmAt > 0) {
-    const inner = parseCommand(words.slice(0, confirmAt).join(' '));
+    const inner = parseCommand(words.slice(0, confirmAt).join(' '), context);
     const reason = plainText(words.slice(confirmAt + 1).join(' '));
     if (inner.kind === 'error') return inner;
     if (inner.kind !== 'change')
@@ -278,19 +294,29 @@ export function parseCommand(text: string): Parsed {
   const name = lower(sub);
   const usage = usageOf(name);
   const rest = (from: number) => plainText(args.slice(from).join(' '));
-  const change = (command: CommandInput): Parsed => ({ kind: 'change', command, usage });
-  const error = (message: string): Parsed => ({ kind: 'error', message, usage });
+  const change = (command: CommandInput, verb?: string): Parsed => ({
+    kind: 'change',
+    command,
+    usage: verb === undefined ? usage : usageFor(name, verb),
+  });
+  const error = (message: string, verb?: string): Parsed => ({
+    kind: 'error',
+    message,
+    usage: verb === undefined ? usage : usageFor(name, verb),
+  });
   const entry = USAGES.find((u) => u.name === name);
-  if (!entry)
+  if (!entry) {
+    const names = USAGES.map((u) => u.name);
+    // A subcommand typed as two words (`sign off`, `road map`), or a slip of one.
+    const joined = lower(`${sub}${args[0] ?? ''}`).replace(/[-_]/g, '');
+    const two = args[0] && (names.includes(joined) ? joined : nearest(joined, names));
+    const near = two ?? nearest(name.replace(/[-_]/g, ''), names) ?? nearest(name, names);
     return {
       kind: 'error',
-      message: `There is no \`/cutover ${plainText(sub)}\` subcommand.${guess(
-        name,
-        USAGES.map((u) => u.name),
-        (w) => `/cutover ${w}`,
-      )}`,
-      usage: '/cutover help lists them all',
+      message: `There is no \`/cutover ${plainText(two ? `${sub} ${args[0]}` : sub)}\` subcommand.${near ? ` Did you mean \`/cutover ${near}\`?` : ''}`,
+      usage: near ? usageOf(near) : '/cutover help lists them all',
     };
+  }
 
   switch (name) {
     case 'help':
@@ -325,8 +351,8 @@ export function parseCommand(text: string): Parsed {
     case 'role': {
       // `title` is reserved: `/cutover role title <role-id> <title…>` retitles, never assigns a role named title.
       if (lower(args[0]) === 'title') {
-        if (args.length < 3) return error('Give the role id and its new title.');
-        return change({ type: 'role.retitle', role: lower(args[1]), title: rest(2) });
+        if (args.length < 3) return error('Give the role id and its new title.', 'title');
+        return change({ type: 'role.retitle', role: lower(args[1]), title: rest(2) }, 'title');
       }
       if (args.length !== 2)
         return error('Give a role id and a person (or `none`), or `title <role-id> <title…>`.');
@@ -339,30 +365,34 @@ export function parseCommand(text: string): Parsed {
       const verb = lower(args[0]);
       if (args.length === 0) return { kind: 'blocker-form' };
       if (verb === 'add') {
-        if (args.length < 3) return error('Give the owner role and a title.');
-        return change({ type: 'blocker.add', owner: lower(args[1]), title: rest(2) });
+        if (args.length < 3) return error('Give the owner role and a title.', 'add');
+        return change({ type: 'blocker.add', owner: lower(args[1]), title: rest(2) }, 'add');
       }
       if (verb === 'clear') {
         if (args.length < 2 || args.length > 3)
-          return error('Give the blocker id, and optionally an evidence link.');
+          return error('Give the blocker id, and optionally an evidence link.', 'clear');
         const url = args[2] ? plainText(args[2]) : undefined;
-        return change({
-          type: 'blocker.clear',
-          blocker: lower(args[1]),
-          ...(url ? { evidenceUrl: url } : {}),
-        });
+        return change(
+          {
+            type: 'blocker.clear',
+            blocker: lower(args[1]),
+            ...(url ? { evidenceUrl: url } : {}),
+          },
+          'clear',
+        );
       }
       if (verb === 'reopen') {
-        if (args.length < 3) return error('Give the blocker id and the reason it is open again.');
-        return change({ type: 'blocker.reopen', blocker: lower(args[1]), reason: rest(2) });
+        if (args.length < 3) return error('Give the blocker id and the reason it is open again.', 'reopen');
+        return change({ type: 'blocker.reopen', blocker: lower(args[1]), reason: rest(2) }, 'reopen');
       }
       if (verb === 'rename') {
-        if (args.length < 3) return error('Give the blocker id and its new title.');
-        return change({ type: 'blocker.rename', blocker: lower(args[1]), title: rest(2) });
+        if (args.length < 3) return error('Give the blocker id and its new title.', 'rename');
+        return change({ type: 'blocker.rename', blocker: lower(args[1]), title: rest(2) }, 'rename');
       }
       if (verb === 'remove') {
-        if (args.length !== 2) return error('Give the id of the blocker to remove, and nothing more.');
-        return change({ type: 'blocker.remove', blocker: lower(args[1]) });
+        if (args.length !== 2)
+          return error('Give the id of the blocker to remove, and nothing more.', 'remove');
+        return change({ type: 'blocker.remove', blocker: lower(args[1]) }, 'remove');
       }
       return error(
         `\`${plainText(args[0] ?? '')}\` is not a blocker action: use add, clear, reopen, rename or remove.${guess(verb, BLOCKER_VERBS)}`,
@@ -372,19 +402,20 @@ export function parseCommand(text: string): Parsed {
       // `add`, `rename`, `remove` are reserved: never read as a gate id (as `approve` is never a tag).
       const verb = lower(args[0]);
       if (verb === 'add') {
-        if (args.length < 4) return error('Give the new gate id, the role that owns it, and its title.');
+        if (args.length < 4)
+          return error('Give the new gate id, the role that owns it, and its title.', 'add');
         const id = lower(args[1]);
         if ((SHAPE_VERBS as readonly string[]).includes(id))
-          return error(`\`${id}\` is a reserved word, not a gate id: give the gate another id.`);
-        return change({ type: 'gate.add', gate: id, owner: lower(args[2]), title: rest(3) });
+          return error(`\`${id}\` is a reserved word, not a gate id: give the gate another id.`, 'add');
+        return change({ type: 'gate.add', gate: id, owner: lower(args[2]), title: rest(3) }, 'add');
       }
       if (verb === 'rename') {
-        if (args.length < 3) return error('Give the gate id and its new title.');
-        return change({ type: 'gate.rename', gate: lower(args[1]), title: rest(2) });
+        if (args.length < 3) return error('Give the gate id and its new title.', 'rename');
+        return change({ type: 'gate.rename', gate: lower(args[1]), title: rest(2) }, 'rename');
       }
       if (verb === 'remove') {
-        if (args.length !== 2) return error('Give the id of the gate to remove, and nothing more.');
-        return change({ type: 'gate.remove', gate: lower(args[1]) });
+        if (args.length !== 2) return error('Give the id of the gate to remove, and nothing more.', 'remove');
+        return change({ type: 'gate.remove', gate: lower(args[1]) }, 'remove');
       }
       if (args.length < 2 || args.length > 3)
         return error(
@@ -394,14 +425,18 @@ export function parseCommand(text: string): Parsed {
       if (!(GATE_STATUSES as readonly string[]).includes(status))
         return error(
           `\`${plainText(args[1] ?? '')}\` is not a gate status: use green, red or pending.${guess(status, GATE_STATUSES)}`,
+          '<gate-id>',
         );
       const url = args[2] ? plainText(args[2]) : undefined;
-      return change({
-        type: 'gate.set',
-        gate: lower(args[0]),
-        status: status as 'green' | 'red' | 'pending',
-        ...(url ? { evidenceUrl: url } : {}),
-      });
+      return change(
+        {
+          type: 'gate.set',
+          gate: lower(args[0]),
+          status: status as 'green' | 'red' | 'pending',
+          ...(url ? { evidenceUrl: url } : {}),
+        },
+        '<gate-id>',
+      );
     }
     case 'target': {
       // `approve` is reserved: `/cutover target approve <sha>` is never read as publishing a tag named approve.
@@ -409,34 +444,46 @@ export function parseCommand(text: string): Parsed {
         if (args.length !== 2)
           return error(
             'Name the target you approve: `/cutover target approve <tag>` (or its SHA); `/cutover status` shows it.',
+            'approve',
           );
-        return change({ type: 'target.approve', target: plainText(args[1] ?? '') });
+        return change({ type: 'target.approve', target: plainText(args[1] ?? '') }, 'approve');
       }
       if (args.length !== 2)
-        return error('Give the release tag and the full commit SHA, or `approve <tag>`.');
-      return change({ type: 'target.publish', tag: plainText(args[0] ?? ''), sha: plainText(args[1] ?? '') });
+        return error('Give the release tag and the full commit SHA, or `approve <tag>`.', '<tag>');
+      return change(
+        { type: 'target.publish', tag: plainText(args[0] ?? ''), sha: plainText(args[1] ?? '') },
+        '<tag>',
+      );
     }
     case 'evidence': {
       // `add`, `rename`, `remove` are reserved: never read as an evidence id.
       const verb = lower(args[0]);
       if (verb === 'add') {
-        if (args.length < 4) return error('Give the new evidence id, the side it is for, and its title.');
+        if (args.length < 4)
+          return error('Give the new evidence id, the side it is for, and its title.', 'add');
         const id = lower(args[1]);
         if ((SHAPE_VERBS as readonly string[]).includes(id))
-          return error(`\`${id}\` is a reserved word, not an evidence id: give the evidence another id.`);
-        return change({ type: 'evidence.add', evidence: id, side: lower(args[2]), title: rest(3) });
+          return error(
+            `\`${id}\` is a reserved word, not an evidence id: give the evidence another id.`,
+            'add',
+          );
+        return change({ type: 'evidence.add', evidence: id, side: lower(args[2]), title: rest(3) }, 'add');
       }
       if (verb === 'rename') {
-        if (args.length < 3) return error('Give the evidence id and its new title.');
-        return change({ type: 'evidence.rename', evidence: lower(args[1]), title: rest(2) });
+        if (args.length < 3) return error('Give the evidence id and its new title.', 'rename');
+        return change({ type: 'evidence.rename', evidence: lower(args[1]), title: rest(2) }, 'rename');
       }
       if (verb === 'remove') {
-        if (args.length !== 2) return error('Give the id of the evidence to remove, and nothing more.');
-        return change({ type: 'evidence.remove', evidence: lower(args[1]) });
+        if (args.length !== 2)
+          return error('Give the id of the evidence to remove, and nothing more.', 'remove');
+        return change({ type: 'evidence.remove', evidence: lower(args[1]) }, 'remove');
       }
       if (args.length !== 2)
         return error('Give the evidence id and one link; or `add`, `rename` or `remove`.');
-      return change({ type: 'evidence.log', evidence: lower(args[0]), url: plainText(args[1] ?? '') });
+      return change(
+        { type: 'evidence.log', evidence: lower(args[0]), url: plainText(args[1] ?? '') },
+        '<evidence-id>',
+      );
     }
     case 'decide': {
       if (args.length < 2) return error('Give the decision id, go or no-go, and the rationale.');
@@ -476,9 +523,10 @@ export function parseCommand(text: string): Parsed {
         return args.length === 1
           ? change({ type: 'window.clear' })
           : error('`/cutover window clear` takes nothing more.');
-      const w = readWindow(args.map(plainText));
+      const w = readWindow(args.map(plainText), context);
       if (!w.ok) return error(`${w.reason.charAt(0).toUpperCase()}${w.reason.slice(1)}.`);
-      return change({ type: 'window', ...w.window });
+      const set = change({ type: 'window', ...w.window });
+      return w.read && set.kind === 'change' ? { ...set, read: w.read } : set;
     }
     case 'reminders': {
       const r = readReminders(args);

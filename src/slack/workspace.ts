@@ -19,6 +19,10 @@ export interface Workspace {
    * every creator group's members cached), undefined when a group must be asked first.
    */
   mayCreateNow(userId: string): boolean | undefined;
+  /** A person's time zone as Slack's users.info gives it (`tz`), asked once a day; undefined when Slack does not say. */
+  zoneOf(userId: string): Promise<string | undefined>;
+  /** `zoneOf` from the cache only (no Slack call): undefined when not asked yet. */
+  zoneNow(userId: string): string | undefined;
   /** Whether the bot is a member of `channel`. */
   botIn(channel: string): Promise<{ ok: true } | { ok: false; why: string }>;
   /** The user groups among those watched that `userId` belongs to, from the cache (no Slack call). */
@@ -28,6 +32,9 @@ export interface Workspace {
   /** Keeps these groups' members cached (asked now if missing or older than the TTL, in the background). */
   watch(groups: readonly string[]): void;
 }
+
+/** How long a person's time zone is kept before Slack is asked again. */
+const ZONE_TTL_MS = 24 * 60 * 60 * 1000;
 
 export function createWorkspace(opts: {
   client: webApi.WebClient;
@@ -46,6 +53,11 @@ export function createWorkspace(opts: {
     return users;
   }
   const watched = new Set<string>();
+  const personZones = new Map<string, { zone: string | undefined; at: number }>();
+  const zoneNow = (userId: string) => {
+    const c = personZones.get(userId);
+    return c && opts.clock.now().getTime() - c.at < ZONE_TTL_MS ? c : undefined;
+  };
   const fresh = (g: string) => {
     const c = groups.get(g);
     return c !== undefined && opts.clock.now().getTime() - c.at < GROUP_TTL_MS;
@@ -57,6 +69,19 @@ export function createWorkspace(opts: {
       for (const g of list) {
         watched.add(g);
         if (!fresh(g)) void members(g).catch(() => undefined);
+      }
+    },
+    zoneNow: (userId) => zoneNow(userId)?.zone,
+    async zoneOf(userId) {
+      const cached = zoneNow(userId);
+      if (cached) return cached.zone;
+      try {
+        const res = await opts.client.users.info({ user: userId });
+        const zone = typeof res.user?.tz === 'string' && res.user.tz ? res.user.tz : undefined;
+        personZones.set(userId, { zone, at: opts.clock.now().getTime() });
+        return zone;
+      } catch {
+        return undefined;
       }
     },
     mayCreateNow(userId) {

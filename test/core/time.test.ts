@@ -225,7 +225,7 @@ describe('a window typed as date, time and zone for each end', () => {
     });
     expect(readWindow(words('tomorrow 9am'))).toMatchObject({
       ok: false,
-      reason: expect.stringContaining('"tomorrow" is not a date'),
+      reason: expect.stringContaining('"9am" is not a date'),
     });
     expect(readWindow(words('2026-12-01 09:00 Europe/Berlin'))).toEqual({
       ok: false,
@@ -259,5 +259,73 @@ describe('a span told in the zone it was typed in', () => {
     expect(
       spanIn('2026-12-01T08:00:00.000Z', '2026-12-01T12:00:00.000Z', 'Europe/Berlin', 'America/New_York'),
     ).toBe('2026-12-01 09:00 Europe/Berlin – 2026-12-01 07:00 America/New_York');
+  });
+});
+
+describe('a window as people type it: zone abbreviations, today and tomorrow, ranges (issue 22)', () => {
+  const w = (text: string) => text.split(/\s+/);
+  it('a common zone abbreviation is read as its region’s zone, and said back', () => {
+    expect(readWindow(w('2026-12-10 09:00 CET 11:00'))).toEqual({
+      ok: true,
+      window: {
+        start: '2026-12-10T09:00[Europe/Paris]',
+        end: '2026-12-10T11:00[Europe/Paris]',
+        zones: { start: 'Europe/Paris', end: 'Europe/Paris' },
+      },
+      read: ['CET as Europe/Paris'],
+    });
+    expect(readWindow(w('2026-12-10 09:00 EST 11:00'))).toMatchObject({
+      window: { start: '2026-12-10T09:00[America/New_York]' },
+      read: ['EST as America/New_York'],
+    });
+  });
+
+  it("an abbreviation is read as the program's own zone of that region when a side is in one", () => {
+    expect(
+      readWindow(w('2026-12-10 09:00 CET 11:00'), { zones: ['Europe/London', 'europe/berlin'] }),
+    ).toMatchObject({
+      window: { start: '2026-12-10T09:00[Europe/Berlin]' },
+      read: ['CET as Europe/Berlin'],
+    });
+  });
+
+  it('an abbreviation that names several zones is refused, naming them', () => {
+    expect(readWindow(w('2026-12-10 09:00 IST 11:00'))).toEqual({
+      ok: false,
+      reason:
+        'IST names more than one zone: write Asia/Kolkata (India), Europe/Dublin (Ireland) or Asia/Jerusalem (Israel)',
+    });
+  });
+
+  it("today and tomorrow are the person's own days (their Slack zone), said back", () => {
+    // 23:30 UTC on 7 December is already 8 December in Tokyo: tomorrow there is the 9th.
+    const now = new Date('2026-12-07T23:30:00Z');
+    expect(readWindow(w('tomorrow 09:00 Europe/Berlin 11:00'), { now, personZone: 'Asia/Tokyo' })).toEqual({
+      ok: true,
+      window: {
+        start: '2026-12-09T09:00[Europe/Berlin]',
+        end: '2026-12-09T11:00[Europe/Berlin]',
+        zones: { start: 'Europe/Berlin', end: 'Europe/Berlin' },
+      },
+      read: ['tomorrow as 2026-12-09 (in your time zone, Asia/Tokyo)'],
+    });
+    expect(readWindow(w('today 22:00 UTC 23:00'), { now })).toMatchObject({
+      window: { start: '2026-12-07T22:00[UTC]' },
+      read: ['today as 2026-12-07 (in UTC)'],
+    });
+    expect(readWindow(w('tomorrow 09:00 UTC 11:00'))).toEqual({
+      ok: false,
+      reason: 'write the date as YYYY-MM-DD instead of "tomorrow"',
+    });
+  });
+
+  it('09:00-11:00 is a start and an end', () => {
+    expect(readWindow(w('2026-12-10 09:00-11:00 Europe/Berlin'))).toMatchObject({
+      ok: true,
+      window: { start: '2026-12-10T09:00[Europe/Berlin]', end: '2026-12-10T11:00[Europe/Berlin]' },
+    });
+    expect(readWindow(w('2026-12-10 09:00–11:00 CET'))).toMatchObject({
+      window: { start: '2026-12-10T09:00[Europe/Paris]', end: '2026-12-10T11:00[Europe/Paris]' },
+    });
   });
 });

@@ -259,10 +259,38 @@ describe('did you mean', () => {
     expect(parseCommand('stauts')).toEqual({
       kind: 'error',
       message: 'There is no `/cutover stauts` subcommand. Did you mean `/cutover status`?',
-      usage: '/cutover help lists them all',
+      usage: '/cutover status',
     });
     expect(errorOf('histroy 5').message).toContain('Did you mean `/cutover history`?');
     expect(errorOf('reminder signoff 2h').message).toContain('Did you mean `/cutover reminders`?');
+  });
+
+  it('a subcommand typed as two words gets the one it is, with its own usage', () => {
+    expect(parseCommand('sign off')).toEqual({
+      kind: 'error',
+      message: 'There is no `/cutover sign off` subcommand. Did you mean `/cutover signoff`?',
+      usage: '/cutover signoff',
+    });
+    expect(errorOf('sign-off').message).toContain('Did you mean `/cutover signoff`?');
+    expect(errorOf('hist ory 5').message).toContain('Did you mean `/cutover history`?');
+    expect(errorOf('remind ers signoff 2h').message).toContain('Did you mean `/cutover reminders`?');
+  });
+
+  it('an error shows the usage of the form it is about, not every form of its subcommand', () => {
+    expect(parseCommand('gate add perf')).toMatchObject({
+      kind: 'error',
+      usage: '/cutover gate add <gate-id> <owner-role> <title…>',
+    });
+    expect(parseCommand('blocker reopen x')).toMatchObject({
+      usage: '/cutover blocker reopen <id> <reason…>',
+    });
+    expect(parseCommand('gate producer-suite blue')).toMatchObject({
+      usage: '/cutover gate <gate-id> green|red|pending [evidence-url]',
+    });
+    expect(parseCommand('target approve')).toMatchObject({ usage: '/cutover target approve <tag|sha>' });
+    expect(parseCommand('evidence rename x')).toMatchObject({
+      usage: '/cutover evidence rename <evidence-id> <title…>',
+    });
   });
 
   it('a word near no subcommand gets no guess', () => {

@@ -2,9 +2,10 @@
  * `/cutover …`: parse, find the channel's program, call the core, answer ephemerally. Changes are on disk before
  * the ack tells of them. `help`, `list` and `new` need no program; everything else acts on the channel's.
  */
-import type { App } from '@slack/bolt';
+import type { App, Logger } from '@slack/bolt';
+import type { CutoverService } from '../../../service/cutover-service.js';
 import { COMMAND } from '../../ids.js';
-import { parseCommand } from '../../parse-command.js';
+import { type Parsed, parseCommand } from '../../parse-command.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
 import { helpText, historyText, rolesText, shapingHelpText } from '../../views/lists.js';
 import { formFor } from '../../views/modals.js';
@@ -21,8 +22,62 @@ import { postRecord } from './record.js';
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
 
 export function registerCutoverCommand(app: App, deps: ListenerDeps) {
+  /** A typed change, applied; its answer, with how words were read that the person did not spell out. */
+  async function changeAnswer(
+    service: CutoverService,
+    parsed: Extract<Parsed, { kind: 'change' }>,
+    userId: string,
+    triggerId: string,
+    logger: Logger,
+  ): Promise<string> {
+    // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
+    const outcome = await runSafely(
+      withProgram(deps, service),
+      parsed.command,
+      actorOf(deps, userId),
+      logger,
+      {
+        requestKey: `slack:${triggerId}`,
+      },
+    );
+    if (!outcome.ok) return refusalText(outcome.error, parsed.usage, service.cutover());
+    const read = parsed.read?.length ? `\n_Read ${esc(parsed.read.join('; '))}._` : '';
+    return `${outcomeText(outcome)}${read}`;
+  }
+
   app.command(COMMAND, async ({ command, ack, client, respond, logger }) => {
-    const parsed = parseCommand(command.text ?? '');
+    const text = command.text ?? '';
+    // A window is read with the time now, the person's zone (for today/tomorrow) and the program's zones.
+    const here = programInChannel(deps, command.channel_id)?.cutover();
+    const personZone = deps.workspace?.zoneNow(command.user_id);
+    const context = {
+      now: deps.clock.now(),
+      zones: here?.sides.flatMap((s) => (s.zone ? [s.zone] : [])) ?? [],
+      ...(personZone ? { personZone } : {}),
+    };
+    let parsed = parseCommand(text, context);
+    // `today`/`tomorrow` are the person's: their zone is asked of Slack once, after the ack, and the answer follows.
+    if (
+      parsed.kind === 'change' &&
+      parsed.read?.some((r) => /^(today|tomorrow) as /.test(r)) &&
+      !personZone
+    ) {
+      const workspace = deps.workspace;
+      const service = programInChannel(deps, command.channel_id);
+      if (workspace && service) {
+        await ack(ephemeral(':hourglass_flowing_sand: Reading the day in your time zone…'));
+        const zone = await workspace.zoneOf(command.user_id);
+        parsed = parseCommand(text, { ...context, ...(zone ? { personZone: zone } : {}) });
+        const answer =
+          parsed.kind === 'change'
+            ? await changeAnswer(service, parsed, command.user_id, command.trigger_id, logger)
+            : `:no_entry: ${esc(parsed.kind === 'error' ? parsed.message : 'That was not understood.')}\n_Nothing was changed._`;
+        await respond({ response_type: 'ephemeral', replace_original: true, text: answer }).catch(
+          (e: Error) => logger.warn(`could not tell ${command.user_id}: ${e.message}`),
+        );
+        return;
+      }
+    }
     switch (parsed.kind) {
       case 'help':
         return ack(ephemeral(helpText()));
@@ -86,17 +141,10 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         await ack();
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
-      case 'change': {
-        // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
-        const outcome = await runSafely(p, parsed.command, actorOf(deps, command.user_id), logger, {
-          requestKey: `slack:${command.trigger_id}`,
-        });
+      case 'change':
         return ack(
-          ephemeral(
-            outcome.ok ? outcomeText(outcome) : refusalText(outcome.error, parsed.usage, service.cutover()),
-          ),
+          ephemeral(await changeAnswer(service, parsed, command.user_id, command.trigger_id, logger)),
         );
-      }
     }
   });
 }

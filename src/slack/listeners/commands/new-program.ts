@@ -10,6 +10,7 @@
  */
 import type { App, Logger, RespondFn, types, webApi } from '@slack/bolt';
 import { may } from '../../../core/authorize.js';
+import { nearest } from '../../../core/errors.js';
 import { type Cutover, Id } from '../../../core/schema.js';
 import { isZone } from '../../../core/time.js';
 import type { NewProgramRequest } from '../../../service/programs.js';
@@ -144,10 +145,14 @@ export async function startTyped(
   const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
   const template = templateNamed(deps, parsed.from);
   if (!template) {
-    const names = [...deps.templates.map((t) => t.name), ...deps.programs.all().map((s) => s.cutover().id)];
+    // Each name once: a shipped template and the program started from it may share one.
+    const names = [
+      ...new Set([...deps.templates.map((t) => t.name), ...deps.programs.all().map((s) => s.cutover().id)]),
+    ];
+    const near = nearest(parsed.from, names);
     return io.ack(
       ephemeral(
-        `:no_entry: There is no template or program "${esc(parsed.from)}". Start from one of: ${names.map((n) => `\`${esc(n)}\``).join(', ') || 'none'}.\n_Nothing was started._`,
+        `:no_entry: There is no template or program "${esc(parsed.from)}".${near ? ` Did you mean \`${esc(near)}\`?` : ''} Start from one of: ${names.map((n) => `\`${esc(n)}\``).join(', ') || 'none'}.\n_Nothing was started._`,
       ),
     );
   }
