@@ -283,9 +283,23 @@ export function registerNewProgram(app: App, deps: ListenerDeps) {
     }
     if (Object.keys(errors).length || !template || !title || !release)
       return ack({ response_action: 'errors', errors });
+    // Never "Starting…" to someone known not to be allowed; "Checking…" while a creator group must be asked.
+    const known = deps.workspace?.mayCreateNow(body.user.id);
+    if (known === false && deps.workspace) {
+      const refusal = await deps.workspace.mayCreate(body.user.id);
+      if (!refusal.ok)
+        return ack({
+          response_action: 'update',
+          view: resultView(`:no_entry: ${refusal.why}\n_Nothing was started._`),
+        });
+    }
     await ack({
       response_action: 'update',
-      view: resultView(`:hourglass_flowing_sand: Starting \`${esc(id)}\` from ${esc(template.label)}…`),
+      view: resultView(
+        known
+          ? `:hourglass_flowing_sand: Starting \`${esc(id)}\` from ${esc(template.label)}…`
+          : `:hourglass_flowing_sand: Checking that you may start programs, then starting \`${esc(id)}\` from ${esc(template.label)}…`,
+      ),
     });
     const outcome = await checkAndStart(
       deps,
