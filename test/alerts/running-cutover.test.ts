@@ -20,6 +20,7 @@ const {
   consumerRollback: CRB,
   logOwner: LOG,
 } = PEOPLE;
+const API_TOKEN = 'running-cutover-ci-token-0123';
 const CONSEQUENCE =
   'This voids both GO sign-offs and sets Runtime cutover execution (runtime-cutover) to NO-GO while phase 8 (Runtime cutover) is running.';
 
@@ -31,7 +32,7 @@ afterEach(async () => {
 
 /** The shipped program walked to runtime-cutover GO and phase 8 started, every alert delivered. */
 async function runningCutover(): Promise<AlertHarness> {
-  const w = await startAlertHarness({ start: '2026-02-10T08:00:00Z' });
+  const w = await startAlertHarness({ start: '2026-02-10T08:00:00Z', env: { CUTOVER_API_TOKEN: API_TOKEN } });
   a = w;
   const step = async (user: string, text: string) => {
     const answer = await w.h.command(user, text);
@@ -162,5 +163,28 @@ describe('GO → phase 8 started → a new target', () => {
     });
     await w.drain();
     expect(alertMessages(w.h).at(-1)?.text).toMatch(/^:rotating_light: \*The running cutover lost its GO:\*/);
+  });
+
+  it('a red gate CI reports while phase 8 runs is recorded (a pipeline cannot confirm), and told as the GO lost', async () => {
+    const w = await runningCutover();
+    const res = await fetch(
+      `http://127.0.0.1:${w.h.bot.apiPort}/api/programs/service-v3/gates/producer-suite`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'red', run_url: 'https://ci.example.com/producer/2', sha: SHA1 }),
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(runtime(w)).toBe('no-go');
+    expect((await w.h.historyOnDisk()).at(-1)).toMatchObject({
+      by: 'cutover-bot',
+      action: 'go.lost',
+      note: expect.stringMatching(/^while phase 8 was running, after gate\.set gate producer-suite by CI: /),
+    });
+    await w.drain();
+    expect(alertMessages(w.h).at(-1)?.text).toMatch(
+      /^:rotating_light: \*The running cutover lost its GO:\* Runtime cutover execution \(`runtime-cutover`\) is \*NO-GO\* while phase 8 — Runtime cutover is running \(reported, not confirmed: gate\.set gate producer-suite by CI: [^)]*\)\. \*Who must act:\* rollback owners/,
+    );
   });
 });
