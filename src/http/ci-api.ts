@@ -7,6 +7,9 @@
  *   POST /api/gates/<gate-id>, POST /api/evidence/<evidence-id>: the same, for a bot holding exactly one active
  *        program (the paths before programs were many); with several, 409 `ambiguous_program` naming their ids
  *   GET  /healthz                     {"ok": true, "store": "writable"} or 503
+ *   GET  /api/programs/<program-id>/readiness   the readiness report as JSON (ci-reads.ts)
+ *   GET  /api/programs/<program-id>/go?decision=<id>&sha=<40-hex>   the go check: 200 only when it passes, 423
+ *        while the deployment may yet be released, 409 when it never will as things stand (ci-reads.ts)
  *
  * A gate result names the commit it verified (`sha`, full 40-hex, required). A result for another commit than the
  * current target's is stored against that commit and answered 200 with `counts: false` and `current_target`: it
@@ -33,6 +36,7 @@ import { type Unmet, unmetWords } from '../core/unmet.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
 import { StoreError } from '../store/store.js';
+import { goAnswer, goQuery, readinessJson } from './ci-reads.js';
 
 /** Request bodies above this many bytes are refused with 413. */
 const BODY_LIMIT = 16 * 1024;
@@ -63,6 +67,8 @@ interface Answer {
   status: number;
   body: Json;
   headers?: Record<string, string>;
+  /** A body that is not JSON (the decision record's Markdown), sent as is with its own content-type header. */
+  text?: string;
 }
 
 const answer = (status: number, body: Json, headers?: Record<string, string>): Answer =>
@@ -169,14 +175,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
 
 function send(res: ServerResponse, a: Answer, head = false) {
   if (res.headersSent) return;
-  const text = JSON.stringify(a.body);
+  const text = a.status === 304 ? '' : (a.text ?? JSON.stringify(a.body));
   res.writeHead(a.status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text),
+    ...(a.status === 304 ? {} : { 'content-length': String(Buffer.byteLength(text)) }),
     ...a.headers,
   });
-  res.end(head ? undefined : text);
+  res.end(head || a.status === 304 ? undefined : text);
 }
 
 /** The program's state at a glance, after the change: what CI needs to decide what to do next. */
@@ -300,6 +306,29 @@ export function createCiApi(options: CiApiOptions): CiApi {
         });
   }
 
+  /**
+   * The one token check of every /api route, reads and writes alike: 503 while the API is off, 401 without the
+   * right bearer token; `undefined` when the request may go on. (`programId`: the program the path names, if any.)
+   */
+  function denied(req: IncomingMessage, _programId: string | undefined): Answer | undefined {
+    if (!token)
+      return problem(
+        503,
+        'api_off',
+        'The CI API is off: the bot has no CUTOVER_API_TOKEN. Set one (16+ characters, e.g. `openssl rand -hex 32`) and restart the bot.',
+      );
+    if (!tokenMatches(req.headers.authorization, token))
+      return {
+        ...problem(
+          401,
+          'unauthorized',
+          'Send "Authorization: Bearer <CUTOVER_API_TOKEN>" with the token the bot has.',
+        ),
+        headers: { 'www-authenticate': 'Bearer' },
+      };
+    return undefined;
+  }
+
   /** The program a path names, or the one active program for the paths without one. */
   function programOf(programId: string | undefined): CutoverService | Answer {
     if (programId !== undefined) {
@@ -337,21 +366,8 @@ export function createCiApi(options: CiApiOptions): CiApi {
     req: IncomingMessage,
     programId: string | undefined,
   ): Promise<Answer> {
-    if (!token)
-      return problem(
-        503,
-        'api_off',
-        'The CI API is off: the bot has no CUTOVER_API_TOKEN. Set one (16+ characters, e.g. `openssl rand -hex 32`) and restart the bot.',
-      );
-    if (!tokenMatches(req.headers.authorization, token))
-      return {
-        ...problem(
-          401,
-          'unauthorized',
-          'Send "Authorization: Bearer <CUTOVER_API_TOKEN>" with the token the bot has.',
-        ),
-        headers: { 'www-authenticate': 'Bearer' },
-      };
+    const refused = denied(req, programId);
+    if (refused) return refused;
     const body = await readBody(req, limit);
     if ('tooLarge' in body) {
       const a = problem(413, 'too_large', `The request body is over ${limit} bytes.`);
@@ -460,10 +476,34 @@ export function createCiApi(options: CiApiOptions): CiApi {
     });
   }
 
+  /** GET …/readiness and GET …/go: read only, behind the same token check as the writes. */
+  async function readRoute(
+    what: 'readiness' | 'go',
+    programId: string,
+    req: IncomingMessage,
+    query: URLSearchParams,
+  ): Promise<Answer> {
+    const refused = denied(req, programId);
+    if (refused) return refused;
+    const program = programOf(programId);
+    if (!('cutover' in program)) return program;
+    if (what === 'readiness') return answer(200, readinessJson(program.cutover()));
+    const q = goQuery(query);
+    if ('field' in q) return badField(q.field, q.message);
+    // Read inside the store's queue, against the latest committed document (not this replica's snapshot, which
+    // may lag another's NO-GO): a go check releases a deployment. Nothing is written.
+    const c = await program.update((doc) => ({ result: doc.cutover }));
+    const a = goAnswer(c, q, now());
+    return answer(a.status, a.body);
+  }
+
   async function route(req: IncomingMessage): Promise<Answer> {
     let path: string;
+    let query: URLSearchParams;
     try {
-      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      path = url.pathname;
+      query = url.searchParams;
     } catch {
       return malformedPath(req.url ?? '');
     }
@@ -472,6 +512,19 @@ export function createCiApi(options: CiApiOptions): CiApi {
       return method === 'GET' || method === 'HEAD'
         ? health()
         : { ...problem(405, 'method_not_allowed', 'Use GET /healthz.'), headers: { allow: 'GET, HEAD' } };
+    const read = /^\/api\/programs\/([^/]+)\/(readiness|go)$/.exec(path);
+    if (read) {
+      const what = read[2] === 'go' ? 'go' : 'readiness';
+      if (method !== 'GET' && method !== 'HEAD')
+        return { ...problem(405, 'method_not_allowed', `Use GET ${path}.`), headers: { allow: 'GET, HEAD' } };
+      let programId: string;
+      try {
+        programId = decodeURIComponent(read[1] ?? '');
+      } catch {
+        return malformedPath(path);
+      }
+      return readRoute(what, programId, req, query);
+    }
     const m = /^\/api\/(?:programs\/([^/]+)\/)?(gates|evidence)\/([^/]+)$/.exec(path);
     if (!m)
       return problem(
