@@ -10,6 +10,7 @@ import { type Config, SHIPPED_PROGRAMS_DIR } from './config.js';
 import { HistoryEntry } from './core/schema.js';
 import { createCiApi } from './http/ci-api.js';
 import { type ApiServer, ciDispatchErrorHandler, ciRoutes, startApiServer } from './http/server.js';
+import { recordLedgerHook } from './record/ledger.js';
 import { createCutoverService } from './service/cutover-service.js';
 import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';
@@ -167,7 +168,7 @@ export async function startBot(
   const { layout, release } = await openLayout(config);
   // Every change's alert is composed inside the change's own write (the outbox), to its program's channel;
   // delivery starts below.
-  const compose = alertsHook();
+  const compose = recordLedgerHook(alertsHook());
   let programs: Programs;
   let notes: StartNote[];
   try {

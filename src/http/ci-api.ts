@@ -10,6 +10,8 @@
  *   GET  /api/programs/<program-id>/readiness   the readiness report as JSON (ci-reads.ts)
  *   GET  /api/programs/<program-id>/go?decision=<id>&sha=<40-hex>   the go check: 200 only when it passes, 423
  *        while the deployment may yet be released, 409 when it never will as things stand (ci-reads.ts)
+ *   GET  /api/programs/<program-id>/record      the decision record as Markdown with an ETag (ci-records.ts)
+ *   POST /api/programs/<program-id>/records     {"side", "repo", "commit", "content_hash"}: this commit holds it
  *
  * A gate result names the commit it verified (`sha`, full 40-hex, required). A result for another commit than the
  * current target's is stored against that commit and answered 200 with `counts: false` and `current_target`: it
@@ -37,6 +39,7 @@ import type { CutoverService } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
 import { StoreError } from '../store/store.js';
 import { goAnswer, goQuery, readinessJson } from './ci-reads.js';
+import { RecordBody, recordAnswer, recordReportInput, recordsJson } from './ci-records.js';
 
 /** Request bodies above this many bytes are refused with 413. */
 const BODY_LIMIT = 16 * 1024;
@@ -361,7 +364,7 @@ export function createCiApi(options: CiApiOptions): CiApi {
   }
 
   async function change(
-    kind: 'gates' | 'evidence',
+    kind: 'gates' | 'evidence' | 'records',
     id: string,
     req: IncomingMessage,
     programId: string | undefined,
@@ -381,7 +384,9 @@ export function createCiApi(options: CiApiOptions): CiApi {
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json))
       return badField('body', 'send a JSON object');
-    const parsed = (kind === 'gates' ? GateBody : EvidenceBody).safeParse(json);
+    const parsed = (kind === 'gates' ? GateBody : kind === 'records' ? RecordBody : EvidenceBody).safeParse(
+      json,
+    );
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return badField(String(issue?.path[0] ?? 'body'), issue?.message ?? 'not valid');
@@ -405,15 +410,22 @@ export function createCiApi(options: CiApiOptions): CiApi {
     const service = program;
     const c = service.cutover();
     const list = kind === 'gates' ? c.gates : c.evidence;
-    if (!list.some((x) => x.id === id))
+    if (kind !== 'records' && !list.some((x) => x.id === id))
       return problem(
         404,
         'not_found',
         `There is no ${kind === 'gates' ? 'gate' : 'evidence'} "${id}". Known: ${list.map((x) => x.id).join(', ') || 'none'}.`,
       );
     const data = parsed.data;
-    const input =
-      'status' in data
+    let report: Record<string, unknown> | undefined;
+    if ('content_hash' in data) {
+      const r = recordReportInput(service.document(), data, now());
+      if ('error' in r) return problem(409, r.error, r.message);
+      report = r.input;
+    }
+    const input = report
+      ? report
+      : 'status' in data
         ? {
             type: 'gate.set',
             gate: id,
@@ -422,7 +434,9 @@ export function createCiApi(options: CiApiOptions): CiApi {
             ...(data.evidence_url ? { evidenceUrl: data.evidence_url } : {}),
             ...(data.run_url ? { runUrl: data.run_url } : {}),
           }
-        : { type: 'evidence.log', evidence: id, url: data.url, ...(data.sha ? { sha: data.sha } : {}) };
+        : 'url' in data
+          ? { type: 'evidence.log', evidence: id, url: data.url, ...(data.sha ? { sha: data.sha } : {}) }
+          : {};
     // The same key with the same request answers as the first time; with another request, 422.
     const requestHash = createHash('sha256')
       .update(`${req.method} ${kind}/${id}\n${body.text}`)
@@ -448,7 +462,12 @@ export function createCiApi(options: CiApiOptions): CiApi {
       );
     }
     const after = service.cutover();
-    const state = kind === 'gates' ? { gate: gateJson(after, id) } : { evidence: evidenceJson(after, id) };
+    const state =
+      kind === 'gates'
+        ? { gate: gateJson(after, id) }
+        : kind === 'records'
+          ? { records: recordsJson(after) }
+          : { evidence: evidenceJson(after, id) };
     const counts = kind === 'gates' ? countsFor(after, 'sha' in data ? data.sha : undefined) : {};
     if (!outcome.ok) {
       // A restatement of the stored result for that commit: nothing written, answered as the state stands.
@@ -512,6 +531,28 @@ export function createCiApi(options: CiApiOptions): CiApi {
       return method === 'GET' || method === 'HEAD'
         ? health()
         : { ...problem(405, 'method_not_allowed', 'Use GET /healthz.'), headers: { allow: 'GET, HEAD' } };
+    const records = /^\/api\/programs\/([^/]+)\/(record|records)$/.exec(path);
+    if (records) {
+      let programId: string;
+      try {
+        programId = decodeURIComponent(records[1] ?? '');
+      } catch {
+        return malformedPath(path);
+      }
+      if (records[2] === 'records')
+        return method === 'POST'
+          ? change('records', '', req, programId)
+          : { ...problem(405, 'method_not_allowed', `Use POST ${path}.`), headers: { allow: 'POST' } };
+      if (method !== 'GET' && method !== 'HEAD')
+        return { ...problem(405, 'method_not_allowed', `Use GET ${path}.`), headers: { allow: 'GET, HEAD' } };
+      const refused = denied(req, programId);
+      if (refused) return refused;
+      const program = programOf(programId);
+      if (!('cutover' in program)) return program;
+      const header = req.headers['if-none-match'];
+      const r = recordAnswer(program.document(), now(), Array.isArray(header) ? header.join(',') : header);
+      return { status: r.status, body: {}, text: r.text, headers: r.headers };
+    }
     const read = /^\/api\/programs\/([^/]+)\/(readiness|go)$/.exec(path);
     if (read) {
       const what = read[2] === 'go' ? 'go' : 'readiness';

@@ -68,6 +68,12 @@ export const StoreDocument = z.object({
   channelProblem: z
     .object({ channel: z.string(), error: z.string(), since: Instant, told: z.array(z.string()).default([]) })
     .optional(),
+  /**
+   * The decision record's content hashes (sha256 hex of the Markdown) as it stood after each change while a bilateral
+   * GO was in force, with that GO (record/ledger.ts): a side's report of a commit holding the record is checked
+   * against them. Newest last, bounded.
+   */
+  recordHashes: z.array(z.object({ hash: z.string(), go: z.string(), at: Instant })).default([]),
   /** Display names from users.info, cached for the offline record. */
   users: z.record(z.string(), z.object({ name: z.string(), fetchedAt: Instant })).default({}),
 });

@@ -12,6 +12,7 @@ import {
   Permissions,
   Phase,
   Position,
+  RecordReport,
   Reminders,
   Role,
   Side,
@@ -45,6 +46,8 @@ const CutoverShape = z.object({
   targets: z.array(Target).default([]),
   window: Window.optional(),
   signoffs: z.array(Signoff).default([]),
+  /** Each side's reports of a commit holding the decision record (the `record-in-repos` condition reads them). */
+  records: z.array(RecordReport).default([]),
   updated: Instant.optional(),
   /** The Slack channel the program lives in: its commands, alerts, board and reminders. Bound when it starts. */
   channel: z
