@@ -259,7 +259,7 @@ export function createGitHubRule(deps: GitHubRuleDeps): GitHubRule {
     const now = clock.now();
     const told = await service.update((doc: StoreDocument) => {
       const cur = doc.deployments.find((x) => x.key === d.key);
-      if (!cur || cur.state !== 'answering' || !cur.answer) return { result: false };
+      if (cur?.state !== 'answering' || !cur.answer) return { result: false };
       const state = cur.answer.state;
       const done: Deployment = {
         ...cur,
