@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../../src/slack/ids.js';
+import { type ManualClock, manualClock } from '../alerts/clock.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
 import { assignRoles, type Harness, PEOPLE, startHarness } from '../slack/harness.js';
 import { stateValue, viewSubmission } from '../slack/payloads.js';
@@ -34,7 +35,7 @@ afterEach(async () => {
 });
 
 /** The bot with the shipped program governing REPO's production deployments, and the GitHub App configured. */
-async function start(opts: { alerts?: boolean; mode?: 'http' | 'socket' } = {}) {
+async function start(opts: { alerts?: boolean; mode?: 'http' | 'socket'; clock?: ManualClock } = {}) {
   gh = await startGitHubStandIn();
   const program = JSON.parse(await readFile(SHIPPED_PROGRAM, 'utf8'));
   program.github = { repos: [REPO, 'assistsupport/app'], environments: [ENV] };
@@ -42,6 +43,7 @@ async function start(opts: { alerts?: boolean; mode?: 'http' | 'socket' } = {}) 
     program: await writeProgram(program),
     ...(opts.alerts ? { alerts: { paceMs: 0, board: false, reminders: false } } : {}),
     ...(opts.mode ? { mode: opts.mode } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
     env: {
       GITHUB_APP_ID: gh.appId,
       GITHUB_APP_PRIVATE_KEY: gh.privateKey.replaceAll('\n', '\\n'),
@@ -250,6 +252,32 @@ describe('GitHub deployments wait for both sides (the bot as a deployment protec
     );
     expect(a.status).toBe(202);
     await g.waitForReviews(1);
+  });
+
+  it('outside the approved window the deploy waits, and is approved when the window opens (on the bot clock)', async () => {
+    const clock = manualClock('2026-02-09T08:00:00Z');
+    const { h: w, gh: g } = await start({ clock });
+    await toSignoffs(w);
+    ok(await w.command(LOG, 'window 2026-02-09T10:00Z 2026-02-09T14:00Z'));
+    await signGo(w, PIC);
+    await signGo(w, CIC);
+    ok(await w.command(LOG, 'decide runtime-cutover go both sides signed, window set'));
+    await g.deliver(
+      webhookUrl(w),
+      g.protectionRule({ repo: REPO, environment: ENV, sha: SHA, deploymentId: 15, runId: 150 }),
+    );
+    await settle(w);
+    expect(g.reviews).toEqual([]);
+    expect(deployments(w)).toEqual([expect.objectContaining({ state: 'waiting' })]);
+    clock.advanceTo('2026-02-09T09:59:59Z');
+    await settle(w);
+    expect(g.reviews).toEqual([]);
+    clock.advanceTo('2026-02-09T10:00:00Z');
+    const [review] = await g.waitForReviews(1);
+    expect(review).toMatchObject({
+      state: 'approved',
+      comment: expect.stringContaining('inside the approved window'),
+    });
   });
 
   it('a forged or unsigned webhook is refused (401) with nothing written', async () => {
