@@ -7,7 +7,7 @@
  *
  * A report counts for the `record-in-repos` condition when the record with that hash held the bilateral GO in force
  * now (record/ledger.ts): 409 `unknown_record` for a hash of no record the bot served while a GO stood, 409
- * `stale_target` (field `go`) for a record of an earlier GO.
+ * `stale_target` for a record of an earlier GO.
  */
 import { z } from 'zod';
 import { CommitSha, type Cutover, Id } from '../core/schema.js';
