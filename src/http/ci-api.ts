@@ -27,11 +27,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Outcome } from '../core/commands.js';
 import type { DomainError } from '../core/errors.js';
+import { forbidden } from '../core/errors.js';
 import { currentEvidence, currentTarget, gateState, nextPhase, readiness } from '../core/readiness.js';
-import { CommitSha, type Cutover, GateStatus, HttpUrl } from '../core/schema.js';
+import {
+  type CiToken,
+  CommitSha,
+  type Cutover,
+  GateStatus,
+  HttpUrl,
+  OPERATOR_TOKEN,
+} from '../core/schema.js';
+import { otherProgram, type TokenRefusal, tokenAllows } from '../core/tokens.js';
 import { type Unmet, unmetWords } from '../core/unmet.js';
-import type { CutoverService } from '../service/cutover-service.js';
+import type { CutoverService, RunOptions } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
+import { findToken, tokenIn, touchToken, usedAt } from '../service/tokens.js';
 import { StoreError } from '../store/store.js';
 
 /** Request bodies above this many bytes are refused with 413. */
@@ -127,13 +137,25 @@ const IdempotencyKey = z
   .max(200, 'a key has at most 200 characters')
   .regex(/^[\x21-\x7E]+$/, 'a key has printable ASCII characters only, no spaces');
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
-  if (!given) return false;
+const bearerOf = (header: string | undefined) => /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
+
+function tokenMatches(given: string, token: string): boolean {
   // Equal-length digests, so timingSafeEqual runs on every input and leaks neither content nor length.
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   return timingSafeEqual(digest(given), digest(token));
 }
+
+/** Who a request is: the operator (CUTOVER_API_TOKEN, everything), or a program's token (its scope). */
+type Caller = { kind: 'operator' } | { kind: 'token'; token: CiToken; service: CutoverService };
+
+const unauthorized = (message: string): Answer => ({
+  ...problem(401, 'unauthorized', message),
+  headers: { 'www-authenticate': 'Bearer' },
+});
+
+/** A token's scope refusal: 403 naming the scope. */
+const outOfScope = (e: TokenRefusal): Answer =>
+  problem(403, 'forbidden_scope', e.message, { scope: e.scope });
 
 type Body = { text: string } | { tooLarge: true; drained: boolean };
 
@@ -331,27 +353,78 @@ export function createCiApi(options: CiApiOptions): CiApi {
     );
   }
 
-  async function change(
-    kind: 'gates' | 'evidence',
-    id: string,
-    req: IncomingMessage,
-    programId: string | undefined,
-  ): Promise<Answer> {
+  /**
+   * The caller of a request: CUTOVER_API_TOKEN is the operator's; any other bearer is looked up by its hash among
+   * the programs' tokens. Unknown or revoked: 401.
+   */
+  function callerOf(req: IncomingMessage): Caller | Answer {
     if (!token)
       return problem(
         503,
         'api_off',
         'The CI API is off: the bot has no CUTOVER_API_TOKEN. Set one (16+ characters, e.g. `openssl rand -hex 32`) and restart the bot.',
       );
-    if (!tokenMatches(req.headers.authorization, token))
-      return {
-        ...problem(
-          401,
-          'unauthorized',
-          'Send "Authorization: Bearer <CUTOVER_API_TOKEN>" with the token the bot has.',
-        ),
-        headers: { 'www-authenticate': 'Bearer' },
-      };
+    const given = bearerOf(req.headers.authorization);
+    if (!given)
+      return unauthorized(
+        'Send "Authorization: Bearer <token>" with CUTOVER_API_TOKEN or a program\'s CI token (`/cutover token create`).',
+      );
+    if (tokenMatches(given, token)) return { kind: 'operator' };
+    const found = findToken(programs, given);
+    if (!found)
+      return unauthorized(
+        "The bot knows no such token: send CUTOVER_API_TOKEN or a program's CI token (`/cutover token list` shows them).",
+      );
+    if (found.token.revoked)
+      return unauthorized(
+        `The token "${found.token.name}" was revoked at ${found.token.revoked.at}: it authorises nothing. Make a new one with \`/cutover token create\`.`,
+      );
+    return { kind: 'token', token: found.token, service: found.service };
+  }
+
+  /** The program of a request: named by the path, else a token's own, else the one active program. */
+  function programFor(caller: Caller, programId: string | undefined): CutoverService | Answer {
+    if (caller.kind === 'token') {
+      if (programId === undefined) return caller.service;
+      // Refused by the id alone: nothing of another program is told to a token, not even which programs exist.
+      const elsewhere = otherProgram(caller.token, programId);
+      if (elsewhere) return outOfScope(elsewhere);
+    }
+    return programOf(programId);
+  }
+
+  /** `GET /api/programs/<program-id>/readiness`: the deploy gate's question, may the cutover go? */
+  function readinessOf(req: IncomingMessage, programId: string | undefined): Answer {
+    const caller = callerOf(req);
+    if (!('kind' in caller)) return caller;
+    const program = programFor(caller, programId);
+    if (!('cutover' in program)) return program;
+    const c = program.cutover();
+    if (caller.kind === 'token') {
+      const allowed = tokenAllows(caller.token, c, { action: 'read' });
+      if (!allowed.ok) return outOfScope(allowed.error);
+      const hash = caller.token.hash;
+      void touchToken(program, hash, now()).catch((e: unknown) =>
+        logger.error("the token's last use could not be saved", e),
+      );
+    }
+    const t = currentTarget(c);
+    return answer(200, {
+      ok: true,
+      program: c.id,
+      current_target: t ? { tag: t.tag, sha: t.sha, approved: !!t.approved } : null,
+      readiness: readinessSummary(c),
+    });
+  }
+
+  async function change(
+    kind: 'gates' | 'evidence',
+    id: string,
+    req: IncomingMessage,
+    programId: string | undefined,
+  ): Promise<Answer> {
+    const caller = callerOf(req);
+    if (!('kind' in caller)) return caller;
     const body = await readBody(req, limit);
     if ('tooLarge' in body) {
       const a = problem(413, 'too_large', `The request body is over ${limit} bytes.`);
@@ -384,10 +457,14 @@ export function createCiApi(options: CiApiOptions): CiApi {
       if (!n.success) return badField('X-CI-Name', n.error.issues[0]?.message ?? 'not valid');
       name = n.data;
     }
-    const program = programOf(programId);
+    const program = programFor(caller, programId);
     if (!('cutover' in program)) return program;
     const service = program;
     const c = service.cutover();
+    const use =
+      kind === 'gates'
+        ? ({ action: 'gate.set', gate: id } as const)
+        : ({ action: 'evidence.log', evidence: id } as const);
     const list = kind === 'gates' ? c.gates : c.evidence;
     if (!list.some((x) => x.id === id))
       return problem(
@@ -395,6 +472,10 @@ export function createCiApi(options: CiApiOptions): CiApi {
         'not_found',
         `There is no ${kind === 'gates' ? 'gate' : 'evidence'} "${id}". Known: ${list.map((x) => x.id).join(', ') || 'none'}.`,
       );
+    if (caller.kind === 'token') {
+      const allowed = tokenAllows(caller.token, c, use);
+      if (!allowed.ok) return outOfScope(allowed.error);
+    }
     const data = parsed.data;
     const input =
       'status' in data
@@ -412,13 +493,34 @@ export function createCiApi(options: CiApiOptions): CiApi {
       .update(`${req.method} ${kind}/${id}\n${body.text}`)
       .digest('hex');
     let outcome: Outcome;
+    const at = now();
+    // A token is checked again inside the transaction: one revoked (or re-scoped) meanwhile authorises nothing.
+    let revoked: string | undefined;
+    const scoped: RunOptions =
+      caller.kind === 'token'
+        ? {
+            guard: (doc) => {
+              const stored = tokenIn(doc, caller.token.hash);
+              const check = stored ? tokenAllows(stored, doc.cutover, use) : undefined;
+              if (!stored || stored.revoked) {
+                revoked = stored?.revoked?.at ?? 'just now';
+                return forbidden('revoked');
+              }
+              return check && !check.ok ? check.error : undefined;
+            },
+            also: (doc) => usedAt(doc, caller.token.hash, at),
+          }
+        : {};
+    const actor = {
+      kind: 'ci' as const,
+      name,
+      token: caller.kind === 'token' ? caller.token.name : OPERATOR_TOKEN,
+    };
     try {
-      outcome = await service.run(
-        input,
-        { kind: 'ci', name },
-        now(),
-        requestKey ? { requestKey, requestHash } : {},
-      );
+      outcome = await service.run(input, actor, at, {
+        ...(requestKey ? { requestKey, requestHash } : {}),
+        ...scoped,
+      });
     } catch (e) {
       logger.error('the CI change could not be saved', e);
       // The commit was lost with the connection: the change may stand, so the answer must not say it does not.
@@ -434,6 +536,16 @@ export function createCiApi(options: CiApiOptions): CiApi {
     const after = service.cutover();
     const state = kind === 'gates' ? { gate: gateJson(after, id) } : { evidence: evidenceJson(after, id) };
     const counts = kind === 'gates' ? countsFor(after, 'sha' in data ? data.sha : undefined) : {};
+    if (caller.kind === 'token' && (!outcome.ok || outcome.replayed))
+      void touchToken(service, caller.token.hash, at).catch((e: unknown) =>
+        logger.error("the token's last use could not be saved", e),
+      );
+    if (!outcome.ok && revoked !== undefined && caller.kind === 'token')
+      return unauthorized(
+        `The token "${caller.token.name}" was revoked at ${revoked}: it authorises nothing.`,
+      );
+    if (!outcome.ok && caller.kind === 'token' && 'scope' in outcome.error)
+      return outOfScope(outcome.error as TokenRefusal);
     if (!outcome.ok) {
       // A restatement of the stored result for that commit: nothing written, answered as the state stands.
       if (outcome.error.code === 'unchanged')
@@ -472,6 +584,16 @@ export function createCiApi(options: CiApiOptions): CiApi {
       return method === 'GET' || method === 'HEAD'
         ? health()
         : { ...problem(405, 'method_not_allowed', 'Use GET /healthz.'), headers: { allow: 'GET, HEAD' } };
+    const read = /^\/api\/programs\/([^/]+)\/readiness$/.exec(path);
+    if (read) {
+      if (method !== 'GET' && method !== 'HEAD')
+        return { ...problem(405, 'method_not_allowed', `Use GET ${path}.`), headers: { allow: 'GET, HEAD' } };
+      try {
+        return readinessOf(req, decodeURIComponent(read[1] ?? ''));
+      } catch {
+        return malformedPath(path);
+      }
+    }
     const m = /^\/api\/(?:programs\/([^/]+)\/)?(gates|evidence)\/([^/]+)$/.exec(path);
     if (!m)
       return problem(

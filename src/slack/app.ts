@@ -77,6 +77,7 @@ export function createSlackApp({
     admins: config.admins,
     creators: config.creators,
     clock,
+    logger: app.logger,
   });
   // App Home publishes on the background client, which rejects a 429: the next change or opening publishes again.
   const home = createHomePublisher({
@@ -140,6 +141,7 @@ export function createSlackApp({
     async stop() {
       offArchived();
       for (const off of offGroups) off();
+      workspace.stop();
       clients.close();
       await app.stop();
       await home.stop();
