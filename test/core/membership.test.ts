@@ -32,7 +32,7 @@ const withGroup = () => {
   return { ...c, permissions: { ...c.permissions, 'blocker.add': ['producer-incident-commander'] } };
 };
 
-const ADD = { type: 'blocker.add', owner: 'producer-incident-commander', title: 'pager test', phase: '8' };
+const ADD = { type: 'blocker.add', owner: 'producer-incident-commander', title: 'pager test' } as const;
 
 describe('a membership older than five minutes authorises nothing', () => {
   it('the rule: confirmed under five minutes ago counts; five minutes or more, or never, does not', () => {

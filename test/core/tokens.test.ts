@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CiToken, Cutover } from '../../src/core/schema.js';
 import { mayManageTokens, newToken, revokeToken, sideOfGate, tokenAllows } from '../../src/core/tokens.js';
-import { A, seeded, T0 } from './fixtures.js';
+import { A, seeded, T0, U } from './fixtures.js';
 
 const token = (over: Partial<CiToken> = {}): CiToken => ({
   name: 'consumer-pipeline',
@@ -112,7 +112,7 @@ describe('who makes and revokes tokens', () => {
 
   it('revoking stamps the token; revoking it again, or a name unknown, is refused', () => {
     const r = revokeToken(seeded(), [token()], 'consumer-pipeline', A.admin, T0);
-    expect(r).toMatchObject({ ok: true, token: { revoked: { by: A.admin.userId, at: T0.toISOString() } } });
+    expect(r).toMatchObject({ ok: true, token: { revoked: { by: U.admin, at: T0.toISOString() } } });
     if (!r.ok) return;
     expect(revokeToken(seeded(), r.tokens, 'consumer-pipeline', A.admin, T0).ok).toBe(false);
     expect(revokeToken(seeded(), r.tokens, 'nope', A.admin, T0).ok).toBe(false);

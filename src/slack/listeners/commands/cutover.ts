@@ -4,7 +4,7 @@
  */
 import type { App } from '@slack/bolt';
 import { COMMAND } from '../../ids.js';
-import { parseCommand } from '../../parse-command.js';
+import { parseCommand, usageOf } from '../../parse-command.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
 import { helpText, historyText, rolesText, shapingHelpText } from '../../views/lists.js';
 import { formFor } from '../../views/modals.js';
@@ -17,6 +17,7 @@ import { openView } from '../open-view.js';
 import { NO_PROGRAM_HERE, programInChannel } from '../program-of.js';
 import { openNewProgramForm, startTyped } from './new-program.js';
 import { postRecord } from './record.js';
+import { tokenCommand } from './tokens.js';
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
 
@@ -86,6 +87,8 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         await ack();
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
+      case 'token':
+        return tokenCommand(p, command.user_id, parsed, { ack, logger }, usageOf('token'));
       case 'change': {
         // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
         const outcome = await runSafely(p, parsed.command, actorOf(deps, command.user_id), logger, {
