@@ -266,10 +266,17 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
       changed: true,
       evidence: {
         id: 'producer-handoff',
-        current: { url: 'https://x.example/handoff', by: 'CI: CI (token operator)', target: { tag: 'service.v3.0' } },
+        current: {
+          url: 'https://x.example/handoff',
+          by: 'CI: CI (token operator)',
+          target: { tag: 'service.v3.0' },
+        },
       },
     });
-    expect((await w.historyOnDisk()).at(-1)).toMatchObject({ by: 'CI: CI (token operator)', action: 'evidence.log' });
+    expect((await w.historyOnDisk()).at(-1)).toMatchObject({
+      by: 'CI: CI (token operator)',
+      action: 'evidence.log',
+    });
   });
 
   it('GET /healthz: 200 while the store directory is writable, 503 when it is gone', async () => {
@@ -306,7 +313,10 @@ describe('the CI API in Socket Mode', () => {
       headers: { 'x-ci-name': 'Jenkins' },
     });
     expect(a).toMatchObject({ status: 200, json: { ok: true, gate: { status: 'red' } } });
-    expect((await w.historyOnDisk()).at(-1)).toMatchObject({ by: 'CI: Jenkins (token operator)', after: 'red' });
+    expect((await w.historyOnDisk()).at(-1)).toMatchObject({
+      by: 'CI: Jenkins (token operator)',
+      after: 'red',
+    });
     await refusedWith(
       w,
       '/api/gates/consumer-suite',
