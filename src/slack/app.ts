@@ -14,7 +14,7 @@ import { createHomePublisher } from './home-publisher.js';
 import { uploadRecord } from './listeners/commands/record.js';
 import { registerListeners } from './listeners/index.js';
 import { esc } from './views/text.js';
-import { createWorkspace } from './workspace.js';
+import { createWorkspace, type Workspace } from './workspace.js';
 
 export interface SlackApp {
   app: App;
@@ -22,6 +22,8 @@ export interface SlackApp {
   start(): Promise<{ port?: number }>;
   /** Publishes App Home again where it changed outside a change (the alert channel out of reach, or back). */
   refreshHome(): void;
+  /** What the bot asks Slack of its workspace: who is in the user groups holding roles (slack/workspace.ts). */
+  workspace: Workspace;
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export function createSlackApp({
         });
   const workspace = createWorkspace({
     client: clients.background,
+    lookups: clients.lookups,
     admins: config.admins,
     creators: config.creators,
     clock,
@@ -138,6 +141,7 @@ export function createSlackApp({
       };
     },
     refreshHome: () => home.refresh(),
+    workspace,
     async stop() {
       offArchived();
       for (const off of offGroups) off();

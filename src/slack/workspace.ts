@@ -45,12 +45,16 @@ export interface Workspace {
    * Groups no longer in the list stop being asked.
    */
   watch(groups: readonly string[]): void;
+  /** Resolves once no ask of Slack is in flight (tests wait on it, as on the alerts' `idle`). */
+  idle(): Promise<void>;
   /** Stops the background asking. */
   stop(): void;
 }
 
 export function createWorkspace(opts: {
   client: webApi.WebClient;
+  /** For `usergroups.users.list` (no retries of its own: the workspace asks again); default `client`. */
+  lookups?: webApi.WebClient;
   admins: readonly string[];
   creators: readonly string[];
   clock: Clock;
@@ -71,7 +75,7 @@ export function createWorkspace(opts: {
     const inFlight = asking.get(group);
     if (inFlight) return inFlight;
     const at = clock.now().getTime();
-    const call = opts.client.usergroups.users
+    const call = (opts.lookups ?? opts.client).usergroups.users
       .list({ usergroup: group })
       .then((res) => {
         const users = res.users ?? [];
@@ -144,6 +148,11 @@ export function createWorkspace(opts: {
           );
         else refresh(g);
       }
+    },
+    async idle() {
+      while (asking.size) await Promise.allSettled([...asking.values()]);
+      // The answer's own continuation (the next ask scheduled) runs before the caller goes on.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     },
     stop() {
       stopped = true;
