@@ -6,7 +6,9 @@
  * the cause (not "You hold no role"), and nothing is written. A sign-off by a member records when it was confirmed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { decisionRecord } from '../../src/record/decision-record.js';
 import { ACTIONS } from '../../src/slack/ids.js';
+import { utcStamp } from '../../src/slack/views/text.js';
 import { type AlertHarness, signOff, startAlertHarness, TARGET } from '../alerts/helpers.js';
 import { ADMIN, assignRoles, CHANNEL, PEOPLE } from './harness.js';
 import { blockAction } from './payloads.js';
@@ -145,5 +147,9 @@ describe('while usergroups.users.list answers', () => {
         .history(5)
         .find((h) => h.action === 'signoff')?.note,
     ).toContain(`as a member of ${ONCALL}, confirmed ${confirmedAt}`);
+    // The decision record says it too.
+    expect(decisionRecord(a.h.program().document(), a.clock.now())).toContain(
+      `(a member of \`${ONCALL}\`, confirmed ${utcStamp(confirmedAt ?? '')})`,
+    );
   });
 });
