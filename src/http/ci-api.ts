@@ -6,6 +6,7 @@
  *   POST /api/programs/<program-id>/evidence/<evidence-id>  {"url", "sha"?, "ci_name"?}
  *   POST /api/gates/<gate-id>, POST /api/evidence/<evidence-id>: the same, for a bot holding exactly one active
  *        program (the paths before programs were many); with several, 409 `ambiguous_program` naming their ids
+ *   GET  /api/programs/<program-id>/readiness: the deploy gate's read (decisions, phases, blockers, gates)
  *   GET  /healthz                     {"ok": true, "store": "writable"} or 503
  *
  * A gate result names the commit it verified (`sha`, full 40-hex, required). A result for another commit than the
@@ -17,7 +18,10 @@
  * the same key and request again answers 200 as the first time (`replayed: true`, `changed: false`) and writes
  * nothing; the same key with another request is 422 `idempotency_conflict`.
  *
- * `Authorization: Bearer $CUTOVER_API_TOKEN` is compared in constant time. Answers: 200 with the new state
+ * `Authorization: Bearer <token>`: CUTOVER_API_TOKEN (the operator's, every program; compared in constant time), or a
+ * program's CI token (service/tokens.ts), found by its SHA-256 and held to its scope by the core (core/tokens.ts):
+ * unknown or revoked, 401; beyond its program or side, 403 `forbidden_scope` naming the scope, decided before
+ * anything of another program is read, and again inside the change's transaction. History names the token. Answers: 200 with the new state
  * (`changed: false` when the report restates what is stored), 400 naming the bad field, 401, 404, 405, 409
  * when a rule refuses or the target moved (`stale_target`), 413 over the body cap, 422 for a reused
  * Idempotency-Key, 503 when the API is off (no token configured) or the store failed. A refusal writes nothing.

@@ -125,6 +125,8 @@ describe('CI tokens scoped to a program and a side', () => {
       by: 'CI: GitHub Actions (token consumer-ci)',
       action: 'gate.set',
     });
+    // Making a token and its last use write no history line of their own: only the changes it made.
+    expect(history.filter((e) => /token/.test(`${e.action} ${e.subject} ${e.note ?? ''}`))).toEqual([]);
     const doc = w.program().document();
     expect(decisionRecord(doc, new Date())).toContain('CI: GitHub Actions (token consumer-ci)');
     expect(decisionRecord(doc, new Date())).not.toContain(secret);

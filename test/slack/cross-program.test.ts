@@ -170,6 +170,29 @@ describe('a forged button or form naming another program', () => {
     expect(w.program().document().tokens).toEqual([]);
   });
 
+  it("a forged Revoke naming another program's token revokes nothing and says nothing of it", async () => {
+    const w = await start();
+    expect((await w.command(PEOPLE.logOwner, 'token create pipeline')).text).toContain(
+      'shown only this once',
+    );
+    const posts = w.slack.calls('chat.postMessage').length;
+    await w.interact(
+      blockAction({
+        user_id: OUTSIDER,
+        action_id: ACTIONS.revokeToken,
+        value: 'service-v3:pipeline',
+        view: { type: 'modal', callback_id: VIEWS.tokens },
+      }),
+    );
+    const dm = await w.slack.waitFor(
+      'chat.postMessage',
+      (c) => w.slack.calls('chat.postMessage').indexOf(c) >= posts,
+    );
+    expect(String(dm.args.text)).toContain('You hold no role in that program');
+    expect(String(dm.args.text)).not.toContain('pipeline');
+    expect(w.program().document().tokens[0]?.revoked).toBeUndefined();
+  });
+
   it('an admin with no role opens any program', async () => {
     const w = await start();
     const trigger = 'trigger-admin-blocker';
