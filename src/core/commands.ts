@@ -19,6 +19,7 @@ import { signoffsHandlers } from './commands/signoffs.js';
 import { targetsHandlers } from './commands/targets.js';
 import { windowHandlers } from './commands/window.js';
 import { type DomainError, fromZod, invalid, refused } from './errors.js';
+import { judgedAt } from './membership.js';
 import { blockerState, currentTarget, derivedSnapshot, mayDecideGo, targetLabel } from './readiness.js';
 import {
   type Actor,
@@ -89,7 +90,9 @@ const FIELD_NAMES: Record<string, string> = {
  * and gates that the change moved are told as events and history; a GO decision whose requirements no longer
  * hold falls back to NO-GO, said so.
  */
-export function execute(cutover: Cutover, input: unknown, actor: Actor, now: Date): Outcome {
+export function execute(cutover: Cutover, input: unknown, given: Actor, now: Date): Outcome {
+  // A user-group membership counts only as fresh as Slack last confirmed it (core/membership.ts).
+  const actor = judgedAt(given, now);
   const parsed = Command.safeParse(input);
   if (!parsed.success) return { ok: false, error: fromZod(parsed.error, FIELD_NAMES) };
   const cmd = parsed.data;

@@ -1,6 +1,6 @@
 /** The document the store keeps: the live cutover, its history, and what the bot must still tell Slack. */
 import { z } from 'zod';
-import { Cutover, DomainEvent, HistoryEntry, Id, Instant } from '../core/schema.js';
+import { CiToken, Cutover, DomainEvent, HistoryEntry, Id, Instant } from '../core/schema.js';
 
 export const STORE_VERSION = 1;
 
@@ -101,6 +101,11 @@ export const StoreDocument = z.object({
       }),
     )
     .default([]),
+  /**
+   * The program's CI tokens (core/schema/tokens.ts), hashes only. Kept here, beside the cutover and never in it:
+   * a program started from this one copies none, and neither the record nor the program file shows them.
+   */
+  tokens: z.array(CiToken).default([]),
   /** Display names from users.info, cached for the offline record. */
   users: z.record(z.string(), z.object({ name: z.string(), fetchedAt: Instant })).default({}),
 });

@@ -18,8 +18,20 @@ export const Actor = z.discriminatedUnion('kind', [
     isAdmin: z.boolean().default(false),
     /** The user groups (S…) this person belongs to, among those holding roles: asked of Slack at the edge. */
     groups: z.array(z.string()).optional(),
+    /**
+     * When Slack last confirmed each of those memberships (`usergroups.users.list`). The core judges a change by
+     * it (core/membership.ts): a membership older than five minutes, or with no time, authorises nothing.
+     */
+    confirmed: z.record(z.string(), Instant).optional(),
+    /** Groups holding roles whose members Slack could not tell: the person may be in them, unconfirmed. */
+    unconfirmed: z.array(z.string()).optional(),
   }),
-  z.object({ kind: z.literal('ci'), name: z.string().default('CI') }),
+  z.object({
+    kind: z.literal('ci'),
+    name: z.string().default('CI'),
+    /** The name of the token the request came with (`operator` for CUTOVER_API_TOKEN): history names it. */
+    token: z.string().optional(),
+  }),
   z.object({ kind: z.literal('system') }),
 ]);
 export type Actor = z.infer<typeof Actor>;
@@ -229,6 +241,8 @@ export const Signoff = z.object({
   rationale: z.string().optional(),
   evidenceUrl: z.string().optional(),
   asAdmin: z.boolean().default(false),
+  /** Signed as a member of the user group holding the commander role: which, and when Slack confirmed it. */
+  membership: z.object({ group: z.string(), confirmedAt: Instant }).optional(),
   voided: z.object({ at: Instant, reason: z.string() }).optional(),
 });
 export type Signoff = z.infer<typeof Signoff>;
