@@ -19,12 +19,14 @@ import { evidenceHandlers } from './commands/evidence.js';
 import { gatesHandlers } from './commands/gates.js';
 import { notesHandlers } from './commands/notes.js';
 import { phasesHandlers } from './commands/phases.js';
+import { recordsHandlers } from './commands/records.js';
 import { rolesHandlers } from './commands/roles.js';
 import { shapeHandlers } from './commands/shape.js';
 import { signoffsHandlers } from './commands/signoffs.js';
 import { targetsHandlers } from './commands/targets.js';
 import { windowHandlers } from './commands/window.js';
-import { type DomainError, fromZod, invalid, refused, unconfirmed } from './errors.js';
+import { type DomainError, fromZod, invalid, needsConfirmation, refused } from './errors.js';
+import { judgedAt } from './membership.js';
 import { blockerState, currentTarget, derivedSnapshot, mayDecideGo, targetLabel } from './readiness.js';
 import {
   type Actor,
@@ -65,6 +67,7 @@ const HANDLERS: { [K in CommandType]: Handler<K> } = {
   ...shapeHandlers,
   ...archiveHandlers,
   ...notesHandlers,
+  ...recordsHandlers,
 };
 
 /** Applies one parsed command to `c` (a private copy) through its handler. */
@@ -130,7 +133,7 @@ function goAtStake(
   const phaseWords = and(
     phases.map((id) => `${id} (${before.phases.find((p) => p.id === id)?.title ?? id})`),
   );
-  return unconfirmed(
+  return needsConfirmation(
     `This ${voids}sets ${decisions} to NO-GO while phase ${phaseWords} ${phases.length > 1 ? 'are' : 'is'} running. To go ahead anyway, send it again with a confirmation and the reason.`,
     { decisions: atStake.map(({ d }) => d.id), phases, signoffs: voided },
   );
@@ -141,7 +144,9 @@ function goAtStake(
  * and gates that the change moved are told as events and history; a GO decision whose requirements no longer
  * hold falls back to NO-GO, said so.
  */
-export function execute(cutover: Cutover, input: unknown, actor: Actor, now: Date): Outcome {
+export function execute(cutover: Cutover, input: unknown, given: Actor, now: Date): Outcome {
+  // A user-group membership counts only as fresh as Slack last confirmed it (core/membership.ts).
+  const actor = judgedAt(given, now);
   const parsed = Command.safeParse(input);
   if (!parsed.success) return { ok: false, error: fromZod(parsed.error, FIELD_NAMES) };
   const cmd = parsed.data;

@@ -11,7 +11,7 @@ import type { Unmet } from './unmet.js';
  * - `conflict`: a request key already applied to another request (an Idempotency-Key reused with another body).
  * - `unsure`: not a refusal: the change was being saved when the store went out of reach, so it may or may not have
  *   been made; the answer must not say that nothing changed.
- * - `unconfirmed`: the change would take the GO from under a running phase (commands.ts); it goes ahead only when
+ * - `needs-confirmation`: the change would take the GO from under a running phase (commands.ts); it goes ahead only when
  *   sent again with a confirmation and a reason. `consequence` says what it would do, as data.
  */
 type DomainErrorCode =
@@ -23,7 +23,7 @@ type DomainErrorCode =
   | 'stale'
   | 'conflict'
   | 'unsure'
-  | 'unconfirmed';
+  | 'needs-confirmation';
 
 export interface DomainError {
   code: DomainErrorCode;
@@ -36,6 +36,11 @@ export interface DomainError {
    * `{who}` where the surface names those roles (Slack with their holders mentioned, the API with ids).
    */
   mayAct?: { roles: string[]; held: string[]; sentence: string };
+  /**
+   * A refusal because Slack could not confirm the person's membership of the user groups holding the roles that
+   * may act: the groups, and the sentence with `{groups}` where each surface names them (Slack with a mention).
+   */
+  unconfirmed?: { groups: string[]; sentence: string };
   /** The next step the refusal points to, for a surface to show how (Slack: the command to type). */
   next?:
     | { action: 'target.publish' }
@@ -43,7 +48,7 @@ export interface DomainError {
     | { action: 'status' }
     /** The same change again, with a confirmation and its reason. */
     | { action: 'confirm' };
-  /** What an `unconfirmed` change would do: the decisions it sets to NO-GO, the running phases, the GO sign-offs voided. */
+  /** What a `needs-confirmation` change would do: the decisions it sets to NO-GO, the running phases, the GO sign-offs voided. */
   consequence?: { decisions: string[]; phases: string[]; signoffs: string[] };
   /** For an unknown id: the known id nearest to the one given, when it is near enough to be a slip of the keys. */
   didYouMean?: string;
@@ -109,11 +114,11 @@ export const refused = (message: string, items?: Unmet[], next?: DomainError['ne
 });
 export const unchanged = (message: string): DomainError => ({ code: 'unchanged', message });
 export const stale = (field: string, message: string): DomainError => ({ code: 'stale', field, message });
-export const unconfirmed = (
+export const needsConfirmation = (
   message: string,
   consequence: NonNullable<DomainError['consequence']>,
 ): DomainError => ({
-  code: 'unconfirmed',
+  code: 'needs-confirmation',
   message,
   consequence,
   next: { action: 'confirm' },

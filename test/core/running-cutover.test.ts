@@ -22,7 +22,7 @@ describe('rule 11: a running cutover keeps its GO unless a person confirms, with
   it('a new target while phase 8 runs is refused, naming the consequence, and nothing is written', () => {
     const c = running();
     const e = refuse(c, NEW_TARGET, A.pro, at(70));
-    expect(e.code).toBe('unconfirmed');
+    expect(e.code).toBe('needs-confirmation');
     expect(e.message).toBe(
       `${CONSEQUENCE} To go ahead anyway, send it again with a confirmation and the reason: /cutover <the same command> confirm: <reason…>.`,
     );

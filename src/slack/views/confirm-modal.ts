@@ -1,5 +1,5 @@
 /**
- * The confirmation form: pushed over a form whose change the core refused as `unconfirmed` (it would take the GO
+ * The confirmation form: pushed over a form whose change the core refused as `needs-confirmation` (it would take the GO
  * from under a running phase), so the other organisation, which has no slash commands, can go ahead with a reason
  * too. Pure: (refusal, the refused change, the form's metadata) -> view, or none when the change cannot be carried.
  */

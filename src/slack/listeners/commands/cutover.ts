@@ -3,9 +3,10 @@
  * the ack tells of them. `help`, `list` and `new` need no program; everything else acts on the channel's.
  */
 import type { App, Logger } from '@slack/bolt';
+import { mayOpen } from '../../../core/stake.js';
 import type { CutoverService } from '../../../service/cutover-service.js';
 import { COMMAND } from '../../ids.js';
-import { type Parsed, parseCommand } from '../../parse-command.js';
+import { type Parsed, parseCommand, usageOf } from '../../parse-command.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
 import { helpText, historyText, rolesText, shapingHelpText } from '../../views/lists.js';
 import { formFor } from '../../views/modals.js';
@@ -18,6 +19,7 @@ import { openView } from '../open-view.js';
 import { NO_PROGRAM_HERE, programInChannel } from '../program-of.js';
 import { openNewProgramForm, startTyped } from './new-program.js';
 import { postRecord } from './record.js';
+import { tokenCommand } from './tokens.js';
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
 
@@ -107,6 +109,11 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
     if (!service) return ack(ephemeral(NO_PROGRAM_HERE));
     const p = withProgram(deps, service);
     const c = service.cutover();
+    /** A form refused because Slack could not confirm the person's group: the cause, before any form is built. */
+    const unconfirmed = () => {
+      const open = mayOpen(c, actorOf(deps, command.user_id), deps.clock.now());
+      return !open.ok && open.error.unconfirmed ? refusalText(open.error) : undefined;
+    };
     switch (parsed.kind) {
       case 'roles':
         return ack(ephemeral(rolesText(c)));
@@ -125,6 +132,8 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return postRecord({ deps: p, client, respond, logger }, command.user_id);
       case 'signoff':
       case 'blocker-form': {
+        const cause = unconfirmed();
+        if (cause) return ack(ephemeral(cause));
         const viewer = viewerOf(deps, command.user_id);
         const form = formFor(parsed.kind === 'signoff' ? 'signoff' : 'blocker', c, viewer, {
           channel: command.channel_id,
@@ -135,12 +144,16 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
       case 'shape-form': {
+        const cause = unconfirmed();
+        if (cause) return ack(ephemeral(cause));
         const viewer = viewerOf(deps, command.user_id);
         const form = shapeFormFor(c, viewer, { channel: command.channel_id, program: c.id });
         if ('refusal' in form) return ack(ephemeral(`${form.refusal}\n\n${shapingHelpText()}`));
         await ack();
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
+      case 'token':
+        return tokenCommand(p, command.user_id, parsed, { ack, logger }, usageOf('token'));
       case 'change':
         return ack(
           ephemeral(await changeAnswer(service, parsed, command.user_id, command.trigger_id, logger)),
