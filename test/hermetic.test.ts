@@ -30,6 +30,8 @@ const HOSTILE = {
   CUTOVER_CHANNEL_ID: 'C0HOSTILE',
   CUTOVER_ADMINS: 'U0HOSTILE',
   DATABASE_URL: 'postgres://hostile:hostile@127.0.0.1:9/hostile',
+  // Half a GitHub App: the bot would refuse to start on it.
+  GITHUB_APP_ID: '12345',
 };
 /** What this test wrote into the project (and so removes), and the shell it changed (and so restores). */
 const wrote: string[] = [];
