@@ -6,6 +6,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { OutboxItem } from '../service/document.js';
+import { withUniqueIds } from '../slack/block-ids.js';
 
 /** Slack cuts message text beyond 40,000 characters; keep clear of it. */
 export const MAX_MESSAGE_CHARS = 39_000;
@@ -105,10 +106,11 @@ export function messageBlocks(items: OutboxItem[], text: string): types.KnownBlo
         value: b.value,
       })),
     });
-  return [
+  // One action's buttons share a row (two "Sign off for …"): ids unique within each block, as Slack requires.
+  return withUniqueIds([
     ...sections
       .slice(0, 50 - rows.length)
       .map((t): types.KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: t } })),
     ...rows,
-  ];
+  ]);
 }
