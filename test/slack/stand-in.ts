@@ -599,11 +599,18 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     let problems: string[] = [];
     if (kind === 'view_submission') {
       const view = isRecord(payload.view) ? payload.view : {};
-      const submitted =
-        Array.isArray(view.blocks) && view.blocks.length > 0
-          ? view
-          : (views.get(String(view.id)) ?? lastViewOf(view.callback_id) ?? view);
-      problems = problemMessages(viewSubmissionAckProblems(body, submitted));
+      const hasBlocks = (v: unknown) => isRecord(v) && Array.isArray(v.blocks) && v.blocks.length > 0;
+      // The view submitted: as the payload carries it, else the one the app opened with that id or callback_id. A
+      // test that builds a submission of a view never opened here leaves nothing to check the errors against.
+      const byId = views.get(String(view.id));
+      const submitted = hasBlocks(view)
+        ? view
+        : byId !== undefined && byId.callback_id === view.callback_id
+          ? byId
+          : lastViewOf(view.callback_id);
+      if (submitted !== undefined) problems = problemMessages(viewSubmissionAckProblems(body, submitted));
+      else if (!isRecord(body) || (body.response_action !== undefined && body.response_action !== 'errors'))
+        problems = problemMessages(viewSubmissionAckProblems(body, {}));
     } else if (kind === 'block_suggestion') problems = problemMessages(optionsAckProblems(body));
     else if (kind === 'slash_command' && isRecord(body))
       problems = problemMessages(messagePayloadProblems(body));
