@@ -41,6 +41,8 @@ export function planChannel(items: OutboxItem[], now: number, options: PlanOptio
   let size = 0;
   for (const item of items) {
     if (due(item) > now || batch.length >= maxItems) break;
+    // An item Slack refused goes alone, in the form it is degraded to (alerts/refused.ts).
+    if (batch.length && item.degraded) break;
     const added = item.text.length + (batch.length ? SEPARATOR.length : 0);
     if (batch.length && size + added > max) break;
     batch.push(item);
