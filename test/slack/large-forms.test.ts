@@ -58,7 +58,7 @@ describe.each(['http', 'socket'] as const)('forms of more than 100 items (%s mod
     await h.command(LOG, 'blocker', { trigger_id: trigger });
     const opened = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === trigger);
     const view = opened.args.view as ViewArg;
-    const viewId = String((opened.response?.view as { id: string }).id);
+    const viewId = String((opened.response?.view as { id?: string } | undefined)?.id);
     expect(view.callback_id).toBe(VIEWS.blocker);
     const select = elementOf(view, INPUTS.blocker.blocker);
     expect(select).toMatchObject({ type: 'external_select', action_id: INPUT_ACTION });

@@ -18,11 +18,10 @@ import {
   targetLabel,
 } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
-import type { RefusedAlert } from '../../service/document.js';
 import { ACTIONS, actionValue } from '../ids.js';
 import { settableGates } from './gate-modal.js';
 import { asActor } from './modals.js';
-import { refusedNotice } from './refused.js';
+import { type RefusedAlert, refusedNotice } from './refused.js';
 import { shapeOffers } from './shape-modal.js';
 import { stateSections } from './status.js';
 import { clip, esc, fold, plainLine, section, slackDate, titled } from './text.js';

@@ -3,8 +3,17 @@
  * first, each with Slack's error, the payload's shape and how it reached the channel after. Pure.
  */
 import type { types } from '@slack/bolt';
-import type { RefusedAlert } from '../../service/document.js';
 import { clip, esc, fold, section, slackDate } from './text.js';
+
+/** What the view reads of a refusal (the document's `refused`, service/document.ts), handed in by its caller. */
+export interface RefusedAlert {
+  id: string;
+  channel: string;
+  error: string;
+  at: string;
+  shape: string;
+  outcome: 'resending' | 'text' | 'short' | 'undelivered';
+}
 
 /** Refusals shown; the document keeps a few more. */
 const SHOWN = 5;
