@@ -178,3 +178,27 @@ describe('an alert Slack refuses', () => {
     expect(JSON.stringify(theirs.args.view)).not.toContain('Alerts Slack refused');
   });
 });
+
+describe('a status board Slack refuses', () => {
+  it('shows as its text, the refusal logged with its shape, and never waits on retries of the same blocks', async () => {
+    const logger = captureLogger();
+    const w = await startAlertHarness({ board: true, logger });
+    a = w;
+    await assignRoles(w.h);
+    await w.drain();
+    const ts = w.doc().board?.ts;
+    expect(ts).toBeDefined();
+    const before = w.h.slack.allCalls('chat.update').length;
+    w.h.slack.failNext('chat.update', { error: 'invalid_blocks' });
+    await run(w, LOG, 'blocker add decision-log-owner The board is refused once');
+    await w.drain();
+    const updates = w.h.slack.allCalls('chat.update').slice(before);
+    expect(updates.map((c) => [c.failed, c.args.blocks === undefined])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    expect(
+      logger.lines.some((l) => /^board: Slack refused the status board \(invalid_blocks; \d+ blocks/.test(l)),
+    ).toBe(true);
+  });
+});
