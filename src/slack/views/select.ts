@@ -19,18 +19,18 @@ export interface Choice {
 const option = (c: Choice) => ({ text: plain(c.text), value: clip(c.value, 150) });
 
 /** The select element for `choices`, with `initial` chosen when it is one of them. */
-export function choiceElement(choices: readonly Choice[], initial?: string) {
+export function choiceElement(choices: readonly Choice[], initial?: string, actionId: string = INPUT_ACTION) {
   const preset = choices.find((c) => c.value === initial);
   if (choices.length <= MAX_OPTIONS)
     return {
       type: 'static_select' as const,
-      action_id: INPUT_ACTION,
+      action_id: actionId,
       options: choices.map(option),
       ...(preset ? { initial_option: option(preset) } : {}),
     };
   return {
     type: 'external_select' as const,
-    action_id: INPUT_ACTION,
+    action_id: actionId,
     min_query_length: 0,
     placeholder: plain(`Type an id or words of the title (${choices.length} in all)`),
     ...(preset ? { initial_option: option(preset) } : {}),
