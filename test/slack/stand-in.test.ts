@@ -18,6 +18,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   appHomeOpened,
   blockAction,
+  blockSuggestion,
   interactiveForm,
   SLACK_IDS,
   slashCommand,
@@ -720,6 +721,55 @@ describe('Bolt against the stand-in', () => {
     const publish = await slack.waitFor('views.publish');
     expect(publish).toMatchObject({ token: 'xoxb-test', args: { user_id: 'U2', view: { type: 'home' } } });
     expect(slack.calls('auth.test')[0]?.token).toBe('xoxb-test');
+  });
+
+  it('reads the app’s acks as Slack does: errors must name input blocks of the view; options at most 100', async () => {
+    const app = new App({
+      token: 'xoxb-test',
+      appToken: 'xapp-test',
+      socketMode: true,
+      logLevel: LogLevel.ERROR,
+      clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } },
+    });
+    app.view('form', async ({ ack }) => {
+      await ack({ response_action: 'errors', errors: { 'not-an-input': 'Wrong place' } });
+    });
+    app.options<'block_suggestion'>({ block_id: 'pick' }, async ({ ack }) => {
+      await ack({
+        options: Array.from({ length: 101 }, (_, i) => ({
+          text: { type: 'plain_text' as const, text: `o${i}` },
+          value: `o${i}`,
+        })),
+      });
+    });
+    await app.start();
+    cleanups.push(() => app.stop());
+    const blocks = [
+      section('Intro'),
+      {
+        type: 'input',
+        block_id: 'title',
+        label: { type: 'plain_text', text: 'Title' },
+        element: { type: 'plain_text_input', action_id: 'value' },
+      },
+    ];
+    await slack.socket.send(
+      'interactive',
+      viewSubmission({ user_id: 'U1', callback_id: 'form', view: { blocks: blocks as never }, values: {} }),
+    );
+    await slack.socket.send(
+      'interactive',
+      blockSuggestion({ user_id: 'U1', block_id: 'pick', action_id: 'value', value: 'o', view: {} }),
+    );
+    expect(slack.takeViolations().map((v) => [v.where, v.problems])).toEqual([
+      [
+        'ack:view_submission',
+        [
+          '[ERROR] names no input block of the submitted view (its input blocks: title) [json-pointer:/errors/not-an-input]',
+        ],
+      ],
+      ['ack:block_suggestion', ['[ERROR] no more than 100 items allowed [json-pointer:/options]']],
+    ]);
   });
 
   it('runs an HTTP app: signed requests are accepted, a bad signature is refused', async () => {
