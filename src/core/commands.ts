@@ -12,6 +12,7 @@ import { evidenceHandlers } from './commands/evidence.js';
 import { gatesHandlers } from './commands/gates.js';
 import { notesHandlers } from './commands/notes.js';
 import { phasesHandlers } from './commands/phases.js';
+import { recordsHandlers } from './commands/records.js';
 import { rolesHandlers } from './commands/roles.js';
 import { shapeHandlers } from './commands/shape.js';
 import { signoffsHandlers } from './commands/signoffs.js';
@@ -58,6 +59,7 @@ const HANDLERS: { [K in CommandType]: Handler<K> } = {
   ...shapeHandlers,
   ...archiveHandlers,
   ...notesHandlers,
+  ...recordsHandlers,
 };
 
 /** Applies one parsed command to `c` (a private copy) through its handler. */

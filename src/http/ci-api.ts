@@ -7,6 +7,11 @@
  *   POST /api/gates/<gate-id>, POST /api/evidence/<evidence-id>: the same, for a bot holding exactly one active
  *        program (the paths before programs were many); with several, 409 `ambiguous_program` naming their ids
  *   GET  /healthz                     {"ok": true, "store": "writable"} or 503
+ *   GET  /api/programs/<program-id>/readiness   the readiness report as JSON (ci-reads.ts)
+ *   GET  /api/programs/<program-id>/go?decision=<id>&sha=<40-hex>   the go check: 200 only when it passes, 423
+ *        while the deployment may yet be released, 409 when it never will as things stand (ci-reads.ts)
+ *   GET  /api/programs/<program-id>/record      the decision record as Markdown with an ETag (ci-records.ts)
+ *   POST /api/programs/<program-id>/records     {"side", "repo", "commit", "content_hash"}: this commit holds it
  *
  * A gate result names the commit it verified (`sha`, full 40-hex, required). A result for another commit than the
  * current target's is stored against that commit and answered 200 with `counts: false` and `current_target`: it
@@ -33,6 +38,8 @@ import { type Unmet, unmetWords } from '../core/unmet.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
 import { StoreError } from '../store/store.js';
+import { goAnswer, goQuery, readinessJson } from './ci-reads.js';
+import { RecordBody, recordAnswer, recordReportInput, recordsJson } from './ci-records.js';
 
 /** Request bodies above this many bytes are refused with 413. */
 const BODY_LIMIT = 16 * 1024;
@@ -63,6 +70,8 @@ interface Answer {
   status: number;
   body: Json;
   headers?: Record<string, string>;
+  /** A body that is not JSON (the decision record's Markdown), sent as is with its own content-type header. */
+  text?: string;
 }
 
 const answer = (status: number, body: Json, headers?: Record<string, string>): Answer =>
@@ -169,14 +178,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
 
 function send(res: ServerResponse, a: Answer, head = false) {
   if (res.headersSent) return;
-  const text = JSON.stringify(a.body);
+  const text = a.status === 304 ? '' : (a.text ?? JSON.stringify(a.body));
   res.writeHead(a.status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text),
+    ...(a.status === 304 ? {} : { 'content-length': String(Buffer.byteLength(text)) }),
     ...a.headers,
   });
-  res.end(head ? undefined : text);
+  res.end(head || a.status === 304 ? undefined : text);
 }
 
 /** The program's state at a glance, after the change: what CI needs to decide what to do next. */
@@ -300,6 +309,29 @@ export function createCiApi(options: CiApiOptions): CiApi {
         });
   }
 
+  /**
+   * The one token check of every /api route, reads and writes alike: 503 while the API is off, 401 without the
+   * right bearer token; `undefined` when the request may go on. (`programId`: the program the path names, if any.)
+   */
+  function denied(req: IncomingMessage, _programId: string | undefined): Answer | undefined {
+    if (!token)
+      return problem(
+        503,
+        'api_off',
+        'The CI API is off: the bot has no CUTOVER_API_TOKEN. Set one (16+ characters, e.g. `openssl rand -hex 32`) and restart the bot.',
+      );
+    if (!tokenMatches(req.headers.authorization, token))
+      return {
+        ...problem(
+          401,
+          'unauthorized',
+          'Send "Authorization: Bearer <CUTOVER_API_TOKEN>" with the token the bot has.',
+        ),
+        headers: { 'www-authenticate': 'Bearer' },
+      };
+    return undefined;
+  }
+
   /** The program a path names, or the one active program for the paths without one. */
   function programOf(programId: string | undefined): CutoverService | Answer {
     if (programId !== undefined) {
@@ -332,26 +364,13 @@ export function createCiApi(options: CiApiOptions): CiApi {
   }
 
   async function change(
-    kind: 'gates' | 'evidence',
+    kind: 'gates' | 'evidence' | 'records',
     id: string,
     req: IncomingMessage,
     programId: string | undefined,
   ): Promise<Answer> {
-    if (!token)
-      return problem(
-        503,
-        'api_off',
-        'The CI API is off: the bot has no CUTOVER_API_TOKEN. Set one (16+ characters, e.g. `openssl rand -hex 32`) and restart the bot.',
-      );
-    if (!tokenMatches(req.headers.authorization, token))
-      return {
-        ...problem(
-          401,
-          'unauthorized',
-          'Send "Authorization: Bearer <CUTOVER_API_TOKEN>" with the token the bot has.',
-        ),
-        headers: { 'www-authenticate': 'Bearer' },
-      };
+    const refused = denied(req, programId);
+    if (refused) return refused;
     const body = await readBody(req, limit);
     if ('tooLarge' in body) {
       const a = problem(413, 'too_large', `The request body is over ${limit} bytes.`);
@@ -365,7 +384,9 @@ export function createCiApi(options: CiApiOptions): CiApi {
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json))
       return badField('body', 'send a JSON object');
-    const parsed = (kind === 'gates' ? GateBody : EvidenceBody).safeParse(json);
+    const parsed = (kind === 'gates' ? GateBody : kind === 'records' ? RecordBody : EvidenceBody).safeParse(
+      json,
+    );
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return badField(String(issue?.path[0] ?? 'body'), issue?.message ?? 'not valid');
@@ -389,15 +410,22 @@ export function createCiApi(options: CiApiOptions): CiApi {
     const service = program;
     const c = service.cutover();
     const list = kind === 'gates' ? c.gates : c.evidence;
-    if (!list.some((x) => x.id === id))
+    if (kind !== 'records' && !list.some((x) => x.id === id))
       return problem(
         404,
         'not_found',
         `There is no ${kind === 'gates' ? 'gate' : 'evidence'} "${id}". Known: ${list.map((x) => x.id).join(', ') || 'none'}.`,
       );
     const data = parsed.data;
-    const input =
-      'status' in data
+    let report: Record<string, unknown> | undefined;
+    if ('content_hash' in data) {
+      const r = recordReportInput(service.document(), data, now());
+      if ('error' in r) return problem(409, r.error, r.message);
+      report = r.input;
+    }
+    const input = report
+      ? report
+      : 'status' in data
         ? {
             type: 'gate.set',
             gate: id,
@@ -406,7 +434,9 @@ export function createCiApi(options: CiApiOptions): CiApi {
             ...(data.evidence_url ? { evidenceUrl: data.evidence_url } : {}),
             ...(data.run_url ? { runUrl: data.run_url } : {}),
           }
-        : { type: 'evidence.log', evidence: id, url: data.url, ...(data.sha ? { sha: data.sha } : {}) };
+        : 'url' in data
+          ? { type: 'evidence.log', evidence: id, url: data.url, ...(data.sha ? { sha: data.sha } : {}) }
+          : {};
     // The same key with the same request answers as the first time; with another request, 422.
     const requestHash = createHash('sha256')
       .update(`${req.method} ${kind}/${id}\n${body.text}`)
@@ -432,7 +462,12 @@ export function createCiApi(options: CiApiOptions): CiApi {
       );
     }
     const after = service.cutover();
-    const state = kind === 'gates' ? { gate: gateJson(after, id) } : { evidence: evidenceJson(after, id) };
+    const state =
+      kind === 'gates'
+        ? { gate: gateJson(after, id) }
+        : kind === 'records'
+          ? { records: recordsJson(after) }
+          : { evidence: evidenceJson(after, id) };
     const counts = kind === 'gates' ? countsFor(after, 'sha' in data ? data.sha : undefined) : {};
     if (!outcome.ok) {
       // A restatement of the stored result for that commit: nothing written, answered as the state stands.
@@ -460,10 +495,34 @@ export function createCiApi(options: CiApiOptions): CiApi {
     });
   }
 
+  /** GET …/readiness and GET …/go: read only, behind the same token check as the writes. */
+  async function readRoute(
+    what: 'readiness' | 'go',
+    programId: string,
+    req: IncomingMessage,
+    query: URLSearchParams,
+  ): Promise<Answer> {
+    const refused = denied(req, programId);
+    if (refused) return refused;
+    const program = programOf(programId);
+    if (!('cutover' in program)) return program;
+    if (what === 'readiness') return answer(200, readinessJson(program.cutover()));
+    const q = goQuery(query);
+    if ('field' in q) return badField(q.field, q.message);
+    // Read inside the store's queue, against the latest committed document (not this replica's snapshot, which
+    // may lag another's NO-GO): a go check releases a deployment. Nothing is written.
+    const c = await program.update((doc) => ({ result: doc.cutover }));
+    const a = goAnswer(c, q, now());
+    return answer(a.status, a.body);
+  }
+
   async function route(req: IncomingMessage): Promise<Answer> {
     let path: string;
+    let query: URLSearchParams;
     try {
-      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      path = url.pathname;
+      query = url.searchParams;
     } catch {
       return malformedPath(req.url ?? '');
     }
@@ -472,6 +531,41 @@ export function createCiApi(options: CiApiOptions): CiApi {
       return method === 'GET' || method === 'HEAD'
         ? health()
         : { ...problem(405, 'method_not_allowed', 'Use GET /healthz.'), headers: { allow: 'GET, HEAD' } };
+    const records = /^\/api\/programs\/([^/]+)\/(record|records)$/.exec(path);
+    if (records) {
+      let programId: string;
+      try {
+        programId = decodeURIComponent(records[1] ?? '');
+      } catch {
+        return malformedPath(path);
+      }
+      if (records[2] === 'records')
+        return method === 'POST'
+          ? change('records', '', req, programId)
+          : { ...problem(405, 'method_not_allowed', `Use POST ${path}.`), headers: { allow: 'POST' } };
+      if (method !== 'GET' && method !== 'HEAD')
+        return { ...problem(405, 'method_not_allowed', `Use GET ${path}.`), headers: { allow: 'GET, HEAD' } };
+      const refused = denied(req, programId);
+      if (refused) return refused;
+      const program = programOf(programId);
+      if (!('cutover' in program)) return program;
+      const header = req.headers['if-none-match'];
+      const r = recordAnswer(program.document(), now(), Array.isArray(header) ? header.join(',') : header);
+      return { status: r.status, body: {}, text: r.text, headers: r.headers };
+    }
+    const read = /^\/api\/programs\/([^/]+)\/(readiness|go)$/.exec(path);
+    if (read) {
+      const what = read[2] === 'go' ? 'go' : 'readiness';
+      if (method !== 'GET' && method !== 'HEAD')
+        return { ...problem(405, 'method_not_allowed', `Use GET ${path}.`), headers: { allow: 'GET, HEAD' } };
+      let programId: string;
+      try {
+        programId = decodeURIComponent(read[1] ?? '');
+      } catch {
+        return malformedPath(path);
+      }
+      return readRoute(what, programId, req, query);
+    }
     const m = /^\/api\/(?:programs\/([^/]+)\/)?(gates|evidence)\/([^/]+)$/.exec(path);
     if (!m)
       return problem(

@@ -90,6 +90,39 @@ export const StoreDocument = z.object({
     .optional(),
   /** Alerts Slack refused as sent, newest last (bounded): admins see them on App Home. */
   refused: z.array(RefusedAlert).default([]),
+  /**
+   * The decision record's content hashes (sha256 hex of the Markdown) as it stood after each change while a bilateral
+   * GO was in force, with that GO (record/ledger.ts): a side's report of a commit holding the record is checked
+   * against them. Newest last, bounded.
+   */
+  recordHashes: z.array(z.object({ hash: z.string(), go: z.string(), at: Instant })).default([]),
+  /**
+   * GitHub deployments waiting on this program's go check, and those answered (src/github/): each answered once through
+   * its callback. `answering` is claimed by a replica until `claimUntil` before it calls GitHub; answered ones are
+   * kept (bounded) so a redelivered webhook is known.
+   */
+  deployments: z
+    .array(
+      z.object({
+        /** `<repo>#<deployment id>#<environment>`: one answer per deployment and environment. */
+        key: z.string(),
+        repo: z.string(),
+        environment: z.string(),
+        sha: z.string(),
+        deploymentId: z.number(),
+        callbackUrl: z.string(),
+        installationId: z.number(),
+        receivedAt: Instant,
+        state: z.enum(['waiting', 'answering', 'approved', 'rejected']),
+        /** The answer decided (set with `answering`), and when it was given. */
+        answer: z.object({ state: z.enum(['approved', 'rejected']), comment: z.string() }).optional(),
+        claim: z.object({ by: z.string(), until: Instant }).optional(),
+        answeredAt: Instant.optional(),
+        attempts: z.number().int().nonnegative().default(0),
+        lastError: z.string().optional(),
+      }),
+    )
+    .default([]),
   /** Display names from users.info, cached for the offline record. */
   users: z.record(z.string(), z.object({ name: z.string(), fetchedAt: Instant })).default({}),
 });

@@ -37,10 +37,34 @@ export const Condition = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signed-go') }),
   /** Each named evidence has an entry logged against the current target. */
   z.object({ kind: z.literal('evidence'), evidence: z.array(Id).min(1) }),
+  /**
+   * Every side has reported a commit in its repository holding the decision record of the current bilateral GO (both
+   * GO sign-offs on the approved target): `records`, reported by each side's CI (POST …/records).
+   */
+  z.object({ kind: z.literal('record-in-repos') }),
 ]);
 export type Condition = z.infer<typeof Condition>;
 
 // ---------------------------------------------------------------- program parts
+
+/**
+ * A side's CI reported that a commit of its repository holds the decision record: which record (its content hash),
+ * and which bilateral GO that record holds (`go`, see readiness `goFingerprint`).
+ */
+export const RecordReport = z.object({
+  side: Id,
+  /** The repository, `owner/name`. */
+  repo: z.string().min(1),
+  /** The full 40-hex commit that holds the record. */
+  commit: z.string(),
+  /** sha256 hex of the record's Markdown as the bot served it (its ETag). */
+  contentHash: z.string(),
+  /** The bilateral GO the record holds, as `goFingerprint` writes it. */
+  go: z.string(),
+  by: z.string(),
+  at: Instant,
+});
+export type RecordReport = z.infer<typeof RecordReport>;
 
 export const Side = z.object({
   id: Id,
