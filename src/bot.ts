@@ -279,6 +279,8 @@ export async function startBot(
               clients,
               // The alert channel out of reach (or back) shows on admins' App Home.
               onChannelProblem: () => slack.refreshHome(),
+              // So do the alerts Slack refused, and how they went out after.
+              onRefused: () => slack.refreshHome(),
             },
             options.alerts,
           );

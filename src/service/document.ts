@@ -25,8 +25,28 @@ export const OutboxItem = z.object({
   maybePosted: z.boolean().optional(),
   /** The Slack user whose change this tells (absent for CI, reminders, digests): told if it cannot be posted. */
   actor: z.string().optional(),
+  /**
+   * Slack refused the payload (alerts/refused.ts): `text` goes out without blocks, the buttons' actions named as
+   * commands; `short` is that text cut, without metadata. Each is tried once; after `short` the item leaves the
+   * outbox with its reason in `refused`.
+   */
+  degraded: z.enum(['text', 'short']).optional(),
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
+
+/** An alert Slack refused (invalid_blocks, msg_too_long…): what was refused, and how it was delivered after. */
+export const RefusedAlert = z.object({
+  id: z.string(),
+  channel: z.string(),
+  /** Slack's error code. */
+  error: z.string(),
+  at: Instant,
+  /** The payload's shape (block count and kinds, sizes), never its text. */
+  shape: z.string(),
+  /** How it reached the channel after: as plain text, as cut text, or not at all (`undelivered`). */
+  outcome: z.enum(['resending', 'text', 'short', 'undelivered']),
+});
+export type RefusedAlert = z.infer<typeof RefusedAlert>;
 
 /** The answer a request got the first time, kept so that a repeat gets the same one. */
 const AppliedRequest = z.object({
@@ -68,6 +88,8 @@ export const StoreDocument = z.object({
   channelProblem: z
     .object({ channel: z.string(), error: z.string(), since: Instant, told: z.array(z.string()).default([]) })
     .optional(),
+  /** Alerts Slack refused as sent, newest last (bounded): admins see them on App Home. */
+  refused: z.array(RefusedAlert).default([]),
   /**
    * The decision record's content hashes (sha256 hex of the Markdown) as it stood after each change while a bilateral
    * GO was in force, with that GO (record/ledger.ts): a side's report of a commit holding the record is checked

@@ -9,6 +9,7 @@ import { registerCutoverCommand } from './commands/cutover.js';
 import { registerNewProgram } from './commands/new-program.js';
 import type { ListenerDeps } from './deps.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
+import { registerItemOptions } from './options/item-options.js';
 import { registerActSubmits } from './views/act-submit.js';
 import { registerBlockerSubmit } from './views/blocker-submit.js';
 import { registerGateSubmit } from './views/gate-submit.js';
@@ -28,5 +29,6 @@ export function registerListeners(app: App, deps: ListenerDeps, home: HomePublis
   registerShapeFormActions(app, deps);
   registerShapeSubmit(app, deps);
   registerTokenForms(app, deps);
+  registerItemOptions(app, deps);
   registerAppHomeOpened(app, home);
 }

@@ -21,6 +21,7 @@ import type { Cutover } from '../../core/schema.js';
 import { ACTIONS, actionValue } from '../ids.js';
 import { settableGates } from './gate-modal.js';
 import { asActor } from './modals.js';
+import { type RefusedAlert, refusedNotice } from './refused.js';
 import { shapeOffers } from './shape-modal.js';
 import { stateSections } from './status.js';
 import { clip, esc, fold, plainLine, section, slackDate, titled } from './text.js';
@@ -151,6 +152,8 @@ interface HomeState {
   outbox: { channel: string }[];
   /** Set while the bot cannot post in a program's channel. */
   channelProblem?: { channel: string; error: string; since: string } | undefined;
+  /** Alerts Slack refused, and how each went out after (alerts/refused.ts). */
+  refused?: RefusedAlert[];
 }
 
 /**
@@ -225,6 +228,7 @@ export function homeView(
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
     ...channelNotice(doc, isAdmin),
+    ...refusedNotice(doc.refused, isAdmin),
     titled('Your roles', roleLines),
     { type: 'divider' },
     item(
@@ -318,6 +322,7 @@ function renderPart(doc: HomeState, viewerUserId: string, isAdmin: boolean, grou
       ].join('\n'),
     ),
     ...channelNotice(doc, isAdmin).slice(0, 1),
+    ...refusedNotice(doc.refused, isAdmin).slice(0, 1),
     ...waiting.slice(0, WAITING_PER_PROGRAM).map((w) => item(w.text, w.button)),
   ];
 }

@@ -3,6 +3,7 @@
  * form at once, for the program the button carries (else the channel's), preselecting the item it names.
  */
 import type { App } from '@slack/bolt';
+import { actionPattern } from '../../block-ids.js';
 import { ACTIONS, readActionValue } from '../../ids.js';
 import {
   decideFormFor,
@@ -33,7 +34,7 @@ const ACTION_OF: Record<ButtonKind, string> = {
 
 export function registerFormButtons(app: App, deps: ListenerDeps) {
   const open = (kind: ButtonKind) =>
-    app.action(ACTION_OF[kind], async ({ ack, body, client, respond, logger }) => {
+    app.action(actionPattern(ACTION_OF[kind]), async ({ ack, body, client, respond, logger }) => {
       await ack();
       if (body.type !== 'block_actions') return;
       const userId = body.user.id;

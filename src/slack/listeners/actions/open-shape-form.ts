@@ -4,6 +4,7 @@
  * the picker's hash, so a stale picker is not overwritten). A refusal reaches the person as the others do.
  */
 import type { App } from '@slack/bolt';
+import { actionPattern } from '../../block-ids.js';
 import { ACTIONS, readActionValue } from '../../ids.js';
 import { isShapeForm, shapeFormFor, shapeNotice } from '../../views/shape-modal.js';
 import { type ListenerDeps, viewerOf } from '../deps.js';
@@ -15,7 +16,7 @@ import { readMetadata } from '../views/view-input.js';
 export function registerShapeFormActions(app: App, deps: ListenerDeps) {
   const viewer = (userId: string) => viewerOf(deps, userId);
 
-  app.action(ACTIONS.openShape, async ({ ack, body, client, respond, logger }) => {
+  app.action(actionPattern(ACTIONS.openShape), async ({ ack, body, client, respond, logger }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;

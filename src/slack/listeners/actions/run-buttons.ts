@@ -7,6 +7,7 @@
  * in a shared channel, who cannot use slash commands, act through these.
  */
 import type { App } from '@slack/bolt';
+import { actionPattern } from '../../block-ids.js';
 import { ACTIONS, readActionValue } from '../../ids.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
 import { postRecord } from '../commands/record.js';
@@ -26,7 +27,7 @@ const WHOLE_PROGRAM = new Set<string>([ACTIONS.archive]);
 
 export function registerRunButtons(app: App, deps: ListenerDeps) {
   for (const [actionId, input] of Object.entries(CHANGES))
-    app.action(actionId, async ({ ack, body, client, respond, logger }) => {
+    app.action(actionPattern(actionId), async ({ ack, body, client, respond, logger }) => {
       await ack();
       if (body.type !== 'block_actions') return;
       const userId = body.user.id;
@@ -56,7 +57,7 @@ export function registerRunButtons(app: App, deps: ListenerDeps) {
 
 /** "Post the decision record": the same as `/cutover record`, for the program the button names. */
 export function registerRecordButton(app: App, deps: ListenerDeps) {
-  app.action(ACTIONS.postRecord, async ({ ack, body, client, respond, logger }) => {
+  app.action(actionPattern(ACTIONS.postRecord), async ({ ack, body, client, respond, logger }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;
