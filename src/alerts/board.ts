@@ -95,7 +95,7 @@ export function createBoard(deps: BoardDeps): Board {
     dirty = false;
     lastAt = now;
     const c = service.cutover();
-    const blocks = statusBlocks(c, { actions: true, audience: 'board' });
+    const blocks = statusBlocks(c, { actions: true });
     const text = statusText(c);
     try {
       if (posting || !board) await post(channel, text, blocks, now);
