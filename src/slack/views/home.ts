@@ -18,7 +18,6 @@ import { obligationButton, obligationWords, roleTitle } from './obligations.js';
 import { shapeOffers } from './shape-modal.js';
 import { stateSections } from './status.js';
 import { clip, esc, fold, plainLine, section, slackDate, titled } from './text.js';
-import { unmetLines } from './unmet.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
