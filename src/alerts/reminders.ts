@@ -4,10 +4,10 @@
  * update, so a reminder is never sent twice, across restarts too: once its key is in `doc.reminders` it is not due
  * again. Keys and ids are namespaced by the program (ids.ts); a key stored before, without it, still counts.
  *
- * - Sign-off: a side with no sign-off on the current approved target `signoffAfterHours` after the anchor — the
- *   approval of that target, or the voiding of the side's sign-off if that came later — nudges its commander,
- *   once per anchor.
- * - Stale blocker: a manual blocker left open and untouched (its `updated` stamp) for `blockerStaleHours` nudges
+ * - Sign-off: a sign-off the core says is owed (`obligations`: no GO on the approved target) `signoffAfterHours`
+ *   after the anchor — the approval of that target, or the voiding of the side's sign-off or its NO-GO if that came
+ *   later — nudges its commander, once per anchor.
+ * - Stale blocker: a manual blocker owed a clearing (`obligations`) left untouched (its `updated` stamp) for `blockerStaleHours` nudges
  *   its owner, at most once every `blockerStaleHours`. A blocker with no stamp (from the program file) is counted
  *   from when the scheduler first saw it.
  * - Window: at each of `windowLeadHours` before the window starts, all roles are told. Leads that had already

@@ -196,7 +196,7 @@ describe('one answer to who owes what now, on every surface', () => {
           c = outcome.cutover;
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 
