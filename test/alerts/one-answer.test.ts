@@ -13,6 +13,7 @@ import { type Obligation, obligationKey, obligations, obligationsOf } from '../.
 import type { Actor, CommandInput, Cutover } from '../../src/core/schema.js';
 import type { Change } from '../../src/service/cutover-service.js';
 import { newDocument } from '../../src/service/document.js';
+import { baseActionId } from '../../src/slack/block-ids.js';
 import { actionValue } from '../../src/slack/ids.js';
 import { homeView } from '../../src/slack/views/home.js';
 import { obligationButton, obligationWords } from '../../src/slack/views/obligations.js';
@@ -43,7 +44,7 @@ type Block = {
 function statusButtons(c: Cutover): string[] {
   return (statusBlocks(c) as Block[])
     .filter((b) => b.type === 'actions')
-    .flatMap((b) => (b.elements ?? []).map((e) => `${e.action_id} ${e.value ?? ''}`));
+    .flatMap((b) => (b.elements ?? []).map((e) => `${baseActionId(e.action_id)} ${e.value ?? ''}`));
 }
 
 /** What a person's App Home lists as waiting on them: each waiting item's button. */

@@ -16,6 +16,7 @@ import {
   targetLabel,
 } from '../../core/readiness.js';
 import type { Cutover, Signoff } from '../../core/schema.js';
+import { uniqueActionIds } from '../block-ids.js';
 import { actionValue } from '../ids.js';
 import { obligationButton, roleTitle, roleWithHolder } from './obligations.js';
 import {
@@ -313,7 +314,7 @@ function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
   if (actions) {
     const buttons = statusButtons(c, obligations(c, r));
     for (let i = 0; i < buttons.length; i += BUTTONS_PER_BLOCK)
-      blocks.push({ type: 'actions', elements: buttons.slice(i, i + BUTTONS_PER_BLOCK) });
+      blocks.push({ type: 'actions', elements: uniqueActionIds(buttons.slice(i, i + BUTTONS_PER_BLOCK)) });
   }
   return blocks;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../../src/core/commands.js';
 import type { Cutover } from '../../../src/core/schema.js';
+import { baseActionId } from '../../../src/slack/block-ids.js';
 import { SUMMARY_MAX, statusBlocks, statusSummary, statusText } from '../../../src/slack/views/status.js';
 import { A, at, GO_RUNTIME, readyForGo, run, seeded } from '../../core/fixtures.js';
 import { largeProgram, shippedProgram } from '../../fixtures/programs.js';
@@ -45,7 +46,7 @@ describe('status view', () => {
     // No target to sign against or approve, every blocker derived: assign the roles nobody holds, publish a target,
     // set the window.
     const row = blocks.find((b) => b.type === 'actions') as { elements: { action_id: string }[] } | undefined;
-    expect(row?.elements.map((e) => e.action_id)).toEqual([
+    expect(row?.elements.map((e) => baseActionId(e.action_id))).toEqual([
       ...c.roles.map(() => 'cutover.role.open'),
       'cutover.target.open',
       'cutover.window.open',
@@ -61,7 +62,7 @@ describe('status view', () => {
     const sha = 'c'.repeat(40);
     const published = run(seeded(), { type: 'target.publish', tag: 'service.v3.9', sha }, A.pro).cutover;
     // Published: approve it, get each gate measured per commit a result for it, set the window. Nothing to sign yet.
-    expect(buttonsOf(published).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
+    expect(buttonsOf(published).map((b) => [baseActionId(b.action_id), b.value, b.text.text])).toEqual([
       ['cutover.target.approve', `${published.id}:${sha}`, 'Approve service.v3.9'],
       ['cutover.gate.open', `${published.id}:producer-suite`, 'Set producer-suite'],
       ['cutover.gate.open', `${published.id}:consumer-suite`, 'Set consumer-suite'],
@@ -70,7 +71,7 @@ describe('status view', () => {
     ]);
     // Approved: each side signs off and logs its evidence for it.
     const approved = run(published, { type: 'target.approve', target: sha }, A.cro).cutover;
-    expect(buttonsOf(approved).map((b) => [b.action_id, b.value])).toEqual([
+    expect(buttonsOf(approved).map((b) => [baseActionId(b.action_id), b.value])).toEqual([
       ['cutover.signoff.open', `${approved.id}:producer`],
       ['cutover.signoff.open', `${approved.id}:consumer`],
       ['cutover.evidence.open', `${approved.id}:producer-handoff`],
@@ -83,13 +84,13 @@ describe('status view', () => {
       ['cutover.window.open', `${approved.id}:`],
     ]);
     // Every requirement met: the decision may be recorded, by a form.
-    expect(buttonsOf(readyForGo()).map((b) => [b.action_id, b.value])).toContainEqual([
+    expect(buttonsOf(readyForGo()).map((b) => [baseActionId(b.action_id), b.value])).toContainEqual([
       'cutover.decide.open',
       `${readyForGo().id}:runtime-cutover`,
     ]);
     // Every requirement met and GO decided: phase 8 may start, and nobody needs to sign any more.
     const go = run(readyForGo(), GO_RUNTIME, A.dlo).cutover;
-    expect(buttonsOf(go).map((b) => [b.action_id, b.value])).toEqual([
+    expect(buttonsOf(go).map((b) => [baseActionId(b.action_id), b.value])).toEqual([
       ['cutover.window.open', `${go.id}:`],
       ['cutover.phase.start', `${go.id}:8`],
     ]);
