@@ -101,7 +101,7 @@ export function createBoard(deps: BoardDeps): Board {
     dirty = false;
     lastAt = now;
     const c = service.cutover();
-    const blocks = statusBlocks(c, { actions: true, audience: 'board' });
+    const blocks = statusBlocks(c, { actions: true });
     const text = statusText(c);
     const show = async (shown: typeof blocks | undefined) => {
       if (posting || !board) await post(channel, text, shown, now);

@@ -3,32 +3,31 @@
  * between the two). Pure: (document after the change, the change) -> outbox items.
  *
  * The alert tells what changed (every event of the change), who did it, what it means for the decision
- * ("phase 8 blockers: 2 of 4 open", "runtime-cutover may be GO: no, 5 unmet") and, under "Next:", who now has
- * something to do, each with that one action: read from the state after the change (`actionsNow`, `may`), never
- * the actor. A change that asks nobody to act (the window set, a role assigned, a phase started) is a notice and
- * mentions nobody. Who is mentioned comes only from the program's role assignments; nothing here names a side,
- * role or blocker of a particular program. Everything a person typed (titles, reasons, rationales, CI names) is escaped.
+ * ("phase 8 blockers: 2 of 4 open", "runtime-cutover may be GO: no, 5 unmet") and, under "Next:", everyone who
+ * has come to owe something with this change, each with those actions: the core's `obligations` after the change
+ * that were not owed before it, never the actor's. A change that gives nobody anything new to do is a notice and
+ * mentions nobody. Who is mentioned
+ * comes only from the program's role assignments; nothing here names a side, role or blocker of a particular
+ * program. Everything a person typed (titles, reasons, rationales, CI names) is escaped.
  */
-import { may } from '../core/authorize.js';
 import { actorName } from '../core/commands.js';
+import { type Obligation, obligationKey, obligations } from '../core/obligations.js';
 import {
-  approvedTarget,
   currentTarget,
   gateState,
   nextPhase,
   openBlockers,
   type ReadinessReport,
   readiness,
-  rolesFor,
-  sameTarget,
   sideName,
   signoffFor,
   targetLabel,
 } from '../core/readiness.js';
-import type { Actor, Cutover, DomainEvent } from '../core/schema.js';
+import type { Cutover, DomainEvent } from '../core/schema.js';
 import type { Change } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
-import { ACTIONS, actionValue } from '../slack/ids.js';
+import { actionValue } from '../slack/ids.js';
+import { obligationButton, obligationLines } from '../slack/views/obligations.js';
 import {
   clip,
   esc,
@@ -46,27 +45,12 @@ import { alertId } from './ids.js';
 /** An alert stays far below Slack's 40,000 characters, so a burst of them folds into one message. */
 const ALERT_MAX_CHARS = 4000;
 
-/**
- * Someone who must act: a role, and the one action, in words. `may` is the check the rules make for that action
- * (authorize.ts): a holder of the role who may not take it now (the publisher of a target, for its approval) is not
- * asked.
- */
-export interface Need {
-  role: string;
-  why: string;
-  may?: { action: MayAction; item?: { owner?: string; side?: string } };
-  /** The button that takes this action (or opens its form), with the item it names. */
-  button?: { text: string; actionId: string; item?: string };
-}
-
 /** A button an alert carries for someone's next action: its label, action id and value (`<program>:<item>`). */
 export interface AlertButton {
   text: string;
   actionId: string;
   value: string;
 }
-
-type MayAction = Parameters<typeof may>[2];
 
 /**
  * How long a line of an alert or a reminder may be before it is cut: they fold with `fold(lines, max,
@@ -75,185 +59,44 @@ type MayAction = Parameters<typeof may>[2];
 export const ALERT_LINE_MAX = 2500;
 const code = (id: string) => `\`${esc(id)}\``;
 
-export const allRoles = (c: Cutover) => c.roles.map((r) => r.id);
-
 /** A person's line shows this many of their actions, then how many more. */
 const ACTIONS_SHOWN = 5;
 /** The "Next:" block of an alert folds within this, so what happened always has room. */
 const NEXT_MAX_CHARS = 2500;
 
-/** One person (or, `user` null, nobody) asked to act for a role. */
-interface Asked {
-  user: string | null;
-  role: string;
-  why: string;
-  button?: Need['button'];
-}
-
-const asUser = (userId: string): Actor => ({ kind: 'user', userId, isAdmin: false });
-
 /**
- * Who is asked for each need: the holder of its role, if they may take the action; for a role with nobody
- * assigned, the holder of the program's log owner role is asked to assign it (or nobody, if that role is unassigned
- * too). The actor of the change is never asked: they have just acted.
+ * Who is asked in an alert: what the core says is owed now (`obligations`) and was not owed, by the same holder,
+ * before the change — so each person is pinged once for each thing they come to owe, and the status and App Home
+ * hold what still stands. What falls on the actor of the change alone is never asked (they have just acted); a role
+ * held by a user group the actor belongs to still asks the group.
  */
-function askedFor(c: Cutover, needs: Need[], actor?: string): Asked[] {
-  const logOwner = c.roles.find((r) => r.id === c.logOwnerRole)?.assignee ?? null;
-  const out: Asked[] = [];
-  for (const need of needs) {
-    const holder = c.roles.find((r) => r.id === need.role)?.assignee ?? null;
-    if (holder) {
-      if (holder === actor) continue;
-      if (need.may && !may(c, asUser(holder), need.may.action, need.may.item ?? {})) continue;
-      out.push({
-        user: holder,
-        role: need.role,
-        why: need.why,
-        ...(need.button ? { button: need.button } : {}),
-      });
-    } else if (logOwner) {
-      if (logOwner === actor) continue;
-      out.push({
-        user: logOwner,
-        role: c.logOwnerRole,
-        why: `${code(need.role)} is unassigned: assign it, or act for it (${need.why})`,
-      });
-    } else out.push({ user: null, role: need.role, why: need.why });
-  }
-  return out;
-}
-
-const askedKey = (a: Asked) => `${a.user ?? ''}|${a.role}|${a.why}`;
-
-/** The lines of `asked`: one per person (a person holding several roles is mentioned once), then the unassigned. */
-function askedLines(c: Cutover, asked: Asked[]): { lines: string[]; mentions: string[] } {
-  const byPerson = new Map<string, { roles: string[]; whys: string[] }>();
-  const nobody: string[] = [];
-  for (const a of asked) {
-    if (!a.user) {
-      if (!nobody.includes(a.role)) nobody.push(a.role);
-      continue;
-    }
-    const entry = byPerson.get(a.user) ?? { roles: [], whys: [] };
-    if (!entry.roles.includes(a.role)) entry.roles.push(a.role);
-    if (!entry.whys.includes(a.why)) entry.whys.push(a.why);
-    byPerson.set(a.user, entry);
-  }
-  const lines = [...byPerson].map(([user, e]) => {
-    const more = e.whys.length > ACTIONS_SHOWN ? `; and ${e.whys.length - ACTIONS_SHOWN} more` : '';
-    return `• ${mention(user)} (${e.roles.map(code).join(', ')}): ${e.whys.slice(0, ACTIONS_SHOWN).join('; ')}${more}`;
-  });
-  if (nobody.length)
-    lines.push(
-      `• ${nobody.map(code).join(', ')} ${nobody.length === 1 ? 'is' : 'are'} unassigned, and so is ${code(c.logOwnerRole)}: an admin must assign roles (\`/cutover role &lt;role-id&gt; @person\`)`,
-    );
-  return { lines, mentions: [...byPerson.keys()] };
+export function askedAfter(change: Change): Obligation[] {
+  const actor = change.actor.kind === 'user' ? change.actor.userId : undefined;
+  const key = (o: Obligation) =>
+    `${obligationKey(o)} ${o.status ?? ''} ${o.target?.sha ?? ''} ${o.holders.join(',')}`;
+  const before = new Set(obligations(change.before, reportOf(change.before)).map(key));
+  const c = change.outcome.cutover;
+  return obligations(c, reportOf(c)).filter(
+    (o) => !before.has(key(o)) && !(actor && o.holders.length === 1 && o.holders[0] === actor),
+  );
 }
 
 /**
- * The mention lines for `needs`: one line per person (a person holding several roles is mentioned once). A role
- * with nobody assigned is named as unassigned, and the holder of the program's log owner role is asked instead.
- */
-export function mentionLines(c: Cutover, needs: Need[]): { lines: string[]; mentions: string[] } {
-  return askedLines(c, askedFor(c, needs));
-}
-
-/**
- * What someone must do now, read from the readiness report: approve the target in force, sign off for a side on
- * the approved target, clear an open manual blocker, get a red gate green, decide a decision whose GO requirements
- * all hold, start the next phase once it may start. Work in progress (a pending gate, evidence to log) is on the
- * board and in the digest, not asked for here.
- */
-export function actionsNow(c: Cutover, r: ReadinessReport = readiness(c)): Need[] {
-  const needs: Need[] = [];
-  const t = currentTarget(c);
-  if (t && !t.approved) {
-    const label = `release target \`${esc(targetLabel(t))}\``;
-    const approvers = rolesFor(c, 'target.approve');
-    if (approvers.length)
-      for (const role of approvers)
-        needs.push({
-          role,
-          why: `approve ${label}`,
-          may: { action: 'target.approve' },
-          button: { text: `Approve ${t.tag}`, actionId: ACTIONS.approveTarget, item: t.sha },
-        });
-    else needs.push({ role: c.logOwnerRole, why: `only an admin may approve ${label}: ask one` });
-  }
-  const approved = approvedTarget(c);
-  if (approved) {
-    const signed = (sideId: string) => sameTarget(signoffFor(c, sideId)?.target, approved);
-    const go = c.sides.filter((s) => signed(s.id) && signoffFor(c, s.id)?.decision === 'go');
-    for (const side of c.sides) {
-      if (signed(side.id)) continue;
-      const others = go.length ? ` (${go.map((s) => esc(s.name)).join(', ')} signed GO)` : '';
-      needs.push({
-        role: side.commanderRole,
-        why: `sign off GO/NO-GO for ${esc(side.name)} on \`${esc(targetLabel(approved))}\`${others}`,
-        may: { action: 'signoff', item: { side: side.id } },
-        button: { text: `Sign off for ${side.name}`, actionId: ACTIONS.openSignoff, item: side.id },
-      });
-    }
-  }
-  for (const b of r.blockers)
-    if (!b.derived && b.status === 'open')
-      needs.push({
-        role: b.owner,
-        why: `clear blocker ${code(b.id)}`,
-        may: { action: 'blocker.clear', item: { owner: b.owner } },
-        button: { text: `Clear ${b.id}`, actionId: ACTIONS.openBlocker, item: b.id },
-      });
-  for (const g of r.gates)
-    if (!g.derived && g.status === 'red')
-      needs.push({
-        role: g.owner,
-        why: `get gate ${code(g.id)} green (it is red)`,
-        may: { action: 'gate.set', item: { owner: g.owner } },
-        button: { text: `Set ${g.id}`, actionId: ACTIONS.openGate, item: g.id },
-      });
-  for (const d of r.decisions)
-    if (d.status === 'no-go' && d.mayBeGo && c.decisions.find((x) => x.id === d.id)?.goRequires)
-      for (const role of rolesFor(c, 'decide'))
-        needs.push({
-          role,
-          why: `decide ${code(d.id)} (it may be GO)`,
-          may: { action: 'decide' },
-          button: { text: `Decide ${d.id}`, actionId: ACTIONS.openDecide, item: d.id },
-        });
-  const phase = nextPhase(c);
-  if (phase && r.phases.find((p) => p.id === phase.id)?.mayStart)
-    for (const role of rolesFor(c, 'phase'))
-      needs.push({
-        role,
-        why: `start phase ${esc(phase.id)}`,
-        may: { action: 'phase' },
-        button: { text: `Start phase ${phase.id}`, actionId: ACTIONS.startPhase, item: phase.id },
-      });
-  return needs;
-}
-
-/**
- * The "Next:" of a change: who now has something to do that they did not have before it, each with that action;
- * never the actor. Read from the state after the change (`actionsNow`, `may`), not from its events.
+ * The "Next:" of a change: everyone who has come to owe something, each with those actions (`askedAfter`); never
+ * the actor. Read from the states before and after the change, not from its events.
  */
 export function nextAfter(change: Change): { lines: string[]; mentions: string[]; buttons: AlertButton[] } {
-  const actor = change.actor.kind === 'user' ? change.actor.userId : undefined;
-  const b = change.before;
-  const before = new Set(askedFor(b, actionsNow(b, reportOf(b))).map(askedKey));
   const c = change.outcome.cutover;
-  const asked = askedFor(c, actionsNow(c, reportOf(c)), actor).filter((a) => !before.has(askedKey(a)));
-  // One button per action asked for (whoever is asked), naming the program: a click acts on this program.
+  const asked = askedAfter(change);
+  // One button per action asked of a person, naming the program: a click acts on this program.
   const buttons = new Map<string, AlertButton>();
-  for (const a of asked)
-    if (a.user && a.button) {
-      const value = actionValue(c.id, a.button.item);
-      buttons.set(`${a.button.actionId} ${value}`, {
-        text: a.button.text,
-        actionId: a.button.actionId,
-        value,
-      });
+  for (const o of asked)
+    if (o.holders.length) {
+      const b = obligationButton(c, o);
+      const value = actionValue(c.id, b.item);
+      buttons.set(`${b.actionId} ${value}`, { text: b.text, actionId: b.actionId, value });
     }
-  return { ...askedLines(c, asked), buttons: [...buttons.values()] };
+  return { ...obligationLines(c, asked, ACTIONS_SHOWN), buttons: [...buttons.values()] };
 }
 
 /**
@@ -315,8 +158,8 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
     case 'role.assigned': {
       const role = c.roles.find((r) => r.id === e.role);
       const title = role ? `${esc(role.title)} (${code(e.role)})` : code(e.role);
-      const now = e.after ? `<@${e.after}>` : '_unassigned_';
-      const was = e.before ? `<@${e.before}>` : '_unassigned_';
+      const now = mention(e.after);
+      const was = mention(e.before);
       return {
         lines: [`:bust_in_silhouette: *Role* ${title} is now ${now} (was ${was})`],
         phases: [],

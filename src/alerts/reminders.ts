@@ -4,10 +4,10 @@
  * update, so a reminder is never sent twice, across restarts too: once its key is in `doc.reminders` it is not due
  * again. Keys and ids are namespaced by the program (ids.ts); a key stored before, without it, still counts.
  *
- * - Sign-off: a side with no sign-off on the current approved target `signoffAfterHours` after the anchor — the
- *   approval of that target, or the voiding of the side's sign-off if that came later — nudges its commander,
- *   once per anchor.
- * - Stale blocker: a manual blocker left open and untouched (its `updated` stamp) for `blockerStaleHours` nudges
+ * - Sign-off: a sign-off the core says is owed (`obligations`: no GO on the approved target) `signoffAfterHours`
+ *   after the anchor — the approval of that target, or the voiding of the side's sign-off or its NO-GO if that came
+ *   later — nudges its commander, once per anchor.
+ * - Stale blocker: a manual blocker owed a clearing (`obligations`) left untouched (its `updated` stamp) for `blockerStaleHours` nudges
  *   its owner, at most once every `blockerStaleHours`. A blocker with no stamp (from the program file) is counted
  *   from when the scheduler first saw it.
  * - Window: at each of `windowLeadHours` before the window starts, all roles are told. Leads that had already
@@ -23,23 +23,18 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import type { Clock } from '../clock.js';
-import {
-  approvedTarget,
-  nextPhase,
-  readiness,
-  sameTarget,
-  signoffFor,
-  targetLabel,
-} from '../core/readiness.js';
+import { type Obligation, obligations } from '../core/obligations.js';
+import { approvedTarget, nextPhase, readiness, signoffFor, targetLabel } from '../core/readiness.js';
 import type { Cutover, Reminders } from '../core/schema.js';
 import { isZone } from '../core/time.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
-import { clip, esc, fold, goWord, slackDate } from '../slack/views/text.js';
+import { obligationLines, roleTitle } from '../slack/views/obligations.js';
+import { clip, esc, fold, goWord, mention, slackDate } from '../slack/views/text.js';
 import { createWorker, type Worker } from '../worker.js';
 import type { Logger } from './dispatcher.js';
 import { reminderId, reminderKey, sentAt } from './ids.js';
-import { ALERT_LINE_MAX, allRoles, meaningLines, mentionLines, type Need } from './messages.js';
+import { ALERT_LINE_MAX, meaningLines } from './messages.js';
 
 const HOUR = 3_600_000;
 const REMINDER_MAX_CHARS = 3500;
@@ -119,9 +114,22 @@ function item(
   };
 }
 
-function nudge(c: Cutover, key: string, to: Target, now: Date, line: string, needs: Need[]) {
-  const { lines, mentions } = mentionLines(c, needs);
+/** A nudge: what waits, then who owes it (the core's obligations, rendered as every surface renders them). */
+function nudge(c: Cutover, key: string, to: Target, now: Date, line: string, owed: Obligation[]) {
+  const { lines, mentions } = obligationLines(c, owed);
   return item(key, 'reminder', to, now, [line, ...lines], mentions);
+}
+
+/** Everyone who holds a role, each once with their roles' titles: told of the window, not asked to act. */
+function everyone(c: Cutover, why: string): { lines: string[]; mentions: string[] } {
+  const by = new Map<string, string[]>();
+  for (const r of c.roles) if (r.assignee) by.set(r.assignee, [...(by.get(r.assignee) ?? []), r.id]);
+  const lines = [...by].map(
+    ([h, roles]) => `• ${mention(h)} (${roles.map((r) => roleTitle(c, r, 40)).join(', ')}): ${why}`,
+  );
+  const nobody = c.roles.filter((r) => !r.assignee);
+  if (nobody.length) lines.push(`• _unassigned:_ ${nobody.map((r) => roleTitle(c, r.id, 40)).join(', ')}`);
+  return { lines, mentions: [...by.keys()] };
 }
 
 /** The digest's text: where the decision stands, what is open and who owns it, without pinging anyone. */
@@ -206,18 +214,18 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
     if (unsent.length) {
       const nearest = Math.min(...passed);
       if (!sent(key(nearest))) {
-        const needs = allRoles(c).map((role) => ({
-          role,
-          why: `the window starts in ${inWords(start - t)}`,
-        }));
+        const told = everyone(c, `the window starts in ${inWords(start - t)}`);
         items.push(
-          nudge(
-            c,
+          item(
             key(nearest),
+            'reminder',
             to,
             now,
-            `:alarm_clock: *The cutover window starts ${slackDate(c.window.start)}* — in ${inWords(start - t)} (ends ${slackDate(c.window.end)})`,
-            needs,
+            [
+              `:alarm_clock: *The cutover window starts ${slackDate(c.window.start)}* — in ${inWords(start - t)} (ends ${slackDate(c.window.end)})`,
+              ...told.lines,
+            ],
+            told.mentions,
           ),
         );
       }
@@ -225,28 +233,34 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
     }
   }
 
-  // Sign-offs still missing on the approved target.
+  // What the core says is owed now: the sign-offs and the manual blockers are nudged when they have waited.
+  const owed = obligations(c);
+
+  // Sign-offs still owed on the approved target, counted from the approval, a voiding or the side's last NO-GO.
   const target = approvedTarget(c);
   if (target?.approved)
-    for (const side of c.sides) {
+    for (const o of owed.filter((x) => x.action === 'signoff')) {
+      const side = c.sides.find((x) => x.id === o.item);
+      if (!side) continue;
       const s = signoffFor(c, side.id);
-      if (s && sameTarget(s.target, target)) continue;
       const voided = c.signoffs
         .filter((x) => x.side === side.id && x.voided)
         .map((x) => Date.parse(x.voided?.at ?? ''));
-      const anchor = Math.max(Date.parse(target.approved.at), ...voided.filter((x) => !Number.isNaN(x)));
+      const since = [Date.parse(target.approved.at), ...voided, ...(s ? [Date.parse(s.at)] : [])];
+      const anchor = Math.max(...since.filter((x) => !Number.isNaN(x)));
       if (t < anchor + r.signoffAfterHours * HOUR) continue;
       const key = `signoff:${side.id}:${new Date(anchor).toISOString()}`;
       if (sent(key) || quiet) continue;
       const label = esc(targetLabel(target));
+      const state = s ? `has not signed GO (${goWord(s.decision)} stands)` : 'has not signed off';
       items.push(
         nudge(
           c,
           key,
           to,
           now,
-          `:hourglass: *${esc(side.name)} has not signed off* on \`${label}\` — approved ${slackDate(target.approved.at)}, ${hours(t - anchor)} ago`,
-          [{ role: side.commanderRole, why: `sign off for ${esc(side.name)} (\`/cutover signoff\`)` }],
+          `:hourglass: *${esc(side.name)} ${state}* on \`${label}\` — approved ${slackDate(target.approved.at)}, ${hours(t - anchor)} ago: \`/cutover signoff\``,
+          owed.filter((x) => x === o),
         ),
       );
       mark(key);
@@ -254,8 +268,9 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
 
   // Manual blockers left open and untouched.
   const every = r.blockerStaleHours * HOUR;
-  for (const b of c.blockers) {
-    if (b.derived || b.status !== 'open') continue;
+  for (const o of owed.filter((x) => x.action === 'blocker.clear')) {
+    const b = c.blockers.find((x) => x.id === o.item);
+    if (!b) continue;
     const seenKey = `seen:blocker:${b.id}`;
     const anchorIso = b.updated?.at ?? sent(seenKey);
     if (!anchorIso) {
@@ -273,8 +288,8 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
         key,
         to,
         now,
-        `:snail: *Blocker \`${esc(b.id)}\` ${esc(clip(b.title, 200))} has not moved since ${slackDate(anchorIso)}* (${hours(t - anchor)})`,
-        [{ role: b.owner, why: `clear it (\`/cutover blocker clear ${esc(b.id)}\`) or say why it waits` }],
+        `:snail: *Blocker \`${esc(b.id)}\` ${esc(clip(b.title, 200))} has not moved since ${slackDate(anchorIso)}* (${hours(t - anchor)}): clear it (\`/cutover blocker clear ${esc(b.id)}\`) or say why it waits`,
+        [o],
       ),
     );
     mark(key);

@@ -52,10 +52,15 @@ function mayDo(c: Cutover, user: string, action: string): boolean {
   }
   if (action.startsWith('clear blocker'))
     return may(c, actor, 'blocker.clear', { owner: c.blockers.find((b) => b.id === id)?.owner ?? '' });
-  if (action.startsWith('get gate'))
+  if (action.startsWith('get gate') || action.startsWith('set gate'))
     return may(c, actor, 'gate.set', { owner: c.gates.find((g) => g.id === id)?.owner ?? '' });
+  if (action.startsWith('log evidence'))
+    return may(c, actor, 'evidence.log', { side: c.evidence.find((e) => e.id === id)?.side ?? '' });
+  if (action === 'publish the release target') return may(c, actor, 'target.publish');
+  if (action === 'set the cutover window') return may(c, actor, 'window');
+  if (action.startsWith('assign ')) return may(c, actor, 'role.assign');
   if (action.startsWith('decide')) return may(c, actor, 'decide');
-  if (action.startsWith('start phase')) return may(c, actor, 'phase');
+  if (action.startsWith('start phase') || action.startsWith('close phase')) return may(c, actor, 'phase');
   return false;
 }
 
@@ -131,27 +136,46 @@ describe('the clean road to GO, as the channel tells it', () => {
     // Each step asks the one who must act next, with the action in words.
     const askedAfter = (marker: string) =>
       nextLines(seen.find((s) => s.text.includes(marker))?.text ?? '').map((l) => [userOf(l), actionsOf(l)]);
+    // The first role that can act on a fresh program is asked to: the producer's rollback owner, to publish.
+    expect(askedAfter('is now <@UPRB>')).toEqual([[PRB, ['publish the release target']]]);
+    // Published: who may approve it, and the owners of the gates measured on each commit, for this one.
     expect(askedAfter('*Release target published:*')).toEqual([
       [CRB, ['approve release target `service.v3.0 @ 1f0e2d3c4b5a`']],
+      [PIC, ['set gate `producer-suite` for `service.v3.0 @ 1f0e2d3c4b5a` (it is pending)']],
+      [CIC, ['set gate `consumer-suite` for `service.v3.0 @ 1f0e2d3c4b5a` (it is pending)']],
+      [LOG, ['set gate `alignment` for `service.v3.0 @ 1f0e2d3c4b5a` (it is pending)']],
     ]);
+    // Approved: each commander signs for their side, and each side logs its evidence for this target.
+    const ev = (id: string) => `log evidence \`${id}\` for \`service.v3.0 @ 1f0e2d3c4b5a\``;
     expect(askedAfter('*Release target approved:*')).toEqual([
-      [PIC, ['sign off GO/NO-GO for MemoryKernel on `service.v3.0 @ 1f0e2d3c4b5a`']],
-      [CIC, ['sign off GO/NO-GO for AssistSupport on `service.v3.0 @ 1f0e2d3c4b5a`']],
-    ]);
-    expect(askedAfter('*Blocker opened:*')).toEqual([[CIC, ['clear blocker `vendor-contract-signed`']]]);
-    expect(askedAfter('*MemoryKernel signed GO*')).toEqual([
+      [
+        PIC,
+        [
+          'sign off GO/NO-GO for MemoryKernel on `service.v3.0 @ 1f0e2d3c4b5a`',
+          ev('producer-handoff'),
+          ev('producer-rollback'),
+        ],
+      ],
       [
         CIC,
-        ['sign off GO/NO-GO for AssistSupport on `service.v3.0 @ 1f0e2d3c4b5a` (MemoryKernel signed GO)'],
+        [
+          'sign off GO/NO-GO for AssistSupport on `service.v3.0 @ 1f0e2d3c4b5a`',
+          ev('consumer-repin'),
+          ev('consumer-rollback'),
+        ],
       ],
+      [PRB, [ev('producer-handoff'), ev('producer-rollback')]],
     ]);
+    expect(askedAfter('*Blocker opened:*')).toEqual([[CIC, ['clear blocker `vendor-contract-signed`']]]);
+    // The consumer's commander was asked at the approval: not pinged again for the same sign-off.
+    expect(askedAfter('*MemoryKernel signed GO*')).toEqual([]);
     expect(askedAfter('*AssistSupport signed GO*')).toEqual([
       [LOG, ['decide `runtime-cutover` (it may be GO)']],
     ]);
     // GO by the log owner: they would start phase 8 themselves, so nobody is asked.
     expect(askedAfter('*Decision* Runtime cutover')).toEqual([]);
-    // Notices: the roles, the gates and the evidence, the phase started.
-    for (const marker of ['*Role*', '*Gate*', '*Evidence logged:*', '*Cutover window set:*', '*Phase* 8'])
+    // Notices: the gates and the evidence, the window, the phase started.
+    for (const marker of ['*Gate*', '*Evidence logged:*', '*Cutover window set:*', '*Phase* 8'])
       for (const s of seen.filter((x) => x.text.split('\n')[0]?.includes(marker)))
         expect(nextLines(s.text)).toEqual([]);
     // Each action asked for is a button under the alert: approving carries the SHA that was published.

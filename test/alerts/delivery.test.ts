@@ -77,7 +77,7 @@ describe('with Slack failing', () => {
     expect(limited.map((i) => i.notBefore)).toEqual([iso(7000), iso(7000)]);
     w.clock.advance(999);
     await w.settle();
-    expect(told(w.h, 'producer-suite')).toBe(0);
+    expect(told(w.h, '`producer-suite` Producer verification suite green')).toBe(0);
     w.clock.advance(1);
     await w.settle();
 
@@ -92,7 +92,7 @@ describe('with Slack failing', () => {
     // Nothing more is posted later.
     w.clock.advance(60_000);
     await w.settle();
-    expect(told(w.h, 'producer-suite')).toBe(1);
+    expect(told(w.h, '`producer-suite` Producer verification suite green')).toBe(1);
   });
 
   it('delivers alerts left pending by a restart, exactly once', async () => {

@@ -6,10 +6,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { alertsHook, alertText, composeAlerts, meaningLines } from '../../src/alerts/messages.js';
+import { obligations } from '../../src/core/obligations.js';
 import { readiness } from '../../src/core/readiness.js';
 import type { Actor, CommandInput, Cutover } from '../../src/core/schema.js';
 import type { Change } from '../../src/service/cutover-service.js';
 import { newDocument } from '../../src/service/document.js';
+import { obligationLines } from '../../src/slack/views/obligations.js';
 import {
   A,
   approveTarget,
@@ -159,7 +161,7 @@ describe('"Next" means someone must act: who now has something to do, with the o
     const red = alertOf(targeted(), { type: 'gate.set', gate: 'alignment', status: 'red' }, ci);
     expect(red.mentions).toEqual([U.dlo]);
     expect(lineOf(red.text, U.dlo)).toBe(
-      `• <@${U.dlo}> (\`decision-log-owner\`): get gate \`alignment\` green (it is red)`,
+      `• <@${U.dlo}> (\`decision-log-owner\`): get gate \`alignment\` green (it is red for \`${LABEL1}\`)`,
     );
     expect(red.text).toContain(':red_circle: *Gate* `alignment`');
     const green = alertOf(targeted(), { type: 'gate.set', gate: 'alignment', status: 'green' }, ci);
@@ -169,17 +171,25 @@ describe('"Next" means someone must act: who now has something to do, with the o
     );
   });
 
-  it('one side signing GO asks the other side’s commander to sign, saying who signed', () => {
+  it('one side signing GO pings nobody asked already; the other side’s sign-off still stands owed, saying who signed', () => {
+    const before = approveTarget(seeded());
     const a = alertOf(
-      approveTarget(seeded()),
+      before,
       { type: 'signoff', side: 'producer', decision: 'go', rationale: 'suite green' },
       A.pic,
     );
-    expect(a.mentions).toEqual([U.cic]);
+    // The consumer's commander was asked when the target was approved: not pinged again for the same sign-off.
+    expect(a.mentions).toEqual([]);
     expect(a.text).toContain(`:white_check_mark: *MemoryKernel signed GO* on \`${LABEL1}\` — suite green`);
-    expect(lineOf(a.text, U.cic)).toBe(
+    const after = applied(before, { type: 'signoff', side: 'producer', decision: 'go' }, A.pic);
+    expect(
+      obligationLines(
+        after,
+        obligations(after).filter((o) => o.action === 'signoff'),
+      ).lines,
+    ).toEqual([
       `• <@${U.cic}> (\`consumer-incident-commander\`): sign off GO/NO-GO for AssistSupport on \`${LABEL1}\` (MemoryKernel signed GO)`,
-    );
+    ]);
   });
 
   it('a new target voiding a sign-off asks who may approve it; the commanders sign once it is approved', () => {
@@ -191,41 +201,57 @@ describe('"Next" means someone must act: who now has something to do, with the o
     const a = alertOf(signed, { type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro);
     const why = `release target changed from ${LABEL1} to ${TAG2} @ ${SHA2.slice(0, 12)}`;
     expect(a.text).toContain(`*MemoryKernel's sign-off was voided:* ${why}`);
-    expect(a.mentions).toEqual([U.cro]);
+    expect(a.mentions).toContain(U.cro);
     expect(lineOf(a.text, U.cro)).toContain(`approve release target \`${TAG2} @ ${SHA2.slice(0, 12)}\``);
+    // No sign-off is asked for before the new target is approved.
+    expect(a.text).not.toContain('sign off GO/NO-GO');
   });
 
   it('a target published asks who may approve it, read from the permissions table, never the publisher', () => {
     const a = alertOf(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
-    expect(a.mentions).toEqual([U.cro]);
+    expect(a.mentions[0]).toBe(U.cro);
+    expect(a.mentions).not.toContain(U.pro);
     expect(lineOf(a.text, U.cro)).toBe(
       `• <@${U.cro}> (\`consumer-rollback-owner\`): approve release target \`${LABEL1}\``,
     );
+    // The gates measured per commit are owed a result for the new commit: their owners are asked too.
+    expect(a.text).toMatch(/set gate `[a-z-]+` for `service\.v3\.0\.0 @ [0-9a-f]{12}` \(it is pending\)/);
+    /** Who is asked to approve: the person each line asking it mentions. */
+    const approvers = (x: ReturnType<typeof alertOf>) =>
+      x.text
+        .split('\n')
+        .filter((l) => l.includes(`approve release target \`${LABEL1}\``))
+        .map((l) => /^• <@([A-Z0-9]+)>/.exec(l)?.[1]);
     const other = seeded();
     other.permissions['target.approve'] = ['producer-incident-commander'];
-    expect(alertOf(other, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro).mentions).toEqual([U.pic]);
+    expect(approvers(alertOf(other, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro))).toEqual([
+      U.pic,
+    ]);
     // An approver who published it may not approve it (`may`): asked is only the other one.
     const both = seeded();
     both.permissions['target.approve'] = ['producer-rollback-owner', 'consumer-rollback-owner'];
-    expect(alertOf(both, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.admin).mentions).toEqual([
+    expect(approvers(alertOf(both, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.admin))).toEqual([
       U.pro,
       U.cro,
     ]);
     const self = run(both, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
     const viaCi = alertText({ outcome: self, before: both, actor: A.admin, now: T0 });
-    expect(viaCi.mentions).toEqual([U.cro]);
+    expect(approvers(viaCi)).toEqual([U.cro]);
   });
 
   it('a target approved asks the commanders who have not signed, each for their side', () => {
     const published = applied(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
     const a = alertOf(published, { type: 'target.approve', target: TAG1 }, A.cro);
-    expect(lineOf(a.text, U.pic)).toBe(
-      `• <@${U.pic}> (\`producer-incident-commander\`): sign off GO/NO-GO for MemoryKernel on \`${LABEL1}\``,
+    // Each commander signs for their side; each side's evidence is owed for the approved target.
+    expect(lineOf(a.text, U.pic)).toMatch(
+      new RegExp(
+        `^• <@${U.pic}> \\(\`producer-incident-commander\`\\): sign off GO/NO-GO for MemoryKernel on \`${LABEL1}\`; log evidence`,
+      ),
     );
     expect(lineOf(a.text, U.cic)).toContain(`sign off GO/NO-GO for AssistSupport on \`${LABEL1}\``);
     // The release-target blocker cleared itself too: told in the body, its owner has nothing to do.
     expect(a.text).toContain('*Blocker cleared:* `release-target`');
-    expect(sorted(a.mentions)).toEqual(sorted([U.pic, U.cic]));
+    expect(sorted(a.mentions)).toEqual(sorted([U.pic, U.cic, U.pro]));
   });
 
   it('no actor in Next: a commander holding the log owner role too is not asked to decide their own GO', () => {
@@ -249,18 +275,20 @@ describe('"Next" means someone must act: who now has something to do, with the o
       A.dlo,
     );
     const a = alertOf(blocked, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
-    expect(a.mentions).toEqual([U.pic]);
-    expect(lineOf(a.text, U.pic)).toBe(
-      `• <@${U.pic}> (\`consumer-rollback-owner\`): approve release target \`${LABEL1}\``,
-    );
+    expect(a.mentions.filter((u) => u === U.pic)).toEqual([U.pic]);
+    expect(a.text.split('\n').filter((l) => l.startsWith(`• <@${U.pic}>`))).toEqual([
+      `• <@${U.pic}> (\`consumer-rollback-owner\`, \`producer-incident-commander\`): approve release target \`${LABEL1}\`; set gate \`producer-suite\` for \`${LABEL1}\` (it is pending)`,
+    ]);
     const approved = alertOf(
       run(blocked, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro).cutover,
       { type: 'target.approve', target: TAG1 },
       A.admin,
     );
-    expect(approved.text.split('\n').filter((l) => l.startsWith(`• <@${U.pic}>`))).toEqual([
-      `• <@${U.pic}> (\`producer-incident-commander\`): sign off GO/NO-GO for MemoryKernel on \`${LABEL1}\``,
-    ]);
+    const lines = approved.text.split('\n').filter((l) => l.startsWith(`• <@${U.pic}>`));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      `• <@${U.pic}> (\`producer-incident-commander\`, \`consumer-rollback-owner\`): sign off GO/NO-GO for MemoryKernel on \`${LABEL1}\`; log evidence`,
+    );
   });
 
   it('notices mention nobody: a decision changed, the window set, a phase started, a role assigned', () => {
@@ -302,20 +330,29 @@ describe('"Next" means someone must act: who now has something to do, with the o
     }
   });
 
-  it('a role held by nobody is named unassigned, and the decision log owner is asked to assign it', () => {
+  it('a role held by nobody is named unassigned with what it owes, and nobody else is asked to do it', () => {
     const c = applied(
       seeded(),
       { type: 'role.assign', role: 'consumer-rollback-owner', user: null },
       A.admin,
     );
     const a = alertOf(c, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
-    expect(a.mentions).toEqual([U.dlo]);
-    expect(lineOf(a.text, U.dlo)).toBe(
-      `• <@${U.dlo}> (\`decision-log-owner\`): \`consumer-rollback-owner\` is unassigned: assign it, or act for it (approve release target \`${LABEL1}\`)`,
+    expect(a.text).toContain(
+      `• AssistSupport Runtime Integrations Owner (\`consumer-rollback-owner\`) _unassigned_: approve release target \`${LABEL1}\``,
+    );
+    expect(lineOf(a.text, U.dlo)).not.toContain('approve');
+    // Assigning it is owed by whoever the permissions table lets assign roles: here only an admin.
+    const unassigned = alertOf(
+      seeded(),
+      { type: 'role.assign', role: 'consumer-rollback-owner', user: null },
+      A.admin,
+    );
+    expect(unassigned.text).toContain(
+      '• an admin: assign AssistSupport Runtime Integrations Owner (`consumer-rollback-owner`): nobody holds it',
     );
   });
 
-  it('with the log owner unassigned too, nobody is pinged and the alert says an admin must assign roles', () => {
+  it('with every role unassigned, nobody is pinged and each role is named unassigned with what it owes', () => {
     const a = alertOf(
       run(shipped(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.admin).cutover,
       { type: 'gate.set', gate: 'producer-suite', status: 'red' },
@@ -323,7 +360,7 @@ describe('"Next" means someone must act: who now has something to do, with the o
     );
     expect(a.mentions).toEqual([]);
     expect(a.text).toContain(
-      '`producer-incident-commander` is unassigned, and so is `decision-log-owner`: an admin must assign roles',
+      `• MemoryKernel Producer On-Call Lead (\`producer-incident-commander\`) _unassigned_: get gate \`producer-suite\` green (it is red for \`${LABEL1}\`)`,
     );
   });
 
@@ -347,12 +384,16 @@ describe('the buttons of "Next"', () => {
   it('each action asked for carries its button: approve carries the SHA shown, sign off the side, each naming the program', () => {
     const published = applied(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
     expect(
-      alertText(change(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro)).buttons,
-    ).toEqual([
-      { text: `Approve ${TAG1}`, actionId: 'cutover.target.approve', value: `${published.id}:${SHA1}` },
-    ]);
+      alertText(change(seeded(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro)).buttons[0],
+    ).toEqual({
+      text: `Approve ${TAG1}`,
+      actionId: 'cutover.target.approve',
+      value: `${published.id}:${SHA1}`,
+    });
     const approved = alertText(change(published, { type: 'target.approve', target: TAG1 }, A.cro));
-    expect(approved.buttons.map((b) => [b.actionId, b.value])).toEqual([
+    expect(
+      approved.buttons.filter((b) => b.actionId === 'cutover.signoff.open').map((b) => [b.actionId, b.value]),
+    ).toEqual([
       ['cutover.signoff.open', `${published.id}:producer`],
       ['cutover.signoff.open', `${published.id}:consumer`],
     ]);
@@ -361,10 +402,11 @@ describe('the buttons of "Next"', () => {
   it('a change that asks nobody carries no button, and its outbox item none', () => {
     const a = change(
       seeded(),
-      { type: 'role.assign', role: 'decision-log-owner', user: 'UDLO00002' },
-      A.admin,
+      { type: 'window', start: '2026-03-01T09:00:00Z', end: '2026-03-01T11:00:00Z' },
+      A.dlo,
     );
     expect(alertText(a).buttons).toEqual([]);
+    expect(alertText(a).mentions).toEqual([]);
     const [item] = composeAlerts(newDocument({ ...seeded(), channel: 'C0CUTOVER' }), a);
     expect(item?.buttons).toBeUndefined();
   });
@@ -408,18 +450,26 @@ describe('another program', () => {
       as(L.coordinator),
     );
     const a = alertOf(c, { type: 'signoff', side: 'web', decision: 'go' }, as(L.web));
-    expect(sorted(a.mentions)).toEqual(sorted([L.platform, L.mobile]));
-    expect(lineOf(a.text, L.mobile)).toContain(
+    // Both were asked when the target was approved; what still stands says who signed GO.
+    expect(a.mentions).toEqual([]);
+    const signed = applied(c, { type: 'signoff', side: 'web', decision: 'go' }, as(L.web));
+    const owed = obligationLines(
+      signed,
+      obligations(signed).filter((o) => o.action === 'signoff'),
+    ).lines;
+    expect(owed).toHaveLength(2);
+    expect(owed.find((l) => l.startsWith(`• <@${L.mobile}>`))).toContain(
       `sign off GO/NO-GO for Mobile on \`app-5.0.0 @ ${SHA1.slice(0, 12)}\` (Web signed GO)`,
     );
   });
 
-  it('its unassigned role falls back to its own log owner role', () => {
+  it('its unassigned role is owed to who its permissions let assign roles, and what the role owes is named unassigned', () => {
     const a = alertOf(launch(), { type: 'role.assign', role: 'web-lead', user: null }, A.admin);
     expect(a.mentions).toEqual([L.coordinator]);
     expect(lineOf(a.text, L.coordinator)).toBe(
-      `• <@${L.coordinator}> (\`launch-coordinator\`): \`web-lead\` is unassigned: assign it, or act for it (clear blocker \`legal-review\`)`,
+      `• <@${L.coordinator}> (\`launch-coordinator\`): assign Web lead (\`web-lead\`): nobody holds it`,
     );
+    expect(a.text).toContain('• Web lead (`web-lead`) _unassigned_: clear blocker `legal-review`');
   });
 });
 

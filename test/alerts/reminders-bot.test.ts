@@ -87,7 +87,10 @@ describe('reminders through the bot, on an injected clock', () => {
     expect(await at(w, '2026-02-11T08:00:30Z')).toEqual(['signoff:producer', 'signoff:consumer']);
     const nudge = textOf(w, 'signoff:consumer');
     expect(nudge).toContain('*AssistSupport has not signed off* on `service.v3.0 @ 1f0e2d3c4b5a`');
-    expect(lineOf(nudge, CIC)).toContain('sign off for AssistSupport (`/cutover signoff`)');
+    expect(lineOf(nudge, CIC)).toContain(
+      'sign off GO/NO-GO for AssistSupport on `service.v3.0 @ 1f0e2d3c4b5a`',
+    );
+    expect(nudge).toContain('ago: `/cutover signoff`');
 
     // A restart at the same instant sends nothing again.
     await w.h.restart();
@@ -101,9 +104,7 @@ describe('reminders through the bot, on an injected clock', () => {
     // The manual blocker, untouched since 08:00 on the 10th: its owner at +48 h, then again only at +96 h.
     expect(await at(w, '2026-02-12T07:59:00Z')).toEqual([]);
     expect(await at(w, '2026-02-12T08:00:30Z')).toEqual(['blocker:vendor-contract:1']);
-    expect(lineOf(textOf(w, 'blocker:vendor-contract'), CIC)).toContain(
-      '`/cutover blocker clear vendor-contract`',
-    );
+    expect(textOf(w, 'blocker:vendor-contract')).toContain('`/cutover blocker clear vendor-contract`');
     // Nothing happened since the digest of the 11th (reminders are not changes): the 12th has none.
     expect(await at(w, '2026-02-12T09:00:30Z')).toEqual([]);
     // Held by the quiet hours, then sent when they end.

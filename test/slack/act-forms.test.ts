@@ -193,6 +193,6 @@ describe('roles by form', () => {
     });
     await w.interact(payload);
     const dm = await w.slack.waitFor('chat.postMessage', (c) => c.args.channel === 'ULOGNEW01');
-    expect(String(dm.args.text)).toContain('Only an admin assigns roles');
+    expect(String(dm.args.text)).toContain('Only an admin may assign roles. You hold decision-log-owner.');
   });
 });

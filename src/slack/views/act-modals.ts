@@ -4,15 +4,32 @@
  * there is none. Each offers only what the viewer may do, and the evidence form binds to the target it showed.
  */
 import type { types } from '@slack/bolt';
-import { may } from '../../core/authorize.js';
+import { authorize, may } from '../../core/authorize.js';
 import { currentEvidence, currentTarget, targetLabel } from '../../core/readiness.js';
-import type { Cutover } from '../../core/schema.js';
+import type { Cutover, PermissionAction } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
+import { refusalText } from './answers.js';
 import { asActor, type ModalMetadata, shownTarget, type Viewer } from './modals.js';
 import { type Choice, choiceElement } from './select.js';
 import { esc, plain } from './text.js';
 
 type View = types.View;
+
+/**
+ * Why this viewer may not take the action, as the permissions table says it (`authorize`'s refusal, each role named
+ * with its holder): the forms never restate who may act.
+ */
+function refusalOf(
+  c: Cutover,
+  viewer: Viewer,
+  action: PermissionAction,
+  item: { owner?: string; side?: string } = {},
+): string {
+  const auth = authorize(c, asActor(viewer), action, item);
+  return auth.ok
+    ? ':no_entry: You may not do this here now. _Nothing was changed._'
+    : refusalText(auth.error, undefined, c);
+}
 
 /** An item's select: past 100 items an external_select whose options load as the person types. */
 const select = (block: string, label: string, options: Choice[], initial?: string) => ({
@@ -63,9 +80,10 @@ export function evidenceFormFor(
   const items = loggableEvidence(c, viewer);
   if (!items.length)
     return {
-      refusal: `:no_entry: You may log no evidence here: each item is logged by a role of its side (${esc(
-        [...new Set(c.evidence.map((e) => e.side))].join(', '),
-      )}) or an admin. _Nothing was changed._`,
+      // Each side's evidence is logged by the roles its permissions name: the refusal of each side, once.
+      refusal: [...new Set(c.evidence.map((e) => e.side))]
+        .map((side) => refusalOf(c, viewer, 'evidence.log', { side }))
+        .join('\n'),
     };
   return {
     view: {
@@ -101,10 +119,7 @@ export function decideFormFor(
   meta: ModalMetadata,
   initial?: string,
 ): { view: View } | { refusal: string } {
-  if (!may(c, asActor(viewer), 'decide'))
-    return {
-      refusal: `:no_entry: Only ${esc(c.logOwnerRole)} or an admin records a decision. _Nothing was changed._`,
-    };
+  if (!may(c, asActor(viewer), 'decide')) return { refusal: refusalOf(c, viewer, 'decide') };
   return {
     view: {
       type: 'modal',
@@ -151,8 +166,7 @@ export function targetFormFor(
   viewer: Viewer,
   meta: ModalMetadata,
 ): { view: View } | { refusal: string } {
-  if (!may(c, asActor(viewer), 'target.publish'))
-    return { refusal: ':no_entry: You may not publish the release target here. _Nothing was changed._' };
+  if (!may(c, asActor(viewer), 'target.publish')) return { refusal: refusalOf(c, viewer, 'target.publish') };
   const t = currentTarget(c);
   return {
     view: {
@@ -182,10 +196,7 @@ export function windowFormFor(
   viewer: Viewer,
   meta: ModalMetadata,
 ): { view: View } | { refusal: string } {
-  if (!may(c, asActor(viewer), 'window'))
-    return {
-      refusal: `:no_entry: Only ${esc(c.logOwnerRole)} or an admin sets the cutover window. _Nothing was changed._`,
-    };
+  if (!may(c, asActor(viewer), 'window')) return { refusal: refusalOf(c, viewer, 'window') };
   const picker = (block: string, label: string, at?: string) => ({
     type: 'input' as const,
     block_id: block,
@@ -226,8 +237,7 @@ export function roleFormFor(
   meta: ModalMetadata,
   initial?: string,
 ): { view: View } | { refusal: string } {
-  if (!may(c, asActor(viewer), 'role.assign'))
-    return { refusal: ':no_entry: Only an admin assigns roles. _Nothing was changed._' };
+  if (!may(c, asActor(viewer), 'role.assign')) return { refusal: refusalOf(c, viewer, 'role.assign') };
   return {
     view: {
       type: 'modal',

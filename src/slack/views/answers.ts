@@ -2,7 +2,7 @@
 import type { Outcome } from '../../core/commands.js';
 import type { DomainError } from '../../core/errors.js';
 import type { Cutover, DomainEvent } from '../../core/schema.js';
-import { esc, fold } from './text.js';
+import { esc, fold, mention } from './text.js';
 import { unmetOnce } from './unmet.js';
 
 /** Roles as a refusal names them in Slack: each with who holds it, `producer-incident-commander (<@U…>)`. */
@@ -10,7 +10,7 @@ function holders(c: Cutover | undefined, roles: string[], quote: (s: string) => 
   return roles
     .map((id) => {
       const assignee = c?.roles.find((r) => r.id === id)?.assignee;
-      return `${quote(id)} (${assignee ? `<@${assignee}>` : 'unassigned'})`;
+      return `${quote(id)} (${assignee ? mention(assignee) : 'unassigned'})`;
     })
     .join(', ');
 }
@@ -96,7 +96,7 @@ function outcomeSentence(outcome: Extract<Outcome, { ok: true }>): string {
   const assigned = outcome.events.find((e) => e.type === 'role.assigned');
   if (assigned?.type === 'role.assigned') {
     const role = outcome.cutover.roles.find((r) => r.id === assigned.role);
-    return `${esc(role?.title ?? assigned.role)} (${esc(assigned.role)}) is now ${assigned.after ? `<@${assigned.after}>` : 'unassigned'}.`;
+    return `${esc(role?.title ?? assigned.role)} (${esc(assigned.role)}) is now ${assigned.after ? mention(assigned.after) : 'unassigned'}.`;
   }
   return esc(outcome.message);
 }

@@ -8,24 +8,17 @@
 import type { types } from '@slack/bolt';
 import { problemCause } from '../../alerts/channel-problem.js';
 import { holds, may } from '../../core/authorize.js';
-import {
-  blockersOf,
-  currentEvidence,
-  currentTarget,
-  nextPhase,
-  type ReadinessReport,
-  readiness,
-  targetLabel,
-} from '../../core/readiness.js';
+import { type Obligation, obligations, obligationsOf } from '../../core/obligations.js';
+import { nextPhase, type ReadinessReport, readiness } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
 import { ACTIONS, actionValue } from '../ids.js';
 import { settableGates } from './gate-modal.js';
 import { asActor } from './modals.js';
+import { obligationButton, obligationWords, roleTitle } from './obligations.js';
 import { type RefusedAlert, refusedNotice } from './refused.js';
 import { shapeOffers } from './shape-modal.js';
 import { stateSections } from './status.js';
 import { clip, esc, fold, plainLine, section, slackDate, titled } from './text.js';
-import { unmetLines } from './unmet.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -65,81 +58,77 @@ interface WaitingItem {
 }
 
 /**
- * What waits on this person, most urgent first: sign-offs, blockers, gates, evidence, a target to approve. It is
- * what their roles owe: an admin may act for anyone, but nothing waits on them for being one.
+ * What waits on this person: what the core says their roles (held in person or through a user group) owe now, and
+ * for an admin what no role may do. An admin may act for anyone, but nothing else waits on them for being one.
  */
 function waitingOn(
   c: Cutover,
   userId: string,
   report: ReadinessReport = readinessOf(c),
   groups: string[] = [],
+  isAdmin = false,
 ): WaitingItem[] {
-  const asHolder = asActor({ userId, isAdmin: false, groups });
-  const held = c.roles.filter((r) => holds(r, asHolder));
-  const heldIds = new Set(held.map((r) => r.id));
-  const items: WaitingItem[] = [];
+  return obligationsOf(obligations(c, report), userId, groups, isAdmin).map((o) => {
+    const b = obligationButton(c, o);
+    const role = o.role ? ` (as ${roleTitle(c, o.role)})` : ' (only an admin may)';
+    const title = titleOf(c, o);
+    const head = `${ICON[o.action]} *${capital(obligationWords(c, o))}*${role}${title ? `: ${title}` : ''}`;
+    return {
+      text: `${head}${detail(c, o, report)}`,
+      button: button(b.text, b.actionId, actionValue(c.id, b.item), b.primary),
+    };
+  });
+}
 
-  for (const side of c.sides) {
-    if (!heldIds.has(side.commanderRole)) continue;
-    if (c.signoffs.some((s) => s.side === side.id && !s.voided)) continue;
-    const voided = c.signoffs.findLast((s) => s.side === side.id && s.voided);
-    const why = voided?.voided ? ` Your last one was voided: ${esc(clip(voided.voided.reason, 300))}.` : '';
-    items.push({
-      text: `:writing_hand: *Sign off for ${esc(side.name)}*: not signed.${why}`,
-      button: button('Sign off', ACTIONS.openSignoff, actionValue(c.id, side.id), true),
-    });
-  }
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-  const phase = nextPhase(c);
-  for (const b of phase ? blockersOf(c, phase.id) : []) {
-    const s = report.blockers.find((x) => x.id === b.id);
-    if (!heldIds.has(b.owner) || s?.status !== 'open') continue;
-    const head = `:red_circle: *Blocker* \`${esc(b.id)}\` ${esc(clip(b.title, 300))}`;
-    if (b.derived)
-      items.push({
-        text: `${head} _(derived: clears itself)_\n${unmetLines(s.unmet)
-          .map((u) => `• ${esc(clip(u, 300))}`)
-          .join('\n')}`,
-      });
-    else
-      items.push({
-        text: head,
-        button: button('Clear or reopen', ACTIONS.openBlocker, actionValue(c.id, b.id)),
-      });
-  }
+/** The title of the item an obligation names, as typed (escaped): what a person recognises it by. */
+function titleOf(c: Cutover, o: Obligation): string {
+  const title =
+    o.action === 'blocker.clear'
+      ? c.blockers.find((b) => b.id === o.item)?.title
+      : o.action === 'gate.set'
+        ? c.gates.find((g) => g.id === o.item)?.title
+        : o.action === 'evidence.log'
+          ? c.evidence.find((e) => e.id === o.item)?.title
+          : undefined;
+  return title ? esc(clip(title, 300)) : '';
+}
 
-  for (const g of c.gates) {
-    const status = report.gates.find((x) => x.id === g.id)?.status;
-    if (g.derived || !status || status === 'green' || !heldIds.has(g.owner)) continue;
-    items.push({
-      text: `:vertical_traffic_light: *Gate* \`${esc(g.id)}\` ${esc(clip(g.title, 300))} is *${status}*.`,
-      button: button('Set gate', ACTIONS.openGate, actionValue(c.id, g.id)),
-    });
-  }
+const ICON: Record<Obligation['action'], string> = {
+  'role.assign': ':bust_in_silhouette:',
+  'target.publish': ':package:',
+  'target.approve': ':white_check_mark:',
+  'evidence.log': ':paperclip:',
+  'gate.set': ':vertical_traffic_light:',
+  'blocker.clear': ':red_circle:',
+  signoff: ':writing_hand:',
+  decide: ':scales:',
+  window: ':calendar:',
+  'phase.start': ':triangular_flag_on_post:',
+  'phase.close': ':checkered_flag:',
+};
 
-  const target = currentTarget(c);
-  const sides = new Set(held.flatMap((r) => (r.side ? [r.side] : [])));
-  if (target)
-    for (const e of c.evidence) {
-      if (!sides.has(e.side) || currentEvidence(c, e)) continue;
-      items.push({
-        text: `:paperclip: *Evidence* \`${esc(e.id)}\` ${esc(clip(e.title, 300))} is owed for ${esc(
-          targetLabel(target),
-        )}: \`/cutover evidence ${esc(e.id)} &lt;url&gt;\``,
-        button: button('Log evidence', ACTIONS.openEvidence, actionValue(c.id, e.id)),
-      });
+/** What a person should know before acting: a voided sign-off's reason, the command to type. */
+function detail(c: Cutover, o: Obligation, report: ReadinessReport): string {
+  switch (o.action) {
+    case 'signoff': {
+      const voided = c.signoffs.findLast((s) => s.side === o.item && s.voided);
+      return voided?.voided && !c.signoffs.some((s) => s.side === o.item && !s.voided)
+        ? `\nYour last one was voided: ${esc(clip(voided.voided.reason, 300))}.`
+        : '';
     }
-
-  // Nobody approves a target they published: `may` says so, as the command will.
-  if (target && !target.approved && may(c, asHolder, 'target.approve'))
-    items.push({
-      text: `:white_check_mark: *Approve the release target* \`${esc(target.tag)}\` @ \`${esc(
-        target.sha,
-      )}\`: \`/cutover target approve ${esc(target.tag)}\``,
-      // The button carries the SHA shown: what the person saw is what is approved.
-      button: button(`Approve ${target.tag}`, ACTIONS.approveTarget, actionValue(c.id, target.sha), true),
-    });
-  return items;
+    case 'evidence.log':
+      return `\n\`/cutover evidence ${esc(o.item ?? '')} &lt;url&gt;\``;
+    case 'target.approve':
+      return o.target ? `\n\`/cutover target approve ${esc(o.target.tag)}\`` : '';
+    case 'decide': {
+      const d = report.decisions.find((x) => x.id === o.item);
+      return d ? `\nEvery GO requirement of ${esc(clip(d.title, 200))} holds.` : '';
+    }
+    default:
+      return '';
+  }
 }
 
 /**
@@ -198,7 +187,7 @@ export function homeView(
 
   const report = readinessOf(c);
   const viewer = { userId: viewerUserId, isAdmin, groups };
-  const waiting = waitingOn(c, viewerUserId, report, groups);
+  const waiting = waitingOn(c, viewerUserId, report, groups, isAdmin);
   const shown = waiting.slice(0, MAX_WAITING);
   const rest = waiting.slice(MAX_WAITING);
   const actions: Button[] = [];
@@ -306,7 +295,7 @@ function partOf(doc: HomeState, viewerUserId: string, isAdmin: boolean, groups: 
 function renderPart(doc: HomeState, viewerUserId: string, isAdmin: boolean, groups: string[]): KnownBlock[] {
   const c = doc.cutover;
   const report = readinessOf(c);
-  const waiting = waitingOn(c, viewerUserId, report, groups);
+  const waiting = waitingOn(c, viewerUserId, report, groups, isAdmin);
   const actor = asActor({ userId: viewerUserId, isAdmin: false, groups });
   const held = c.roles.filter((r) => holds(r, actor)).map((r) => esc(r.title));
   return [

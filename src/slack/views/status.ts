@@ -3,6 +3,7 @@
  * a fixed number of blocks, each section folded to 3000 characters.
  */
 import type { types } from '@slack/bolt';
+import { type Obligation, obligations } from '../../core/obligations.js';
 import {
   currentEvidence,
   currentTarget,
@@ -16,7 +17,8 @@ import {
 } from '../../core/readiness.js';
 import type { Cutover, Signoff } from '../../core/schema.js';
 import { uniqueActionIds } from '../block-ids.js';
-import { ACTIONS, actionValue } from '../ids.js';
+import { actionValue } from '../ids.js';
+import { obligationButton, roleTitle, roleWithHolder } from './obligations.js';
 import {
   clip,
   commitLabel,
@@ -38,24 +40,8 @@ type KnownBlock = types.KnownBlock;
 
 const PHASE_WORD = { 'not-started': 'Not started', started: '*Started*', closed: 'Closed' } as const;
 
-/**
- * Where the status is rendered. On the channel's `board` the people who act are mentioned (`<@U…>`); in an
- * ephemeral `reply` to `/cutover status` they are named by their role's title, without a ping.
- */
-export type StatusAudience = 'board' | 'reply';
-
-const roleHolder = (c: Cutover, roleId: string) => c.roles.find((r) => r.id === roleId)?.assignee ?? null;
-const roleTitle = (c: Cutover, roleId: string) =>
-  esc(clip(plainLine(c.roles.find((r) => r.id === roleId)?.title ?? roleId), 60));
-
-/** A role's holder: mentioned on the board; on a reply, the role's title (who holds it is on the board). */
-const holder = (c: Cutover, roleId: string, audience: StatusAudience) => {
-  const userId = roleHolder(c, roleId);
-  if (audience === 'board') return mention(userId);
-  return userId ? roleTitle(c, roleId) : `${roleTitle(c, roleId)} _(unassigned)_`;
-};
-const owner = (c: Cutover, roleId: string, audience: StatusAudience = 'board') =>
-  `${holder(c, roleId, audience)} (${esc(roleId)})`;
+/** A role as the status shows it: its title, who holds it (a mention, or _unassigned_) and its id. */
+const owner = (c: Cutover, roleId: string) => `${roleWithHolder(c, roleId)} (${esc(roleId)})`;
 
 export function decisionLines(c: Cutover): string[] {
   return c.decisions.map((d) => {
@@ -79,12 +65,7 @@ const blockersBefore = (c: Cutover, r: ReadinessReport, phaseId: string) =>
     return b.phase === phaseId && s ? [{ b, s }] : [];
   });
 
-export function blockerLines(
-  c: Cutover,
-  phaseId: string,
-  r: ReadinessReport = readiness(c),
-  audience: StatusAudience = 'board',
-): string[] {
+export function blockerLines(c: Cutover, phaseId: string, r: ReadinessReport = readiness(c)): string[] {
   return blockersBefore(c, r, phaseId).map(({ b, s }) => {
     const icon = s.status === 'open' ? ':red_circle:' : ':white_check_mark:';
     const kind = b.derived ? ' _(derived)_' : '';
@@ -92,7 +73,7 @@ export function blockerLines(
     const ev = b.evidenceUrl ? ` · ${link(b.evidenceUrl, 'evidence')}` : '';
     const reopened =
       s.status === 'open' && b.reopenReason ? ` · reopened: ${esc(clip(b.reopenReason, 200))}` : '';
-    return `${icon} \`${esc(b.id)}\` ${esc(clip(b.title, 200))}${kind} — ${owner(c, b.owner, audience)}${ev}${reopened}${items}`;
+    return `${icon} \`${esc(b.id)}\` ${esc(clip(b.title, 200))}${kind} — ${owner(c, b.owner)}${ev}${reopened}${items}`;
   });
 }
 
@@ -100,11 +81,7 @@ export function blockerLines(
 const resultOn = (r: { sha: string | null; tag?: string | undefined }) =>
   `on ${commitLabel(r) ?? 'an unknown commit'}`;
 
-export function gateLines(
-  c: Cutover,
-  report: ReadinessReport = readiness(c),
-  audience: StatusAudience = 'board',
-): string[] {
+export function gateLines(c: Cutover, report: ReadinessReport = readiness(c)): string[] {
   return c.gates.flatMap((g) => {
     const view = report.gates.find((x) => x.id === g.id);
     if (!view) return [];
@@ -115,7 +92,7 @@ export function gateLines(
     const kind = g.derived ? ' _(derived)_' : '';
     const old =
       view.stale && view.latest ? ` · _stale: ${view.latest.status} ${esc(resultOn(view.latest))}_` : '';
-    return `${GATE_ICON[s]} \`${esc(g.id)}\` ${esc(clip(g.title, 160))}: *${s}*${kind} — ${owner(c, g.owner, audience)}${ev}${run}${old}`;
+    return `${GATE_ICON[s]} \`${esc(g.id)}\` ${esc(clip(g.title, 160))}: *${s}*${kind} — ${owner(c, g.owner)}${ev}${run}${old}`;
   });
 }
 
@@ -129,11 +106,11 @@ function signoffLine(c: Cutover, s: Signoff): string {
     : `• ${esc(sideName(c, s.side))}: *${body}*${why}`;
 }
 
-export function signoffLines(c: Cutover, audience: StatusAudience = 'board'): string[] {
+export function signoffLines(c: Cutover): string[] {
   const lines: string[] = [];
   for (const side of c.sides) {
     if (!signoffFor(c, side.id))
-      lines.push(`• ${esc(side.name)}: _not signed_ — ${owner(c, side.commanderRole, audience)}`);
+      lines.push(`• ${esc(side.name)}: _not signed_ — ${owner(c, side.commanderRole)}`);
     const mine = c.signoffs.filter((s) => s.side === side.id);
     // In force first, then the voided ones newest first.
     for (const s of mine.filter((x) => !x.voided)) lines.push(signoffLine(c, s));
@@ -176,11 +153,6 @@ function windowLine(c: Cutover, r: ReadinessReport = readiness(c)): string {
 export interface StatusOptions {
   /** Show the action buttons (not on read-only copies). */
   actions?: boolean;
-  /**
-   * Where it is rendered: `'board'` (the channel's live status board, the default: who acts next is mentioned) or
-   * `'reply'` (the ephemeral answer to `/cutover status`: who acts next is named by role title, nobody is pinged).
-   */
-  audience?: StatusAudience;
 }
 
 /**
@@ -191,13 +163,12 @@ const rendered = new WeakMap<Cutover, Map<string, KnownBlock[]>>();
 
 export function statusBlocks(c: Cutover, options: StatusOptions = {}): KnownBlock[] {
   const actions = options.actions !== false;
-  const audience = options.audience ?? 'board';
-  const key = `${actions}:${audience}`;
+  const key = `${actions}`;
   const known = rendered.get(c) ?? new Map<string, KnownBlock[]>();
   rendered.set(c, known);
   const cached = known.get(key);
   if (cached) return cached;
-  const blocks = renderStatus(c, actions, audience);
+  const blocks = renderStatus(c, actions);
   known.set(key, blocks);
   return blocks;
 }
@@ -206,11 +177,7 @@ export function statusBlocks(c: Cutover, options: StatusOptions = {}): KnownBloc
  * The state at a glance, section by section: the body of the status message and of App Home. Every verdict in it
  * (blocker and gate states, whether a phase may start, whether the window is approved) is the readiness report's.
  */
-export function stateSections(
-  c: Cutover,
-  r: ReadinessReport = readiness(c),
-  audience: StatusAudience = 'board',
-): KnownBlock[] {
+export function stateSections(c: Cutover, r: ReadinessReport = readiness(c)): KnownBlock[] {
   const phase = nextPhase(c);
   const before = phase ? blockersBefore(c, r, phase.id) : [];
   const open = before.filter(({ s }) => s.status === 'open').length;
@@ -219,11 +186,11 @@ export function stateSections(
     titled('Phases', phaseLines(c, r)),
     titled(
       phase ? `Blockers before phase ${esc(phase.id)} — ${open} of ${before.length} open` : 'Blockers',
-      phase ? blockerLines(c, phase.id, r, audience) : [],
+      phase ? blockerLines(c, phase.id, r) : [],
     ),
-    titled('Gates', gateLines(c, r, audience)),
+    titled('Gates', gateLines(c, r)),
     titled('Release target and evidence', targetLines(c)),
-    titled('Sign-offs', signoffLines(c, audience)),
+    titled('Sign-offs', signoffLines(c)),
     titled('Cutover window', [windowLine(c, r)]),
   ];
 }
@@ -254,17 +221,17 @@ export function within(items: readonly string[], max: number, sep = ', '): strin
   return out;
 }
 
-/** Who acts next, each person (or unassigned role) once, in the order their items come in the readiness report. */
-function nextActors(c: Cutover, r: ReadinessReport, audience: StatusAudience): string[] {
-  const roles = [...new Set(r.next.flatMap((n) => n.roles))];
-  const named = roles.map((id) => {
-    const userId = roleHolder(c, id);
-    if (audience === 'board' && userId) return mention(userId);
-    const title = esc(clip(plainLine(c.roles.find((x) => x.id === id)?.title ?? id), 40));
-    return userId ? title : `${title} _(unassigned)_`;
+/**
+ * Who acts next, each once, in the order of what they owe (the core's `obligations`): the holder's mention, a role
+ * nobody holds by its title, or an admin for what no role may do.
+ */
+function nextActors(c: Cutover, owed: readonly Obligation[]): string[] {
+  const named = owed.map((o) => {
+    const holder = o.holders[0];
+    if (holder) return mention(holder);
+    return o.role ? `${roleTitle(c, o.role, 40)} _(unassigned)_` : 'an admin';
   });
-  const adminOnly = r.next.some((n) => n.roles.length === 0);
-  return [...new Set(named), ...(adminOnly ? ['an admin'] : [])];
+  return [...new Set(named)];
 }
 
 type DecisionReport = ReadinessReport['decisions'][number];
@@ -294,13 +261,9 @@ function windowSummary(r: ReadinessReport): string {
  * The top of the status: the decisions (what blocks each), who acts next and the window, within `SUMMARY_MAX`
  * characters however large the program. The details follow it.
  */
-export function statusSummary(
-  c: Cutover,
-  r: ReadinessReport = readiness(c),
-  audience: StatusAudience = 'board',
-): string {
+export function statusSummary(c: Cutover, r: ReadinessReport = readiness(c)): string {
   const window = windowSummary(r);
-  const actors = nextActors(c, r, audience);
+  const actors = nextActors(c, obligations(c, r));
   const next = actors.length
     ? `*Next to act:* ${within(actors, 180 - '*Next to act:* '.length)}`
     : '*Next to act:* nobody — nothing waits';
@@ -336,63 +299,51 @@ export function statusSummary(
   return [...lines, next, window].join('\n');
 }
 
-function renderStatus(c: Cutover, actions: boolean, audience: StatusAudience): KnownBlock[] {
+function renderStatus(c: Cutover, actions: boolean): KnownBlock[] {
   const r = readiness(c);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
-    section(statusSummary(c, r, audience)),
+    section(statusSummary(c, r)),
     { type: 'divider' },
-    ...stateSections(c, r, audience),
+    ...stateSections(c, r),
     {
       type: 'context',
       elements: [{ type: 'mrkdwn', text: c.updated ? `updated ${slackDate(c.updated)}` : 'no changes yet' }],
     },
   ];
   if (actions) {
-    const buttons = statusButtons(c, r);
-    if (buttons.length) blocks.push({ type: 'actions', elements: uniqueActionIds(buttons) });
+    const buttons = statusButtons(c, obligations(c, r));
+    for (let i = 0; i < buttons.length; i += BUTTONS_PER_BLOCK)
+      blocks.push({ type: 'actions', elements: uniqueActionIds(buttons.slice(i, i + BUTTONS_PER_BLOCK)) });
   }
   return blocks;
 }
 
+/** Slack's limit of elements in one actions block; the status carries at most `MAX_BUTTON_BLOCKS` of them. */
+const BUTTONS_PER_BLOCK = 25;
+const MAX_BUTTON_BLOCKS = 3;
+
 /**
- * The buttons of the status message: only those that can succeed for someone now — sign off while a side has no
- * standing sign-off on the current target and the last phase has not started, update a blocker while one is manual,
- * approve the target waiting for it (the button carries its SHA: what was shown is what is approved), start the
- * next phase once it may, close the one started. Each carries the program.
+ * The buttons of the status message: one per thing someone owes now (the core's `obligations`), each taking that
+ * action on that item or opening its form, carrying the program (and, to approve, the SHA shown). Nothing else: a
+ * button is offered only when someone can act on it now.
  */
-function statusButtons(c: Cutover, r: ReadinessReport): types.Button[] {
-  const button = (text: string, actionId: string, item?: string, primary = false): types.Button => ({
-    type: 'button',
-    text: { type: 'plain_text', text: clip(plainLine(text), 75) },
-    action_id: actionId,
-    value: actionValue(c.id, item),
-    ...(primary ? { style: 'primary' as const } : {}),
-  });
-  const out: types.Button[] = [];
-  const target = currentTarget(c);
-  const last = c.phases.at(-1);
-  const unsigned = c.sides.some((s) => {
-    const so = signoffFor(c, s.id);
-    return !so || so.voided !== undefined || so.target?.sha !== target?.sha;
-  });
-  if (target && unsigned && last?.status === 'not-started')
-    out.push(button('Sign off', ACTIONS.openSignoff, undefined, true));
-  if (c.blockers.some((b) => !b.derived)) out.push(button('Update a blocker', ACTIONS.openBlocker));
-  if (!target) out.push(button('Publish a target', ACTIONS.openTarget));
-  if (target && !target.approved)
-    out.push(button(`Approve ${target.tag}`, ACTIONS.approveTarget, target.sha));
-  if (target && c.evidence.some((e) => !currentEvidence(c, e)))
-    out.push(button('Log evidence', ACTIONS.openEvidence));
-  const ready = r.decisions.find((d) => d.status === 'no-go' && d.mayBeGo);
-  if (ready) out.push(button(`Decide ${ready.id}`, ACTIONS.openDecide, ready.id, true));
-  if (!c.window && last?.status === 'not-started') out.push(button('Set the window', ACTIONS.openWindow));
-  const next = nextPhase(c);
-  if (next && r.phases.find((p) => p.id === next.id)?.mayStart)
-    out.push(button(`Start phase ${next.id}`, ACTIONS.startPhase, next.id, true));
-  for (const p of c.phases.filter((x) => x.status === 'started'))
-    out.push(button(`Close phase ${p.id}`, ACTIONS.closePhase, p.id));
-  return out.slice(0, 25);
+export function statusButtons(c: Cutover, owed: readonly Obligation[]): types.Button[] {
+  const out = new Map<string, types.Button>();
+  for (const o of owed) {
+    const b = obligationButton(c, o);
+    const value = actionValue(c.id, b.item);
+    const key = `${b.actionId} ${value}`;
+    if (out.has(key)) continue;
+    out.set(key, {
+      type: 'button',
+      text: { type: 'plain_text', text: clip(plainLine(b.text), 75) },
+      action_id: b.actionId,
+      value,
+      ...(b.primary ? { style: 'primary' as const } : {}),
+    });
+  }
+  return [...out.values()].slice(0, BUTTONS_PER_BLOCK * MAX_BUTTON_BLOCKS);
 }
 
 /** The notification text of the status message: one line, the titles escaped like every typed text. */

@@ -61,8 +61,8 @@ describe.each(['http', 'socket'] as const)('App Home (%s mode)', (mode) => {
     const view = viewOf(call);
     expect(view.type).toBe('home');
     expect(view.blocks.length).toBeLessThanOrEqual(100);
-    const waiting = view.blocks.find((b) => b.text?.text.includes('Sign off for MemoryKernel'));
-    expect(waiting?.text?.text).toContain('not signed');
+    const waiting = view.blocks.find((b) => b.text?.text.includes('Sign off GO/NO-GO for MemoryKernel'));
+    expect(waiting?.text?.text).toContain('on `service.v3.0 @');
     expect(waiting?.accessory?.action_id).toBe(ACTIONS.openSignoff);
     expect(JSON.stringify(view)).toContain('*MemoryKernel Producer On-Call Lead*');
 

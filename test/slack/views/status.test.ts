@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../../src/core/commands.js';
 import type { Cutover } from '../../../src/core/schema.js';
+import { baseActionId } from '../../../src/slack/block-ids.js';
 import { SUMMARY_MAX, statusBlocks, statusSummary, statusText } from '../../../src/slack/views/status.js';
 import { A, at, GO_RUNTIME, readyForGo, run, seeded } from '../../core/fixtures.js';
 import { largeProgram, shippedProgram } from '../../fixtures/programs.js';
@@ -42,39 +43,54 @@ describe('status view', () => {
       expect(all).toContain(`\`${id}\``);
     expect(all).toContain('No release target published');
     expect(all).toContain('Not set.');
-    // No target to sign against or approve, every blocker derived: only publishing a target and setting the window.
+    // No target to sign against or approve, every blocker derived: assign the roles nobody holds, publish a target,
+    // set the window.
     const row = blocks.find((b) => b.type === 'actions') as { elements: { action_id: string }[] } | undefined;
-    expect(row?.elements.map((e) => e.action_id)).toEqual(['cutover.target.open', 'cutover.window.open']);
+    expect(row?.elements.map((e) => baseActionId(e.action_id))).toEqual([
+      ...c.roles.map(() => 'cutover.role.open'),
+      'cutover.target.open',
+      'cutover.window.open',
+    ]);
     expect(statusText(c)).toContain('Runtime cutover execution NO-GO');
   });
 
-  it('offers only the buttons that can succeed: approve this target (its SHA), sign off, log evidence, decide, start the phase that may start', () => {
+  it('offers a button for each thing someone owes now, and nothing else: approve this target (its SHA), set its gates, sign off, log evidence, decide, start the phase that may start', () => {
     type Button = { action_id: string; value?: string; text: { text: string } };
     const buttonsOf = (c: Cutover) =>
       (statusBlocks(c).find((b) => b.type === 'actions') as { elements?: Button[] } | undefined)?.elements ??
       [];
     const sha = 'c'.repeat(40);
     const published = run(seeded(), { type: 'target.publish', tag: 'service.v3.9', sha }, A.pro).cutover;
-    expect(buttonsOf(published).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
-      ['cutover.signoff.open', `${published.id}:`, 'Sign off'],
+    // Published: approve it, get each gate measured per commit a result for it, set the window. Nothing to sign yet.
+    expect(buttonsOf(published).map((b) => [baseActionId(b.action_id), b.value, b.text.text])).toEqual([
       ['cutover.target.approve', `${published.id}:${sha}`, 'Approve service.v3.9'],
-      ['cutover.evidence.open', `${published.id}:`, 'Log evidence'],
+      ['cutover.gate.open', `${published.id}:producer-suite`, 'Set producer-suite'],
+      ['cutover.gate.open', `${published.id}:consumer-suite`, 'Set consumer-suite'],
+      ['cutover.gate.open', `${published.id}:alignment`, 'Set alignment'],
       ['cutover.window.open', `${published.id}:`, 'Set the window'],
     ]);
+    // Approved: each side signs off and logs its evidence for it.
     const approved = run(published, { type: 'target.approve', target: sha }, A.cro).cutover;
-    expect(buttonsOf(approved).map((b) => b.action_id)).toEqual([
-      'cutover.signoff.open',
-      'cutover.evidence.open',
-      'cutover.window.open',
+    expect(buttonsOf(approved).map((b) => [baseActionId(b.action_id), b.value])).toEqual([
+      ['cutover.signoff.open', `${approved.id}:producer`],
+      ['cutover.signoff.open', `${approved.id}:consumer`],
+      ['cutover.evidence.open', `${approved.id}:producer-handoff`],
+      ['cutover.evidence.open', `${approved.id}:consumer-repin`],
+      ['cutover.evidence.open', `${approved.id}:producer-rollback`],
+      ['cutover.evidence.open', `${approved.id}:consumer-rollback`],
+      ['cutover.gate.open', `${approved.id}:producer-suite`],
+      ['cutover.gate.open', `${approved.id}:consumer-suite`],
+      ['cutover.gate.open', `${approved.id}:alignment`],
+      ['cutover.window.open', `${approved.id}:`],
     ]);
     // Every requirement met: the decision may be recorded, by a form.
-    expect(buttonsOf(readyForGo()).map((b) => [b.action_id, b.value])).toContainEqual([
+    expect(buttonsOf(readyForGo()).map((b) => [baseActionId(b.action_id), b.value])).toContainEqual([
       'cutover.decide.open',
       `${readyForGo().id}:runtime-cutover`,
     ]);
     // Every requirement met and GO decided: phase 8 may start, and nobody needs to sign any more.
     const go = run(readyForGo(), GO_RUNTIME, A.dlo).cutover;
-    expect(buttonsOf(go).map((b) => [b.action_id, b.value])).toEqual([
+    expect(buttonsOf(go).map((b) => [baseActionId(b.action_id), b.value])).toEqual([
       ['cutover.window.open', `${go.id}:`],
       ['cutover.phase.start', `${go.id}:8`],
     ]);
@@ -83,8 +99,12 @@ describe('status view', () => {
   it('mentions the owner of each blocker from the role assignments, and says unassigned otherwise', () => {
     const c = apply(shippedProgram(), { type: 'role.assign', role: 'producer-rollback-owner', user: 'UREL' });
     const all = texts(c);
-    expect(all).toMatch(/`release-target`[^\n]*<@UREL> \(producer-rollback-owner\)/);
-    expect(all).toMatch(/`joint-go-record`[^\n]*_unassigned_ \(decision-log-owner\)/);
+    expect(all).toMatch(
+      /`release-target`[^\n]*MemoryKernel Release Owner <@UREL> \(producer-rollback-owner\)/,
+    );
+    expect(all).toMatch(
+      /`joint-go-record`[^\n]*Integration Program Owner _unassigned_ \(decision-log-owner\)/,
+    );
   });
 
   it('shows the target, the window as date tokens, and a voided sign-off with its reason', () => {
@@ -165,18 +185,17 @@ describe('the summary at the top: the decisions, what blocks them, who acts next
     );
 
   it(`stays within ${SUMMARY_MAX} characters for the largest program, on the board and in a reply`, () => {
-    for (const c of [largeProgram(), assigned(largeProgram())])
-      for (const audience of ['board', 'reply'] as const) {
-        const blocks = statusBlocks(c, { audience });
-        expectMessageWithinLimits(blocks);
-        expectNoForgedMarkup(blocks);
-        const summary = summaryOf(blocks);
-        expect(summary).toBe(statusSummary(c, undefined, audience));
-        expect(summary.length).toBeLessThanOrEqual(SUMMARY_MAX);
-        // Long lists folded, never a cut token.
-        expect(summary).toMatch(/…and \d+ more/);
-        expect(summary.match(/</g)?.length ?? 0).toBe(summary.match(/>/g)?.length ?? 0);
-      }
+    for (const c of [largeProgram(), assigned(largeProgram())]) {
+      const blocks = statusBlocks(c);
+      expectMessageWithinLimits(blocks);
+      expectNoForgedMarkup(blocks);
+      const summary = summaryOf(blocks);
+      expect(summary).toBe(statusSummary(c));
+      expect(summary.length).toBeLessThanOrEqual(SUMMARY_MAX);
+      // Long lists folded, never a cut token.
+      expect(summary).toMatch(/…and \d+ more/);
+      expect(summary.match(/</g)?.length ?? 0).toBe(summary.match(/>/g)?.length ?? 0);
+    }
     expect(statusSummary(shippedProgram()).length).toBeLessThanOrEqual(SUMMARY_MAX);
   });
 
@@ -193,17 +212,28 @@ describe('the summary at the top: the decisions, what blocks them, who acts next
     );
   });
 
-  it('mentions who acts next on the board, and names them by role title, without a ping, in the reply', () => {
+  it('status shows who holds each role, as a mention in the reply too: an ephemeral reply pings nobody', () => {
     const c = apply(shippedProgram(), { type: 'role.assign', role: 'producer-rollback-owner', user: 'UREL' });
-    const board = statusBlocks(c, { audience: 'board' });
-    const reply = statusBlocks(c, { audience: 'reply' });
-    expect(summaryOf(board)).toMatch(/\*Next to act:\* <@UREL>, /);
-    expect(summaryOf(reply)).toMatch(/\*Next to act:\* MemoryKernel Release Owner, /);
-    expect(summaryOf(reply)).toContain('Integration Program Owner _(unassigned)_');
-    expect(JSON.stringify(reply)).not.toContain('<@UREL>');
-    expect(JSON.stringify(reply)).toContain('MemoryKernel Release Owner (producer-rollback-owner)');
-    // The board is the default: what the channel's board (src/alerts/board.ts) renders.
-    expect(statusBlocks(c, { actions: true })).toEqual(board);
+    const summary = summaryOf(statusBlocks(c));
+    // What only an admin may do (assign the roles nobody holds), who publishes, and the roles nobody holds.
+    expect(summary).toContain('*Next to act:* an admin, <@UREL>, Integration Program Owner _(unassigned)_');
+    expect(JSON.stringify(statusBlocks(c))).toContain(
+      'MemoryKernel Release Owner <@UREL> (producer-rollback-owner)',
+    );
+    // The board is the same rendering: what the channel's board (src/alerts/board.ts) renders.
+    expect(statusBlocks(c, { actions: true })).toEqual(statusBlocks(c));
+  });
+
+  it('a role held by a user group is shown as the group, in every line that names it', () => {
+    const c = apply(shippedProgram(), {
+      type: 'role.assign',
+      role: 'producer-rollback-owner',
+      user: 'S0ONCALL',
+    });
+    const all = JSON.stringify(statusBlocks(c));
+    expect(all).toContain('MemoryKernel Release Owner <!subteam^S0ONCALL> (producer-rollback-owner)');
+    expect(summaryOf(statusBlocks(c))).toContain('<!subteam^S0ONCALL>');
+    expect(all).not.toContain('<@S0ONCALL>');
   });
 
   it('shows the window as date tokens each reader sees in their own time zone, with a UTC fallback', () => {

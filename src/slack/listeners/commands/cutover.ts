@@ -124,7 +124,7 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return ack({
           response_type: 'ephemeral',
           text: statusText(c),
-          blocks: statusBlocks(c, { audience: 'reply' }),
+          blocks: statusBlocks(c),
         });
       case 'record':
         // A read: nothing to write first. The ack goes at once; names and the upload follow.
