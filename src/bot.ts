@@ -11,7 +11,7 @@ import { HistoryEntry } from './core/schema.js';
 import { createCiApi } from './http/ci-api.js';
 import { type ApiServer, ciDispatchErrorHandler, ciRoutes, startApiServer } from './http/server.js';
 import { createCutoverService } from './service/cutover-service.js';
-import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from './service/document.js';
+import { CATALOG_VERSION, Catalog, REQUEST_KEYS, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';
 import { openPrograms, type Programs } from './service/programs.js';
 import { loadTemplates } from './service/templates.js';
@@ -111,6 +111,7 @@ const DOCUMENTS = {
   schema: StoreDocument,
   version: STORE_VERSION,
   log: { field: 'history', entry: HistoryEntry, keep: HISTORY_IN_MEMORY },
+  requests: REQUEST_KEYS,
 };
 
 /**
@@ -120,13 +121,15 @@ const DOCUMENTS = {
  */
 async function openLayout(
   config: Config,
+  clock: Clock,
 ): Promise<{ layout: Layout<Catalog, StoreDocument>; release: () => Promise<void> }> {
+  const documents = { ...DOCUMENTS, clock };
   if (config.databaseUrl) {
     const pool = createPostgresPool(config.databaseUrl);
     try {
       let ended: Promise<void> | undefined;
       return {
-        layout: await openPostgresLayout({ pool, catalog: CATALOG, documents: DOCUMENTS }),
+        layout: await openPostgresLayout({ pool, catalog: CATALOG, documents: DOCUMENTS, clock }),
         release: () => {
           ended ??= pool.end();
           return ended;
@@ -140,7 +143,7 @@ async function openLayout(
   const layout = await openJsonFileLayout({
     path: config.dbPath,
     catalog: CATALOG,
-    documents: DOCUMENTS,
+    documents,
     legacy: {
       version: STORE_VERSION,
       schema: StoreDocument,
@@ -164,7 +167,7 @@ export async function startBot(
   const templates = await loadTemplates(SHIPPED_PROGRAMS_DIR, config.programPath);
   // Slack is asked before the store is opened or anything listens: a refused token stops the start here.
   const identity = await checkSlackTokens(config);
-  const { layout, release } = await openLayout(config);
+  const { layout, release } = await openLayout(config, clock);
   // Every change's alert is composed inside the change's own write (the outbox), to its program's channel;
   // delivery starts below.
   const compose = alertsHook();
