@@ -57,6 +57,8 @@ export interface CutoverService {
   update<R>(fn: (doc: StoreDocument) => { next?: StoreDocument; result: R }): Promise<R>;
   /** Whether this program's store can save changes now. */
   health(): Promise<StoreHealth>;
+  /** Whether this process is the store's only writer (Store.exclusive): no other replica can hold its lease. */
+  exclusive(): boolean;
   /**
    * Called after this process's committed changes (as onCommitted, not its bookkeeping) and whenever another
    * process's commit is heard of (a shared database: changes and bookkeeping alike). For workers that look at the
@@ -79,6 +81,7 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
     history: (limit) => store.snapshot().history.slice(-limit).reverse(),
     update: (fn) => store.update(fn),
     health: () => store.health(),
+    exclusive: () => store.exclusive === true,
     onRemoteChange: (listener) => store.onChange?.(listener) ?? (() => undefined),
     onChanged(listener) {
       changed.add(listener);

@@ -45,6 +45,8 @@ interface MemoryStoreOptions<T> {
 }
 
 export class MemoryStore<T> implements Store<T> {
+  /** The lock (memory: one process) makes this the only writer. */
+  readonly exclusive = true;
   readonly #name: string;
   readonly #schema: z.ZodType<T>;
   readonly #log: Required<AppendOnlyLog> | undefined;

@@ -66,6 +66,11 @@ export interface Store<T> extends StoreReader<T> {
   /** Whether a change could be committed now; if not, `message` says why and what to do. */
   health(): Promise<StoreHealth>;
   /**
+   * True when this process is the store's only writer (the JSON file's lock, memory): a claim between replicas
+   * (alerts/lease.ts) always falls to it, so none is written. Absent on a store many processes share.
+   */
+  readonly exclusive?: boolean;
+  /**
    * Hears when `snapshot()` moved to a state another process committed (never for this process's own commits,
    * which their callers hear of). Adapters with one writer (the JSON file, memory) have nothing to tell and may
    * leave it out. Returns an unsubscribe function.

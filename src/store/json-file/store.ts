@@ -219,6 +219,8 @@ interface LogState {
 
 class JsonStore<T> implements JsonFileStore<T> {
   readonly path: string;
+  /** The lock (memory: one process) makes this the only writer. */
+  readonly exclusive = true;
   readonly #db: Low<Envelope<T> | null>;
   readonly #schema: z.ZodType<T>;
   readonly #version: number;
