@@ -14,6 +14,8 @@ const ALONE = ['test/fault/burst.test.ts', 'test/fault/replicas.test.ts'];
  * child processes.
  */
 const shared = {
+  // The Slack stand-in is strict for every test: a payload Slack would refuse fails the test that sent it.
+  setupFiles: ['test/slack/strict-setup.ts'] as string[],
   testTimeout: 20_000,
   hookTimeout: 20_000,
   pool: 'forks',

@@ -6,6 +6,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { OutboxItem } from '../service/document.js';
+import { withUniqueIds } from '../slack/block-ids.js';
 
 /** Slack cuts message text beyond 40,000 characters; keep clear of it. */
 export const MAX_MESSAGE_CHARS = 39_000;
@@ -40,6 +41,8 @@ export function planChannel(items: OutboxItem[], now: number, options: PlanOptio
   let size = 0;
   for (const item of items) {
     if (due(item) > now || batch.length >= maxItems) break;
+    // An item Slack refused goes alone, in the form it is degraded to (alerts/refused.ts).
+    if (batch.length && item.degraded) break;
     const added = item.text.length + (batch.length ? SEPARATOR.length : 0);
     if (batch.length && size + added > max) break;
     batch.push(item);
@@ -105,10 +108,11 @@ export function messageBlocks(items: OutboxItem[], text: string): types.KnownBlo
         value: b.value,
       })),
     });
-  return [
+  // One action's buttons share a row (two "Sign off for …"): ids unique within each block, as Slack requires.
+  return withUniqueIds([
     ...sections
       .slice(0, 50 - rows.length)
       .map((t): types.KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: t } })),
     ...rows,
-  ];
+  ]);
 }

@@ -13,6 +13,7 @@ import { backoffMs } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem } from './channel-problem.js';
 import type { Logger, Pacer } from './dispatcher.js';
 import type { Lease } from './lease.js';
+import { payloadShape } from './refused.js';
 import { type AlertSlack, classify, DeliveryError } from './slack-port.js';
 
 const BOARD_EVENT = 'cutover_board';
@@ -47,7 +48,12 @@ export function createBoard(deps: BoardDeps): Board {
   /** Set when a post failed in a way that may still have reached Slack: look for that message first. */
   let maybePosted: number | undefined;
 
-  async function post(channel: string, text: string, blocks: ReturnType<typeof statusBlocks>, now: number) {
+  async function post(
+    channel: string,
+    text: string,
+    blocks: ReturnType<typeof statusBlocks> | undefined,
+    now: number,
+  ) {
     const program = service.cutover().id;
     const earlier =
       maybePosted === undefined
@@ -63,7 +69,7 @@ export function createBoard(deps: BoardDeps): Board {
         ({ ts } = await slack.post({
           channel,
           text,
-          blocks,
+          ...(blocks ? { blocks } : {}),
           metadata: { event_type: BOARD_EVENT, event_payload: { program } },
         }));
       } catch (e) {
@@ -97,16 +103,28 @@ export function createBoard(deps: BoardDeps): Board {
     const c = service.cutover();
     const blocks = statusBlocks(c, { actions: true, audience: 'board' });
     const text = statusText(c);
-    try {
-      if (posting || !board) await post(channel, text, blocks, now);
+    const show = async (shown: typeof blocks | undefined) => {
+      if (posting || !board) await post(channel, text, shown, now);
       else
         try {
-          await slack.update({ channel, ts: board.ts, text, blocks });
+          await slack.update({ channel, ts: board.ts, text, ...(shown ? { blocks: shown } : {}) });
         } catch (e) {
           if (!(e instanceof DeliveryError && e.failure.kind === 'gone')) throw e;
           logger.info(`board: its message is gone (${e.failure.message}); posting a new one`);
-          await post(channel, text, blocks, now);
+          await post(channel, text, shown, now);
         }
+    };
+    try {
+      try {
+        await show(blocks);
+      } catch (e) {
+        // Slack refuses these blocks, and would every time: the board shows its text until the next change.
+        if (!(e instanceof DeliveryError && e.failure.kind === 'refused')) throw e;
+        logger.warn(
+          `board: Slack refused the status board (${e.failure.message}; ${payloadShape(text, blocks)}); it shows as text`,
+        );
+        await show(undefined);
+      }
       failures = 0;
       await problem(channel, undefined);
       return undefined;

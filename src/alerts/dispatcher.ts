@@ -11,10 +11,17 @@
  * this process started (the last one may have posted them and stopped before recording it), the channel's recent
  * messages are searched for those ids before posting. See README "Alerts" for what remains.
  *
+ * A payload Slack refuses (`invalid_blocks`, `msg_too_long`…) is never dropped: a folded message is split into its
+ * items, and an item refused alone goes again as plain text without blocks, then as cut text (refused.ts), once
+ * each; every refusal is logged with the payload's shape and kept for admins' App Home (`doc.refused`). An item
+ * leaves the outbox only in the write that records it delivered, or, when Slack refused every form of it, in the
+ * write that tells admins so.
+ *
  * A channel the bot cannot post in (`not_in_channel`, `channel_not_found`) is an outage (channel-problem.ts): the
  * items wait with backoff, each person whose change waits is told once by direct message, and the outage ends
  * with the next post there that succeeds.
  */
+import type { types } from '@slack/bolt';
 import { type Clock, MAX_TIMER_MS } from '../clock.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
@@ -22,6 +29,14 @@ import { createWorker, type Worker } from '../worker.js';
 import { backoffMs, byChannel, foldTexts, messageBlocks, planChannel } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem, problemMessage } from './channel-problem.js';
 import type { Lease } from './lease.js';
+import {
+  nextForm,
+  noteRefusal,
+  payloadShape,
+  plainAlertText,
+  settleRefusals,
+  shortAlertText,
+} from './refused.js';
 import { type AlertSlack, classify, DeliveryError, type Failure } from './slack-port.js';
 
 const ALERT_EVENT = 'cutover_alert';
@@ -62,6 +77,8 @@ interface DispatcherDeps extends DeliveryOptions {
   logger: Logger;
   /** Hears when an outage of a channel begins (the problem) or ends (`undefined`): App Home shows it to admins. */
   onChannelProblem?: (problem: ChannelProblem | undefined) => void;
+  /** Hears when Slack refused an alert, or a refused one was delivered after: App Home shows them to admins. */
+  onRefused?: () => void;
 }
 
 /** The line logged when a failure puts items off for more than an hour (once per failure, not per timer). */
@@ -94,14 +111,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function record(entries: { id: string; ts: string }[], channel?: string) {
     const at = clock.now().toISOString();
     const ended = channel !== undefined && service.document().channelProblem?.channel === channel;
+    const ids = new Set(entries.map((e) => e.id));
+    const wasRefused = service.document().refused.some((r) => ids.has(r.id));
     await service.update((doc) => {
-      const ids = new Set(entries.map((e) => e.id));
       const known = new Set(doc.delivered.map((d) => d.id));
       const added = entries.filter((e) => !known.has(e.id)).map((e) => ({ ...e, at }));
       const delivered = [...doc.delivered, ...added].slice(-limit);
-      const next = { ...doc, outbox: doc.outbox.filter((i) => !ids.has(i.id)), delivered };
+      // An alert Slack refused, now delivered: in the form it went out in.
+      let next = { ...doc, outbox: doc.outbox.filter((i) => !ids.has(i.id)), delivered };
+      for (const form of ['text', 'short'] as const) {
+        const settled = new Set(
+          doc.outbox.filter((i) => ids.has(i.id) && i.degraded === form).map((i) => i.id),
+        );
+        next = settleRefusals(next, settled, form);
+      }
       return { next: channel === undefined ? next : endProblem(next, channel), result: undefined };
     });
+    if (wasRefused) deps.onRefused?.();
     for (const e of entries) {
       sent.delete(e.id);
       solo.delete(e.id);
@@ -193,6 +219,49 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return found;
   }
 
+  /**
+   * Slack refused `item` as sent (`text`, `blocks`): it goes again in the next form Slack takes (plain text, then
+   * cut text), once each, or, when none is left, leaves the outbox; either way the refusal is logged with the
+   * payload's shape and kept for admins' App Home.
+   */
+  async function refusedOne(
+    channel: string,
+    item: OutboxItem,
+    failure: Failure,
+    sent: { text: string; blocks: types.KnownBlock[] | undefined },
+    now: number,
+  ) {
+    const form = nextForm(item, sent.blocks !== undefined);
+    const shape = payloadShape(sent.text, sent.blocks);
+    const then =
+      form === 'text'
+        ? 'it goes again as plain text, without blocks'
+        : form === 'short'
+          ? 'it goes again as cut text, without blocks or metadata'
+          : 'Slack refused every form of it: it is not delivered, and admins see why on App Home';
+    const line = `alerts: Slack refused alert ${item.id} in ${channel} (${failure.message}; ${shape}); ${then}`;
+    if (form) logger.warn(line);
+    else logger.error(line);
+    const at = new Date(now).toISOString();
+    await service.update((doc) => {
+      const earlier = doc.refused.find((r) => r.id === item.id);
+      const entry = {
+        id: item.id,
+        channel,
+        // The first refusal says what was wrong with the alert as built; later ones are only added.
+        error: earlier ? `${earlier.error}, then ${failure.message}` : failure.message,
+        at: earlier?.at ?? at,
+        shape: earlier?.shape ?? shape,
+        outcome: form ? ('resending' as const) : ('undelivered' as const),
+      };
+      const outbox = form
+        ? doc.outbox.map((i) => (i.id === item.id ? { ...i, degraded: form, lastError: failure.message } : i))
+        : doc.outbox.filter((i) => i.id !== item.id);
+      return { next: noteRefusal({ ...doc, outbox }, entry), result: undefined };
+    });
+    deps.onRefused?.();
+  }
+
   async function send(channel: string, items: OutboxItem[], now: number) {
     const posted = await alreadyPosted(channel, items);
     if (posted.size) {
@@ -203,32 +272,39 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return;
     }
     pacer.mark(channel, now);
+    // An item Slack refused goes alone, in the form it was degraded to: plain text, then cut text.
+    const [head] = items;
+    const form = items.length === 1 ? head?.degraded : undefined;
+    const text =
+      head && form === 'text'
+        ? plainAlertText(head)
+        : head && form === 'short'
+          ? shortAlertText(head)
+          : foldTexts(items);
+    const blocks = form ? undefined : messageBlocks(items, text);
     try {
-      const text = foldTexts(items);
-      const blocks = messageBlocks(items, text);
       const { ts } = await slack.post({
         channel,
         text,
         ...(blocks ? { blocks } : {}),
-        metadata: { event_type: ALERT_EVENT, event_payload: { ids: items.map((i) => i.id).join(',') } },
+        ...(form === 'short'
+          ? {}
+          : {
+              metadata: { event_type: ALERT_EVENT, event_payload: { ids: items.map((i) => i.id).join(',') } },
+            }),
       });
       for (const i of items) sent.set(i.id, ts);
     } catch (e) {
       const failure = e instanceof DeliveryError ? e.failure : classify(e);
       if (failure.kind === 'refused' && items.length > 1) {
         logger.warn(
-          `alerts: Slack refused a folded message (${failure.message}); sending its items one by one`,
+          `alerts: Slack refused a folded message of ${items.length} items in ${channel} (${failure.message}; ${payloadShape(text, blocks)}); sending its items one by one`,
         );
         for (const i of items) solo.add(i.id);
         return;
       }
-      if (failure.kind === 'refused') {
-        const [item] = items;
-        logger.error(`alerts: Slack refuses alert ${item?.id} for good (${failure.message}); it is dropped`);
-        await service.update((doc) => ({
-          next: { ...doc, outbox: doc.outbox.filter((i) => i.id !== item?.id) },
-          result: undefined,
-        }));
+      if (failure.kind === 'refused' && head) {
+        await refusedOne(channel, head, failure, { text, blocks }, now);
         return;
       }
       if (failure.kind === 'not-in-channel') {
@@ -270,7 +346,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const plan = planChannel(items, now, {
           lastPostAt: pacer.last(channel),
           paceMs,
-          ...(items[0] && solo.has(items[0].id) ? { maxItems: 1 } : {}),
+          ...(items[0] && (solo.has(items[0].id) || items[0].degraded) ? { maxItems: 1 } : {}),
         });
         if (plan.kind === 'idle') continue;
         if (plan.kind === 'wait') {

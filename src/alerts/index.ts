@@ -56,6 +56,8 @@ interface AlertsDeps {
   clients: SlackClients;
   /** Hears when the bot finds it cannot post in a channel, or can again (App Home shows it to admins). */
   onChannelProblem?: (problem: ChannelProblem | undefined) => void;
+  /** Hears when Slack refused an alert, or a refused one went out after (App Home shows them to admins). */
+  onRefused?: () => void;
 }
 
 /** The alerts of every program: each program's own dispatcher, board and reminders, to its own channel. */
@@ -114,7 +116,11 @@ export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alert
   };
   const lease = createLease(deps.service, options.replica ?? `${hostname()}:${process.pid}`, clock);
   const common = { service: deps.service, slack, clock, pacer, logger, onChannelProblem, lease };
-  const dispatcher = createDispatcher({ ...common, ...delivery });
+  const dispatcher = createDispatcher({
+    ...common,
+    ...delivery,
+    onRefused: () => deps.onRefused?.(),
+  });
   const board =
     options.board === false
       ? undefined

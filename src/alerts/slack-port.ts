@@ -52,6 +52,7 @@ export interface AlertSlack {
 const REFUSED = new Set([
   'invalid_blocks',
   'invalid_blocks_format',
+  'invalid_attachments',
   'msg_too_long',
   'no_text',
   'invalid_arguments',

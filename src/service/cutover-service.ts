@@ -9,7 +9,7 @@
  * by the store beside the document (UpdateOptions.request), committed in the same transaction as the change.
  */
 import { execute, type Outcome } from '../core/commands.js';
-import { conflict } from '../core/errors.js';
+import { conflict, type DomainError } from '../core/errors.js';
 import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
 import type { Store, StoreHealth } from '../store/store.js';
 import type { AppliedRequest, StoreDocument } from './document.js';
@@ -39,6 +39,13 @@ export interface RunOptions {
   requestHash?: string;
   /** Epoch ms (wall clock): a change not decided by then is refused unwritten (Slack's ack window passed). */
   deadline?: number;
+  /**
+   * Decided inside the transaction, against the latest committed document, before the rules: a refusal here (a CI
+   * token revoked meanwhile) is the outcome, and nothing is written.
+   */
+  guard?: (doc: StoreDocument) => DomainError | undefined;
+  /** Pure: bookkeeping written in the same write as the change, if it commits (a token's last use). */
+  also?: (doc: StoreDocument) => StoreDocument;
 }
 
 /**
@@ -99,6 +106,8 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
       const { requestKey: key, requestHash: hash } = options;
       const result = await store.update<{ outcome: Outcome; change?: Change }>(
         (doc, applied) => {
+          const guarded = options.guard?.(doc);
+          if (guarded) return { result: { outcome: { ok: false, error: guarded } } };
           // What was applied under this key while it is live (the store keeps keys 24 hours).
           const seen = key ? (applied as AppliedRequest | undefined) : undefined;
           if (seen) {
@@ -139,7 +148,8 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
                 events: outcome.events,
               }
             : undefined;
-          const next = { ...doc, cutover: outcome.cutover, history: [...doc.history, ...added] };
+          const changed = { ...doc, cutover: outcome.cutover, history: [...doc.history, ...added] };
+          const next = options.also ? options.also(changed) : changed;
           return {
             next: hooks.compose ? hooks.compose(next, change) : next,
             result: { outcome, change },

@@ -1,6 +1,6 @@
 /** The document the store keeps: the live cutover, its history, and what the bot must still tell Slack. */
 import { z } from 'zod';
-import { Cutover, DomainEvent, HistoryEntry, Id, Instant } from '../core/schema.js';
+import { CiToken, Cutover, DomainEvent, HistoryEntry, Id, Instant } from '../core/schema.js';
 
 export const STORE_VERSION = 1;
 
@@ -25,8 +25,28 @@ export const OutboxItem = z.object({
   maybePosted: z.boolean().optional(),
   /** The Slack user whose change this tells (absent for CI, reminders, digests): told if it cannot be posted. */
   actor: z.string().optional(),
+  /**
+   * Slack refused the payload (alerts/refused.ts): `text` goes out without blocks, the buttons' actions named as
+   * commands; `short` is that text cut, without metadata. Each is tried once; after `short` the item leaves the
+   * outbox with its reason in `refused`.
+   */
+  degraded: z.enum(['text', 'short']).optional(),
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
+
+/** An alert Slack refused (invalid_blocks, msg_too_long…): what was refused, and how it was delivered after. */
+export const RefusedAlert = z.object({
+  id: z.string(),
+  channel: z.string(),
+  /** Slack's error code. */
+  error: z.string(),
+  at: Instant,
+  /** The payload's shape (block count and kinds, sizes), never its text. */
+  shape: z.string(),
+  /** How it reached the channel after: as plain text, as cut text, or not at all (`undelivered`). */
+  outcome: z.enum(['resending', 'text', 'short', 'undelivered']),
+});
+export type RefusedAlert = z.infer<typeof RefusedAlert>;
 
 /**
  * The answer a request got the first time, kept so that a repeat gets the same one: beside the program's document
@@ -67,6 +87,46 @@ export const StoreDocument = z.object({
   channelProblem: z
     .object({ channel: z.string(), error: z.string(), since: Instant, told: z.array(z.string()).default([]) })
     .optional(),
+  /** Alerts Slack refused as sent, newest last (bounded): admins see them on App Home. */
+  refused: z.array(RefusedAlert).default([]),
+  /**
+   * The decision record's content hashes (sha256 hex of the Markdown) as it stood after each change while a bilateral
+   * GO was in force, with that GO (record/ledger.ts): a side's report of a commit holding the record is checked
+   * against them. Newest last, bounded.
+   */
+  recordHashes: z.array(z.object({ hash: z.string(), go: z.string(), at: Instant })).default([]),
+  /**
+   * GitHub deployments waiting on this program's go check, and those answered (src/github/): each answered once through
+   * its callback. `answering` is claimed by a replica until `claimUntil` before it calls GitHub; answered ones are
+   * kept (bounded) so a redelivered webhook is known.
+   */
+  deployments: z
+    .array(
+      z.object({
+        /** `<repo>#<deployment id>#<environment>`: one answer per deployment and environment. */
+        key: z.string(),
+        repo: z.string(),
+        environment: z.string(),
+        sha: z.string(),
+        deploymentId: z.number(),
+        callbackUrl: z.string(),
+        installationId: z.number(),
+        receivedAt: Instant,
+        state: z.enum(['waiting', 'answering', 'approved', 'rejected']),
+        /** The answer decided (set with `answering`), and when it was given. */
+        answer: z.object({ state: z.enum(['approved', 'rejected']), comment: z.string() }).optional(),
+        claim: z.object({ by: z.string(), until: Instant }).optional(),
+        answeredAt: Instant.optional(),
+        attempts: z.number().int().nonnegative().default(0),
+        lastError: z.string().optional(),
+      }),
+    )
+    .default([]),
+  /**
+   * The program's CI tokens (core/schema/tokens.ts), hashes only. Kept here, beside the cutover and never in it:
+   * a program started from this one copies none, and neither the record nor the program file shows them.
+   */
+  tokens: z.array(CiToken).default([]),
   /** Display names from users.info, cached for the offline record. */
   users: z.record(z.string(), z.object({ name: z.string(), fetchedAt: Instant })).default({}),
 });

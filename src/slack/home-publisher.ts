@@ -62,8 +62,12 @@ export function createHomePublisher(opts: {
     const groups = opts.groupsOf?.(userId) ?? [];
     const actor = { kind: 'user' as const, userId, isAdmin, groups };
     const active = programs.active().map((s) => s.document());
+    // Admins also see the programs whose alerts cannot be posted, or were refused by Slack this past week.
+    const weekAgo = new Date(opts.clock.now().getTime() - 7 * 24 * 3600_000).toISOString();
     const mine = active.filter(
-      (d) => d.cutover.roles.some((r) => holds(r, actor)) || (isAdmin && d.channelProblem !== undefined),
+      (d) =>
+        d.cutover.roles.some((r) => holds(r, actor)) ||
+        (isAdmin && (d.channelProblem !== undefined || d.refused.some((r) => r.at >= weekAgo))),
     );
     // An admin who holds no role oversees: every active program.
     const docs = (mine.length || !isAdmin ? mine : active).sort((a, b) =>

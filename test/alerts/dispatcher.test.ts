@@ -261,8 +261,8 @@ describe('exactly once', () => {
   });
 });
 
-describe('a message Slack refuses for good', () => {
-  it('is split into single items; the one at fault is dropped, the others delivered', async () => {
+describe('a message Slack refuses', () => {
+  it('is split into single items; the one at fault goes again, cut and without metadata, in its turn', async () => {
     const slack = new FakeSlack();
     const refused: Failure = { kind: 'refused', message: 'invalid_blocks' };
     slack.script = [refused, { kind: 'refused', message: 'msg_too_long' }];
@@ -270,9 +270,83 @@ describe('a message Slack refuses for good', () => {
     await queue('a1', 'a2');
     await step(1000);
     await step(1000);
-    expect(slack.posts.map((p) => p.text)).toEqual(['told a2']);
+    await step(1000);
+    expect(slack.posts.map((p) => p.text)).toEqual(['told a1', 'told a2']);
+    // The last form carries no metadata (it may be what Slack refused).
+    expect(slack.posts[0]?.metadata).toBeUndefined();
     expect(service.document().outbox).toEqual([]);
-    expect(service.document().delivered.map((d) => d.id)).toEqual(['a2']);
+    expect(service.document().delivered.map((d) => d.id)).toEqual(['a1', 'a2']);
+    expect(service.document().refused).toEqual([
+      expect.objectContaining({ id: 'a1', channel: 'C1', error: 'msg_too_long', outcome: 'short' }),
+    ]);
+  });
+
+  it('with buttons goes again once as plain text, each button named as its command, no blocks', async () => {
+    const slack = new FakeSlack();
+    slack.script = [{ kind: 'refused', message: 'invalid_blocks' }];
+    const { service, d, clock } = await setup(slack);
+    await service.update((doc) => ({
+      next: {
+        ...doc,
+        outbox: [
+          {
+            id: 'a1',
+            channel: 'C1',
+            kind: 'alert' as const,
+            text: 'Release target approved',
+            mentions: [],
+            buttons: [
+              {
+                text: 'Sign off for MemoryKernel',
+                actionId: 'cutover.signoff.open',
+                value: 'service-v3:producer',
+              },
+              { text: 'Clear <b1>', actionId: 'cutover.blocker.open', value: 'service-v3:b1' },
+            ],
+            createdAt: START,
+            attempts: 0,
+          },
+        ],
+      },
+      result: undefined,
+    }));
+    d.wake();
+    await d.idle();
+    await advance(clock, d, 1000);
+    expect(slack.posts).toHaveLength(1);
+    const [post] = slack.posts;
+    expect(post).not.toHaveProperty('blocks');
+    expect(post?.text).toContain('Release target approved');
+    expect(post?.text).toContain('• Sign off for MemoryKernel: `/cutover signoff`');
+    expect(post?.text).toContain('• Clear &lt;b1&gt;: `/cutover blocker clear b1 [evidence-url]`');
+    expect(post?.text).toContain('App Home');
+    expect(service.document().refused).toEqual([
+      expect.objectContaining({
+        id: 'a1',
+        error: 'invalid_blocks',
+        outcome: 'text',
+        shape: expect.stringMatching(/^2 blocks \(section×1, actions×1\), text \d+ chars, 2 elements/),
+      }),
+    ]);
+    await advance(clock, d, 60_000);
+    expect(slack.posts).toHaveLength(1);
+  });
+
+  it('in every form leaves the outbox only with its reason kept for admins, never silently', async () => {
+    const slack = new FakeSlack();
+    slack.script = [
+      { kind: 'refused', message: 'msg_too_long' },
+      { kind: 'refused', message: 'msg_too_long' },
+    ];
+    const { service, queue, step } = await setup(slack);
+    await queue('a1');
+    await step(1000);
+    await step(1000);
+    expect(slack.posts).toEqual([]);
+    expect(service.document().outbox).toEqual([]);
+    expect(service.document().refused).toEqual([
+      expect.objectContaining({ id: 'a1', error: 'msg_too_long, then msg_too_long', outcome: 'undelivered' }),
+    ]);
   });
 });
 

@@ -166,7 +166,10 @@ export async function startHarness(
         return answer(200, ack.payload);
       }
       const res = await postToBolt(url, SIGNING_SECRET, slashCommandForm(payload), { kind: 'form' });
-      return answer(res.status, parse(res.text));
+      const body = parse(res.text);
+      // Socket Mode acks are checked by the stand-in itself; over HTTP the answer comes back here.
+      slack.checkAck(payload, body);
+      return answer(res.status, body);
     },
     async interact(payload) {
       if (mode === 'socket') {
@@ -174,7 +177,9 @@ export async function startHarness(
         return answer(200, ack.payload);
       }
       const res = await postToBolt(url, SIGNING_SECRET, interactiveForm(payload), { kind: 'form' });
-      return answer(res.status, parse(res.text));
+      const body = parse(res.text);
+      slack.checkAck(payload, body);
+      return answer(res.status, body);
     },
     async event(body) {
       if (mode === 'socket') {

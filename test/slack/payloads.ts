@@ -160,6 +160,15 @@ export const stateValue = {
     type: 'static_select',
     selected_option: value === null ? null : { text: plainText(text), value },
   }),
+  /** An external_select's choice (its options came from a block_suggestion). */
+  externalSelect: (value: string | null, text = value ?? ''): ViewStateValue => ({
+    type: 'external_select',
+    selected_option: value === null ? null : { text: plainText(text), value },
+  }),
+  radioButtons: (value: string | null, text = value ?? ''): ViewStateValue => ({
+    type: 'radio_buttons',
+    selected_option: value === null ? null : { text: plainText(text), value },
+  }),
   datepicker: (date: string | null): ViewStateValue => ({ type: 'datepicker', selected_date: date }),
   timepicker: (time: string | null, timezone?: string): ViewStateValue => ({
     type: 'timepicker',
@@ -273,6 +282,41 @@ export function blockAction(input: BlockActionInput): BlockActionPayload {
     message,
     state: input.state ?? { values: {} },
     response_url: input.response_url ?? defaultResponseUrl('actions'),
+  };
+}
+
+export interface BlockSuggestionInput {
+  user_id: string;
+  /** The input block of the external_select, and its element's action_id. */
+  block_id: string;
+  action_id: string;
+  /** What the person typed so far. */
+  value: string;
+  /** The view the select is in (its private_metadata names the program). */
+  view: Partial<ViewOutput>;
+}
+
+/**
+ * A `block_suggestion`: an external_select asking for its options as the person types. Slack posts it to the app's
+ * request URL like any interaction (in Socket Mode, an `interactive` envelope); the ack body carries the options.
+ */
+export function blockSuggestion(input: BlockSuggestionInput) {
+  const userName = input.user_id.toLowerCase();
+  const view = viewOutput(input.view);
+  return {
+    type: 'block_suggestion' as const,
+    user: { id: input.user_id, username: userName, name: userName, team_id: SLACK_IDS.teamId },
+    container: { type: 'view', view_id: view.id },
+    api_app_id: SLACK_IDS.appId,
+    token: SLACK_IDS.verificationToken,
+    action_id: input.action_id,
+    block_id: input.block_id,
+    value: input.value,
+    team: { id: SLACK_IDS.teamId, domain: SLACK_IDS.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    view,
+    action_ts: messageTs(),
   };
 }
 

@@ -18,6 +18,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   appHomeOpened,
   blockAction,
+  blockSuggestion,
   interactiveForm,
   SLACK_IDS,
   slashCommand,
@@ -259,6 +260,144 @@ describe('Web API', () => {
     });
     expect(slack.calls()).toEqual([]);
     expect(slack.allCalls().map((c) => c.error)).toEqual(['invalid_blocks', 'invalid_arguments']);
+    // Both are recorded as violations, which fail the test that sent them unless it takes them, as here.
+    expect(slack.takeViolations().map((v) => [v.where, v.problems])).toEqual([
+      ['chat.postMessage', ['[ERROR] no more than 50 items allowed [json-pointer:/blocks]']],
+      ['views.open', ['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]']],
+    ]);
+  });
+
+  it.each([
+    [
+      'two elements of one actions block with one action_id',
+      {
+        blocks: [
+          {
+            type: 'actions',
+            elements: [
+              {
+                type: 'button',
+                text: { type: 'plain_text', text: 'Sign off A' },
+                action_id: 'x.open',
+                value: 'a',
+              },
+              {
+                type: 'button',
+                text: { type: 'plain_text', text: 'Sign off B' },
+                action_id: 'x.open',
+                value: 'b',
+              },
+            ],
+          },
+        ],
+      },
+      'action_id x.open is already used by element 0 of this block [json-pointer:/blocks/0/elements/1/action_id]',
+    ],
+    [
+      'two blocks of one message with one block_id',
+      {
+        blocks: [
+          { ...section('a'), block_id: 'b1' },
+          { ...section('b'), block_id: 'b1' },
+        ],
+      },
+      'block_id b1 is already used at /blocks/0 [json-pointer:/blocks/1/block_id]',
+    ],
+    [
+      'a header in mrkdwn',
+      { blocks: [{ type: 'header', text: { type: 'mrkdwn', text: '*x*' } }] },
+      'must be one of plain_text [json-pointer:/blocks/0/text/type]',
+    ],
+    [
+      'a button of 76 characters',
+      {
+        blocks: [
+          {
+            type: 'actions',
+            elements: [{ type: 'button', text: { type: 'plain_text', text: 'x'.repeat(76) } }],
+          },
+        ],
+      },
+      'must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]',
+    ],
+    [
+      'a section of empty text',
+      { blocks: [section('')] },
+      'must be at least 1 characters [json-pointer:/blocks/0/text/text]',
+    ],
+    [
+      'an unknown block',
+      { blocks: [{ type: 'sections', text: { type: 'mrkdwn', text: 'x' } }] },
+      'unsupported block type sections [json-pointer:/blocks/0/type]',
+    ],
+    [
+      'a select of 101 options',
+      {
+        blocks: [
+          {
+            type: 'actions',
+            elements: [
+              {
+                type: 'static_select',
+                action_id: 's',
+                options: Array.from({ length: 101 }, (_, i) => ({
+                  text: { type: 'plain_text', text: `o${i}` },
+                  value: `o${i}`,
+                })),
+              },
+            ],
+          },
+        ],
+      },
+      'no more than 100 items allowed [json-pointer:/blocks/0/elements/0/options]',
+    ],
+    [
+      'a datetimepicker given milliseconds',
+      {
+        blocks: [
+          {
+            type: 'input',
+            label: { type: 'plain_text', text: 'When' },
+            element: { type: 'datetimepicker', action_id: 'w', initial_date_time: 1_770_000_000_000 },
+          },
+        ],
+      },
+      'must be a UNIX timestamp in seconds of 10 digits [json-pointer:/blocks/0/element/initial_date_time]',
+    ],
+  ])('refuses %s with invalid_blocks and records why', async (_what, message, problem) => {
+    const client = webClient({ logger: silentLogger });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x', ...message })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
+    expect(slack.takeViolations()).toEqual([
+      expect.objectContaining({ where: 'chat.postMessage', problems: [`[ERROR] ${problem}`] }),
+    ]);
+  });
+
+  it('refuses a modal with inputs but no submit, and a home view with a submit', async () => {
+    const client = webClient({ logger: silentLogger });
+    const input = {
+      type: 'input',
+      block_id: 'i',
+      label: { type: 'plain_text', text: 'x' },
+      element: { type: 'plain_text_input', action_id: 'value' },
+    };
+    await expect(
+      client.views.open({
+        trigger_id: '1.2.abc',
+        view: { type: 'modal', title: { type: 'plain_text', text: 'Form' }, blocks: [input] },
+      }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
+    await expect(
+      client.views.publish({
+        user_id: 'U1',
+        view: { type: 'home', submit: { type: 'plain_text', text: 'Go' }, blocks: [section('Home')] },
+      } as never),
+    ).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
+    expect(slack.takeViolations().map((v) => v.problems)).toEqual([
+      ['[ERROR] must provide submit when the view contains input blocks [json-pointer:/view/submit]'],
+      ['[ERROR] a home view cannot have submit [json-pointer:/view/submit]'],
+    ]);
   });
 });
 
@@ -562,6 +701,17 @@ describe('Bolt against the stand-in', () => {
       viewSubmission({
         user_id: 'U1',
         callback_id: 'blocker',
+        // The view submitted: the errors the app answers must name its input blocks.
+        view: {
+          blocks: [
+            {
+              type: 'input',
+              block_id: 'title',
+              label: { type: 'plain_text', text: 'Title' },
+              element: { type: 'plain_text_input', action_id: 'value' },
+            },
+          ],
+        },
         values: { title: { value: stateValue.plainTextInput('x') } },
       }),
     );
@@ -571,6 +721,55 @@ describe('Bolt against the stand-in', () => {
     const publish = await slack.waitFor('views.publish');
     expect(publish).toMatchObject({ token: 'xoxb-test', args: { user_id: 'U2', view: { type: 'home' } } });
     expect(slack.calls('auth.test')[0]?.token).toBe('xoxb-test');
+  });
+
+  it('reads the app’s acks as Slack does: errors must name input blocks of the view; options at most 100', async () => {
+    const app = new App({
+      token: 'xoxb-test',
+      appToken: 'xapp-test',
+      socketMode: true,
+      logLevel: LogLevel.ERROR,
+      clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } },
+    });
+    app.view('form', async ({ ack }) => {
+      await ack({ response_action: 'errors', errors: { 'not-an-input': 'Wrong place' } });
+    });
+    app.options<'block_suggestion'>({ block_id: 'pick' }, async ({ ack }) => {
+      await ack({
+        options: Array.from({ length: 101 }, (_, i) => ({
+          text: { type: 'plain_text' as const, text: `o${i}` },
+          value: `o${i}`,
+        })),
+      });
+    });
+    await app.start();
+    cleanups.push(() => app.stop());
+    const blocks = [
+      section('Intro'),
+      {
+        type: 'input',
+        block_id: 'title',
+        label: { type: 'plain_text', text: 'Title' },
+        element: { type: 'plain_text_input', action_id: 'value' },
+      },
+    ];
+    await slack.socket.send(
+      'interactive',
+      viewSubmission({ user_id: 'U1', callback_id: 'form', view: { blocks: blocks as never }, values: {} }),
+    );
+    await slack.socket.send(
+      'interactive',
+      blockSuggestion({ user_id: 'U1', block_id: 'pick', action_id: 'value', value: 'o', view: {} }),
+    );
+    expect(slack.takeViolations().map((v) => [v.where, v.problems])).toEqual([
+      [
+        'ack:view_submission',
+        [
+          '[ERROR] names no input block of the submitted view (its input blocks: title) [json-pointer:/errors/not-an-input]',
+        ],
+      ],
+      ['ack:block_suggestion', ['[ERROR] no more than 100 items allowed [json-pointer:/options]']],
+    ]);
   });
 
   it('runs an HTTP app: signed requests are accepted, a bad signature is refused', async () => {

@@ -7,7 +7,8 @@
  * - Socket Mode at `ws://…/socket` (the URL `apps.connections.open` hands out to an `xapp-` token).
  *
  * Everything is recorded; failures (HTTP 5xx, 429 with Retry-After, Slack errors, dropped connections) can be
- * injected per method. Block Kit limits that Slack enforces are enforced here too (see `validateBlocks`).
+ * injected per method. Slack's documented Block Kit rules are enforced on every payload, always (block-kit-rules.ts):
+ * a payload that breaks one is refused as Slack refuses it, and fails the test that sent it (strict-setup.ts).
  *
  * Stop the app (or SocketModeClient) before `handle.close()`: a Socket Mode client that loses its socket while not
  * shutting down schedules a reconnect, which then fails against a closed server.
@@ -27,6 +28,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import {
+  messagePayloadProblems,
+  optionsAckProblems,
+  problemMessages,
+  viewProblems as viewRuleProblems,
+  viewSubmissionAckProblems,
+} from './block-kit-rules.js';
 import { messageTs, SLACK_IDS, slackId } from './payloads.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -125,7 +133,10 @@ export interface StandInUser {
 export interface StandInOptions {
   /** Users known to `users.info`, by id. Unknown ids answer `user_not_found`. The bot user `UBOT` is always known. */
   users?: Record<string, StandInUser>;
-  /** Enforce Slack's Block Kit and view limits (default true): violations answer `invalid_blocks`/`invalid_arguments`. */
+  /**
+   * Enforce Slack's documented Block Kit rules (default true). Off only in bench/, where checking every payload would
+   * count in the figures measured; every test runs strict (test/architecture/strict-stand-in.test.ts).
+   */
   validateBlocks?: boolean;
   /** Accept only these tokens (others answer `invalid_auth`). Default: any non-empty token. */
   validTokens?: string[];
@@ -226,8 +237,18 @@ export interface SlackStandIn {
   removeBot(channel: string, error?: 'not_in_channel' | 'channel_not_found'): void;
   /** Puts the bot back in a channel `removeBot` took it out of. */
   inviteBot(channel: string): void;
-  /** Clears every record, stored message/view/file and injected failure. */
+  /** Clears every record, stored message/view/file and injected failure (not the violations: see takeViolations). */
   reset(): void;
+  /**
+   * The payloads refused for breaking Slack's rules since the last call, and forgets them. A test that sends a bad
+   * payload on purpose takes them; any left fail the test (test/slack/strict-setup.ts).
+   */
+  takeViolations(): Violation[];
+  /**
+   * Checks an app's ack of an interaction posted over HTTP (the stand-in checks Socket Mode acks itself): `payload`
+   * as sent, `body` as the app answered (view submission errors must name input blocks of the submitted view).
+   */
+  checkAck(payload: unknown, body: unknown): void;
   /** Terminates sockets and closes the server. */
   close(): Promise<void>;
 }
@@ -375,121 +396,28 @@ function tzInfo(tz: string, at: Date): { tz_label: string; tz_offset: number } {
 // Block Kit validation (the limits Slack enforces; see /work/shared/SLACK-FACTS.md)
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Problem {
-  message: string;
-  pointer: string;
+// The rules live in block-kit-rules.ts. A payload that breaks one is answered as Slack answers it AND recorded as a
+// violation: the test that sent it fails (test/slack/strict-setup.ts), unless it takes the violations it meant to
+// cause (`takeViolations()`).
+
+/** A payload the stand-in refused because it breaks Slack's documented rules. */
+export interface Violation {
+  /** The Web API method, `response_url`, or the ack of an envelope (`ack:view_submission`, `ack:block_suggestion`…). */
+  where: string;
+  problems: string[];
+  at: Date;
 }
 
-function textOf(value: unknown): string | undefined {
-  return isRecord(value) && typeof value.text === 'string' ? value.text : undefined;
-}
+/** Stand-ins not closed yet: after each test, the strict setup fails it on any violation they recorded. */
+export const liveStandIns = new Set<SlackStandIn>();
 
-function checkLength(problems: Problem[], value: string | undefined, max: number, pointer: string): void {
-  if (value !== undefined && value.length > max) {
-    problems.push({ message: `must be less than ${max + 1} characters`, pointer });
-  }
-}
-
-function checkElement(problems: Problem[], element: unknown, pointer: string): void {
-  if (!isRecord(element)) return;
-  checkLength(problems, str(element.action_id), 255, `${pointer}/action_id`);
-  checkLength(problems, textOf(element.placeholder), 150, `${pointer}/placeholder/text`);
-  if (element.type === 'button') {
-    checkLength(problems, textOf(element.text), 75, `${pointer}/text/text`);
-    checkLength(problems, str(element.value), 2000, `${pointer}/value`);
-    checkLength(problems, str(element.url), 3000, `${pointer}/url`);
-  }
-}
-
-function checkBlocks(problems: Problem[], blocks: unknown, maxBlocks: number, pointer: string): void {
-  if (blocks === undefined) return;
-  if (!Array.isArray(blocks)) {
-    problems.push({ message: 'must be an array of blocks', pointer });
-    return;
-  }
-  if (blocks.length > maxBlocks) {
-    problems.push({ message: `no more than ${maxBlocks} items allowed`, pointer });
-  }
-  blocks.forEach((block: unknown, index) => {
-    const at = `${pointer}/${index}`;
-    if (!isRecord(block) || typeof block.type !== 'string') {
-      problems.push({ message: 'must be a block object with a type', pointer: at });
-      return;
-    }
-    checkLength(problems, str(block.block_id), 255, `${at}/block_id`);
-    switch (block.type) {
-      case 'section': {
-        checkLength(problems, textOf(block.text), 3000, `${at}/text/text`);
-        if (Array.isArray(block.fields)) {
-          if (block.fields.length > 10)
-            problems.push({ message: 'no more than 10 items allowed', pointer: `${at}/fields` });
-          block.fields.forEach((field: unknown, i) => {
-            checkLength(problems, textOf(field), 2000, `${at}/fields/${i}/text`);
-          });
-        }
-        if (block.text === undefined && block.fields === undefined) {
-          problems.push({ message: 'must provide either text or fields', pointer: at });
-        }
-        checkElement(problems, block.accessory, `${at}/accessory`);
-        break;
-      }
-      case 'header':
-        checkLength(problems, textOf(block.text), 150, `${at}/text/text`);
-        break;
-      case 'actions':
-      case 'context': {
-        const max = block.type === 'actions' ? 25 : 10;
-        if (Array.isArray(block.elements)) {
-          if (block.elements.length > max) {
-            problems.push({ message: `no more than ${max} items allowed`, pointer: `${at}/elements` });
-          }
-          block.elements.forEach((element: unknown, i) => {
-            checkElement(problems, element, `${at}/elements/${i}`);
-          });
-        }
-        break;
-      }
-      case 'input':
-        checkLength(problems, textOf(block.label), 2000, `${at}/label/text`);
-        checkLength(problems, textOf(block.hint), 2000, `${at}/hint/text`);
-        checkElement(problems, block.element, `${at}/element`);
-        break;
-      default:
-        break;
-    }
-  });
-}
-
-function checkView(view: unknown): Problem[] {
-  const problems: Problem[] = [];
-  if (!isRecord(view)) return [{ message: 'must provide an object', pointer: '/view' }];
-  if (view.type !== 'modal' && view.type !== 'home') {
-    problems.push({ message: 'must be one of modal, home', pointer: '/view/type' });
-  }
-  if (view.type === 'modal') {
-    if (textOf(view.title) === undefined)
-      problems.push({ message: 'must provide a title', pointer: '/view/title' });
-    checkLength(problems, textOf(view.title), 24, '/view/title/text');
-    checkLength(problems, textOf(view.submit), 24, '/view/submit/text');
-    checkLength(problems, textOf(view.close), 24, '/view/close/text');
-    const hasInput =
-      Array.isArray(view.blocks) && view.blocks.some((b: unknown) => isRecord(b) && b.type === 'input');
-    if (hasInput && view.submit === undefined) {
-      problems.push({
-        message: 'must provide submit when the view contains input blocks',
-        pointer: '/view/submit',
-      });
-    }
-  }
-  checkLength(problems, str(view.private_metadata), 3000, '/view/private_metadata');
-  checkLength(problems, str(view.callback_id), 255, '/view/callback_id');
-  checkLength(problems, str(view.external_id), 255, '/view/external_id');
-  checkBlocks(problems, view.blocks, 100, '/view/blocks');
-  return problems;
-}
-
-function problemMessages(problems: Problem[]): string[] {
-  return problems.map((p) => `[ERROR] ${p.message} [json-pointer:${p.pointer}]`);
+/** Throws naming every violation in `found`: what strict-setup.ts does with a stand-in's after each test. */
+export function failOnViolations(found: readonly Violation[]): void {
+  if (found.length === 0) return;
+  const lines = found.map((v) => `  ${v.where}:\n${v.problems.map((p) => `    ${p}`).join('\n')}`);
+  throw new Error(
+    `The Slack stand-in refused ${found.length} payload(s) that break Slack's Block Kit rules (real Slack refuses them too):\n${lines.join('\n')}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -527,6 +455,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
   if (!users.has(SLACK_IDS.botUserId)) users.set(SLACK_IDS.botUserId, { name: 'cutover-bot', isBot: true });
 
   const recorded: RecordedCall[] = [];
+  const violations: Violation[] = [];
   const responses: RecordedResponse[] = [];
   const uploads: RecordedUpload[] = [];
   const envelopes: SocketEnvelope[] = [];
@@ -621,21 +550,71 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     return undefined;
   }
 
-  function messageProblems(args: SlackArgs): Answer | undefined {
+  function violation(where: string, problems: string[]): void {
+    violations.push({ where, problems, at: new Date() });
+  }
+
+  function messageProblems(args: SlackArgs, method: string): Answer | undefined {
     if (!validate) return undefined;
-    if (typeof args.blocks === 'string') return fail('invalid_blocks_format');
-    const problems: Problem[] = [];
-    checkBlocks(problems, args.blocks, 50, '/blocks');
+    if (typeof args.blocks === 'string') {
+      violation(method, ['[ERROR] blocks must be JSON [json-pointer:/blocks]']);
+      return fail('invalid_blocks_format');
+    }
+    const problems = messagePayloadProblems(args);
     if (problems.length === 0) return undefined;
     const list = problemMessages(problems);
+    violation(method, list);
+    if (problems.some((p) => p.pointer === '/attachments')) return fail('too_many_attachments');
     return fail('invalid_blocks', { errors: list, response_metadata: { messages: list } });
   }
 
-  function viewProblems(view: unknown): Answer | undefined {
+  function viewProblems(view: unknown, method: string): Answer | undefined {
     if (!validate) return isRecord(view) ? undefined : fail('invalid_arguments');
-    const problems = checkView(view);
+    const problems = viewRuleProblems(view);
     if (problems.length === 0) return undefined;
-    return fail('invalid_arguments', { response_metadata: { messages: problemMessages(problems) } });
+    const list = problemMessages(problems);
+    violation(method, list);
+    return fail('invalid_arguments', { response_metadata: { messages: list } });
+  }
+
+  /** The views opened, pushed or updated, by callback_id: what a view submission submits when its test sends no blocks. */
+  function lastViewOf(callbackId: unknown): SlackArgs | undefined {
+    return [...views.values()].findLast((v) => v.callback_id === callbackId && v.type === 'modal');
+  }
+
+  /**
+   * Checks what the app acknowledged an interaction with, as Slack would read it: a view submission's
+   * `response_action` (errors naming input blocks of the submitted view, a valid view to update or push), the
+   * options of a block_suggestion, the blocks of a slash command's answer.
+   */
+  function checkAck(payload: unknown, body: unknown): void {
+    if (!validate || !isRecord(payload)) return;
+    const kind =
+      typeof payload.type === 'string'
+        ? payload.type
+        : typeof payload.command === 'string'
+          ? 'slash_command'
+          : undefined;
+    if (kind === undefined) return;
+    let problems: string[] = [];
+    if (kind === 'view_submission') {
+      const view = isRecord(payload.view) ? payload.view : {};
+      const hasBlocks = (v: unknown) => isRecord(v) && Array.isArray(v.blocks) && v.blocks.length > 0;
+      // The view submitted: as the payload carries it, else the one the app opened with that id or callback_id. A
+      // test that builds a submission of a view never opened here leaves nothing to check the errors against.
+      const byId = views.get(String(view.id));
+      const submitted = hasBlocks(view)
+        ? view
+        : byId !== undefined && byId.callback_id === view.callback_id
+          ? byId
+          : lastViewOf(view.callback_id);
+      if (submitted !== undefined) problems = problemMessages(viewSubmissionAckProblems(body, submitted));
+      else if (!isRecord(body) || (body.response_action !== undefined && body.response_action !== 'errors'))
+        problems = problemMessages(viewSubmissionAckProblems(body, {}));
+    } else if (kind === 'block_suggestion') problems = problemMessages(optionsAckProblems(body));
+    else if (kind === 'slash_command' && isRecord(body))
+      problems = problemMessages(messagePayloadProblems(body));
+    if (problems.length) violation(`ack:${kind}`, problems);
   }
 
   function conversationFor(channel: string): string {
@@ -716,7 +695,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) {
         return fail('no_text');
       }
-      const invalid = messageProblems(args);
+      const invalid = messageProblems(args, 'chat.postMessage');
       if (invalid) return invalid;
       const ts = messageTs();
       const conversation = conversationFor(channel);
@@ -740,7 +719,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       const missing = absent.get(channel);
       if (missing !== undefined) return fail(missing);
       if (ts === undefined) return fail('message_not_found');
-      const invalid = messageProblems(args);
+      const invalid = messageProblems(args, 'chat.update');
       if (invalid) return invalid;
       const stored = messages.get(ts);
       if (stored !== undefined) {
@@ -759,7 +738,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) {
         return fail('no_text');
       }
-      return messageProblems(args) ?? { ok: true, message_ts: messageTs() };
+      return messageProblems(args, 'chat.postEphemeral') ?? { ok: true, message_ts: messageTs() };
     },
     'chat.delete': (args) => {
       const ts = str(args.ts);
@@ -824,20 +803,20 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     },
     'views.open': (args) => {
       if (str(args.trigger_id) === undefined) return fail('invalid_arguments');
-      const invalid = viewProblems(args.view);
+      const invalid = viewProblems(args.view, 'views.open');
       if (invalid || !isRecord(args.view)) return invalid ?? fail('invalid_arguments');
       const id = slackId('V');
       return viewAnswer(args.view, id, undefined, id);
     },
     'views.push': (args) => {
       if (str(args.trigger_id) === undefined) return fail('invalid_arguments');
-      const invalid = viewProblems(args.view);
+      const invalid = viewProblems(args.view, 'views.push');
       if (invalid || !isRecord(args.view)) return invalid ?? fail('invalid_arguments');
       const id = slackId('V');
       return viewAnswer(args.view, id, undefined, id);
     },
     'views.update': (args) => {
-      const invalid = viewProblems(args.view);
+      const invalid = viewProblems(args.view, 'views.update');
       if (invalid || !isRecord(args.view)) return invalid ?? fail('invalid_arguments');
       const externalId = str(args.external_id);
       const byExternal = [...views.values()].find(
@@ -850,7 +829,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     },
     'views.publish': (args) => {
       if (str(args.user_id) === undefined) return fail('invalid_arguments');
-      const invalid = viewProblems(args.view);
+      const invalid = viewProblems(args.view, 'views.publish');
       if (invalid || !isRecord(args.view)) return invalid ?? fail('invalid_arguments');
       const id = slackId('V');
       return viewAnswer(args.view, id, undefined, id);
@@ -1045,6 +1024,16 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         body = raw;
       }
     }
+    if (validate && isRecord(body)) {
+      const problems = messagePayloadProblems(body);
+      if (problems.length) {
+        violation('response_url', problemMessages(problems));
+        responses.push({ path, body, contentType, at: new Date(), failed: true });
+        notify();
+        sendJson(res, 400, fail('invalid_blocks'));
+        return;
+      }
+    }
     const failure = takeFailure('response_url');
     responses.push({ path, body, contentType, at: new Date(), failed: failure !== undefined });
     notify();
@@ -1109,6 +1098,8 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
           at: new Date(),
         };
         acks.push(ack);
+        const sent = envelopes.find((e) => e.envelope_id === message.envelope_id);
+        if (sent !== undefined) checkAck(sent.payload, isRecord(message.payload) ? message.payload : {});
         if (pending !== undefined) {
           clearTimeout(pending.timer);
           pendingAcks.delete(message.envelope_id);
@@ -1212,7 +1203,7 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
   const filterCalls = (method: string | undefined, includeFailed: boolean): RecordedCall[] =>
     recorded.filter((c) => (method === undefined || c.method === method) && (includeFailed || !c.failed));
 
-  return {
+  const handle: SlackStandIn = {
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     port,
@@ -1286,9 +1277,12 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       rules = [];
       absent.clear();
     },
+    takeViolations: () => violations.splice(0),
+    checkAck,
     close: async () => {
       if (closed) return;
       closed = true;
+      liveStandIns.delete(handle);
       const error = new Error('The Slack stand-in was closed while this was pending.');
       for (const waiter of [...waiters]) waiter.abort(error);
       for (const promise of handedOut) promise.catch(() => undefined);
@@ -1323,6 +1317,10 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Refused after the last test looked (in an afterAll, say): fail the hook that closes it.
+      failOnViolations(violations.splice(0));
     },
   };
+  liveStandIns.add(handle);
+  return handle;
 }

@@ -4,10 +4,12 @@ import type { HomePublisher } from '../home-publisher.js';
 import { registerFormButtons } from './actions/open-form-buttons.js';
 import { registerShapeFormActions } from './actions/open-shape-form.js';
 import { registerRecordButton, registerRunButtons } from './actions/run-buttons.js';
+import { registerTokenForms } from './actions/tokens.js';
 import { registerCutoverCommand } from './commands/cutover.js';
 import { registerNewProgram } from './commands/new-program.js';
 import type { ListenerDeps } from './deps.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
+import { registerItemOptions } from './options/item-options.js';
 import { registerActSubmits } from './views/act-submit.js';
 import { registerBlockerSubmit } from './views/blocker-submit.js';
 import { registerGateSubmit } from './views/gate-submit.js';
@@ -26,5 +28,7 @@ export function registerListeners(app: App, deps: ListenerDeps, home: HomePublis
   registerActSubmits(app, deps);
   registerShapeFormActions(app, deps);
   registerShapeSubmit(app, deps);
+  registerTokenForms(app, deps);
+  registerItemOptions(app, deps);
   registerAppHomeOpened(app, home);
 }

@@ -9,30 +9,38 @@ import { currentEvidence, currentTarget, targetLabel } from '../../core/readines
 import type { Cutover } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
 import { asActor, type ModalMetadata, shownTarget, type Viewer } from './modals.js';
+import { type Choice, choiceElement } from './select.js';
 import { esc, plain } from './text.js';
 
 type View = types.View;
 
-const select = (
-  block: string,
-  label: string,
-  options: { text: string; value: string }[],
-  initial?: string,
-) => {
-  const opts = options.slice(0, 100).map((o) => ({ text: plain(o.text), value: o.value }));
-  const preset = opts.find((o) => o.value === initial);
-  return {
-    type: 'input' as const,
-    block_id: block,
-    label: plain(label),
-    element: {
-      type: 'static_select' as const,
-      action_id: INPUT_ACTION,
-      options: opts,
-      ...(preset ? { initial_option: preset } : {}),
-    },
-  };
-};
+/** An item's select: past 100 items an external_select whose options load as the person types. */
+const select = (block: string, label: string, options: Choice[], initial?: string) => ({
+  type: 'input' as const,
+  block_id: block,
+  label: plain(label),
+  element: choiceElement(options, initial),
+});
+
+/** The evidence the form offers this person: what is owed for the current target first. */
+export function evidenceChoices(c: Cutover, viewer: Viewer): Choice[] {
+  const owed = [...loggableEvidence(c, viewer)].sort(
+    (a, b) => Number(!!currentEvidence(c, a)) - Number(!!currentEvidence(c, b)),
+  );
+  return owed.map((e) => ({
+    text: `${currentEvidence(c, e) ? '✅' : '⬜'} ${e.id}: ${e.title}`,
+    value: e.id,
+  }));
+}
+
+export const decisionChoices = (c: Cutover): Choice[] =>
+  c.decisions.map((d) => ({
+    text: `${d.status === 'go' ? 'GO' : 'NO-GO'} · ${d.id}: ${d.title}`,
+    value: d.id,
+  }));
+
+export const roleChoices = (c: Cutover): Choice[] =>
+  c.roles.map((r) => ({ text: `${r.id}: ${r.title}`, value: r.id }));
 
 /** The evidence this person may log now (their side's, not yet logged for the current target first). */
 export function loggableEvidence(c: Cutover, viewer: Viewer) {
@@ -59,7 +67,6 @@ export function evidenceFormFor(
         [...new Set(c.evidence.map((e) => e.side))].join(', '),
       )}) or an admin. _Nothing was changed._`,
     };
-  const owed = [...items].sort((a, b) => Number(!!currentEvidence(c, a)) - Number(!!currentEvidence(c, b)));
   return {
     view: {
       type: 'modal',
@@ -76,15 +83,7 @@ export function evidenceFormFor(
             text: `Evidence for *${esc(targetLabel(target))}*: it counts for this target only.`,
           },
         },
-        select(
-          INPUTS.evidence.evidence,
-          'Evidence',
-          owed.map((e) => ({
-            text: `${currentEvidence(c, e) ? '✅' : '⬜'} ${e.id}: ${e.title}`,
-            value: e.id,
-          })),
-          initial,
-        ),
+        select(INPUTS.evidence.evidence, 'Evidence', evidenceChoices(c, viewer), initial),
         {
           type: 'input',
           block_id: INPUTS.evidence.url,
@@ -115,15 +114,7 @@ export function decideFormFor(
       close: plain('Cancel'),
       private_metadata: JSON.stringify(meta),
       blocks: [
-        select(
-          INPUTS.decide.decision,
-          'Decision',
-          c.decisions.map((d) => ({
-            text: `${d.status === 'go' ? 'GO' : 'NO-GO'} · ${d.id}: ${d.title}`,
-            value: d.id,
-          })),
-          initial,
-        ),
+        select(INPUTS.decide.decision, 'Decision', decisionChoices(c), initial),
         {
           type: 'input',
           block_id: INPUTS.decide.status,
@@ -246,12 +237,7 @@ export function roleFormFor(
       close: plain('Cancel'),
       private_metadata: JSON.stringify(meta),
       blocks: [
-        select(
-          INPUTS.role.role,
-          'Role',
-          c.roles.map((r) => ({ text: `${r.id}: ${r.title}`, value: r.id })),
-          initial,
-        ),
+        select(INPUTS.role.role, 'Role', roleChoices(c), initial),
         {
           type: 'input',
           block_id: INPUTS.role.user,

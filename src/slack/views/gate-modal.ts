@@ -5,6 +5,7 @@ import { currentTarget, gateState, targetLabel } from '../../core/readiness.js';
 import type { Cutover, Gate } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
 import { asActor, type ModalMetadata, shownTarget, type Viewer } from './modals.js';
+import { type Choice, choiceElement } from './select.js';
 import { esc, plain } from './text.js';
 
 type View = types.View;
@@ -25,13 +26,14 @@ function forTarget(c: Cutover): string {
     : '_No release target is published yet: a gate verifies a commit, so publish the target first._';
 }
 
-function gateModal(c: Cutover, gates: Gate[], meta: ModalMetadata, initial?: string): View {
-  const option = (g: Gate) => ({
-    text: plain(`${STATUS_WORD[gateState(c, g).status]} · ${g.id}: ${g.title}`),
+/** The gates the form offers this person, each with its status. */
+export const gateChoices = (c: Cutover, viewer: Viewer): Choice[] =>
+  settableGates(c, viewer).map((g) => ({
+    text: `${STATUS_WORD[gateState(c, g).status]} · ${g.id}: ${g.title}`,
     value: g.id,
-  });
-  const shown = gates.slice(0, 100);
-  const preset = shown.find((g) => g.id === initial);
+  }));
+
+function gateModal(c: Cutover, viewer: Viewer, meta: ModalMetadata, initial?: string): View {
   return {
     type: 'modal',
     callback_id: VIEWS.gate,
@@ -51,12 +53,8 @@ function gateModal(c: Cutover, gates: Gate[], meta: ModalMetadata, initial?: str
         type: 'input',
         block_id: INPUTS.gate.gate,
         label: plain('Gate'),
-        element: {
-          type: 'static_select',
-          action_id: INPUT_ACTION,
-          options: shown.map(option),
-          ...(preset ? { initial_option: option(preset) } : {}),
-        },
+        // Past 100 gates, an external_select: the options load as the person types.
+        element: choiceElement(gateChoices(c, viewer), initial),
       },
       {
         type: 'input',
@@ -107,5 +105,5 @@ export function gateFormFor(
         : ':no_entry: Every gate here is derived: each turns green by itself when its facts hold. _Nothing was changed._',
     };
   }
-  return { view: gateModal(c, gates, meta, initial) };
+  return { view: gateModal(c, viewer, meta, initial) };
 }

@@ -21,6 +21,7 @@ import type { Cutover } from '../../core/schema.js';
 import { ACTIONS, actionValue } from '../ids.js';
 import { settableGates } from './gate-modal.js';
 import { asActor } from './modals.js';
+import { type RefusedAlert, refusedNotice } from './refused.js';
 import { shapeOffers } from './shape-modal.js';
 import { stateSections } from './status.js';
 import { clip, esc, fold, plainLine, section, slackDate, titled } from './text.js';
@@ -151,6 +152,8 @@ interface HomeState {
   outbox: { channel: string }[];
   /** Set while the bot cannot post in a program's channel. */
   channelProblem?: { channel: string; error: string; since: string } | undefined;
+  /** Alerts Slack refused, and how each went out after (alerts/refused.ts). */
+  refused?: RefusedAlert[];
 }
 
 /**
@@ -215,6 +218,9 @@ export function homeView(
     actions.push(button('Archive', ACTIONS.archive, actionValue(c.id)));
   if (shapeOffers(c, viewer).length)
     actions.push(button('Shape the program', ACTIONS.openShape, actionValue(c.id)));
+  // The decision-log owner and admins make and revoke the program's CI tokens (core/tokens.ts).
+  if (isAdmin || held.some((r) => r.id === c.logOwnerRole))
+    actions.push(button('CI tokens', ACTIONS.openTokens, actionValue(c.id)));
   // Those with a stake in the program may post its record, as `/cutover record` does.
   if (held.length || isAdmin)
     actions.push(button('Post the decision record', ACTIONS.postRecord, actionValue(c.id)));
@@ -222,6 +228,7 @@ export function homeView(
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(plainLine(c.title), 150), emoji: true } },
     ...channelNotice(doc, isAdmin),
+    ...refusedNotice(doc.refused, isAdmin),
     titled('Your roles', roleLines),
     { type: 'divider' },
     item(
@@ -315,6 +322,7 @@ function renderPart(doc: HomeState, viewerUserId: string, isAdmin: boolean, grou
       ].join('\n'),
     ),
     ...channelNotice(doc, isAdmin).slice(0, 1),
+    ...refusedNotice(doc.refused, isAdmin).slice(0, 1),
     ...waiting.slice(0, WAITING_PER_PROGRAM).map((w) => item(w.text, w.button)),
   ];
 }

@@ -5,6 +5,7 @@ import { may } from '../../core/authorize.js';
 import { currentTarget, gateState, targetLabel } from '../../core/readiness.js';
 import type { Actor, Cutover, Side } from '../../core/schema.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
+import { type Choice, choiceElement } from './select.js';
 import { esc, fold, plain } from './text.js';
 
 type View = types.View;
@@ -122,8 +123,13 @@ export function signoffModal(c: Cutover, sides: Side[], meta: ModalMetadata): Vi
   };
 }
 
+/** The blockers the blocker form offers: the manual ones (derived blockers change only by their facts). */
+export const blockerChoices = (c: Cutover): Choice[] =>
+  c.blockers
+    .filter((b) => !b.derived)
+    .map((b) => ({ text: `${b.status === 'open' ? '🔴' : '✅'} ${b.id}: ${b.title}`, value: b.id }));
+
 export function blockerModal(c: Cutover, meta: ModalMetadata): View {
-  const manual = c.blockers.filter((b) => !b.derived).slice(0, 100);
   return {
     type: 'modal',
     callback_id: VIEWS.blocker,
@@ -136,14 +142,8 @@ export function blockerModal(c: Cutover, meta: ModalMetadata): View {
         type: 'input',
         block_id: INPUTS.blocker.blocker,
         label: plain('Blocker'),
-        element: {
-          type: 'static_select',
-          action_id: INPUT_ACTION,
-          options: manual.map((b) => ({
-            text: plain(`${b.status === 'open' ? '🔴' : '✅'} ${b.id}: ${b.title}`),
-            value: b.id,
-          })),
-        },
+        // Past 100 blockers, an external_select: the options load as the person types.
+        element: choiceElement(blockerChoices(c)),
       },
       {
         type: 'input',

@@ -6,6 +6,7 @@ import type { types } from '@slack/bolt';
 import { nextPhase } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
 import { INPUT_ACTION, NEW_PROGRAM } from '../ids.js';
+import { type Choice, choiceElement } from './select.js';
 import { clip, esc, fold, goWord, plain, utcStamp } from './text.js';
 
 type View = types.View;
@@ -18,6 +19,10 @@ export interface TemplateChoice {
   label: string;
   program: Cutover;
 }
+
+/** The template select's options: each template and program by its label. */
+export const templateOptions = (choices: readonly TemplateChoice[]): Choice[] =>
+  choices.map((c) => ({ text: c.label, value: c.value }));
 
 /** Where a program stands, in a line: its phase and its decisions. */
 export function programLine(c: Cutover): string {
@@ -78,7 +83,6 @@ export function newProgramModal(
   meta: { channel: string },
 ): View {
   const t = chosen.program;
-  const option = (c: TemplateChoice) => ({ text: plain(c.label), value: c.value });
   const head: KnownBlock[] = [
     {
       type: 'section',
@@ -94,12 +98,8 @@ export function newProgramModal(
       block_id: NEW_PROGRAM.inputs.template,
       dispatch_action: true,
       label: plain('Template'),
-      element: {
-        type: 'static_select',
-        action_id: NEW_PROGRAM.templateChosen,
-        options: choices.slice(0, 100).map(option),
-        initial_option: option(chosen),
-      },
+      // Past 100 templates and programs, an external_select: the options load as the person types.
+      element: choiceElement(templateOptions(choices), chosen.value, NEW_PROGRAM.templateChosen),
     },
     textInput(NEW_PROGRAM.inputs.id, 'Program id', {
       placeholder: 'service-v4',

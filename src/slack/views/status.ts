@@ -15,6 +15,7 @@ import {
   targetLabel,
 } from '../../core/readiness.js';
 import type { Cutover, Signoff } from '../../core/schema.js';
+import { uniqueActionIds } from '../block-ids.js';
 import { ACTIONS, actionValue } from '../ids.js';
 import {
   clip,
@@ -349,7 +350,7 @@ function renderStatus(c: Cutover, actions: boolean, audience: StatusAudience): K
   ];
   if (actions) {
     const buttons = statusButtons(c, r);
-    if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
+    if (buttons.length) blocks.push({ type: 'actions', elements: uniqueActionIds(buttons) });
   }
   return blocks;
 }

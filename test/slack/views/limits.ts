@@ -1,5 +1,6 @@
 /** Slack's Block Kit limits (../shared/SLACK-FACTS.md), asserted on a rendered message or view. */
 import { expect } from 'vitest';
+import { messagePayloadProblems, problemMessages, viewProblems } from '../block-kit-rules.js';
 
 type Json = Record<string, unknown>;
 
@@ -13,6 +14,8 @@ function walkTexts(node: unknown, visit: (key: string, value: string, parent: Js
 }
 
 export function expectMessageWithinLimits(blocks: object[]) {
+  // Every rule the strict stand-in enforces (test/slack/block-kit-rules.ts), then the limits spelled out.
+  expect(problemMessages(messagePayloadProblems({ blocks }))).toEqual([]);
   expect(blocks.length).toBeLessThanOrEqual(50);
   expectBlocksWithinLimits(blocks);
 }
@@ -33,6 +36,7 @@ export function expectBlocksWithinLimits(list: object[]) {
 }
 
 export function expectModalWithinLimits(modal: object) {
+  expect(problemMessages(viewProblems(modal))).toEqual([]);
   const view = modal as Json;
   const blocks = view.blocks as Json[];
   expect(blocks.length).toBeLessThanOrEqual(100);

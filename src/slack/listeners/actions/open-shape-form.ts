@@ -4,18 +4,19 @@
  * the picker's hash, so a stale picker is not overwritten). A refusal reaches the person as the others do.
  */
 import type { App } from '@slack/bolt';
+import { actionPattern } from '../../block-ids.js';
 import { ACTIONS, readActionValue } from '../../ids.js';
 import { isShapeForm, shapeFormFor, shapeNotice } from '../../views/shape-modal.js';
 import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
-import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
+import { programOpenedBy } from '../program-of.js';
 import { tell } from '../tell.js';
 import { readMetadata } from '../views/view-input.js';
 
 export function registerShapeFormActions(app: App, deps: ListenerDeps) {
   const viewer = (userId: string) => viewerOf(deps, userId);
 
-  app.action(ACTIONS.openShape, async ({ ack, body, client, respond, logger }) => {
+  app.action(actionPattern(ACTIONS.openShape), async ({ ack, body, client, respond, logger }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;
@@ -25,8 +26,9 @@ export function registerShapeFormActions(app: App, deps: ListenerDeps) {
     // From a message, the confirmation goes to its channel; from App Home, the refreshed Home and the alert tell.
     const channel = body.channel?.id;
     const io = { client, respond: body.response_url ? respond : undefined, logger };
-    const service = programFor(deps, { program: value.program, channel });
-    if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
+    const opened = programOpenedBy(deps, { program: value.program, channel }, userId);
+    if (!('service' in opened)) return tell(io, userId, opened.refusal);
+    const service = opened.service;
     const c = service.cutover();
     const form = shapeFormFor(
       c,
@@ -46,10 +48,11 @@ export function registerShapeFormActions(app: App, deps: ListenerDeps) {
     const picked = action?.type === 'static_select' ? action.selected_option?.value : undefined;
     if (!isShapeForm(picked)) return;
     const meta = readMetadata(body.view.private_metadata);
-    const service = programFor(deps, { program: meta.program, channel: meta.channel });
-    const form = service
-      ? shapeFormFor(service.cutover(), viewer(userId), meta, picked)
-      : { refusal: NO_SUCH_PROGRAM };
+    const opened = programOpenedBy(deps, { program: meta.program, channel: meta.channel }, userId);
+    const form =
+      'service' in opened
+        ? shapeFormFor(opened.service.cutover(), viewer(userId), meta, picked)
+        : { refusal: opened.refusal };
     try {
       await client.views.update({
         view_id: body.view.id,

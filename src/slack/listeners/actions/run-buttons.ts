@@ -7,11 +7,12 @@
  * in a shared channel, who cannot use slash commands, act through these.
  */
 import type { App } from '@slack/bolt';
+import { actionPattern } from '../../block-ids.js';
 import { ACTIONS, readActionValue } from '../../ids.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
 import { postRecord } from '../commands/record.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
-import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
+import { NO_SUCH_PROGRAM, programOpenedBy } from '../program-of.js';
 import { tell } from '../tell.js';
 
 const CHANGES: Record<string, (item: string) => Record<string, unknown>> = {
@@ -26,15 +27,17 @@ const WHOLE_PROGRAM = new Set<string>([ACTIONS.archive]);
 
 export function registerRunButtons(app: App, deps: ListenerDeps) {
   for (const [actionId, input] of Object.entries(CHANGES))
-    app.action(actionId, async ({ ack, body, client, respond, logger }) => {
+    app.action(actionPattern(actionId), async ({ ack, body, client, respond, logger }) => {
       await ack();
       if (body.type !== 'block_actions') return;
       const userId = body.user.id;
       const action = body.actions[0];
       const value = readActionValue(action && 'value' in action ? action.value : undefined);
       const io = { client, respond: body.response_url ? respond : undefined, logger };
-      const service = programFor(deps, { program: value.program, channel: body.channel?.id });
-      if (!service || (!value.item && !WHOLE_PROGRAM.has(actionId))) return tell(io, userId, NO_SUCH_PROGRAM);
+      const opened = programOpenedBy(deps, { program: value.program, channel: body.channel?.id }, userId);
+      if (!('service' in opened)) return tell(io, userId, opened.refusal);
+      const service = opened.service;
+      if (!value.item && !WHOLE_PROGRAM.has(actionId)) return tell(io, userId, NO_SUCH_PROGRAM);
       const outcome = await runSafely(
         withProgram(deps, service),
         input(value.item ?? ''),
@@ -54,15 +57,16 @@ export function registerRunButtons(app: App, deps: ListenerDeps) {
 
 /** "Post the decision record": the same as `/cutover record`, for the program the button names. */
 export function registerRecordButton(app: App, deps: ListenerDeps) {
-  app.action(ACTIONS.postRecord, async ({ ack, body, client, respond, logger }) => {
+  app.action(actionPattern(ACTIONS.postRecord), async ({ ack, body, client, respond, logger }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;
     const action = body.actions[0];
     const value = readActionValue(action && 'value' in action ? action.value : undefined);
     const io = { client, respond: body.response_url ? respond : undefined, logger };
-    const service = programFor(deps, { program: value.program, channel: body.channel?.id });
-    if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
+    const opened = programOpenedBy(deps, { program: value.program, channel: body.channel?.id }, userId);
+    if (!('service' in opened)) return tell(io, userId, opened.refusal);
+    const service = opened.service;
     await postRecord({ ...io, deps: withProgram(deps, service) }, userId);
   });
 }

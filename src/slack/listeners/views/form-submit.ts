@@ -8,7 +8,7 @@ import type { App } from '@slack/bolt';
 import { outcomeText, refusalPlain } from '../../views/answers.js';
 import type { ModalMetadata } from '../../views/modals.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
-import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
+import { programOpenedBy } from '../program-of.js';
 import { inlineErrors, readMetadata, readValues } from './view-input.js';
 
 interface FormSpec {
@@ -38,11 +38,13 @@ export const seenOf = (meta: ModalMetadata) => (meta.target === undefined ? {} :
 export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec) {
   app.view(spec.callbackId, async ({ ack, body, view, client, logger }) => {
     const meta = readMetadata(view.private_metadata);
+    // The program the form was opened for (a form opened before programs were many: its channel's).
+    // A forged or stale form naming a program the person holds no role in (and is no admin of) does nothing.
+    const opened = programOpenedBy(deps, { program: meta.program, channel: meta.channel }, body.user.id);
+    if (!('service' in opened)) return ack(inlineErrors(spec.fallback(meta), opened.plain));
+    const service = opened.service;
     const read = spec.read(readValues(view.state.values), meta);
     if ('block' in read) return ack(inlineErrors(read.block, read.message));
-    // The program the form was opened for (a form opened before programs were many: its channel's).
-    const service = programFor(deps, { program: meta.program, channel: meta.channel });
-    if (!service) return ack(inlineErrors(spec.fallback(meta), NO_SUCH_PROGRAM.replace(/^:warning: /, '')));
     const outcome = await runSafely(
       withProgram(deps, service),
       read.input,
