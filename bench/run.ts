@@ -18,6 +18,7 @@ import { slashCommand, slashCommandForm } from '../test/slack/payloads.js';
 import { postToBolt } from '../test/slack/signing.js';
 import { startSlackStandIn } from '../test/slack/stand-in.js';
 import { burst } from './burst.js';
+import { crowd, liveKeys, mixedChanges } from './changes.js';
 import { concurrency } from './concurrency.js';
 import { programPath, realisticProgram, seedStore, writeProgram } from './fixtures.js';
 import { manyProgramsSection } from './programs.js';
@@ -28,6 +29,8 @@ const SHIPPED = 'programs/service-v3.json';
 const SECRET = 'bench-signing-secret-0123456789';
 const QUICK = process.argv.includes('--quick');
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+/** How many changes the `keys` section makes (`--keys=<n>`). */
+const KEYS = Number(process.argv.find((a) => a.startsWith('--keys='))?.slice(7) ?? (QUICK ? 3000 : 20_000));
 
 const rows: Row[] = [];
 const add = (row: Row) => {
@@ -355,6 +358,9 @@ async function main() {
       ['store', () => writeCost(work)],
       ['burst', () => burst(work, add)],
       ['concurrency', () => concurrency(work, add, QUICK)],
+      ['changes', () => mixedChanges(work, add, QUICK)],
+      ['keys', () => liveKeys(work, add, KEYS)],
+      ['crowd', () => crowd(work, add)],
       ['cold', () => coldStart(work)],
       ['many', () => manyProgramsSection(work, add, QUICK, SHIPPED)],
       ['replicas', () => replicas(work, { quick: QUICK, add })],

@@ -16,7 +16,7 @@ import { type CiApi, createCiApi } from './http/ci-api.js';
 import { type ApiServer, ciDispatchErrorHandler, ciRoutes, startApiServer } from './http/server.js';
 import { recordLedgerHook } from './record/ledger.js';
 import { createCutoverService } from './service/cutover-service.js';
-import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from './service/document.js';
+import { CATALOG_VERSION, Catalog, REQUEST_KEYS, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';
 import { openPrograms, type Programs } from './service/programs.js';
 import { loadTemplates } from './service/templates.js';
@@ -118,6 +118,7 @@ const DOCUMENTS = {
   schema: StoreDocument,
   version: STORE_VERSION,
   log: { field: 'history', entry: HistoryEntry, keep: HISTORY_IN_MEMORY },
+  requests: REQUEST_KEYS,
 };
 
 /**
@@ -127,13 +128,15 @@ const DOCUMENTS = {
  */
 async function openLayout(
   config: Config,
+  clock: Clock,
 ): Promise<{ layout: Layout<Catalog, StoreDocument>; release: () => Promise<void> }> {
+  const documents = { ...DOCUMENTS, clock };
   if (config.databaseUrl) {
     const pool = createPostgresPool(config.databaseUrl);
     try {
       let ended: Promise<void> | undefined;
       return {
-        layout: await openPostgresLayout({ pool, catalog: CATALOG, documents: DOCUMENTS }),
+        layout: await openPostgresLayout({ pool, catalog: CATALOG, documents: DOCUMENTS, clock }),
         release: () => {
           ended ??= pool.end();
           return ended;
@@ -147,7 +150,7 @@ async function openLayout(
   const layout = await openJsonFileLayout({
     path: config.dbPath,
     catalog: CATALOG,
-    documents: DOCUMENTS,
+    documents,
     legacy: {
       version: STORE_VERSION,
       schema: StoreDocument,
@@ -180,7 +183,7 @@ export async function startBot(
       if (config.logLevel !== 'error') console.warn(line);
     },
   });
-  const { layout, release } = await openLayout(config);
+  const { layout, release } = await openLayout(config, clock);
   // Every change's alert is composed inside the change's own write (the outbox), to its program's channel;
   // delivery starts below.
   const compose = recordLedgerHook(alertsHook());

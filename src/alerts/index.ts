@@ -154,8 +154,14 @@ export function startAlerts(deps: AlertsDeps, options: AlertOptions = {}): Alert
       }
     },
     async stop() {
-      // The scheduler first (it wakes the dispatcher), the dispatcher last.
+      // The scheduler first (it wakes the dispatcher), the dispatcher last; then the lease goes back, so that
+      // another replica delivers at once rather than when it runs out.
       for (const p of [...parts].reverse()) await p.stop();
+      await lease
+        .release()
+        .catch((e: unknown) =>
+          logger.warn(`alerts: could not give the lease back (it runs out on its own): ${String(e)}`),
+        );
     },
   };
 }

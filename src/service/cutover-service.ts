@@ -5,13 +5,14 @@
  * (delivery, App Home).
  *
  * A request is applied once: with a `requestKey`, a repeat of a request already applied answers as the first did
- * and writes nothing; the same key with another `requestHash` is refused as a conflict. Keys are kept 24 hours.
+ * and writes nothing; the same key with another `requestHash` is refused as a conflict. Keys are kept 24 hours,
+ * by the store beside the document (UpdateOptions.request), committed in the same transaction as the change.
  */
 import { execute, type Outcome } from '../core/commands.js';
 import { conflict, type DomainError } from '../core/errors.js';
 import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
 import type { Store, StoreHealth } from '../store/store.js';
-import { REQUEST_KEY_TTL_MS, type StoreDocument } from './document.js';
+import type { AppliedRequest, StoreDocument } from './document.js';
 
 export type Committed = Extract<Outcome, { ok: true }>;
 
@@ -63,6 +64,8 @@ export interface CutoverService {
   update<R>(fn: (doc: StoreDocument) => { next?: StoreDocument; result: R }): Promise<R>;
   /** Whether this program's store can save changes now. */
   health(): Promise<StoreHealth>;
+  /** Whether this process is the store's only writer (Store.exclusive): no other replica can hold its lease. */
+  exclusive(): boolean;
   /**
    * Called after this process's committed changes (as onCommitted, not its bookkeeping) and whenever another
    * process's commit is heard of (a shared database: changes and bookkeeping alike). For workers that look at the
@@ -75,14 +78,6 @@ export interface CutoverService {
   onCommitted(listener: (change: Change) => void): () => void;
 }
 
-/** Request keys younger than the TTL at `now`. */
-function liveRequests(doc: StoreDocument, now: Date): StoreDocument['requests'] {
-  const cutoff = now.getTime() - REQUEST_KEY_TTL_MS;
-  const out: StoreDocument['requests'] = {};
-  for (const [key, r] of Object.entries(doc.requests)) if (Date.parse(r.at) > cutoff) out[key] = r;
-  return out;
-}
-
 export function createCutoverService(store: Store<StoreDocument>, hooks: ServiceHooks = {}): CutoverService {
   const listeners = new Set<(change: Change) => void>();
   /** Hear of this process's committed changes and of other processes' commits (see onChanged). */
@@ -93,6 +88,7 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
     history: (limit) => store.snapshot().history.slice(-limit).reverse(),
     update: (fn) => store.update(fn),
     health: () => store.health(),
+    exclusive: () => store.exclusive === true,
     onRemoteChange: (listener) => store.onChange?.(listener) ?? (() => undefined),
     onChanged(listener) {
       changed.add(listener);
@@ -109,11 +105,12 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
     async run(input, actor, now, options = {}) {
       const { requestKey: key, requestHash: hash } = options;
       const result = await store.update<{ outcome: Outcome; change?: Change }>(
-        (doc) => {
+        (doc, applied) => {
           const guarded = options.guard?.(doc);
           if (guarded) return { result: { outcome: { ok: false, error: guarded } } };
-          const seen = key ? doc.requests[key] : undefined;
-          if (seen && Date.parse(seen.at) > now.getTime() - REQUEST_KEY_TTL_MS) {
+          // What was applied under this key while it is live (the store keeps keys 24 hours).
+          const seen = key ? (applied as AppliedRequest | undefined) : undefined;
+          if (seen) {
             if (seen.hash !== undefined && hash !== undefined && seen.hash !== hash)
               return {
                 result: {
@@ -143,24 +140,26 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
           let seq = doc.history.at(-1)?.seq ?? 0;
           const added = outcome.history.map((h) => ({ ...h, seq: ++seq }));
           const change: Change = { outcome, before: doc.cutover, actor, now };
-          const requests = liveRequests(doc, now);
-          if (key)
-            requests[key] = {
-              at: now.toISOString(),
-              ...(hash === undefined ? {} : { hash }),
-              message: outcome.message,
-              events: outcome.events,
-            };
-          const changed = {
-            ...doc,
-            cutover: outcome.cutover,
-            history: [...doc.history, ...added],
-            requests,
-          };
+          const record: AppliedRequest | undefined = key
+            ? {
+                at: now.toISOString(),
+                ...(hash === undefined ? {} : { hash }),
+                message: outcome.message,
+                events: outcome.events,
+              }
+            : undefined;
+          const changed = { ...doc, cutover: outcome.cutover, history: [...doc.history, ...added] };
           const next = options.also ? options.also(changed) : changed;
-          return { next: hooks.compose ? hooks.compose(next, change) : next, result: { outcome, change } };
+          return {
+            next: hooks.compose ? hooks.compose(next, change) : next,
+            result: { outcome, change },
+            ...(record ? { applied: record } : {}),
+          };
         },
-        options.deadline === undefined ? undefined : { deadline: options.deadline },
+        {
+          ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+          ...(key ? { request: { key, now } } : {}),
+        },
       );
       // The change is committed: a failing listener must not turn it into an error for the person.
       if (result.change) for (const l of changed) l();

@@ -48,14 +48,18 @@ export const RefusedAlert = z.object({
 });
 export type RefusedAlert = z.infer<typeof RefusedAlert>;
 
-/** The answer a request got the first time, kept so that a repeat gets the same one. */
-const AppliedRequest = z.object({
+/**
+ * The answer a request got the first time, kept so that a repeat gets the same one: beside the program's document
+ * (the store's request keys, store.ts `RequestKeys`), not in it; the catalog keeps its few program starts inside.
+ */
+export const AppliedRequest = z.object({
   at: Instant,
   /** A fingerprint of the request body: the same key with another body is refused. */
   hash: z.string().optional(),
   message: z.string(),
   events: z.array(DomainEvent).default([]),
 });
+export type AppliedRequest = z.infer<typeof AppliedRequest>;
 
 /** How long a request key is remembered. */
 export const REQUEST_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -76,11 +80,6 @@ export const StoreDocument = z.object({
   board: z.object({ channel: z.string(), ts: z.string() }).optional(),
   /** Reminder keys already sent, with when: restart-safe, never doubled. */
   reminders: z.record(z.string(), Instant).default({}),
-  /**
-   * Requests already applied, by key (Slack trigger_id or view id+hash, Events API event_id, CI Idempotency-Key),
-   * with what they answered: a repeat answers the same and writes nothing. Kept for 24 hours.
-   */
-  requests: z.record(z.string(), AppliedRequest).default({}),
   /**
    * The bot cannot post in this channel (`not_in_channel`, `channel_not_found`) since `since`: admins see it on App
    * Home, and each person in `told` has had a direct message about it. Cleared when a post there succeeds again.
@@ -134,6 +133,13 @@ export const StoreDocument = z.object({
 export type StoreDocument = z.infer<typeof StoreDocument>;
 
 export const newDocument = (cutover: Cutover): StoreDocument => StoreDocument.parse({ cutover, history: [] });
+
+/**
+ * The requests a program's store has applied (Slack trigger_id or view id+hash, Events API event_id, CI
+ * Idempotency-Key), with what they answered, kept 24 hours beside the document: a repeat answers the same and
+ * writes nothing. `requests` is where a document written by an earlier version kept them (moved out on open).
+ */
+export const REQUEST_KEYS = { entry: AppliedRequest, ttlMs: REQUEST_KEY_TTL_MS, legacyField: 'requests' };
 
 /**
  * The store's layout version: 2 is many programs (a catalog, and one document and history log per program); 1 was

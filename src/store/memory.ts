@@ -7,9 +7,28 @@
  * refuses it. One process, one copy: `snapshot()` and `read()` are the same document.
  */
 import type { z } from 'zod';
-import { closedError, lateError } from './errors.js';
-import type { AppendOnlyLog, DocumentSet, Layout, Store, StoreHealth, UpdateOptions } from './store.js';
-import { appendedEntries, DEFAULT_KEEP, entriesOf, validated, withEntries } from './validate.js';
+import { type Clock, systemClock } from '../clock.js';
+import { closedError } from './errors.js';
+import {
+  decideGroup,
+  GroupQueue,
+  type Pending,
+  RequestIndex,
+  SWEEPS_PER_TTL,
+  settle,
+} from './group-commit.js';
+import { legacyRequests, withoutLegacyRequests } from './legacy-requests.js';
+import type {
+  AppendOnlyLog,
+  DocumentSet,
+  Layout,
+  RequestKeys,
+  Store,
+  StoreHealth,
+  UpdateFn,
+  UpdateOptions,
+} from './store.js';
+import { DEFAULT_KEEP, entriesOf, validated, withEntries } from './validate.js';
 
 interface MemoryStoreOptions<T> {
   /** Validates the first document and every change. */
@@ -17,17 +36,27 @@ interface MemoryStoreOptions<T> {
   /** The first document. */
   create: () => T;
   log?: AppendOnlyLog;
+  /** The request keys, kept in a map beside the document. */
+  requests?: RequestKeys;
+  /** The clock deadlines are read on (default the system clock). */
+  clock?: Clock;
   /** How errors name this store (default `memory`). */
   name?: string;
 }
 
 export class MemoryStore<T> implements Store<T> {
+  /** The lock (memory: one process) makes this the only writer. */
+  readonly exclusive = true;
   readonly #name: string;
   readonly #schema: z.ZodType<T>;
   readonly #log: Required<AppendOnlyLog> | undefined;
+  readonly #requests: RequestKeys | undefined;
+  readonly #index: RequestIndex;
+  readonly #clock: Clock;
+  readonly #queue: GroupQueue<T>;
   #committed: T;
-  /** The last update queued: the next one runs after it settles. */
-  #tail: Promise<unknown> = Promise.resolve();
+  /** When expired request keys were last dropped (epoch ms). */
+  #swept = 0;
   #closing: Promise<void> | undefined;
 
   /** Throws a StoreError 'invalid' if `create()` fails the schema. */
@@ -35,11 +64,24 @@ export class MemoryStore<T> implements Store<T> {
     this.#name = opts.name ?? 'memory';
     this.#schema = opts.schema;
     this.#log = opts.log ? { ...opts.log, keep: opts.log.keep ?? DEFAULT_KEEP } : undefined;
-    const first = validated(this.#name, opts.schema, opts.create(), 'the first document (from create())');
+    this.#requests = opts.requests;
+    this.#index = new RequestIndex(opts.requests?.ttlMs ?? 0);
+    this.#clock = opts.clock ?? systemClock;
+    const raw = opts.create();
+    if (opts.requests)
+      for (const r of legacyRequests(this.#name, opts.requests, raw, this.#clock.now().getTime()))
+        this.#index.set(r);
+    const first = validated(
+      this.#name,
+      opts.schema,
+      withoutLegacyRequests(opts.requests, raw),
+      'the first document (from create())',
+    );
     const log = this.#log;
     this.#committed = log
       ? withEntries(first, log.field, entriesOf(first, log.field).slice(-log.keep))
       : first;
+    this.#queue = new GroupQueue<T>((group) => this.#commit(group));
   }
 
   snapshot(): T {
@@ -51,11 +93,9 @@ export class MemoryStore<T> implements Store<T> {
     return Promise.resolve(this.#committed);
   }
 
-  update<R>(fn: (current: T) => { next?: T; result: R }, options?: UpdateOptions): Promise<R> {
+  update<R>(fn: UpdateFn<T, R>, options?: UpdateOptions): Promise<R> {
     if (this.#closing) return Promise.reject(closedError(this.#name));
-    const run = this.#tail.then(() => this.#apply(fn, options?.deadline));
-    this.#tail = run.catch(() => undefined);
-    return run;
+    return this.#queue.submit(fn, options);
   }
 
   async health(): Promise<StoreHealth> {
@@ -63,42 +103,52 @@ export class MemoryStore<T> implements Store<T> {
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#tail.then(() => undefined);
+    this.#closing ??= this.#queue.idle();
     return this.#closing;
   }
 
-  #apply<R>(fn: (current: T) => { next?: T; result: R }, deadline: number | undefined): R {
-    const now = Date.now();
-    if (deadline !== undefined && now > deadline) throw lateError(this.#name, deadline, now);
+  async #commit(group: Pending<T>[]): Promise<Pending<T>[]> {
     const log = this.#log;
-    const history = log ? entriesOf(this.#committed, log.field) : [];
-    // A private copy: the entries themselves are shared (never changed, only appended after), as in the JSON file.
-    const copy = structuredClone(log ? withEntries(this.#committed, log.field, []) : this.#committed);
-    const { next, result } = fn(log ? withEntries(copy, log.field, [...history]) : copy);
-    if (next === undefined) return result;
-    if (!log) {
-      this.#committed = validated(this.#name, this.#schema, next, 'the new document');
-      return result;
+    const d = decideGroup(
+      {
+        where: this.#name,
+        schema: this.#schema,
+        log,
+        requests: this.#requests,
+        clock: this.#clock,
+        applied: (key, now) => this.#index.applied(key, now),
+      },
+      this.#committed,
+      group,
+    );
+    if (d.changed) {
+      this.#committed = log ? withEntries(d.doc, log.field, d.history.slice(-log.keep)) : d.doc;
+      for (const r of d.recorded) this.#index.set(r);
+      const now = this.#clock.now().getTime();
+      if (this.#requests && now - this.#swept >= this.#requests.ttlMs / SWEEPS_PER_TTL) {
+        this.#index.sweep(now);
+        this.#swept = now;
+      }
     }
-    const added = appendedEntries(this.#name, log, history, next);
-    const data = validated(this.#name, this.#schema, withEntries(next, log.field, []), 'the new document');
-    this.#committed = withEntries(data, log.field, [...history, ...added].slice(-log.keep));
-    return result;
+    settle(group, d.answers);
+    return d.left;
   }
 }
 
 /** The memory adapter's `Layout`: a catalog and a map of documents, nothing on disk. */
 export function memoryLayout<C, T>(opts: {
   catalog: { schema: z.ZodType<C>; create: () => C };
-  documents: { schema: z.ZodType<T>; log?: AppendOnlyLog };
+  documents: { schema: z.ZodType<T>; log?: AppendOnlyLog; requests?: RequestKeys };
+  clock?: Clock;
 }): Layout<C, T> {
+  const clock = opts.clock === undefined ? {} : { clock: opts.clock };
   const docs = new Map<string, MemoryStore<T>>();
   const documents: DocumentSet<T> = {
     keys: async () => [...docs.keys()].sort(),
     async open(key, create) {
       let store = docs.get(key);
       if (!store) {
-        store = new MemoryStore({ ...opts.documents, create, name: `memory:${key}` });
+        store = new MemoryStore({ ...opts.documents, ...clock, create, name: `memory:${key}` });
         docs.set(key, store);
       }
       return store;
@@ -107,5 +157,5 @@ export function memoryLayout<C, T>(opts: {
       await Promise.all([...docs.values()].map((d) => d.close()));
     },
   };
-  return { catalog: new MemoryStore({ ...opts.catalog, name: 'memory:catalog' }), documents };
+  return { catalog: new MemoryStore({ ...opts.catalog, ...clock, name: 'memory:catalog' }), documents };
 }

@@ -16,7 +16,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { HistoryEntry } from '../core/schema.js';
-import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from '../service/document.js';
+import {
+  type AppliedRequest,
+  CATALOG_VERSION,
+  Catalog,
+  REQUEST_KEYS,
+  STORE_VERSION,
+  StoreDocument,
+} from '../service/document.js';
 import { documentsDirOf, jsonFileDocumentSet, openJsonFileReader } from './json-file/index.js';
 import {
   CATALOG_KEY,
@@ -34,8 +41,8 @@ export interface JsonStore {
   /** 1: one program in the store file (upgraded by the bot on its next start); 2: a catalog and documents. */
   layout: 1 | 2;
   catalog: Catalog;
-  /** In the catalog's order. */
-  programs: StoreDocument[];
+  /** In the catalog's order, each with its live request keys (`requests`), which the import carries. */
+  programs: ImportedDocument[];
   /** Program documents in the folder that no catalog lists (a start that never committed): not imported. */
   unlisted: string[];
 }
@@ -57,6 +64,9 @@ export class ImportError extends Error {
   }
 }
 
+/** A program document as read for an import: with its live request keys, by key. */
+export type ImportedDocument = StoreDocument & { requests?: Record<string, AppliedRequest> };
+
 /** History entries read at first, to learn how long the log is. */
 const PEEK = 1;
 /** Room for changes committed between the reads (the bot should be stopped; if it is not, they are read too). */
@@ -65,11 +75,12 @@ const GROWTH = 1000;
 const log = (keep: number) => ({ field: 'history', entry: HistoryEntry, keep });
 
 /** One program document as committed, with the newest `keep` history entries. */
-async function readDocument(path: string, keep: number): Promise<StoreDocument> {
-  const reader = await openJsonFileReader(path, {
+async function readDocument(path: string, keep: number): Promise<ImportedDocument> {
+  const reader = await openJsonFileReader<ImportedDocument>(path, {
     schema: StoreDocument,
     version: STORE_VERSION,
     log: log(keep),
+    requests: REQUEST_KEYS,
   });
   const doc = reader.snapshot();
   await reader.close();
@@ -80,7 +91,7 @@ async function readDocument(path: string, keep: number): Promise<StoreDocument> 
  * The document with every line of its history: a first read says how long the log is (the newest entry's number),
  * the next reads that many and more; read again with room to spare for as long as a read comes back full.
  */
-async function readWholeDocument(path: string): Promise<StoreDocument> {
+async function readWholeDocument(path: string): Promise<ImportedDocument> {
   const first = await readDocument(path, PEEK);
   if (first.history.length < PEEK) return first;
   let keep = (first.history.at(-1)?.seq ?? 0) + GROWTH;
@@ -115,10 +126,10 @@ export async function readJsonStore(path: string): Promise<JsonStore> {
   const catalog = reader.snapshot();
   await reader.close();
   const dir = documentsDirOf(path);
-  const programs: StoreDocument[] = [];
+  const programs: ImportedDocument[] = [];
   for (const { id } of catalog.programs) {
     const file = join(dir, `${id}.json`);
-    let doc: StoreDocument;
+    let doc: ImportedDocument;
     try {
       doc = await readWholeDocument(file);
     } catch (e) {
@@ -161,6 +172,7 @@ export function postgresImportTarget(pool: pg.Pool): ImportTarget {
       schema: StoreDocument,
       version: STORE_VERSION,
       log: { field: 'history', entry: HistoryEntry },
+      requests: REQUEST_KEYS,
     },
   });
   const opened: Store<Catalog>[] = [];
@@ -242,7 +254,7 @@ export async function importJsonStore(source: JsonStore, target: ImportTarget): 
         id,
         history: doc.history.length,
         outbox: doc.outbox.length,
-        requests: Object.keys(doc.requests).length,
+        requests: Object.keys(doc.requests ?? {}).length,
         reminders: Object.keys(doc.reminders).length,
         users: Object.keys(doc.users).length,
       });

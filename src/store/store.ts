@@ -62,9 +62,14 @@ export interface Store<T> extends StoreReader<T> {
    * fn must be pure: an adapter may run it against a document another process has just changed, and a database
    * adapter may run it again after a serialization failure.
    */
-  update<R>(fn: (current: T) => { next?: T; result: R }, options?: UpdateOptions): Promise<R>;
+  update<R>(fn: UpdateFn<T, R>, options?: UpdateOptions): Promise<R>;
   /** Whether a change could be committed now; if not, `message` says why and what to do. */
   health(): Promise<StoreHealth>;
+  /**
+   * True when this process is the store's only writer (the JSON file's lock, memory): a claim between replicas
+   * (alerts/lease.ts) always falls to it, so none is written. Absent on a store many processes share.
+   */
+  readonly exclusive?: boolean;
   /**
    * Hears when `snapshot()` moved to a state another process committed (never for this process's own commits,
    * which their callers hear of). Adapters with one writer (the JSON file, memory) have nothing to tell and may
@@ -73,12 +78,43 @@ export interface Store<T> extends StoreReader<T> {
   onChange?(listener: () => void): () => void;
 }
 
+/**
+ * What an update decides. `applied` is what was recorded under the update's request key (UpdateOptions.request)
+ * while it is younger than the store's TTL, else undefined. Returning `applied` records it under that key, in the
+ * same transaction as `next` (with or without one): a repeat of the request then gets it.
+ */
+export type UpdateFn<T, R> = (current: T, applied?: unknown) => { next?: T; result: R; applied?: unknown };
+
 export interface UpdateOptions {
   /**
-   * Epoch milliseconds (wall clock) by which the change must have been started: later, it is refused unwritten with
-   * a StoreError 'deadline' (Slack's 3-second ack window has passed, so a retry would be a duplicate).
+   * Epoch milliseconds, on the store's clock (the bot's: `clock` when the adapter was opened), by which the change
+   * must have been started: later, it is refused unwritten with a StoreError 'deadline' (Slack's 3-second ack
+   * window has passed, so a retry would be a duplicate).
    */
   deadline?: number;
+  /**
+   * The request this update applies (Slack trigger_id, view id + hash, Events API event_id, CI Idempotency-Key)
+   * and the instant it is made at: the adapter hands fn what was applied under `key` if it is younger than the TTL
+   * at `now`, and records what fn returns as `applied` under it. Kept beside the document, not in it (RequestKeys).
+   */
+  request?: { key: string; now: Date };
+}
+
+/**
+ * The request keys a store keeps beside its document, so that a change costs the same however many are live: the
+ * JSON file in an append-only `.requests.jsonl` beside the document (compacted past the TTL), PostgreSQL in the
+ * `cutover_requests` table (swept past the TTL), memory in a map; each looked up by key.
+ */
+export interface RequestKeys {
+  /** What is recorded under a key is validated with this (the answer the request got). */
+  entry: z.ZodType<unknown>;
+  /** How long a key is remembered (ms). */
+  ttlMs: number;
+  /**
+   * The field where a document written by an earlier version kept its keys (a record from key to an entry with an
+   * ISO `at`): on open, its live keys are moved out beside the document, once, and the field is dropped.
+   */
+  legacyField?: string;
 }
 
 /** Whether the store can save changes now; `message` says why not, and what to do. */

@@ -126,6 +126,33 @@ describe('with Slack failing', () => {
   });
 });
 
+it('after a clean restart tries the first pending alert at once, whatever lease an earlier process left (the file has one writer)', async () => {
+  const w = await startAlertHarness();
+  a = w;
+  await assignRoles(w.h);
+  await w.drain();
+  w.h.slack.failWhile('chat.postMessage', { status: 503 });
+  expect((await w.h.command(LOG, 'blocker add consumer-incident-commander Vendor contract')).text).toContain(
+    ':white_check_mark:',
+  );
+  await w.settle();
+  // A lease an earlier process (another replica id, as every start has) wrote, still running for 30 s.
+  const until = new Date(w.clock.now().getTime() + 30_000).toISOString();
+  await w.h
+    .program()
+    .update((doc) => ({ next: { ...doc, lease: { by: 'old-host:1', until } }, result: undefined }));
+  w.h.slack.recover();
+  await w.h.restart();
+  const started = w.clock.now().getTime();
+  for (let i = 0; i < 2 && told(w.h, 'Blocker opened:* `vendor-contract`') === 0; i++) {
+    await w.settle();
+    if (told(w.h, 'Blocker opened:* `vendor-contract`') === 0) w.clock.advance(1000);
+  }
+  await w.settle();
+  expect(told(w.h, 'Blocker opened:* `vendor-contract`')).toBe(1);
+  expect(w.clock.now().getTime() - started).toBeLessThanOrEqual(2000);
+});
+
 describe('a burst of 20 changes', () => {
   it('is told completely, at no more than one message a second of the bot’s clock', async () => {
     const w = await startAlertHarness();

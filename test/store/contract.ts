@@ -8,7 +8,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type AppendOnlyLog, type Store, StoreError } from '../../src/store/store.js';
+import { type AppendOnlyLog, type RequestKeys, type Store, StoreError } from '../../src/store/store.js';
+import { type ManualClock, manualClock } from '../alerts/clock.js';
 
 export const Entry = z.object({ seq: z.number().int().positive(), text: z.string().min(1) });
 export const ContractDoc = z.object({
@@ -23,7 +24,15 @@ export interface ContractOptions {
   schema: z.ZodType<ContractDoc>;
   create: () => ContractDoc;
   log: AppendOnlyLog;
+  requests: RequestKeys;
+  /** The store's clock: deadlines and request-key expiry are read on it, so no test waits in real time. */
+  clock: ManualClock;
 }
+
+/** What the contract records under a request key. */
+export const Applied = z.object({ message: z.string().min(1) });
+const TTL_MS = 24 * 3600_000;
+const T0 = new Date('2026-03-01T10:00:00.000Z');
 
 export type OpenForContract = (opts: ContractOptions) => Promise<Store<ContractDoc>>;
 
@@ -58,11 +67,15 @@ export function describeStoreContract(name: string, open: OpenForContract): void
     afterEach(async () => {
       await Promise.all(opened.splice(0).map((s) => s.close()));
     });
+    let clock = manualClock(T0);
     async function fresh(create: () => ContractDoc = empty): Promise<Store<ContractDoc>> {
+      clock = manualClock(T0);
       const s = await open({
         schema: ContractDoc,
         create,
         log: { field: 'history', entry: Entry, keep: KEEP },
+        requests: { entry: Applied, ttlMs: TTL_MS },
+        clock,
       });
       opened.push(s);
       return s;
@@ -173,26 +186,65 @@ export function describeStoreContract(name: string, open: OpenForContract): void
     it('an update whose deadline passed before its turn is refused (deadline), unwritten; one in time goes through', async () => {
       const s = await fresh();
 
-      const late = await refusal(change(s, 'late', { deadline: Date.now() - 1 }));
+      const now = () => clock.now().getTime();
+      const late = await refusal(change(s, 'late', { deadline: now() - 1 }));
       expect(late.code).toBe('deadline');
       expect(late.message).toContain('Nothing was written');
       expect(await s.read()).toEqual(empty());
 
-      // Waiting behind a slow update: its deadline passes while the one before it is being decided.
-      const deadline = Date.now() + 5;
+      // Waiting behind a slow update: its deadline passes (on the store's clock) while the one before it is decided.
+      const deadline = now() + 5;
       const slow = s.update((d) => {
-        while (Date.now() <= deadline) {
-          // deciding takes past the next one's deadline
-        }
+        clock.advance(10); // deciding takes past the next one's deadline
         return { next: { ...d, counter: d.counter + 1 }, result: 'slow' };
       });
       const behind = change(s, 'behind', { deadline });
-      const inTime = change(s, 'in time', { deadline: Date.now() + 60_000 });
+      const inTime = change(s, 'in time', { deadline: now() + 60_000 });
 
       expect(await slow).toBe('slow');
       expect((await refusal(behind)).code).toBe('deadline');
       expect(await inTime).toBe(1);
       expect((await s.read()).history.map((h) => h.text)).toEqual(['in time']);
+    });
+
+    it('a request key: fn gets what was applied under it while it is live, committed with the change; a refusal records nothing', async () => {
+      const s = await fresh();
+      /** A change applied once under `key` at `at`: what it (or the first under that key) answered. */
+      const keyed = (key: string, at: Date, refuse = false) =>
+        s.update<string>(
+          (d, applied) => {
+            const seen = applied as { message: string } | undefined;
+            if (seen) return { result: `again: ${seen.message}` };
+            if (refuse) return { result: 'refused' };
+            const message = `counter ${d.counter + 1}`;
+            return { next: { ...d, counter: d.counter + 1 }, result: message, applied: { message } };
+          },
+          { request: { key, now: at } },
+        );
+
+      expect(await keyed('k1', T0)).toBe('counter 1');
+      expect(await keyed('k1', new Date(T0.getTime() + 60_000))).toBe('again: counter 1');
+      // One group, one key: the second sees what the first recorded.
+      expect(await Promise.all([keyed('k2', T0), keyed('k2', T0)])).toEqual([
+        'counter 2',
+        'again: counter 2',
+      ]);
+      expect(await keyed('k3', T0, true)).toBe('refused');
+      expect(await keyed('k3', T0)).toBe('counter 3');
+      // What is recorded is validated: a bad one is refused (invalid) with its change.
+      const bad = await refusal(
+        s.update((d) => ({ next: { ...d, counter: 99 }, result: undefined, applied: { message: '' } }), {
+          request: { key: 'k4', now: T0 },
+        }),
+      );
+      expect(bad.code).toBe('invalid');
+      expect((await s.read()).counter).toBe(3);
+      // Past the TTL a key is forgotten: the same key applies again.
+      const later = new Date(T0.getTime() + TTL_MS + 1000);
+      clock.advanceTo(later);
+      expect(await keyed('k1', later)).toBe('counter 4');
+      expect(await keyed('k1', later)).toBe('again: counter 4');
+      expect(await keyed('k2', later)).toBe('counter 5');
     });
 
     it('snapshot() and read() show a change once its update resolves, never while it is being decided', async () => {

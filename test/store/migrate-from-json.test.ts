@@ -16,6 +16,7 @@ import {
   CATALOG_VERSION,
   Catalog,
   type OutboxItem,
+  REQUEST_KEYS,
   STORE_VERSION,
   StoreDocument,
 } from '../../src/service/document.js';
@@ -58,6 +59,7 @@ async function twoPrograms(): Promise<void> {
       schema: StoreDocument,
       version: STORE_VERSION,
       log: { field: 'history', entry: HistoryEntry },
+      requests: REQUEST_KEYS,
     },
   });
   const programs = await openPrograms({ layout, makeService: (store) => createCutoverService(store) });
@@ -84,6 +86,19 @@ async function twoPrograms(): Promise<void> {
       T0,
     );
     if (!done.ok) throw new Error(done.error.message);
+    // Two requests applied under their keys (live: made now, kept 24 hours), beside the document.
+    for (const [key, user] of [
+      [`ci:${id}:1`, 'UONE'],
+      [`trigger:${id}:2`, 'UTWO'],
+    ] as const) {
+      const keyed = await made.service.run(
+        { type: 'role.assign', role: 'decision-log-owner', user },
+        A.admin,
+        new Date(),
+        { requestKey: key },
+      );
+      if (!keyed.ok) throw new Error(keyed.error.message);
+    }
     const store = await layout.documents.open(id, () => {
       throw new Error('opened already');
     });
@@ -113,11 +128,6 @@ async function twoPrograms(): Promise<void> {
           ...doc,
           history: [...doc.history, ...more],
           outbox: [...doc.outbox, ...outbox],
-          requests: {
-            ...doc.requests,
-            [`ci:${id}:1`]: { at: T0.toISOString(), hash: 'h1', message: 'done', events: [] },
-            [`trigger:${id}:2`]: { at: T0.toISOString(), message: 'done again', events: [] },
-          },
           reminders: { ...doc.reminders, [`${id}:window-24h`]: T0.toISOString() },
           users: { ...doc.users, [U.admin]: { name: 'Ada Admin', fetchedAt: T0.toISOString() } },
         },
@@ -150,6 +160,16 @@ async function jsonSource(docPath: string): Promise<{ doc: StoreDocument; lines:
   return { doc: StoreDocument.parse({ ...data, history: [] }), lines };
 }
 
+/** The request keys a JSON document's request log holds, with the message each answered. */
+async function jsonRequests(docPath: string): Promise<Map<string, string>> {
+  const { requests } = JSON.parse(await readFile(docPath, 'utf8'));
+  const text = await readFile(docPath.replace(/\.json$/, `.requests.${requests.generation}.jsonl`), 'utf8');
+  const lines = text.trim().split('\n').slice(0, requests.length);
+  return new Map(
+    lines.map((l) => JSON.parse(l)).map((l: { k: string; a: { message: string } }) => [l.k, l.a.message]),
+  );
+}
+
 /** The database as the bot would open it, with every history entry held. */
 async function readBack(pool: pg.Pool) {
   const layout = await openPostgresLayout({
@@ -180,7 +200,16 @@ async function readBack(pool: pg.Pool) {
     );
   await layout.documents.close();
   await layout.catalog.close();
-  return { catalog, docs };
+  const requests = new Map<string, Map<string, string>>();
+  const { rows } = await pool.query<{ doc_key: string; request_key: string; message: string }>(
+    "SELECT doc_key, request_key, applied->>'message' AS message FROM cutover_requests",
+  );
+  for (const r of rows) {
+    const id = r.doc_key.replace(/^program:/, '');
+    if (!requests.has(id)) requests.set(id, new Map());
+    requests.get(id)?.set(r.request_key, r.message);
+  }
+  return { catalog, docs, requests };
 }
 
 /** Every row of the database's tables (none if it has no tables): to show it was left as it was. */
@@ -238,8 +267,9 @@ describe('npm run migrate-from-json', () => {
       expect(got?.history).toEqual(lines);
       expect(got?.outbox).toEqual(doc.outbox);
       expect(got?.outbox).toHaveLength(3);
-      expect(got?.requests).toEqual(doc.requests);
-      expect(Object.keys(got?.requests ?? {})).toHaveLength(2);
+      // The request keys: beside the document in both, each answering as it did.
+      expect(back.requests.get(id)).toEqual(await jsonRequests(join(documentsDirOf(dbPath), `${id}.json`)));
+      expect([...(back.requests.get(id)?.keys() ?? [])].sort()).toEqual([`ci:${id}:1`, `trigger:${id}:2`]);
       expect({ ...got, history: [] }).toEqual(doc); // reminders, users cache, cutover: all of it
     }
     expect(await filesOf(dir)).toEqual(before);

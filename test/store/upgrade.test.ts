@@ -8,7 +8,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CATALOG_VERSION } from '../../src/service/document.js';
+import { CATALOG_VERSION, StoreDocument } from '../../src/service/document.js';
 import { documentsDirOf, logPathOf } from '../../src/store/json-file/index.js';
 import { type AlertHarness, idsOf, startAlertHarness } from '../alerts/helpers.js';
 import { type Harness, startHarness } from '../slack/harness.js';
@@ -39,6 +39,26 @@ async function copyFixture() {
   };
 }
 
+/** A document as the schema reads it (its history is in its log). */
+const read = (data: object) => StoreDocument.parse({ ...data, history: [] });
+
+/** The old document as it reads once its request keys are moved out: the same, without `data.requests`. */
+function withoutKeys(old: string) {
+  const { schemaVersion, logLength, data } = JSON.parse(old);
+  expect(data.requests).toBeDefined();
+  const { requests: _, ...rest } = data;
+  return { schemaVersion, logLength, data: read(rest) };
+}
+
+/** The document at `path` as it reads, without the pointer to its request log (which must name one). */
+async function movedOut(path: string) {
+  const { requests, schemaVersion, logLength, data } = JSON.parse(await readFile(path, 'utf8'));
+  expect(requests).toMatchObject({ generation: 1 });
+  expect(data).not.toHaveProperty('requests');
+  await readFile(path.replace(/\.json$/, `.requests.${requests.generation}.jsonl`), 'utf8');
+  return { schemaVersion, logLength, data: read(data) };
+}
+
 describe('a store written by the one-program version', () => {
   it('is upgraded on first start: every role, target, evidence, sign-off, outbox item and history line kept, the old files kept', async () => {
     const { dbPath, old, oldLog } = await copyFixture();
@@ -49,9 +69,10 @@ describe('a store written by the one-program version', () => {
     expect(catalog.schemaVersion).toBe(CATALOG_VERSION);
     expect(catalog.data.programs.map((p: { id: string }) => p.id)).toEqual(['service-v3']);
 
-    // The program's document is the old document, byte for byte, and so is its history.
+    // The program's document is the old document, its request keys moved out beside it (their own log); its
+    // history is the old one, byte for byte.
     const docPath = join(documentsDirOf(dbPath), 'service-v3.json');
-    expect(await readFile(docPath, 'utf8')).toBe(old);
+    expect(await movedOut(docPath)).toEqual(withoutKeys(old));
     expect(await readFile(logPathOf(docPath, 'history'), 'utf8')).toBe(oldLog);
     // The old files are kept as a backup.
     expect(await readFile(join(dir ?? '', 'cutover.v1-backup.json'), 'utf8')).toBe(old);
@@ -113,7 +134,7 @@ describe('a store written by the one-program version', () => {
     await mkdir(documentsDirOf(dbPath), { recursive: true });
     await writeFile(join(documentsDirOf(dbPath), 'service-v3.json'), '{"schemaVersion": 1, "da');
     h = await startHarness({ env: { CUTOVER_DB_PATH: dbPath } });
-    expect(await readFile(join(documentsDirOf(dbPath), 'service-v3.json'), 'utf8')).toBe(old);
+    expect(await movedOut(join(documentsDirOf(dbPath), 'service-v3.json'))).toEqual(withoutKeys(old));
     expect(h.program({ id: 'service-v3' }).cutover().channel).toBe(OLD_CHANNEL);
   });
 });

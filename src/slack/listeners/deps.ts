@@ -84,7 +84,7 @@ export async function runSafely(
   try {
     return await deps.service.run(input, actor, deps.clock.now(), {
       ...options,
-      deadline: options.deadline ?? Date.now() + ACK_BUDGET_MS,
+      deadline: options.deadline ?? deps.clock.now().getTime() + ACK_BUDGET_MS,
     });
   } catch (e) {
     if (e instanceof StoreError && e.code === 'deadline') {

@@ -10,19 +10,23 @@
  * (the next start upgrades again, from the start); the backups stay after it, for the operator to remove.
  * A store file of a version newer than `catalog.version` is refused, untouched.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
+import type { Clock } from '../../clock.js';
 import { ioError, StoreError } from '../errors.js';
-import type { AppendOnlyLog, DocumentSet, Layout, Store } from '../store.js';
+import type { AppendOnlyLog, DocumentSet, Layout, RequestKeys, Store } from '../store.js';
 import { nodeIo, replaceFile, syncDirectory, writeDurably } from './disk.js';
-import { logPathOf } from './envelope.js';
+import { logPathOf, requestLogPathOf } from './envelope.js';
 import { openJsonFileStore } from './store.js';
 
 interface DocumentSpec<T> {
   schema: z.ZodType<T>;
   version: number;
   log?: AppendOnlyLog;
+  requests?: RequestKeys;
+  /** The clock deadlines and request-key expiry are read on (default the system clock). */
+  clock?: Clock;
 }
 
 /** Keys become file names: the ids of the core (lower-case letters, digits, ".", "-", "_"). */
@@ -59,6 +63,8 @@ export function jsonFileDocumentSet<T>(dir: string, spec: DocumentSpec<T>): Docu
           version: spec.version,
           create,
           ...(spec.log ? { log: spec.log } : {}),
+          ...(spec.requests ? { requests: spec.requests } : {}),
+          ...(spec.clock ? { clock: spec.clock } : {}),
         });
         open.set(key, store);
         store.catch(() => open.delete(key));
@@ -130,6 +136,7 @@ export async function openJsonFileLayout<C, T, L>(
     schema: opts.catalog.schema,
     version: opts.catalog.version,
     create: opts.catalog.create,
+    ...(opts.documents.clock ? { clock: opts.documents.clock } : {}),
   });
   return {
     catalog,
@@ -146,6 +153,11 @@ async function upgrade<C, T, L>(
   documents: DocumentSpec<T>,
   catalogVersion: number,
 ): Promise<string> {
+  const field = documents.log?.field;
+  // The files as the version before left them, for the backup (the open below may move request keys out).
+  const originals: [string, Buffer | undefined][] = [];
+  for (const f of [path, ...(field ? [logPathOf(path, field)] : [])])
+    originals.push([f, await readFile(f).catch(() => undefined)]);
   // Read and checked by the adapter itself (lock, envelope, schema, log), then closed: a bad file stops here.
   const old = await openJsonFileStore({
     path,
@@ -155,29 +167,42 @@ async function upgrade<C, T, L>(
       throw new StoreError('missing', path, `${path} disappeared during the upgrade.`);
     },
     ...(documents.log ? { log: documents.log } : {}),
+    // Its request keys move out beside it here (once), and are copied with it below.
+    ...(documents.requests ? { requests: documents.requests } : {}),
   });
   const key = legacy.keyOf(old.snapshot());
   await old.close();
+  const generation = documents.requests ? await requestGenerationOf(path) : undefined;
   const base = path.replace(/\.json$/i, '');
   const backup = `${base}.v${legacy.version}-backup.json`;
-  const field = documents.log?.field;
-  const copies: [string, string][] = [[path, backup]];
-  if (field) copies.push([logPathOf(path, field), logPathOf(backup, field)]);
+  const backups: [Buffer | undefined, string][] = [[originals[0]?.[1], backup]];
+  if (field) backups.push([originals[1]?.[1], logPathOf(backup, field)]);
   const target = join(dir, `${key}.json`);
   try {
     await mkdir(dir, { recursive: true });
-    for (const [from, to] of copies) await copyDurably(from, to);
+    for (const [bytes, to] of backups) if (bytes) await writeDurably(nodeIo, to, bytes);
     await copyDurably(path, target);
     if (field) await copyDurably(logPathOf(path, field), logPathOf(target, field));
+    if (generation !== undefined)
+      await copyDurably(requestLogPathOf(path, generation), requestLogPathOf(target, generation));
     await syncDirectory(nodeIo, dir);
     await syncDirectory(nodeIo, dirname(path));
     const catalog = { schemaVersion: catalogVersion, data: legacy.catalogFor(key) };
     await replaceFile(nodeIo, path, `${JSON.stringify(catalog, null, 2)}\n`);
     await syncDirectory(nodeIo, dirname(path));
+    // The catalog keeps no request log: the one the upgrade made beside the store file is the program's now.
+    if (generation !== undefined) await rm(requestLogPathOf(path, generation), { force: true });
   } catch (e) {
     throw e instanceof StoreError ? e : ioError(path, 'upgrade', e);
   }
   return `upgraded ${basename(path)} (one program) to the layout of many: program ${key} is now ${target}; the old files are kept as ${basename(backup)}${field ? ` and ${basename(logPathOf(backup, field))}` : ''}`;
+}
+
+/** Which generation of its request log the store file's envelope names. */
+async function requestGenerationOf(path: string): Promise<number | undefined> {
+  const envelope = JSON.parse(await readFile(path, 'utf8')) as { requests?: { generation?: unknown } };
+  const g = envelope.requests?.generation;
+  return typeof g === 'number' ? g : undefined;
 }
 
 /** Copies a file and fsyncs the copy; a missing source (a store with no log yet) copies nothing. */

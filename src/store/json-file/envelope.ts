@@ -15,7 +15,15 @@ export interface Envelope<T> {
   schemaVersion: number;
   /** With a log: how many of its lines are committed. */
   logLength?: number;
+  /**
+   * With request keys kept beside the document: which generation of `<name>.requests.<generation>.jsonl` holds
+   * them (a compaction writes the next and names it here: the commit point), and how many of its lines are
+   * committed.
+   */
+  requests?: { generation: number; length: number };
   data: T;
+  /** Read only, never written: the request keys a document of an earlier version kept inside (`legacyField`). */
+  legacy?: Record<string, unknown>;
 }
 
 /** What the file must hold. */
@@ -24,6 +32,8 @@ interface EnvelopeSpec<T> {
   version: number;
   /** The append-only field kept in its own file (absent from `data` on disk). */
   logField?: string | undefined;
+  /** Where a document of an earlier version kept its request keys (RequestKeys.legacyField). */
+  legacyField?: string | undefined;
 }
 
 /** Who reads: the writer (which refuses to start on a bad file) or the read-only reader. */
@@ -33,6 +43,10 @@ type Row = Record<string, unknown>;
 
 /** `data/cutover.json` + `history` -> `data/cutover.history.jsonl`. */
 export const logPathOf = (path: string, field: string) => `${path.replace(/\.json$/i, '')}.${field}.jsonl`;
+
+/** `data/cutover.json`, generation 3 -> `data/cutover.requests.3.jsonl`. */
+export const requestLogPathOf = (path: string, generation: number) =>
+  `${path.replace(/\.json$/i, '')}.requests.${generation}.jsonl`;
 
 /** Reads the file through lowdb's TextFile: the envelope, or null when there is no file. */
 export async function readEnvelope<T>(
@@ -96,19 +110,38 @@ function parseEnvelope<T>(path: string, text: string, spec: EnvelopeSpec<T>, mod
         `${untouched}${toGoOn(`Correct those fields by hand, or ${recover}`)}`,
     );
   }
-  return logLength === undefined
-    ? { schemaVersion: version, data: parsed.data }
-    : { schemaVersion: version, logLength, data: parsed.data };
+  const requests = requestsOf(json);
+  const legacy =
+    spec.legacyField !== undefined && spec.legacyField in json.data
+      ? { [spec.legacyField]: (json.data as Row)[spec.legacyField] }
+      : undefined;
+  return {
+    schemaVersion: version,
+    ...(logLength === undefined ? {} : { logLength }),
+    ...(requests ? { requests } : {}),
+    data: parsed.data,
+    ...(legacy ? { legacy } : {}),
+  };
+}
+
+/** The envelope's pointer to its request log, if it has a well-formed one. */
+function requestsOf(json: object): Envelope<unknown>['requests'] {
+  if (!('requests' in json) || typeof json.requests !== 'object' || json.requests === null) return undefined;
+  const r = json.requests as Row;
+  return Number.isInteger(r.generation) && Number.isInteger(r.length)
+    ? { generation: r.generation as number, length: r.length as number }
+    : undefined;
 }
 
 /** The file's text: the log's entries live in their own file, so the document keeps only how many there are. */
 export function envelopeText<T>(envelope: Envelope<T>, logField: string | undefined): string {
+  const { legacy: _, ...kept } = envelope;
   const onDisk =
-    logField && envelope.logLength !== undefined
+    logField && kept.logLength !== undefined
       ? {
-          ...envelope,
-          data: Object.fromEntries(Object.entries(envelope.data as Row).filter(([k]) => k !== logField)),
+          ...kept,
+          data: Object.fromEntries(Object.entries(kept.data as Row).filter(([k]) => k !== logField)),
         }
-      : envelope;
+      : kept;
   return `${JSON.stringify(onDisk, null, 2)}\n`;
 }

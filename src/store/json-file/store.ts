@@ -5,11 +5,15 @@
  * - One `Low` instance, `read()` once at open; every change goes through one writer, in the order of the calls.
  *   `<file>.lock` keeps a second process (or a second open in this one) out (lock.ts), so the copy this process
  *   committed last is the latest committed state: `read()` and `snapshot()` both answer it.
- * - Group commit: while the writer is busy, updates wait. When it is free it takes every update waiting and
- *   decides them one after another, each against the document the one before produced; then it writes the group
- *   once (one log append, one document write) and only then settles each call, in order. An update that throws,
- *   fails the schema or has passed its deadline is refused alone: the others go on as if it had not been made.
- *   If the write fails, every call of the group rejects and none of it is committed.
+ * - Group commit (../group-commit.ts, the engine every adapter shares): while the writer is busy, updates wait.
+ *   When it is free it takes every update waiting and decides them one after another, each against the document
+ *   the one before produced; then it writes the group once (one append to each log, one document write) and only
+ *   then settles each call, in order. An update that throws, fails the schema or has passed its deadline (on the
+ *   store's clock) is refused alone: the others go on as if it had not been made. If the write fails, every call
+ *   of the group rejects and none of it is committed.
+ * - Request keys (`requests`): their own append-only log beside the document (request-log.ts), read into an
+ *   in-memory index at open, appended with the group, compacted once most of it has expired. A document written
+ *   by an earlier version with its keys inside has the live ones moved out on open, once.
  * - A write is a temp file `.<name>.tmp` written and fsynced, renamed over the document (atomic), then an fsync
  *   of the directory, before `update` resolves (disk.ts; every step through the `io` option). A temp file left by a
  *   failed or killed write is removed on the next write and on open.
@@ -18,17 +22,26 @@
  *   when a probe file cannot be written and fsynced in its directory.
  *
  * The schema's output must be valid input again (it is parsed on every read and write), which holds for
- * plain shapes, defaults and idempotent transforms such as trimming or lower-casing. Parsing must also build the
- * output anew (zod objects, arrays and records do; `z.unknown()` or `z.instanceof()` hand the same object on): within
- * a group, the next update's private copy of the document is the parse of the one before, not a clone.
+ * plain shapes, defaults and idempotent transforms such as trimming or lower-casing.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import type { z } from 'zod';
-import { closedError, ioError, lateError, StoreError } from '../errors.js';
-import type { AppendOnlyLog, Store, StoreHealth, UpdateOptions } from '../store.js';
-import { appendedEntries, DEFAULT_KEEP, entriesOf, validated, withEntries } from '../validate.js';
+import { type Clock, systemClock } from '../../clock.js';
+import { closedError, ioError, StoreError } from '../errors.js';
+import {
+  decideGroup,
+  GroupQueue,
+  type Pending,
+  RequestIndex,
+  type RequestRecord,
+  SWEEPS_PER_TTL,
+  settle,
+} from '../group-commit.js';
+import { legacyRequests, withoutLegacyRequests } from '../legacy-requests.js';
+import type { AppendOnlyLog, RequestKeys, Store, StoreHealth, UpdateFn, UpdateOptions } from '../store.js';
+import { DEFAULT_KEEP, entriesOf, validated, withEntries } from '../validate.js';
 import { appendLog, createLog, readLog, rollbackLog } from './append-log.js';
 import {
   nodeIo,
@@ -39,8 +52,9 @@ import {
   syncDirectory,
   writeDurably,
 } from './disk.js';
-import { type Envelope, envelopeText, logPathOf, readEnvelope } from './envelope.js';
+import { type Envelope, envelopeText, logPathOf, readEnvelope, requestLogPathOf } from './envelope.js';
 import { acquireLock, type Lock } from './lock.js';
+import { lineOf, readRequestLog, removeOtherGenerations } from './request-log.js';
 
 /** The JSON-file store: the port, and where its file is (for the person running it; nothing above the port uses it). */
 export interface JsonFileStore<T> extends Store<T> {
@@ -59,13 +73,34 @@ export interface OpenJsonFileStoreOptions<T> {
   create: () => T;
   /** The append-only history field, kept as `<name>.<field>.jsonl` beside the document and appended to. */
   log?: AppendOnlyLog;
+  /** Request keys, kept in `<name>.requests.<generation>.jsonl` beside the document (request-log.ts). */
+  requests?: RequestKeys;
+  /** The clock deadlines and request-key expiry are read on (default the system clock). */
+  clock?: Clock;
   /** How bytes reach the disk (write, fsync, rename); the real disk unless a test gives another. */
   io?: StoreIo;
 }
 
+/** The request log's state: which generation, how much of it is committed, and the index of its live keys. */
+interface RequestState {
+  spec: RequestKeys;
+  generation: number;
+  /** Committed lines. */
+  length: number;
+  /** Committed bytes. */
+  bytes: number;
+  index: RequestIndex;
+  /** When expired keys were last dropped from the index (epoch ms). */
+  swept: number;
+}
+
+/** A compaction is worth its write once the log holds this many lines and at least twice as many as are live. */
+const COMPACT_MIN_LINES = 1000;
+
 export async function openJsonFileStore<T>(opts: OpenJsonFileStoreOptions<T>): Promise<JsonFileStore<T>> {
   const path = resolve(opts.path);
   const io = opts.io ?? nodeIo;
+  const clock = opts.clock ?? systemClock;
   try {
     await mkdir(dirname(path), { recursive: true });
   } catch (e) {
@@ -76,29 +111,78 @@ export async function openJsonFileStore<T>(opts: OpenJsonFileStoreOptions<T>): P
     // What a write or probe interrupted by a crash left: never part of the store. Best effort; a directory that
     // refuses this will refuse the first write too, and say so there.
     await removeLeftovers(path).catch(() => undefined);
-    const file = new VersionedJsonFile(path, opts.schema, opts.version, io, opts.log?.field);
+    const spec = opts.requests;
+    const file = new VersionedJsonFile(
+      path,
+      opts.schema,
+      opts.version,
+      io,
+      opts.log?.field,
+      spec?.legacyField,
+    );
     const db = new Low<Envelope<T> | null>(file, null);
     await db.read(); // null stays null only when the file is absent; anything else is validated or refused
     const write = () => db.write().catch((e: unknown) => Promise.reject(unwrapped(e)));
     const log = opts.log
       ? { ...opts.log, path: logPathOf(path, opts.log.field), keep: opts.log.keep ?? DEFAULT_KEEP }
       : undefined;
-    const open = (data: T, state?: LogState) => new JsonStore(path, db, data, opts, lock, io, state);
+    const now = clock.now().getTime();
+    /** The request log as the envelope names it; a first one (with the keys a document kept inside) if none. */
+    const requestsOf = async (envelope: Envelope<T>, raw: unknown): Promise<RequestState | undefined> => {
+      if (!spec) return undefined;
+      const index = new RequestIndex(spec.ttlMs);
+      const named = envelope.requests;
+      if (named) {
+        const { records, bytes } = await readRequestLog(
+          requestLogPathOf(path, named.generation),
+          named.length,
+          spec.entry,
+          true,
+        );
+        for (const r of records) index.set(r);
+        await removeOtherGenerations(path, named.generation);
+        return { spec, generation: named.generation, length: named.length, bytes, index, swept: now };
+      }
+      const moved = legacyRequests(path, spec, raw, now);
+      for (const r of moved) index.set(r);
+      const bytes = await createLog(requestLogPathOf(path, 1), moved.map(lineOf), io);
+      return { spec, generation: 1, length: moved.length, bytes, index, swept: now };
+    };
+    const open = (data: T, state?: LogState, requests?: RequestState) =>
+      new JsonStore(path, db, data, opts, lock, io, clock, state, requests);
     if (db.data === null) {
-      const first = validated(path, opts.schema, opts.create(), 'the first document (from create())');
+      const raw = opts.create();
+      const first = validated(
+        path,
+        opts.schema,
+        withoutLegacyRequests(spec, raw),
+        'the first document (from create())',
+      );
+      const requests = await requestsOf({ schemaVersion: opts.version, data: first }, raw);
+      const pointer = requests ? { requests: { generation: 1, length: requests.length } } : {};
       if (log) {
         // A log left without its document belongs to no committed change: it is started afresh.
         const entries = entriesOf(first, log.field);
         const bytes = await createLog(log.path, entries, io);
-        db.data = { schemaVersion: opts.version, logLength: entries.length, data: first };
+        db.data = { schemaVersion: opts.version, logLength: entries.length, ...pointer, data: first };
         await write();
         const data = withEntries(first, log.field, entries.slice(-log.keep));
-        return open(data, { ...log, length: entries.length, bytes });
+        return open(data, { ...log, length: entries.length, bytes }, requests);
       }
-      db.data = { schemaVersion: opts.version, data: first };
+      db.data = { schemaVersion: opts.version, ...pointer, data: first };
       await write();
+      return open(first, undefined, requests);
     }
-    if (!log) return open(db.data.data);
+    const legacy = db.data.legacy;
+    const requests = await requestsOf(db.data, legacy);
+    /** Whether the envelope must be written now: it names no request log yet, or keys are still inside. */
+    const repoint = requests !== undefined && (db.data.requests === undefined || legacy !== undefined);
+    if (repoint && requests)
+      db.data = { ...db.data, requests: { generation: requests.generation, length: requests.length } };
+    if (!log) {
+      if (repoint) await write();
+      return open(db.data.data, undefined, requests);
+    }
     const inline = entriesOf(db.data.data, log.field);
     if (db.data.logLength === undefined) {
       // A document written before the log existed: move its entries out to the log, once.
@@ -106,10 +190,16 @@ export async function openJsonFileStore<T>(opts: OpenJsonFileStoreOptions<T>): P
       db.data = { ...db.data, logLength: inline.length };
       await write();
       const data = withEntries(db.data.data, log.field, inline.slice(-log.keep));
-      return open(data, { ...log, length: inline.length, bytes });
+      return open(data, { ...log, length: inline.length, bytes }, requests);
     }
+    // The request keys moved out of the document are committed by this write (the envelope names their log).
+    if (repoint) await write();
     const { tail, bytes } = await readLog(log.path, db.data.logLength, log.entry, log.keep, true);
-    return open(withEntries(db.data.data, log.field, tail), { ...log, length: db.data.logLength, bytes });
+    return open(
+      withEntries(db.data.data, log.field, tail),
+      { ...log, length: db.data.logLength, bytes },
+      requests,
+    );
   } catch (e) {
     await lock.release();
     throw e;
@@ -127,36 +217,18 @@ interface LogState {
   bytes: number;
 }
 
-/**
- * How long the writer may spend deciding one group before it writes it: the first change decided waits for the
- * rest of its group and the write, and must still be answered within Slack's 3 seconds. The updates left over
- * start the next group.
- */
-const GROUP_BUDGET_MS = 200;
-
-/** An update waiting for the writer. */
-interface Pending<T> {
-  fn: (current: T) => { next?: T; result: unknown };
-  deadline: number | undefined;
-  resolve: (result: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-/** How one update of a group was decided: its answer, to give once the group is written. */
-type Decided = { ok: true; result: unknown } | { ok: false; error: unknown };
-
 class JsonStore<T> implements JsonFileStore<T> {
   readonly path: string;
+  /** The lock (memory: one process) makes this the only writer. */
+  readonly exclusive = true;
   readonly #db: Low<Envelope<T> | null>;
   readonly #schema: z.ZodType<T>;
   readonly #version: number;
   readonly #lock: Lock;
   readonly #io: StoreIo;
+  readonly #clock: Clock;
+  readonly #queue: GroupQueue<T>;
   #committed: T;
-  /** Updates waiting for the writer, in call order. */
-  #queue: Pending<T>[] = [];
-  /** The writer while it runs: it takes groups off the queue until the queue is empty. */
-  #writer: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   /** Why the last write failed; cleared by the next write that succeeds. */
   #failure: unknown;
@@ -165,6 +237,7 @@ class JsonStore<T> implements JsonFileStore<T> {
   /** A probe file could not be removed: the next write removes it. */
   #untidy = false;
   readonly #log: LogState | undefined;
+  readonly #requests: RequestState | undefined;
 
   constructor(
     path: string,
@@ -173,16 +246,21 @@ class JsonStore<T> implements JsonFileStore<T> {
     opts: OpenJsonFileStoreOptions<T>,
     lock: Lock,
     io: StoreIo,
+    clock: Clock,
     log?: LogState,
+    requests?: RequestState,
   ) {
     this.path = path;
     this.#log = log;
+    this.#requests = requests;
     this.#db = db;
     this.#committed = committed;
     this.#schema = opts.schema;
     this.#version = opts.version;
     this.#lock = lock;
     this.#io = io;
+    this.#clock = clock;
+    this.#queue = new GroupQueue<T>((group) => this.#commit(group));
   }
 
   snapshot(): T {
@@ -195,17 +273,9 @@ class JsonStore<T> implements JsonFileStore<T> {
     return Promise.resolve(this.#committed);
   }
 
-  update<R>(fn: (current: T) => { next?: T; result: R }, options?: UpdateOptions): Promise<R> {
+  update<R>(fn: UpdateFn<T, R>, options?: UpdateOptions): Promise<R> {
     if (this.#closing) return Promise.reject(closedError(this.path));
-    return new Promise<R>((resolve, reject) => {
-      this.#queue.push({
-        fn,
-        deadline: options?.deadline,
-        resolve: resolve as (result: unknown) => void,
-        reject,
-      });
-      this.#writer ??= this.#drain();
-    });
+    return this.#queue.submit(fn, options);
   }
 
   async health(): Promise<StoreHealth> {
@@ -230,121 +300,87 @@ class JsonStore<T> implements JsonFileStore<T> {
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      while (this.#writer) await this.#writer;
+      await this.#queue.idle();
       await this.#probing;
       await this.#lock.release();
     })();
     return this.#closing;
   }
 
-  /** The writer: one group at a time, each made of every update waiting when it starts. */
-  async #drain(): Promise<void> {
-    await Promise.resolve(); // updates made in the same tick as the first join its group
-    while (this.#queue.length > 0) {
-      const group: Pending<T>[] = [];
-      try {
-        await this.#commit(this.#queue, group);
-      } catch (error) {
-        for (const p of group) p.reject(error); // a bug here must not leave callers waiting (settled ones stay)
-      }
-    }
-    this.#writer = undefined;
-  }
-
-  /**
-   * Takes updates off `queue` into `group`, decides each in order, writes the result once, then settles every call
-   * of the group in order.
-   */
-  async #commit(queue: Pending<T>[], group: Pending<T>[]): Promise<void> {
+  /** Decides a group (group-commit.ts), writes it once, then settles every call of the group in order. */
+  async #commit(group: Pending<T>[]): Promise<Pending<T>[]> {
     const log = this.#log;
-    const field = log?.field;
-    const hot = (doc: T): T => (field ? withEntries(doc, field, []) : doc);
-    // The document as the group goes on, kept as two things: `source`, never handed to a fn, and `fresh`, a
-    // private copy of it for the next fn (a schema parse builds one anew, so no clone is needed after a change).
-    let source = hot(this.#committed);
-    let fresh: T | undefined;
-    let changed = false;
-    const copy = (): T => {
-      const c = fresh ?? (changed ? this.#parse(source) : structuredClone(source));
-      fresh = undefined;
-      return c;
-    };
-    const before = field ? entriesOf(this.#committed, field) : [];
-    const history = [...before];
-    const decided: Decided[] = [];
-    const started = performance.now();
-    // Every update waiting, unless deciding them takes so long that the first ones would be answered late.
-    while (queue.length > 0 && performance.now() - started < GROUP_BUDGET_MS) {
-      const p = queue.shift() as Pending<T>;
-      group.push(p);
-      if (p.deadline !== undefined && Date.now() > p.deadline) {
-        decided.push({ ok: false, error: lateError(this.path, p.deadline, Date.now()) });
-        continue;
-      }
+    const requests = this.#requests;
+    const d = decideGroup(
+      {
+        where: this.path,
+        schema: this.#schema,
+        log,
+        requests: requests?.spec,
+        clock: this.#clock,
+        applied: (key, now) => requests?.index.applied(key, now),
+      },
+      this.#committed,
+      group,
+    );
+    if (d.changed) {
       try {
-        const doc = copy();
-        const { next, result } = p.fn(field ? withEntries(doc, field, [...history]) : doc);
-        if (next !== undefined) {
-          const added = log ? appendedEntries(this.path, log, history, next) : [];
-          fresh = this.#parse(hot(next));
-          source = hot(next);
-          history.push(...added);
-          changed = true;
-        }
-        decided.push({ ok: true, result });
+        await this.#persist(d.doc, d.added, d.recorded);
       } catch (error) {
-        decided.push({ ok: false, error });
+        for (const p of group) if (d.answers.has(p)) p.reject(error);
+        return d.left;
       }
+      this.#committed = log ? withEntries(d.doc, log.field, d.history.slice(-log.keep)) : d.doc;
+      if (requests) for (const r of d.recorded) requests.index.set(r);
     }
-    if (changed) {
-      let data: T;
-      try {
-        data = fresh ?? this.#parse(source);
-        await this.#persist(data, history.slice(before.length));
-      } catch (error) {
-        for (const p of group) p.reject(error);
-        return;
-      }
-      this.#committed = log ? withEntries(data, log.field, history.slice(-log.keep)) : data;
-    }
-    group.forEach((p, i) => {
-      const d = decided[i] as Decided;
-      if (d.ok) p.resolve(d.result);
-      else p.reject(d.error);
-    });
+    // Rarely (once most keys have expired): before the group is told, so that what it was told is on disk as named.
+    if (d.changed && requests) await this.#compact(requests).catch(() => undefined);
+    settle(group, d.answers);
+    return d.left;
   }
 
-  /** The document as the schema reads it: validated, and a new copy (which no caller holds). */
-  #parse(doc: T): T {
-    return validated(this.path, this.#schema, doc, 'the new document');
-  }
-
-  /** One log append and one document write for a whole group; on failure nothing of it is committed. */
-  async #persist(data: T, added: unknown[]): Promise<void> {
+  /** One append to each log and one document write for a whole group; on failure nothing of it is committed. */
+  async #persist(data: T, added: unknown[], recorded: RequestRecord[]): Promise<void> {
     const log = this.#log;
+    const requests = this.#requests;
     // What a failed write or probe may have left behind.
     if (this.#failure !== undefined || this.#untidy) {
       await removeLeftovers(this.path).catch(() => undefined);
       this.#untidy = false;
     }
     let bytes = 0;
+    let requestBytes = 0;
+    const requestPath = requests ? requestLogPathOf(this.path, requests.generation) : undefined;
+    const lines = recorded.map(lineOf);
+    const rollback = async () => {
+      if (log) await rollbackLog(log.path, log.bytes).catch(() => undefined);
+      if (requests && requestPath) await rollbackLog(requestPath, requests.bytes).catch(() => undefined);
+    };
     try {
       if (log) bytes = await appendLog(log.path, log.bytes, added, this.#io);
+      if (requests && requestPath)
+        requestBytes = await appendLog(requestPath, requests.bytes, lines, this.#io);
     } catch (e) {
+      await rollback();
       this.#failure = e;
       throw e;
     }
     const previous = this.#db.data;
-    this.#db.data = log
-      ? { schemaVersion: this.#version, logLength: log.length + added.length, data }
-      : { schemaVersion: this.#version, data };
+    this.#db.data = {
+      schemaVersion: this.#version,
+      ...(log ? { logLength: log.length + added.length } : {}),
+      ...(requests
+        ? { requests: { generation: requests.generation, length: requests.length + lines.length } }
+        : {}),
+      data,
+    };
     let unsynced: StoreError | undefined;
     try {
       await this.#db.write();
     } catch (e) {
       if (!(e instanceof DirectoryNotSynced)) {
         this.#db.data = previous;
-        if (log) await rollbackLog(log.path, log.bytes).catch(() => undefined);
+        await rollback();
         this.#failure = e;
         throw e;
       }
@@ -356,7 +392,42 @@ class JsonStore<T> implements JsonFileStore<T> {
       log.length += added.length;
       log.bytes = bytes;
     }
+    if (requests) {
+      requests.length += lines.length;
+      requests.bytes = requestBytes;
+    }
     this.#failure = unsynced;
+  }
+
+  /**
+   * Once most of the request log is expired keys: the live ones to the next generation's file, the envelope
+   * naming it (the commit point), the old file removed. Between groups, in the writer; a failure leaves the old
+   * generation in use (the next commit tries again).
+   */
+  async #compact(requests: RequestState): Promise<void> {
+    const now = this.#clock.now().getTime();
+    if (now - requests.swept < requests.spec.ttlMs / SWEEPS_PER_TTL) return;
+    const live = requests.index.sweep(now);
+    requests.swept = now;
+    if (requests.length < COMPACT_MIN_LINES || requests.length < 2 * live.length) return;
+    const envelope = this.#db.data;
+    if (envelope === null) return;
+    const generation = requests.generation + 1;
+    const next = requestLogPathOf(this.path, generation);
+    const bytes = await createLog(next, live.map(lineOf), this.#io);
+    this.#db.data = { ...envelope, requests: { generation, length: live.length } };
+    try {
+      await this.#db.write();
+    } catch (e) {
+      if (!(e instanceof DirectoryNotSynced)) {
+        this.#db.data = envelope;
+        await rm(next, { force: true }).catch(() => undefined);
+        throw e;
+      }
+    }
+    const old = requestLogPathOf(this.path, requests.generation);
+    Object.assign(requests, { generation, length: live.length, bytes });
+    await rm(old, { force: true }).catch(() => undefined);
   }
 
   /** Writes, fsyncs and removes a small file beside the document. */
@@ -405,17 +476,31 @@ class VersionedJsonFile<T> implements Adapter<Envelope<T> | null> {
   readonly #version: number;
   readonly #io: StoreIo;
   readonly #logField: string | undefined;
+  readonly #legacyField: string | undefined;
 
-  constructor(path: string, schema: z.ZodType<T>, version: number, io: StoreIo, logField?: string) {
+  constructor(
+    path: string,
+    schema: z.ZodType<T>,
+    version: number,
+    io: StoreIo,
+    logField?: string,
+    legacyField?: string,
+  ) {
     this.#path = path;
     this.#schema = schema;
     this.#version = version;
     this.#io = io;
     this.#logField = logField;
+    this.#legacyField = legacyField;
   }
 
   read(): Promise<Envelope<T> | null> {
-    const spec = { schema: this.#schema, version: this.#version, logField: this.#logField };
+    const spec = {
+      schema: this.#schema,
+      version: this.#version,
+      logField: this.#logField,
+      legacyField: this.#legacyField,
+    };
     return readEnvelope(this.#path, spec, 'writer');
   }
 

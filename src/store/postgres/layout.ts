@@ -5,7 +5,8 @@
  */
 import type pg from 'pg';
 import type { z } from 'zod';
-import type { AppendOnlyLog, DocumentSet, Layout, Store } from '../store.js';
+import type { Clock } from '../../clock.js';
+import type { AppendOnlyLog, DocumentSet, Layout, RequestKeys, Store } from '../store.js';
 import { listPostgresKeys } from './pool.js';
 import { openPostgresStore } from './store.js';
 
@@ -18,7 +19,9 @@ export interface OpenPostgresLayoutOptions<C, T> {
   /** The caller's pool (createPostgresPool), ended by the caller after the layout is closed. */
   pool: pg.Pool;
   catalog: { schema: z.ZodType<C>; version: number; create: () => C };
-  documents: { schema: z.ZodType<T>; version: number; log?: AppendOnlyLog };
+  documents: { schema: z.ZodType<T>; version: number; log?: AppendOnlyLog; requests?: RequestKeys };
+  /** The clock deadlines and request-key expiry are read on (default the system clock). */
+  clock?: Clock;
   /** How often each document's revision is polled as the backstop for LISTEN (default 5000 ms). */
   pollMs?: number;
 }
@@ -30,10 +33,11 @@ export async function openPostgresLayout<C, T>(opts: OpenPostgresLayoutOptions<C
 
 /** The catalog's document alone, first writing `catalog.create()` if there is none. */
 export function openPostgresCatalog<C>(
-  opts: Pick<OpenPostgresLayoutOptions<C, unknown>, 'pool' | 'catalog' | 'pollMs'>,
+  opts: Pick<OpenPostgresLayoutOptions<C, unknown>, 'pool' | 'catalog' | 'pollMs' | 'clock'>,
 ): Promise<Store<C>> {
   const poll = opts.pollMs === undefined ? {} : { pollMs: opts.pollMs };
-  return openPostgresStore({ pool: opts.pool, key: CATALOG_KEY, ...opts.catalog, ...poll });
+  const clock = opts.clock === undefined ? {} : { clock: opts.clock };
+  return openPostgresStore({ pool: opts.pool, key: CATALOG_KEY, ...opts.catalog, ...poll, ...clock });
 }
 
 /**
@@ -41,10 +45,11 @@ export function openPostgresCatalog<C>(
  * every document it lists.
  */
 export function postgresDocumentSet<T>(
-  opts: Pick<OpenPostgresLayoutOptions<unknown, T>, 'pool' | 'documents' | 'pollMs'>,
+  opts: Pick<OpenPostgresLayoutOptions<unknown, T>, 'pool' | 'documents' | 'pollMs' | 'clock'>,
 ): DocumentSet<T> {
   const { pool } = opts;
   const poll = opts.pollMs === undefined ? {} : { pollMs: opts.pollMs };
+  const clock = opts.clock === undefined ? {} : { clock: opts.clock };
   const open = new Map<string, Promise<Store<T>>>();
   return {
     async keys() {
@@ -60,7 +65,9 @@ export function postgresDocumentSet<T>(
           version: opts.documents.version,
           create,
           ...(opts.documents.log ? { log: opts.documents.log } : {}),
+          ...(opts.documents.requests ? { requests: opts.documents.requests } : {}),
           ...poll,
+          ...clock,
         });
         open.set(key, store);
         store.catch(() => open.delete(key));

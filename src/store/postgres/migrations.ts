@@ -35,6 +35,16 @@ export const MIGRATIONS: readonly string[] = [
    END $$;
    CREATE TRIGGER cutover_history_append_only BEFORE UPDATE OR DELETE ON cutover_history
      FOR EACH STATEMENT EXECUTE FUNCTION cutover_history_append_only();`,
+  // 2: request keys beside their document, one row per key (looked up by primary key, expired ones swept).
+  `CREATE TABLE cutover_requests (
+     doc_key text NOT NULL REFERENCES cutover_documents (key),
+     request_key text NOT NULL,
+     at timestamptz NOT NULL,
+     applied jsonb NOT NULL,
+     PRIMARY KEY (doc_key, request_key)
+   );
+   COMMENT ON TABLE cutover_requests IS 'Requests a document applied, with the answer a repeat gets; kept for a TTL (24 h).';
+   CREATE INDEX cutover_requests_at ON cutover_requests (doc_key, at);`,
 ];
 
 /** The version this code brings a database to. */

@@ -8,15 +8,19 @@
  *   cutover_changed, '<key>:<revision>'`, COMMIT, and only then does the call settle. fn gets this process's copy
  *   when the row's revision is the one it holds; otherwise the row and its history tail are read in the
  *   transaction.
- * - Group commit, as the JSON file does: while a transaction runs, this process's updates wait; the next
- *   transaction takes all of them (up to MAX_GROUP) and decides them one after another under the one row lock, each
- *   against what the one before produced, then writes them once. An update that throws, fails the schema or is past
+ * - Group commit, with the engine the JSON file uses (../group-commit.ts): while a transaction runs, this process's
+ *   updates wait; the next transaction takes all of them (up to MAX_GROUP) and decides them one after another under
+ *   the one row lock, each against what the one before produced, then writes them once. An update that throws, fails the schema or is past
  *   its deadline is refused alone. Calls settle in the order they were made (a deadline refusal made before the
  *   lock is answered at once); if the commit fails, every call of the group rejects and none of it is written. A
  *   serialization failure or deadlock runs the group again (fns are pure), a few times.
  * - A deadline (epoch ms) bounds the wait: the group's nearest deadline becomes its `lock_timeout` (a
  *   `statement_timeout` just beyond it), and each update is checked once the lock is granted; past it, that update
  *   is refused unwritten with a StoreError 'deadline' (the others of its group try again).
+ * - Request keys (`requests`) are rows of `cutover_requests`, primary key (document, request key): those the group
+ *   names are SELECTed after the row lock, what the group records is INSERTed (or replaces an expired one) in the
+ *   same statement as the change, and keys past the TTL are DELETEd by a change at most once per TTL/24. A document
+ *   written by an earlier version with its keys inside has the live ones moved to the table on open, once.
  * - `snapshot()` is the copy from this process's last commit, or from the last one it heard of: a commit of this
  *   key in another process is heard by LISTEN (listener.ts), and polling the row's revision (every `pollMs`) is
  *   the backstop for notifications lost while a connection was down. `read()` SELECTs now.
@@ -26,9 +30,20 @@
  */
 import type pg from 'pg';
 import type { z } from 'zod';
+import { type Clock, systemClock } from '../../clock.js';
 import { closedError, describeIssues, lateError, StoreError } from '../errors.js';
-import type { AppendOnlyLog, Store, StoreHealth, UpdateOptions } from '../store.js';
-import { appendedEntries, DEFAULT_KEEP, entriesOf, validated, withEntries } from '../validate.js';
+import {
+  type Decided,
+  decideGroup,
+  GroupQueue,
+  type Pending,
+  type RequestRecord,
+  SWEEPS_PER_TTL,
+  settle,
+} from '../group-commit.js';
+import { hasLegacyRequests, legacyRequests, withoutLegacyRequests } from '../legacy-requests.js';
+import type { AppendOnlyLog, RequestKeys, Store, StoreHealth, UpdateFn, UpdateOptions } from '../store.js';
+import { DEFAULT_KEEP, entriesOf, validated, withEntries } from '../validate.js';
 import { borrow, guardPool } from './connection.js';
 import { databaseError, isRetryable, isTimeout, type Outcome, reasonOf, within } from './failure.js';
 import { CHANNEL, listen } from './listener.js';
@@ -53,6 +68,10 @@ export interface OpenPostgresStoreOptions<T> {
   create: () => T;
   /** The append-only history field, kept in `cutover_history`, one row per entry. */
   log?: AppendOnlyLog;
+  /** Request keys, kept in `cutover_requests`, one row per key. */
+  requests?: RequestKeys;
+  /** The clock deadlines and request-key expiry are read on (default the system clock). */
+  clock?: Clock;
   /** How often the row's revision is polled, as the backstop for LISTEN (default 5000 ms). */
   pollMs?: number;
   /** Whether to LISTEN for other processes' commits (default true); without it, polling alone refreshes. */
@@ -70,6 +89,8 @@ interface Committed<T> {
   revision: number;
   /** Committed history entries (rows in cutover_history). */
   length: number;
+  /** The row still holds request keys inside (RequestKeys.legacyField): they are moved out on open. */
+  legacy?: boolean;
 }
 
 interface DocumentRow {
@@ -93,7 +114,17 @@ export async function openPostgresStore<T>(opts: OpenPostgresStoreOptions<T>): P
   const where = `the PostgreSQL document "${opts.key}"`;
   await ensureMigrated(opts.pool);
   const log = opts.log ? { ...opts.log, keep: opts.log.keep ?? DEFAULT_KEEP } : undefined;
-  const doc = new DocumentRows(opts.pool, opts.key, where, opts.schema, opts.version, log);
+  const clock = opts.clock ?? systemClock;
+  const doc = new DocumentRows(
+    opts.pool,
+    opts.key,
+    where,
+    opts.schema,
+    opts.version,
+    log,
+    opts.requests,
+    clock,
+  );
   let committed = await doc.load(opts.pool).catch(doc.failed('read'));
   if (!committed) {
     const first = opts.create(); // a throw is create()'s own, not the database's
@@ -101,8 +132,13 @@ export async function openPostgresStore<T>(opts: OpenPostgresStoreOptions<T>): P
     committed = await doc.load(opts.pool).catch(doc.failed('read'));
     if (!committed)
       throw databaseError(where, 'create', new Error('the row is missing after it was created'));
+  } else if (committed.legacy) {
+    // Written by an earlier version with its request keys inside: moved to cutover_requests, once.
+    await doc.moveLegacy().catch(doc.failed('move the request keys of'));
+    committed = await doc.load(opts.pool).catch(doc.failed('read'));
+    if (!committed) throw databaseError(where, 'read', new Error('the row is missing'));
   }
-  return new PgStore(opts, doc, committed);
+  return new PgStore(opts, doc, committed, clock);
 }
 
 /** Reads and creates the document's rows: validated, named, and with the version checked. */
@@ -114,6 +150,8 @@ class DocumentRows<T> {
     readonly schema: z.ZodType<T>,
     readonly version: number,
     readonly log: Log | undefined,
+    readonly requests: RequestKeys | undefined,
+    readonly clock: Clock,
   ) {}
 
   /** Rejects with a StoreError: the one given, or what the database said. */
@@ -151,7 +189,8 @@ class DocumentRows<T> {
           'Nothing was changed. Correct those fields in the row, or restore the database from a backup.',
       );
     const revision = Number(row.revision);
-    if (!log) return { doc: parsed.data, revision, length: 0 };
+    const legacy = hasLegacyRequests(this.requests, row.doc) ? { legacy: true } : {};
+    if (!log) return { doc: parsed.data, revision, length: 0, ...legacy };
     const { rows } = await db.query<{ seq: number; entry: unknown }>(
       'SELECT seq, entry FROM cutover_history WHERE key = $1 AND seq > $2 AND seq <= $3 ORDER BY seq',
       [this.key, row.history_length - log.keep, row.history_length],
@@ -178,16 +217,74 @@ class DocumentRows<T> {
         `${where}: its row counts ${row.history_length} history entries, but cutover_history holds fewer. ` +
           'Nothing was changed. Restore the database from a backup.',
       );
-    return { doc: withEntries(parsed.data, log.field, tail), revision, length: row.history_length };
+    return {
+      doc: withEntries(parsed.data, log.field, tail),
+      revision,
+      length: row.history_length,
+      ...legacy,
+    };
   }
 
-  /** Creates the row from `first` (validated) unless it exists already (another process may create it too). */
-  async insert(first: T): Promise<void> {
+  /** Moves the live request keys a row of an earlier version keeps inside to cutover_requests, in one transaction. */
+  async moveLegacy(): Promise<void> {
+    const spec = this.requests;
+    if (!spec?.legacyField) return;
+    await this.transaction(async (client) => {
+      const { rows } = await client.query<{ doc: Record<string, unknown> }>(
+        'SELECT doc FROM cutover_documents WHERE key = $1 FOR UPDATE',
+        [this.key],
+      );
+      const doc = rows[0]?.doc;
+      if (!doc || !hasLegacyRequests(spec, doc)) return; // another replica moved them first
+      await this.record(client, legacyRequests(this.where, spec, doc, this.clock.now().getTime()));
+      await client.query(
+        `UPDATE cutover_documents SET doc = doc - $2::text, revision = revision + 1, updated_at = now() WHERE key = $1`,
+        [this.key, spec.legacyField],
+      );
+    });
+  }
+
+  /** Within the caller's transaction: records request keys (replacing an expired record of the same key). */
+  async record(client: pg.PoolClient, records: readonly RequestRecord[]): Promise<void> {
+    if (!records.length) return;
+    await client.query(
+      `INSERT INTO cutover_requests (doc_key, request_key, at, applied)
+       SELECT $1, r->>'k', to_timestamp((r->>'at')::double precision / 1000), r->'a'
+       FROM jsonb_array_elements($2::jsonb) AS r
+       ON CONFLICT (doc_key, request_key) DO UPDATE SET at = EXCLUDED.at, applied = EXCLUDED.applied`,
+      [this.key, JSON.stringify(records.map((r) => ({ k: r.key, at: r.at, a: r.applied })))],
+    );
+  }
+
+  /** Within the caller's transaction: what is recorded under `keys` (expired ones too: the caller checks `at`). */
+  async recorded(client: pg.PoolClient, keys: readonly string[]): Promise<Map<string, RequestRecord>> {
+    const out = new Map<string, RequestRecord>();
+    if (!keys.length || !this.requests) return out;
+    const { rows } = await client.query<{ request_key: string; at: string; applied: unknown }>(
+      `SELECT request_key, round(extract(epoch FROM at) * 1000)::bigint AS at, applied FROM cutover_requests
+       WHERE doc_key = $1 AND request_key = ANY($2::text[])`,
+      [this.key, keys],
+    );
+    for (const r of rows) {
+      const applied = this.requests.entry.safeParse(r.applied);
+      if (!applied.success)
+        throw new StoreError(
+          'corrupt',
+          this.where,
+          `${this.where}: request key ${r.request_key} in cutover_requests does not match the schema: ${describeIssues(applied.error.issues)}. Nothing was changed. Delete that row, or restore the database from a backup.`,
+        );
+      out.set(r.request_key, { key: r.request_key, at: Number(r.at), applied: applied.data });
+    }
+    return out;
+  }
+
+  /** `use` in a transaction of its own. */
+  async transaction(use: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     const client = await borrow(this.pool);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      await this.insertWith(client, first);
+      await use(client);
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch((err: Error) => {
@@ -199,8 +296,15 @@ class DocumentRows<T> {
     }
   }
 
+  /** Creates the row from `first` (validated) unless it exists already (another process may create it too). */
+  async insert(first: T): Promise<void> {
+    await this.transaction((client) => this.insertWith(client, first));
+  }
+
   /** Within the caller's transaction: the row from `first` (validated) and its history, unless the row exists. */
-  async insertWith(client: pg.PoolClient, first: T): Promise<void> {
+  async insertWith(client: pg.PoolClient, raw: T): Promise<void> {
+    const spec = this.requests;
+    const first = withoutLegacyRequests(spec, raw);
     const doc = validated(this.where, this.schema, first, 'the first document (from create())');
     const entries = this.log ? entriesOf(doc, this.log.field) : [];
     const created = await client.query(
@@ -209,6 +313,8 @@ class DocumentRows<T> {
       [this.key, this.version, this.stored(doc), entries.length],
     );
     if (created.rowCount === 1 && entries.length > 0) await this.append(client, 0, entries);
+    if (created.rowCount === 1 && spec)
+      await this.record(client, legacyRequests(this.where, spec, raw, this.clock.now().getTime()));
   }
 
   /** The document as its row keeps it: JSON text, without the history field. */
@@ -229,17 +335,6 @@ class DocumentRows<T> {
     );
   }
 }
-
-/** An update waiting for its turn. */
-interface Pending<T> {
-  fn: (current: T) => { next?: T; result: unknown };
-  deadline: number | undefined;
-  resolve: (result: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-/** How one update of a group was decided: its answer, to give once the group is committed. */
-type Decided = { ok: true; result: unknown } | { ok: false; error: unknown };
 
 /**
  * The wait for the row lock (or for a connection) ran out: `limit` is the deadline that bounded it, or undefined
@@ -265,11 +360,11 @@ class PgStore<T> implements PostgresStore<T> {
   readonly #lockTimeoutMs: number;
   readonly #healthTimeoutMs: number;
   readonly #create: () => T;
+  readonly #clock: Clock;
+  readonly #queue: GroupQueue<T>;
   #committed: Committed<T>;
-  /** Updates waiting, in call order. */
-  #queue: Pending<T>[] = [];
-  /** The writer while it runs: it takes groups off the queue until the queue is empty. */
-  #writer: Promise<void> | undefined;
+  /** When this process last DELETEd expired request keys of the document (epoch ms). */
+  #swept = 0;
   #closing: Promise<void> | undefined;
   /** Why the last transaction failed; cleared by the next that succeeds. */
   #failure: unknown;
@@ -281,8 +376,15 @@ class PgStore<T> implements PostgresStore<T> {
   /** Who hears of another process's commits (Store.onChange). */
   readonly #changed = new Set<() => void>();
 
-  constructor(opts: OpenPostgresStoreOptions<T>, rows: DocumentRows<T>, committed: Committed<T>) {
+  constructor(
+    opts: OpenPostgresStoreOptions<T>,
+    rows: DocumentRows<T>,
+    committed: Committed<T>,
+    clock: Clock,
+  ) {
     this.key = opts.key;
+    this.#clock = clock;
+    this.#queue = new GroupQueue<T>((group) => this.#commitGroup(group), MAX_GROUP);
     this.#rows = rows;
     this.#pool = opts.pool;
     this.#where = rows.where;
@@ -316,17 +418,9 @@ class PgStore<T> implements PostgresStore<T> {
     return now.doc;
   }
 
-  update<R>(fn: (current: T) => { next?: T; result: R }, options?: UpdateOptions): Promise<R> {
+  update<R>(fn: UpdateFn<T, R>, options?: UpdateOptions): Promise<R> {
     if (this.#closing) return Promise.reject(closedError(this.#where));
-    return new Promise<R>((resolve, reject) => {
-      this.#queue.push({
-        fn,
-        deadline: options?.deadline,
-        resolve: resolve as (result: unknown) => void,
-        reject,
-      });
-      this.#writer ??= this.#drain();
-    });
+    return this.#queue.submit(fn, options);
   }
 
   async health(): Promise<StoreHealth> {
@@ -334,7 +428,9 @@ class PgStore<T> implements PostgresStore<T> {
     // Only a transaction that succeeds clears a failed one: one that decides nothing and writes nothing.
     const ms = this.#healthTimeoutMs;
     if (this.#failure !== undefined)
-      await this.update(() => ({ result: undefined }), { deadline: Date.now() + ms }).catch(() => undefined);
+      await this.update(() => ({ result: undefined }), { deadline: this.#clock.now().getTime() + ms }).catch(
+        () => undefined,
+      );
     try {
       await within(this.#pool.query('SELECT 1'), ms, () => new Error(`no answer within ${ms} ms`));
     } catch (e) {
@@ -357,7 +453,7 @@ class PgStore<T> implements PostgresStore<T> {
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      while (this.#writer) await this.#writer;
+      await this.#queue.idle();
       clearInterval(this.#poll);
       await this.#unlisten?.();
       while (this.#refreshing) await this.#refreshing;
@@ -417,49 +513,39 @@ class PgStore<T> implements PostgresStore<T> {
     });
   }
 
-  /** The writer: one group at a time, each made of the updates waiting when it starts (MAX_GROUP at most). */
-  async #drain(): Promise<void> {
-    await Promise.resolve(); // updates made in the same tick as the first join its group
-    while (this.#queue.length > 0) {
-      const group = this.#queue.splice(0, MAX_GROUP);
-      try {
-        await this.#commitGroup(group);
-      } catch (error) {
-        for (const p of group) p.reject(error); // a bug here must not leave callers waiting (settled ones stay)
-      }
-    }
-    this.#writer = undefined;
-  }
-
   /**
    * Decides and commits a group in one transaction (again after a serialization failure, or without those whose
    * deadline bounded a lock wait that ran out), then settles every call of the group, in call order; a call refused
    * by its deadline before the row was locked is answered at once.
    */
-  async #commitGroup(group: Pending<T>[]): Promise<void> {
+  async #commitGroup(group: Pending<T>[]): Promise<Pending<T>[]> {
     const where = this.#where;
     const answers = new Map<Pending<T>, Decided>();
+    let left: Pending<T>[] = [];
+    const clock = () => this.#clock.now().getTime();
     /**
      * Refuses `p` if its deadline is before `now` (true if it did), at once: it is not kept waiting for the rest of
      * its group, which may wait for the row much longer.
      */
-    const refusedLate = (p: Pending<T>, now = Date.now()): boolean => {
+    const refusedLate = (p: Pending<T>, now = clock()): boolean => {
       if (p.deadline === undefined || p.deadline >= now) return false;
-      p.reject(lateError(where, p.deadline, Date.now()));
+      p.reject(lateError(where, p.deadline, clock()));
       return true;
     };
     let waiting = group.filter((p) => !refusedLate(p));
     let attempt = 1;
     while (waiting.length > 0) {
       try {
-        for (const [p, d] of await this.#transaction(waiting)) answers.set(p, d);
+        const done = await this.#transaction(waiting);
+        for (const [p, d] of done.answers) answers.set(p, d);
+        left = done.left;
         this.#failure = undefined;
         break;
       } catch (e) {
         if (e instanceof WaitExpired && e.limit !== undefined) {
           // The nearest deadline bounded the wait: those past it are refused, the others try again.
           const limit = e.limit + 1;
-          waiting = waiting.filter((p) => !refusedLate(p, Math.max(Date.now(), limit)));
+          waiting = waiting.filter((p) => !refusedLate(p, Math.max(clock(), limit)));
           continue;
         }
         if (attempt < ATTEMPTS && isRetryable((e as { cause?: unknown }).cause)) {
@@ -473,11 +559,8 @@ class PgStore<T> implements PostgresStore<T> {
         break;
       }
     }
-    for (const p of group) {
-      const d = answers.get(p);
-      if (d?.ok) p.resolve(d.result);
-      else if (d) p.reject(d.error);
-    }
+    settle(group, answers);
+    return left;
   }
 
   /**
@@ -486,9 +569,11 @@ class PgStore<T> implements PostgresStore<T> {
    * anything); rejects with a WaitExpired (the lock wait ran out) or a StoreError 'io' (the database failed; its
    * `cause` is the driver's error), and then nothing of the group was written.
    */
-  async #transaction(group: Pending<T>[]): Promise<Map<Pending<T>, Decided>> {
+  async #transaction(
+    group: Pending<T>[],
+  ): Promise<{ answers: Map<Pending<T>, Decided>; left: Pending<T>[] }> {
     const where = this.#where;
-    const started = Date.now();
+    const started = this.#clock.now().getTime();
     const deadlines = group.flatMap((p) => (p.deadline === undefined ? [] : [p.deadline]));
     const nearest = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
     const limit = nearest !== undefined && nearest - started < this.#lockTimeoutMs ? nearest : undefined;
@@ -520,7 +605,6 @@ class PgStore<T> implements PostgresStore<T> {
         row = await this.#lockRow(client);
         if (!row) throw new Error(`the row of ${this.key} is missing after it was created`);
       }
-      const answers = new Map<Pending<T>, Decided>();
       const held = this.#committed;
       let current: Committed<T>;
       try {
@@ -531,52 +615,41 @@ class PgStore<T> implements PostgresStore<T> {
       } catch (e) {
         if (!(e instanceof StoreError)) throw e;
         await rollback(); // a row this program cannot read: every update of the group is refused with why
-        for (const p of group) answers.set(p, { ok: false, error: e });
-        return answers;
+        return { answers: new Map(group.map((p) => [p, { ok: false, error: e }])), left: [] };
       }
       this.#heard(current); // another process's commit, not yet heard of: the snapshot catches up
+      const requests = this.#rows.requests;
+      // The keys this group names, as committed (locked with the row: every writer of them holds it first).
+      const keys = [...new Set(group.flatMap((p) => (p.request ? [p.request.key] : [])))];
+      const recorded = await this.#rows.recorded(client, keys);
       const log = this.#rows.log;
-      const field = log?.field;
-      const hot = (doc: T): T => (field ? withEntries(doc, field, []) : doc);
-      const schema = this.#rows.schema;
-      // The latest decided state, which no fn holds, and (once a change is decided) a validated copy of it that
-      // no fn holds yet: the next fn's private copy. The schema check makes that copy anyway, so deciding a group
-      // copies the document once per change, not twice (as the JSON file does).
-      let doc = hot(current.doc);
-      let spare: T | undefined;
-      const before = field ? entriesOf(current.doc, field) : [];
-      const history = [...before];
-      let changed = false;
-      for (const p of group) {
-        const now = Date.now();
-        if (p.deadline !== undefined && now > p.deadline) {
-          answers.set(p, { ok: false, error: lateError(where, p.deadline, now) });
-          continue;
-        }
-        try {
-          // A private copy: the entries themselves are shared (never changed, only appended after).
-          const copy =
-            spare ?? (changed ? validated(where, schema, doc, 'the new document') : structuredClone(doc));
-          spare = undefined;
-          const { next, result } = p.fn(field ? withEntries(copy, field, [...history]) : copy);
-          if (next !== undefined) {
-            const added = log ? appendedEntries(where, log, history, next) : [];
-            spare = validated(where, schema, hot(next), 'the new document');
-            doc = hot(next);
-            history.push(...added);
-            changed = true;
-          }
-          answers.set(p, { ok: true, result });
-        } catch (error) {
-          answers.set(p, { ok: false, error });
-        }
-      }
-      if (!changed) {
+      const d = decideGroup(
+        {
+          where,
+          schema: this.#rows.schema,
+          log,
+          requests,
+          clock: this.#clock,
+          applied: (key, now) => {
+            const r = recorded.get(key);
+            return r && requests && r.at > now - requests.ttlMs ? r.applied : undefined;
+          },
+        },
+        current.doc,
+        group,
+      );
+      if (!d.changed) {
         await rollback(); // nothing to write; a connection lost here has lost nothing
-        return answers;
+        return { answers: d.answers, left: d.left };
       }
-      const decided = spare ?? validated(where, schema, doc, 'the new document');
-      const added = history.slice(before.length);
+      await this.#rows.record(client, d.recorded);
+      const now = this.#clock.now().getTime();
+      const sweep = requests !== undefined && now - this.#swept >= requests.ttlMs / SWEEPS_PER_TTL;
+      if (sweep && requests)
+        await client.query(
+          'DELETE FROM cutover_requests WHERE doc_key = $1 AND at <= to_timestamp($2::double precision / 1000)',
+          [this.key, now - requests.ttlMs],
+        );
       const { rows } = await client.query<{ revision: string }>(
         `WITH added AS (
            INSERT INTO cutover_history (key, seq, entry)
@@ -589,17 +662,18 @@ class PgStore<T> implements PostgresStore<T> {
            WHERE key = $1 RETURNING revision
          )
          SELECT revision, pg_notify('${CHANNEL}', $1::text || ':' || revision) FROM changed`,
-        [this.key, current.length, JSON.stringify(added), this.#rows.stored(decided)],
+        [this.key, current.length, JSON.stringify(d.added), this.#rows.stored(d.doc)],
       );
       stage = 'commit';
       await client.query('COMMIT');
-      const kept = log ? withEntries(decided, log.field, history.slice(-log.keep)) : decided;
+      if (sweep) this.#swept = now;
+      const kept = log ? withEntries(d.doc, log.field, d.history.slice(-log.keep)) : d.doc;
       this.#committed = {
         doc: kept,
         revision: Number(rows[0]?.revision),
-        length: current.length + added.length,
+        length: current.length + d.added.length,
       };
-      return answers;
+      return { answers: d.answers, left: d.left };
     } catch (e) {
       if (stage === 'before commit') await rollback();
       else broken = e as Error;

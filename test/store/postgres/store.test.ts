@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { StoreError } from '../../../src/store/errors.js';
 import {
   createPostgresPool,
@@ -357,5 +358,96 @@ describe('many documents in one database', () => {
     expect(await listPostgresKeys(pool)).toEqual(['acme/runtime', 'acme/storage', 'other']);
     expect(await listPostgresKeys(pool, 'acme/')).toEqual(['acme/runtime', 'acme/storage']);
     expect(a.key).toBe('acme/runtime');
+  });
+});
+
+describe('request keys in cutover_requests', () => {
+  const KEYS = {
+    entry: z.object({ at: z.string(), message: z.string() }),
+    ttlMs: 24 * 3600_000,
+    legacyField: 'requests',
+  };
+  const T = new Date('2026-03-01T10:00:00.000Z');
+  /**
+   * A change applied once under `key`, made at `now` (the store's clock is the system clock unless a test gives
+   * one): resolves with the message it (or the first under that key) answered.
+   */
+  const keyed = (s: PostgresStore<ContractDoc>, key: string, now = new Date()) =>
+    s.update<string>(
+      (d, applied) => {
+        const seen = applied as { message: string } | undefined;
+        if (seen) return { result: `replayed: ${seen.message}` };
+        const message = `counter ${d.counter + 1}`;
+        return {
+          next: { ...d, counter: d.counter + 1 },
+          result: message,
+          applied: { at: now.toISOString(), message },
+        };
+      },
+      { request: { key, now } },
+    );
+
+  it('a key applied by one replica answers the same on the other and after a restart; the document holds none', async () => {
+    const url = await databases.make();
+    const [poolA, poolB] = [await databases.pool(url), await databases.pool(url)];
+    const a = await open(poolA, { requests: KEYS });
+    const b = await open(poolB, { requests: KEYS });
+
+    expect(await keyed(a, 'slack:t1')).toBe('counter 1');
+    expect(await keyed(b, 'slack:t1')).toBe('replayed: counter 1');
+    // At once on both: one of them applies it, the other answers as it did.
+    const both = await Promise.all([keyed(a, 'slack:t2'), keyed(b, 'slack:t2')]);
+    expect(both.sort()).toEqual(['counter 2', 'replayed: counter 2']);
+    await a.close();
+    const again = await open(poolA, { requests: KEYS });
+    expect(await keyed(again, 'slack:t2')).toBe('replayed: counter 2');
+    expect((await again.read()).counter).toBe(2);
+
+    const { doc } = await rows(poolA);
+    expect(doc.doc).not.toHaveProperty('requests');
+    const keys = await poolA.query('SELECT request_key FROM cutover_requests ORDER BY request_key');
+    expect(keys.rows.map((r) => r.request_key)).toEqual(['slack:t1', 'slack:t2']);
+  });
+
+  it('a key past the TTL applies again, and expired keys are swept by a later change', async () => {
+    const pool = await databases.pool();
+    const clock = { now: () => T, setTimeout: () => 0, clearTimeout: () => undefined };
+    const s = await open(pool, { requests: KEYS, clock });
+    expect(await keyed(s, 'slack:old', T)).toBe('counter 1');
+    const later = new Date(T.getTime() + KEYS.ttlMs + 1000);
+    clock.now = () => later;
+    expect(await keyed(s, 'slack:new', later)).toBe('counter 2');
+    const { rows: left } = await pool.query('SELECT request_key FROM cutover_requests');
+    expect(left.map((r) => r.request_key)).toEqual(['slack:new']);
+    expect(await keyed(s, 'slack:old', later)).toBe('counter 3');
+  });
+
+  it('a row written with its keys inside (the version before) has the live ones moved to the table on open, once', async () => {
+    const url = await databases.make();
+    const pool = await databases.pool(url);
+    await migratePostgres(pool);
+    const inside = {
+      counter: 1,
+      items: [],
+      requests: {
+        'slack:live': { at: new Date().toISOString(), message: 'counter 1' },
+        'slack:stale': { at: new Date(Date.now() - KEYS.ttlMs - 60_000).toISOString(), message: 'old' },
+      },
+    };
+    await pool.query(
+      'INSERT INTO cutover_documents (key, schema_version, doc, history_length) VALUES ($1, 1, $2, 0)',
+      ['program-a', JSON.stringify(inside)],
+    );
+    const [a, b] = await Promise.all([
+      open(pool, { requests: KEYS }),
+      open(await databases.pool(url), { requests: KEYS }),
+    ]);
+    const { doc } = await rows(pool);
+    expect(doc.doc).toEqual({ counter: 1, items: [] });
+    const { rows: moved } = await pool.query('SELECT request_key FROM cutover_requests');
+    expect(moved.map((r) => r.request_key)).toEqual(['slack:live']);
+    expect(await keyed(a, 'slack:live', new Date())).toBe('replayed: counter 1');
+    expect(await keyed(b, 'slack:live', new Date())).toBe('replayed: counter 1');
+    expect(await keyed(b, 'slack:stale', new Date())).toBe('counter 2');
   });
 });
