@@ -10,7 +10,7 @@ import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
 import { tell } from '../tell.js';
-import { readMetadata } from '../views/view-input.js';
+import { readMetadata, UNREADABLE } from '../views/view-input.js';
 
 export function registerShapeFormActions(app: App, deps: ListenerDeps) {
   const viewer = (userId: string) => viewerOf(deps, userId);
@@ -44,12 +44,15 @@ export function registerShapeFormActions(app: App, deps: ListenerDeps) {
     const userId = body.user.id;
     const action = body.actions[0];
     const picked = action?.type === 'static_select' ? action.selected_option?.value : undefined;
-    if (!isShapeForm(picked)) return;
+    // A choice that names no form, or a picker whose data is not what the bot gave it (forged): said in its place.
     const meta = readMetadata(body.view.private_metadata);
-    const service = programFor(deps, { program: meta.program, channel: meta.channel });
-    const form = service
-      ? shapeFormFor(service.cutover(), viewer(userId), meta, picked)
-      : { refusal: NO_SUCH_PROGRAM };
+    const service = meta && programFor(deps, { program: meta.program, channel: meta.channel });
+    const form =
+      !isShapeForm(picked) || !meta
+        ? { refusal: `:warning: ${UNREADABLE}` }
+        : service
+          ? shapeFormFor(service.cutover(), viewer(userId), meta, picked)
+          : { refusal: NO_SUCH_PROGRAM };
     try {
       await client.views.update({
         view_id: body.view.id,

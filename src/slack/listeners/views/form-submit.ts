@@ -9,15 +9,17 @@ import { outcomeText, refusalPlain } from '../../views/answers.js';
 import type { ModalMetadata } from '../../views/modals.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
 import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
-import { inlineErrors, readMetadata, readValues } from './view-input.js';
+import { type FormValues, inlineErrors, readForm } from './view-input.js';
 
 interface FormSpec {
   callbackId: string;
   /** Which form this is, for the log line if the confirmation cannot be posted. */
   what: string;
+  /** The input blocks the form reads (view-input.ts parses these; any other block is ignored). */
+  inputs: readonly string[];
   /** The command from the form's values, or the block and message of the first missing input. */
   read(
-    values: Record<string, string | undefined>,
+    values: FormValues,
     meta: ModalMetadata,
   ): { input: Record<string, unknown> } | { block: string; message: string };
   /** The input block that shows a fault of each command field. */
@@ -37,36 +39,73 @@ export const seenOf = (meta: ModalMetadata) => (meta.target === undefined ? {} :
 
 export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec) {
   app.view(spec.callbackId, async ({ ack, body, view, client, logger }) => {
-    const meta = readMetadata(view.private_metadata);
-    const read = spec.read(readValues(view.state.values), meta);
-    if ('block' in read) return ack(inlineErrors(read.block, read.message));
-    // The program the form was opened for (a form opened before programs were many: its channel's).
-    const service = programFor(deps, { program: meta.program, channel: meta.channel });
-    if (!service) return ack(inlineErrors(spec.fallback(meta), NO_SUCH_PROGRAM.replace(/^:warning: /, '')));
-    const outcome = await runSafely(
-      withProgram(deps, service),
-      read.input,
-      actorOf(deps, body.user.id),
-      logger,
-      {
-        requestKey: viewKey(view),
-      },
-    );
-    if (!outcome.ok) {
-      const named = outcome.error.field ? spec.blockOf[outcome.error.field] : undefined;
-      // This form keeps what it showed: submitting it again is refused again, so the person reopens it.
-      const reopen = outcome.error.code === 'stale' ? ` ${REOPEN}` : '';
-      return ack(
-        inlineErrors(
-          named ?? spec.fallback(meta),
-          `${refusalPlain(outcome.error, service.cutover())}${reopen}`,
-        ),
-      );
+    let acked = false;
+    const answer = async (response?: ReturnType<typeof inlineErrors>) => {
+      acked = true;
+      await ack(response);
+    };
+    try {
+      await submit(deps, spec, { answer, body, view, client, logger });
+    } catch (e) {
+      // A fault of the bot's own: logged as such, and the person still hears that nothing was changed.
+      logger.error(`the ${spec.what} form failed`, e);
+      if (!acked)
+        await answer(
+          inlineErrors(
+            spec.fallback({}),
+            "The bot could not handle this form; nothing was changed. Try again, and tell the bot's operator if it persists.",
+          ),
+        );
     }
-    await ack();
-    if (meta.channel)
-      await client.chat
-        .postEphemeral({ channel: meta.channel, user: body.user.id, text: outcomeText(outcome) })
-        .catch((e: Error) => logger.warn(`could not confirm the ${spec.what}: ${e.message}`));
   });
+}
+
+type ViewArgs = Parameters<Parameters<App['view']>[1]>[0];
+
+async function submit(
+  deps: ListenerDeps,
+  spec: FormSpec,
+  io: Pick<ViewArgs, 'body' | 'view' | 'client' | 'logger'> & {
+    answer: (response?: ReturnType<typeof inlineErrors>) => Promise<void>;
+  },
+) {
+  const { answer, body, view, client, logger } = io;
+  const form = readForm(view, spec.inputs);
+  if (!form.ok) return answer(inlineErrors(form.block ?? spec.fallback({}), form.message));
+  const { meta, values, present } = form;
+  // A fault shows under a block the view holds: the one named if it is there, else the first of the form's.
+  const under = (block: string) =>
+    present.length && !present.includes(block) ? (present[0] ?? block) : block;
+  const read = spec.read(values, meta);
+  if ('block' in read) return answer(inlineErrors(under(read.block), read.message));
+  // The program the form was opened for (a form opened before programs were many: its channel's).
+  const service = programFor(deps, { program: meta.program, channel: meta.channel });
+  if (!service)
+    return answer(inlineErrors(under(spec.fallback(meta)), NO_SUCH_PROGRAM.replace(/^:warning: /, '')));
+  const outcome = await runSafely(
+    withProgram(deps, service),
+    read.input,
+    actorOf(deps, body.user.id),
+    logger,
+    {
+      requestKey: viewKey(view),
+    },
+  );
+  if (!outcome.ok) {
+    const field = outcome.error.field;
+    const named = field && Object.hasOwn(spec.blockOf, field) ? spec.blockOf[field] : undefined;
+    // This form keeps what it showed: submitting it again is refused again, so the person reopens it.
+    const reopen = outcome.error.code === 'stale' ? ` ${REOPEN}` : '';
+    return answer(
+      inlineErrors(
+        under(named ?? spec.fallback(meta)),
+        `${refusalPlain(outcome.error, service.cutover())}${reopen}`,
+      ),
+    );
+  }
+  await answer();
+  if (meta.channel)
+    await client.chat
+      .postEphemeral({ channel: meta.channel, user: body.user.id, text: outcomeText(outcome) })
+      .catch((e: Error) => logger.warn(`could not confirm the ${spec.what}: ${e.message}`));
 }
