@@ -71,11 +71,12 @@ async function submit(
 ) {
   const { answer, body, view, client, logger } = io;
   const form = readForm(view, spec.inputs);
-  if (!form.ok) return answer(inlineErrors(form.block ?? spec.fallback({}), form.message));
-  const { meta, values, present } = form;
   // A fault shows under a block the view holds: the one named if it is there, else the first of the form's.
+  const { present } = form;
   const under = (block: string) =>
     present.length && !present.includes(block) ? (present[0] ?? block) : block;
+  if (!form.ok) return answer(inlineErrors(form.block ?? under(spec.fallback({})), form.message));
+  const { meta, values } = form;
   const read = spec.read(values, meta);
   if ('block' in read) return answer(inlineErrors(under(read.block), read.message));
   // The program the form was opened for (a form opened before programs were many: its channel's).

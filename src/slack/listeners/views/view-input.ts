@@ -52,7 +52,13 @@ export type FormRead<M = ModalMetadata> =
       /** The input blocks the submission holds: where a fault can be shown. */
       present: readonly string[];
     }
-  | { ok: false; block: string | undefined; message: string };
+  | {
+      ok: false;
+      /** The block the fault is in, when it is one field's. */
+      block: string | undefined;
+      message: string;
+      present: readonly string[];
+    };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -105,19 +111,15 @@ export function readForm(
   inputs: readonly string[],
   schema: z.ZodType = ModalMetadata,
 ): FormRead<unknown> {
+  const values = own(own(view, 'state'), 'values');
+  if (!isRecord(values)) return { ok: false, block: undefined, message: UNREADABLE, present: [] };
+  const present = inputs.filter((block) => own(values, block) !== undefined);
   const meta = readMetadata(own(view, 'private_metadata'), schema);
-  if (meta === undefined) return { ok: false, block: undefined, message: UNREADABLE };
-  const state = own(view, 'state');
-  const values = own(state, 'values');
-  if (!isRecord(values)) return { ok: false, block: undefined, message: UNREADABLE };
+  if (meta === undefined) return { ok: false, block: undefined, message: UNREADABLE, present };
   const out: Record<string, string | undefined> = Object.create(null);
-  const present: string[] = [];
-  for (const block of inputs) {
-    const entry = own(values, block);
-    if (entry === undefined) continue;
-    present.push(block);
-    const read = readBlock(entry);
-    if ('fault' in read) return { ok: false, block, message: read.fault };
+  for (const block of present) {
+    const read = readBlock(own(values, block));
+    if ('fault' in read) return { ok: false, block, message: read.fault, present };
     out[block] = read.value;
   }
   return { ok: true, values: out, meta, present };
