@@ -334,3 +334,103 @@ describe('every form, fed hostile submissions (fast-check, real Bolt app over si
     expect(await storeOnDisk(h)).toBe(before);
   }, 120_000);
 });
+
+describe('the hostile submissions of issue 24, one by one', () => {
+  const submit = (callback: string, values: Record<string, unknown>, metadata = '{}') =>
+    h.interact(
+      viewSubmission({
+        user_id: PEOPLE.logOwner,
+        callback_id: callback,
+        private_metadata: metadata,
+        values: values as never,
+      }),
+    );
+  const picker = (seconds: number) => ({
+    [INPUT_ACTION]: { type: 'datetimepicker', selected_date_time: seconds },
+  });
+  const text = (value: string) => ({ [INPUT_ACTION]: plainInput(value) });
+
+  it('the window form answers a time around the year 318,000 or −315,000, or 1e300, under its field', async () => {
+    const before = await storeOnDisk(h);
+    for (const seconds of [318_000 * 31_556_952, -315_000 * 31_556_952, 1e300]) {
+      const a = await submit(VIEWS.window, {
+        [INPUTS.window.start]: picker(seconds),
+        [INPUTS.window.end]: picker(1_800_000_000),
+      });
+      expect(a.status).toBe(200);
+      expect(a.body).toEqual({
+        response_action: 'errors',
+        errors: {
+          [INPUTS.window.start]:
+            'Choose a date and time between the years 1970 and 9999. Nothing was changed.',
+        },
+      });
+    }
+    expect(await storeOnDisk(h)).toBe(before);
+  });
+
+  it('a gate added by the shape form with the id __proto__, constructor or prototype is refused under the id, naming it', async () => {
+    const before = await storeOnDisk(h);
+    for (const id of HOSTILE_WORDS) {
+      const a = await submit(SHAPE_VIEWS['gate.add'], {
+        [S.id]: text(id),
+        [S.title]: text('Performance suite'),
+        [S.owner]: { [INPUT_ACTION]: select('producer-incident-commander') },
+        [S.perTarget]: { [INPUT_ACTION]: { ...select('yes'), type: 'radio_buttons' } },
+      });
+      expect(a.body).toEqual({
+        response_action: 'errors',
+        errors: {
+          [S.id]: `gate: "${id}" names an internal of the bot's objects (__proto__, constructor, prototype are reserved): choose another id`,
+        },
+      });
+    }
+    expect(await storeOnDisk(h)).toBe(before);
+  });
+
+  it('reminders written in hex or with an exponent are refused under their field, naming the range', async () => {
+    const before = await storeOnDisk(h);
+    const number = (v: string) => ({ [INPUT_ACTION]: { type: 'number_input', value: v } });
+    for (const v of ['0x10', '1e3', '1.5', '0', '721'])
+      expect((await submit(SHAPE_VIEWS['reminders.set'], { [S.signoffAfterHours]: number(v) })).body).toEqual(
+        {
+          response_action: 'errors',
+          errors: {
+            [S.signoffAfterHours]: `The sign-off nudge is a whole number of hours from 1 to 720: "${v}" is not.`,
+          },
+        },
+      );
+    expect(
+      (await submit(SHAPE_VIEWS['reminders.set'], { [S.windowLeadHours]: text('24, 0x10') })).body,
+    ).toEqual({
+      response_action: 'errors',
+      errors: {
+        [S.windowLeadHours]:
+          'Give each notice as a whole number of hours from 1 to 720, separated by commas: 24, 1.',
+      },
+    });
+    expect(await storeOnDisk(h)).toBe(before);
+  });
+
+  it('a submission without state and with 200 KB of private_metadata is answered inline, not with a 500', async () => {
+    const before = await storeOnDisk(h);
+    const payload = viewSubmission({
+      user_id: PEOPLE.logOwner,
+      callback_id: VIEWS.gate,
+      private_metadata: 'x'.repeat(200_000),
+      values: {},
+    });
+    delete (payload.view as unknown as Record<string, unknown>).state;
+    const a = await h.interact(payload);
+    expect(a.status).toBe(200);
+    expect(a.body).toEqual({
+      response_action: 'errors',
+      errors: {
+        [INPUTS.gate.status]:
+          'Slack sent this form without what it holds, or with data the bot did not give it: close the form and open it again. Nothing was changed.',
+      },
+    });
+    expect(await storeOnDisk(h)).toBe(before);
+    expect(logged).toEqual([]);
+  });
+});
