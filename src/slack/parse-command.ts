@@ -93,7 +93,7 @@ export const USAGES: Usage[] = [
     usage:
       '/cutover reminders [signoff <hours>h] [stale <hours>h] [lead <hours>h,…] [digest <HH>:00] [quiet <HH>-<HH>|off] [zone <Area/City>]',
     summary:
-      'change when people are nudged: a missing sign-off, a stale blocker, the window ahead, the daily digest, quiet hours, their zone; only what you name changes',
+      'change when people are nudged: a missing sign-off, a stale blocker, the window ahead, the daily digest, quiet hours, their zone; hours are whole, 1 to 720; only what you name changes',
   },
   {
     name: 'history',
