@@ -7,9 +7,21 @@
 import { describe, expect, it } from 'vitest';
 import type { Cutover } from '../../../src/core/schema.js';
 import { INPUTS } from '../../../src/slack/ids.js';
-import { PICKER_INITIAL, pickerSeconds, windowFormFor } from '../../../src/slack/views/act-modals.js';
-import { shapeFormFor } from '../../../src/slack/views/shape-modal.js';
-import { A, run, seeded, T0, U } from '../../core/fixtures.js';
+import {
+  decideFormFor,
+  evidenceFormFor,
+  PICKER_INITIAL,
+  pickerSeconds,
+  roleFormFor,
+  targetFormFor,
+  windowFormFor,
+} from '../../../src/slack/views/act-modals.js';
+import { gateFormFor } from '../../../src/slack/views/gate-modal.js';
+import { formFor } from '../../../src/slack/views/modals.js';
+import { newProgramModal } from '../../../src/slack/views/programs.js';
+import { SHAPE_FORMS, shapeFormFor } from '../../../src/slack/views/shape-modal.js';
+import { A, run, SHA1, seeded, T0, TAG1, U } from '../../core/fixtures.js';
+import { largeProgram } from '../../fixtures/programs.js';
 import { expectElementsWithinLimits, expectModalWithinLimits } from './limits.js';
 
 type Json = Record<string, unknown>;
@@ -99,6 +111,38 @@ describe('the reminders form with what a program file may hold', () => {
     expect(signoff?.hint?.text).toContain('Now 0.5 hours, which this field cannot show');
     expect(element(view, INPUTS.shape.blockerStaleHours)).not.toHaveProperty('initial_value');
     expect(element(view, INPUTS.shape.zone)).not.toHaveProperty('initial_value');
+  });
+});
+
+describe('every form the bot opens', () => {
+  it("passes Slack's documented limits, for the shipped program at the window's extreme and for the largest", () => {
+    const admin = { userId: U.admin, isAdmin: true };
+    const extreme = run(
+      withWindow('9999-12-31T20:00Z', '9999-12-31T23:00Z'),
+      { type: 'target.publish', tag: TAG1, sha: SHA1 },
+      A.admin,
+      T0,
+    ).cutover;
+    const large = run(largeProgram(), { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.admin, T0).cutover;
+    for (const c of [extreme, large]) {
+      const meta = { channel: 'C1', program: c.id };
+      const forms = [
+        formFor('signoff', c, admin, meta),
+        formFor('blocker', c, admin, meta),
+        gateFormFor(c, admin, meta),
+        evidenceFormFor(c, admin, meta),
+        decideFormFor(c, admin, meta),
+        targetFormFor(c, admin, meta),
+        windowFormFor(c, admin, meta),
+        roleFormFor(c, admin, meta),
+        shapeFormFor(c, admin, meta),
+        ...SHAPE_FORMS.map((f) => shapeFormFor(c, admin, meta, f)),
+      ];
+      for (const form of forms) if ('view' in form) expectModalWithinLimits(form.view);
+      expect(forms.filter((f) => 'view' in f).length).toBeGreaterThanOrEqual(15);
+      const choice = { value: c.id, label: c.title, program: c };
+      expectModalWithinLimits(newProgramModal([choice], choice, { channel: 'C1' }));
+    }
   });
 });
 
