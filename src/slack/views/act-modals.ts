@@ -106,6 +106,9 @@ export function decideFormFor(
     return {
       refusal: `:no_entry: Only ${esc(c.logOwnerRole)} or an admin records a decision. _Nothing was changed._`,
     };
+  // A select of no options is a form Slack refuses to open.
+  if (!c.decisions.length)
+    return { refusal: ':no_entry: This program has no decisions to record. _Nothing was changed._' };
   return {
     view: {
       type: 'modal',

@@ -146,6 +146,15 @@ describe('every form the bot opens', () => {
   });
 });
 
+describe('a form with nothing to choose', () => {
+  it('is not opened: a program without decisions says so instead of a Decide form with an empty select', () => {
+    const c: Cutover = { ...seeded(), decisions: [] };
+    expect(decideFormFor(c, owner, {})).toEqual({
+      refusal: ':no_entry: This program has no decisions to record. _Nothing was changed._',
+    });
+  });
+});
+
 describe('the limits helper', () => {
   it('refuses what Slack documents as refused', () => {
     const input = (element: Json) => [
@@ -169,6 +178,16 @@ describe('the limits helper', () => {
     expect(() =>
       expectElementsWithinLimits(
         input({ type: 'plain_text_input', max_length: 10, initial_value: 'x'.repeat(11) }),
+      ),
+    ).toThrow();
+    expect(() => expectElementsWithinLimits(input({ type: 'static_select', options: [] }))).toThrow();
+    expect(() =>
+      expectElementsWithinLimits(
+        input({
+          type: 'static_select',
+          options: [{ text: { type: 'plain_text', text: 'a' }, value: 'a' }],
+          initial_option: { text: { type: 'plain_text', text: 'b' }, value: 'b' },
+        }),
       ),
     ).toThrow();
     expect(() =>

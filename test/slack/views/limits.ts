@@ -74,6 +74,16 @@ export function expectElementsWithinLimits(node: unknown) {
         if (max !== undefined) expect(initial).toBeLessThanOrEqual(max);
       }
     }
+    // A select holds 1 to 100 options (or option groups of them), radio buttons and checkboxes 1 to 10; an initial
+    // option is one of them.
+    const counts: Record<string, number> = { static_select: 100, radio_buttons: 10, checkboxes: 10 };
+    const most = Object.hasOwn(counts, String(el.type)) ? counts[String(el.type)] : undefined;
+    if (most !== undefined && (el.options !== undefined || el.option_groups === undefined)) {
+      const options = (el.options as Json[] | undefined) ?? [];
+      expect(options.length, `${String(el.type)} options`).toBeGreaterThanOrEqual(1);
+      expect(options.length, `${String(el.type)} options`).toBeLessThanOrEqual(most);
+      if (el.initial_option !== undefined) expect(options).toContainEqual(el.initial_option);
+    }
     if (el.type === 'plain_text_input') {
       const max = (el.max_length as number | undefined) ?? 3000;
       expect(max).toBeLessThanOrEqual(3000);
