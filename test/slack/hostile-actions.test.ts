@@ -75,7 +75,7 @@ afterAll(async () => {
 });
 
 /** Resolves once `answered()` holds, checking as the stand-in records calls (at most `ms`). */
-async function until(answered: () => boolean, ms = 3000): Promise<boolean> {
+async function until(answered: () => boolean, ms = 8000): Promise<boolean> {
   const end = Date.now() + ms;
   while (!answered()) {
     if (Date.now() > end) return false;
