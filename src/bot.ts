@@ -4,12 +4,17 @@
  * alerts of every program. The bot's one clock is made here and handed to everything that reads the time or waits. `main.ts` and
  * the integration tests both use it.
  */
+
+import { readFile } from 'node:fs/promises';
 import { type AlertOptions, alertsHook, type ProgramAlerts, startProgramAlerts } from './alerts/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, SHIPPED_PROGRAMS_DIR } from './config.js';
 import { HistoryEntry } from './core/schema.js';
-import { createCiApi } from './http/ci-api.js';
+import { createGitHubRule, type GitHubRule, WEBHOOK_PATH } from './github/app.js';
+import { gitHubClient } from './github/client.js';
+import { type CiApi, createCiApi } from './http/ci-api.js';
 import { type ApiServer, ciDispatchErrorHandler, ciRoutes, startApiServer } from './http/server.js';
+import { recordLedgerHook } from './record/ledger.js';
 import { createCutoverService } from './service/cutover-service.js';
 import { CATALOG_VERSION, Catalog, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';
@@ -33,6 +38,8 @@ export interface Bot {
   apiPort?: number;
   /** Alert delivery, the status board and reminders of every program (absent when started with `alerts: false`). */
   alerts?: ProgramAlerts;
+  /** The GitHub deployment protection rule (when GITHUB_APP_ID, its key and webhook secret are set). */
+  github?: GitHubRule;
   stop(): Promise<void>;
 }
 
@@ -156,6 +163,8 @@ export async function startBot(
   options: {
     /** The bot's clock (default the system clock): tests drive time with a manual one. */
     clock?: Clock;
+    /** This replica's name in the GitHub rule's claims (default host:pid). */
+    replica?: string;
     host?: string;
     alerts?: AlertOptions | false;
   } = {},
@@ -167,7 +176,7 @@ export async function startBot(
   const { layout, release } = await openLayout(config);
   // Every change's alert is composed inside the change's own write (the outbox), to its program's channel;
   // delivery starts below.
-  const compose = alertsHook();
+  const compose = recordLedgerHook(alertsHook());
   let programs: Programs;
   let notes: StartNote[];
   try {
@@ -199,6 +208,32 @@ export async function startBot(
     health: () => programs.health(),
     now: () => clock.now(),
   });
+  let alertsRef: ProgramAlerts | undefined;
+  let github: GitHubRule | undefined;
+  if (config.github) {
+    const g = config.github;
+    let privateKey = g.privateKey;
+    if (!privateKey && g.privateKeyPath) {
+      try {
+        privateKey = await readFile(g.privateKeyPath, 'utf8');
+      } catch (e) {
+        await closePrograms();
+        throw new Error(
+          `GITHUB_APP_PRIVATE_KEY_PATH: cannot read ${g.privateKeyPath} (${(e as Error).message})`,
+        );
+      }
+    }
+    github = createGitHubRule({
+      programs,
+      github: gitHubClient({ appId: g.appId, privateKey: privateKey ?? '', apiUrl: g.apiUrl }),
+      webhookSecret: g.webhookSecret,
+      clock,
+      logger: console,
+      wakeAlerts: (id) => alertsRef?.of(id)?.dispatcher.wake(),
+      ...(options.replica === undefined ? {} : { replica: options.replica }),
+    });
+  }
+  const served = withGitHub(api, github);
   // One set of Slack clients (slack/clients.ts) for the app and the alerts.
   const clients = createSlackClients(config, clock);
   const slack = createSlackApp({
@@ -208,8 +243,11 @@ export async function startBot(
     clock,
     clients,
     ...(options.host === undefined ? {} : { host: options.host }),
-    customRoutes: ciRoutes(api),
-    dispatchErrorHandler: ciDispatchErrorHandler(api),
+    customRoutes: [
+      ...ciRoutes(api),
+      ...(github ? [{ path: WEBHOOK_PATH, method: ['POST', 'GET', 'PUT'], handler: served.handle }] : []),
+    ],
+    dispatchErrorHandler: ciDispatchErrorHandler(served),
     identity,
   });
   const logger = slack.app.logger;
@@ -219,8 +257,8 @@ export async function startBot(
   try {
     const { port } = await slack.start();
     // Socket Mode has no HTTP server of its own: the CI API gets one on HOST:PORT when it has a token.
-    if (config.mode === 'socket' && config.apiToken)
-      apiServer = await startApiServer(api, { host: options.host ?? config.host, port: config.port });
+    if (config.mode === 'socket' && (config.apiToken || github))
+      apiServer = await startApiServer(served, { host: options.host ?? config.host, port: config.port });
     const apiPort = apiServer?.port ?? port;
     const alerts =
       options.alerts === false
@@ -236,14 +274,18 @@ export async function startBot(
             },
             options.alerts,
           );
+    alertsRef = alerts;
+    github?.start();
     return {
       config,
       programs,
       slack,
+      ...(github ? { github } : {}),
       ...(port === undefined ? {} : { port }),
       ...(apiPort === undefined ? {} : { apiPort }),
       ...(alerts ? { alerts } : {}),
       async stop() {
+        await github?.stop();
         await alerts?.stop();
         await apiServer?.close();
         await slack.stop().catch(() => undefined);
@@ -251,8 +293,29 @@ export async function startBot(
       },
     };
   } catch (e) {
+    await github?.stop();
     await slack.stop().catch(() => undefined);
     await closePrograms();
     throw e;
   }
+}
+
+/** The CI API with the GitHub webhook beside it, for the server that serves both (Socket Mode's own port). */
+function withGitHub(api: CiApi, github: GitHubRule | undefined): CiApi {
+  if (!github) return api;
+  const pathOf = (url: string | undefined) => {
+    try {
+      return new URL(url ?? '/', 'http://localhost').pathname;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    owns: (pathname) => github.owns(pathname) || api.owns(pathname),
+    handle(req, res) {
+      const path = pathOf(req.url);
+      if (path !== undefined && github.owns(path)) github.handle(req, res);
+      else api.handle(req, res);
+    },
+  };
 }

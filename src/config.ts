@@ -82,6 +82,51 @@ const ConfigSchema = z.preprocess(
         .min(16, 'at least 16 characters; generate one with `openssl rand -hex 32`')
         .optional(),
       LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      // The GitHub App of the deployment protection rule (src/github/): off unless the id, a key and the secret are set.
+      GITHUB_APP_ID: z
+        .string()
+        .regex(/^\d+$/, "the numeric App ID from the GitHub App's settings page")
+        .optional(),
+      GITHUB_APP_PRIVATE_KEY: z
+        .string()
+        .transform((s) => s.replaceAll('\\n', '\n'))
+        .pipe(
+          z
+            .string()
+            .regex(
+              /-----BEGIN (RSA )?PRIVATE KEY-----/,
+              'the PEM private key (-----BEGIN RSA PRIVATE KEY-----…; \\n for line breaks), or set GITHUB_APP_PRIVATE_KEY_PATH',
+            ),
+        )
+        .optional(),
+      GITHUB_APP_PRIVATE_KEY_PATH: z.string().min(1).optional(),
+      GITHUB_WEBHOOK_SECRET: z
+        .string()
+        .min(16, "at least 16 characters; the App's webhook secret")
+        .optional(),
+      GITHUB_API_URL: z.url({ error: 'a base URL such as https://api.github.com' }).optional(),
+    })
+    .superRefine((env, ctx) => {
+      const set = [
+        env.GITHUB_APP_ID,
+        env.GITHUB_APP_PRIVATE_KEY ?? env.GITHUB_APP_PRIVATE_KEY_PATH,
+        env.GITHUB_WEBHOOK_SECRET,
+      ];
+      if (set.every((v) => v === undefined) || set.every((v) => v !== undefined)) return;
+      const missing = [
+        env.GITHUB_APP_ID === undefined ? 'GITHUB_APP_ID' : undefined,
+        (env.GITHUB_APP_PRIVATE_KEY ?? env.GITHUB_APP_PRIVATE_KEY_PATH) === undefined
+          ? 'GITHUB_APP_PRIVATE_KEY'
+          : undefined,
+        env.GITHUB_WEBHOOK_SECRET === undefined ? 'GITHUB_WEBHOOK_SECRET' : undefined,
+      ].filter((v) => v !== undefined);
+      for (const name of missing)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message:
+            'required with the other GITHUB_ variables: the GitHub App needs its id, its private key (or GITHUB_APP_PRIVATE_KEY_PATH) and its webhook secret (leave all empty to keep it off)',
+        });
     })
     .transform((env) => ({
       botToken: env.SLACK_BOT_TOKEN,
@@ -99,6 +144,16 @@ const ConfigSchema = z.preprocess(
       programPath: env.CUTOVER_PROGRAM,
       apiToken: env.CUTOVER_API_TOKEN,
       logLevel: env.LOG_LEVEL,
+      github:
+        env.GITHUB_APP_ID && env.GITHUB_WEBHOOK_SECRET
+          ? {
+              appId: env.GITHUB_APP_ID,
+              ...(env.GITHUB_APP_PRIVATE_KEY ? { privateKey: env.GITHUB_APP_PRIVATE_KEY } : {}),
+              ...(env.GITHUB_APP_PRIVATE_KEY_PATH ? { privateKeyPath: env.GITHUB_APP_PRIVATE_KEY_PATH } : {}),
+              webhookSecret: env.GITHUB_WEBHOOK_SECRET,
+              apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+            }
+          : undefined,
     })),
 );
 

@@ -20,7 +20,8 @@ async function main() {
   const bot = await startBot(loaded.config, { host: loaded.config.host });
   const mode = bot.config.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${bot.port}, POST /slack/events`;
   const api = bot.config.apiToken ? `; CI API on port ${bot.apiPort}` : '; CI API off (no CUTOVER_API_TOKEN)';
-  console.log(`cutover-bot is running (${mode})${api}; store ${resolve(bot.config.dbPath)}`);
+  const github = bot.github ? `; GitHub deployment rule on POST /github/webhook (port ${bot.apiPort})` : '';
+  console.log(`cutover-bot is running (${mode})${api}${github}; store ${resolve(bot.config.dbPath)}`);
   const shutdown = () => {
     bot.stop().finally(() => process.exit(0));
   };

@@ -159,3 +159,56 @@ describe('configuration', () => {
     expect(optional.ok && optional.config.channelId).toBeUndefined();
   });
 });
+
+describe('the GitHub App (deployment protection rule)', () => {
+  const KEY = '-----BEGIN RSA PRIVATE KEY-----\\nMIIB\\n-----END RSA PRIVATE KEY-----';
+  const app = {
+    GITHUB_APP_ID: '123456',
+    GITHUB_APP_PRIVATE_KEY: KEY,
+    GITHUB_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+  };
+
+  it('is off unless configured, as .env.example leaves it', () => {
+    const r = loadConfig({ ...envExample, ...readmeFour });
+    expect(r.ok && r.config.github).toBeUndefined();
+  });
+
+  it('with its id, key and secret it is on, against api.github.com unless GITHUB_API_URL says otherwise; \\n in the key are line breaks', () => {
+    const r = loadConfig({ ...base, ...app });
+    expect(r).toMatchObject({
+      ok: true,
+      config: {
+        github: {
+          appId: '123456',
+          privateKey: '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----',
+          webhookSecret: 'webhook-secret-0123456789',
+          apiUrl: 'https://api.github.com',
+        },
+      },
+    });
+    const stand = loadConfig({ ...base, ...app, GITHUB_API_URL: 'http://127.0.0.1:9/' });
+    expect(stand.ok && stand.config.github?.apiUrl).toBe('http://127.0.0.1:9/');
+    const path = loadConfig({
+      ...base,
+      GITHUB_APP_ID: '1',
+      GITHUB_APP_PRIVATE_KEY_PATH: '/etc/app.pem',
+      GITHUB_WEBHOOK_SECRET: app.GITHUB_WEBHOOK_SECRET,
+    });
+    expect(path.ok && path.config.github?.privateKeyPath).toBe('/etc/app.pem');
+  });
+
+  it('partly configured, it names what is missing; a bad id or key is named with the fix', () => {
+    const r = loadConfig({ ...base, GITHUB_APP_ID: '123456' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.message).toContain('GITHUB_APP_PRIVATE_KEY: required with the other GITHUB_ variables');
+      expect(r.message).toContain('GITHUB_WEBHOOK_SECRET: required');
+    }
+    const bad = loadConfig({ ...base, ...app, GITHUB_APP_ID: 'my-app', GITHUB_APP_PRIVATE_KEY: 'secret' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.message).toContain('GITHUB_APP_ID: the numeric App ID');
+      expect(bad.message).toContain('GITHUB_APP_PRIVATE_KEY: the PEM private key');
+    }
+  });
+});

@@ -46,6 +46,28 @@ export function holds(role: { assignee: string | null }, actor: Actor): boolean 
   );
 }
 
+/**
+ * The refusal when the roles that may act are held by user groups whose membership Slack could not confirm for
+ * this person (core/membership.ts): it names the cause, not "you hold no role".
+ */
+export function unconfirmedFor(c: Cutover, actor: Actor, roles: readonly string[]): DomainError | undefined {
+  if (actor.kind !== 'user' || !actor.unconfirmed?.length) return undefined;
+  const groups = [
+    ...new Set(
+      c.roles
+        .filter((r) => roles.includes(r.id) && isGroup(r.assignee) && actor.unconfirmed?.includes(r.assignee))
+        .map((r) => r.assignee as string),
+    ),
+  ];
+  if (!groups.length) return undefined;
+  const sentence =
+    'Slack could not confirm that you are in {groups}: try again in a minute, or ask an admin.';
+  return {
+    ...forbidden(sentence.replace('{groups}', groups.join(', '))),
+    unconfirmed: { groups, sentence },
+  };
+}
+
 /** The program's permission table, with admins allowed anything (marked) and CI only gates and evidence. */
 export function authorize(
   c: Cutover,
@@ -66,6 +88,8 @@ export function authorize(
   const held = c.roles.filter((r) => holds(r, actor)).map((r) => r.id);
   if (held.some((r) => allowed.includes(r))) return { ok: true, asAdmin: false };
   if (actor.isAdmin) return { ok: true, asAdmin: true };
+  const unsure = unconfirmedFor(c, actor, allowed);
+  if (unsure) return { ok: false, error: unsure };
   const yours = held.length ? `You hold ${held.join(', ')}.` : 'You hold no role in this cutover.';
   const sentence = allowed.length
     ? `Only {who} or an admin may ${ACTION_WORDS[action]}. ${yours}`

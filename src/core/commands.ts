@@ -12,12 +12,14 @@ import { evidenceHandlers } from './commands/evidence.js';
 import { gatesHandlers } from './commands/gates.js';
 import { notesHandlers } from './commands/notes.js';
 import { phasesHandlers } from './commands/phases.js';
+import { recordsHandlers } from './commands/records.js';
 import { rolesHandlers } from './commands/roles.js';
 import { shapeHandlers } from './commands/shape.js';
 import { signoffsHandlers } from './commands/signoffs.js';
 import { targetsHandlers } from './commands/targets.js';
 import { windowHandlers } from './commands/window.js';
 import { type DomainError, fromZod, invalid, refused } from './errors.js';
+import { judgedAt } from './membership.js';
 import { blockerState, currentTarget, derivedSnapshot, mayDecideGo, targetLabel } from './readiness.js';
 import {
   type Actor,
@@ -58,6 +60,7 @@ const HANDLERS: { [K in CommandType]: Handler<K> } = {
   ...shapeHandlers,
   ...archiveHandlers,
   ...notesHandlers,
+  ...recordsHandlers,
 };
 
 /** Applies one parsed command to `c` (a private copy) through its handler. */
@@ -87,7 +90,9 @@ const FIELD_NAMES: Record<string, string> = {
  * and gates that the change moved are told as events and history; a GO decision whose requirements no longer
  * hold falls back to NO-GO, said so.
  */
-export function execute(cutover: Cutover, input: unknown, actor: Actor, now: Date): Outcome {
+export function execute(cutover: Cutover, input: unknown, given: Actor, now: Date): Outcome {
+  // A user-group membership counts only as fresh as Slack last confirmed it (core/membership.ts).
+  const actor = judgedAt(given, now);
   const parsed = Command.safeParse(input);
   if (!parsed.success) return { ok: false, error: fromZod(parsed.error, FIELD_NAMES) };
   const cmd = parsed.data;

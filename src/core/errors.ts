@@ -33,6 +33,11 @@ export interface DomainError {
    * `{who}` where the surface names those roles (Slack with their holders mentioned, the API with ids).
    */
   mayAct?: { roles: string[]; held: string[]; sentence: string };
+  /**
+   * A refusal because Slack could not confirm the person's membership of the user groups holding the roles that
+   * may act: the groups, and the sentence with `{groups}` where each surface names them (Slack with a mention).
+   */
+  unconfirmed?: { groups: string[]; sentence: string };
   /** The next step the refusal points to, for a surface to show how (Slack: the command to type). */
   next?: { action: 'target.publish' } | { action: 'target.approve'; tag: string } | { action: 'status' };
   /** For an unknown id: the known id nearest to the one given, when it is near enough to be a slip of the keys. */

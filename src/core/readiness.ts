@@ -94,6 +94,21 @@ function signedGoUnmet(c: Cutover): ConditionUnmet[] {
   return unmet;
 }
 
+/**
+ * The bilateral GO as it stands, for a record to hold: the approved target's commit and each side's GO sign-off on it
+ * (who, when). `undefined` while some side has no GO sign-off in force on the approved target. A new sign-off, a
+ * voided one or a new target is a new GO: a record of the old one no longer counts.
+ */
+export function goFingerprint(c: Cutover): string | undefined {
+  const target = approvedTarget(c);
+  if (!target || signedGoUnmet(c).length) return undefined;
+  const parts = c.sides.map((side) => {
+    const s = signoffFor(c, side.id);
+    return `${side.id}=${s?.by ?? ''}@${s?.at ?? ''}`;
+  });
+  return `${target.sha} ${parts.join(' ')}`;
+}
+
 /** The entry of this evidence logged against the current target, if any. */
 export function currentEvidence(c: Cutover, e: Evidence): EvidenceEntry | undefined {
   const target = currentTarget(c);
@@ -118,6 +133,22 @@ export function conditionUnmetItems(c: Cutover, cond: Condition): ConditionUnmet
     }
     case 'signed-go':
       return signedGoUnmet(c);
+    case 'record-in-repos': {
+      const go = goFingerprint(c);
+      return c.sides.flatMap((side): ConditionUnmet[] =>
+        go && c.records.some((r) => r.side === side.id && r.go === go)
+          ? []
+          : [
+              {
+                kind: 'record-missing',
+                side: side.id,
+                sideName: side.name,
+                go: !!go,
+                mayAct: rolesFor(c, 'evidence.log', { side: side.id }),
+              },
+            ],
+      );
+    }
     case 'evidence': {
       const unmet: ConditionUnmet[] = [];
       const t = currentTarget(c);
@@ -285,6 +316,7 @@ function rolesToAct(c: Cutover, u: Unmet): string[] {
     case 'target-unapproved':
     case 'signoff-missing':
     case 'evidence-missing':
+    case 'record-missing':
       return u.mayAct;
     case 'blocker-open':
       return u.derived

@@ -8,3 +8,4 @@ export * from './schema/events.js';
 export * from './schema/parts.js';
 export * from './schema/primitives.js';
 export * from './schema/program.js';
+export * from './schema/tokens.js';

@@ -29,6 +29,17 @@ export const ConditionUnmet = z.discriminatedUnion('kind', [
     mayAct: MayAct,
   }),
   z.object({ kind: z.literal('evidence-undefined'), evidence: Id }),
+  /**
+   * The side has not reported a commit holding the record of the current bilateral GO (`go: false`: there is no
+   * bilateral GO yet for a record to hold).
+   */
+  z.object({
+    kind: z.literal('record-missing'),
+    side: Id,
+    sideName: z.string(),
+    go: z.boolean(),
+    mayAct: MayAct,
+  }),
 ]);
 export type ConditionUnmet = z.infer<typeof ConditionUnmet>;
 
@@ -80,6 +91,10 @@ export function unmetWords(u: Unmet): string {
         : `${u.title} (${u.evidence}) needs a published release target first (${rolesWords(u.mayAct)} publishes one)`;
     case 'evidence-undefined':
       return `evidence ${u.evidence} is not defined in the program`;
+    case 'record-missing':
+      return u.go
+        ? `${u.sideName} has not reported a commit holding the decision record of the current GO (its CI reports it: POST …/records)`
+        : `${u.sideName}'s repository cannot hold the record of a GO yet: both sides must sign GO first`;
     case 'blocker-open':
       return u.derived
         ? `blocker ${u.blocker} is open: ${u.because.map(unmetWords).join('; ')}`

@@ -6,7 +6,13 @@
  *   POST /api/programs/<program-id>/evidence/<evidence-id>  {"url", "sha"?, "ci_name"?}
  *   POST /api/gates/<gate-id>, POST /api/evidence/<evidence-id>: the same, for a bot holding exactly one active
  *        program (the paths before programs were many); with several, 409 `ambiguous_program` naming their ids
+ *   GET  /api/programs/<program-id>/readiness: the deploy gate's read (decisions, phases, blockers, gates)
  *   GET  /healthz                     {"ok": true, "store": "writable"} or 503
+ *   GET  /api/programs/<program-id>/readiness   the readiness report as JSON (ci-reads.ts)
+ *   GET  /api/programs/<program-id>/go?decision=<id>&sha=<40-hex>   the go check: 200 only when it passes, 423
+ *        while the deployment may yet be released, 409 when it never will as things stand (ci-reads.ts)
+ *   GET  /api/programs/<program-id>/record      the decision record as Markdown with an ETag (ci-records.ts)
+ *   POST /api/programs/<program-id>/records     {"side", "repo", "commit", "content_hash"}: this commit holds it
  *
  * A gate result names the commit it verified (`sha`, full 40-hex, required). A result for another commit than the
  * current target's is stored against that commit and answered 200 with `counts: false` and `current_target`: it
@@ -17,7 +23,10 @@
  * the same key and request again answers 200 as the first time (`replayed: true`, `changed: false`) and writes
  * nothing; the same key with another request is 422 `idempotency_conflict`.
  *
- * `Authorization: Bearer $CUTOVER_API_TOKEN` is compared in constant time. Answers: 200 with the new state
+ * `Authorization: Bearer <token>`: CUTOVER_API_TOKEN (the operator's, every program; compared in constant time), or a
+ * program's CI token (service/tokens.ts), found by its SHA-256 and held to its scope by the core (core/tokens.ts):
+ * unknown or revoked, 401; beyond its program or side, 403 `forbidden_scope` naming the scope, decided before
+ * anything of another program is read, and again inside the change's transaction. History names the token. Answers: 200 with the new state
  * (`changed: false` when the report restates what is stored), 400 naming the bad field, 401, 404, 405, 409
  * when a rule refuses or the target moved (`stale_target`), 413 over the body cap, 422 for a reused
  * Idempotency-Key, 503 when the API is off (no token configured) or the store failed. A refusal writes nothing.
@@ -27,12 +36,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Outcome } from '../core/commands.js';
 import type { DomainError } from '../core/errors.js';
+import { forbidden } from '../core/errors.js';
 import { currentEvidence, currentTarget, gateState, nextPhase, readiness } from '../core/readiness.js';
-import { CommitSha, type Cutover, GateStatus, HttpUrl } from '../core/schema.js';
+import {
+  type CiToken,
+  CommitSha,
+  type Cutover,
+  GateStatus,
+  HttpUrl,
+  OPERATOR_TOKEN,
+} from '../core/schema.js';
+import { otherProgram, type TokenRefusal, type TokenUse, tokenAllows } from '../core/tokens.js';
 import { type Unmet, unmetWords } from '../core/unmet.js';
-import type { CutoverService } from '../service/cutover-service.js';
+import type { CutoverService, RunOptions } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
+import { findToken, tokenIn, touchToken, usedAt } from '../service/tokens.js';
 import { StoreError } from '../store/store.js';
+import { goAnswer, goQuery, readinessJson } from './ci-reads.js';
+import { RecordBody, recordAnswer, recordReportInput, recordsJson } from './ci-records.js';
 
 /** Request bodies above this many bytes are refused with 413. */
 const BODY_LIMIT = 16 * 1024;
@@ -63,6 +84,8 @@ interface Answer {
   status: number;
   body: Json;
   headers?: Record<string, string>;
+  /** A body that is not JSON (the decision record's Markdown), sent as is with its own content-type header. */
+  text?: string;
 }
 
 const answer = (status: number, body: Json, headers?: Record<string, string>): Answer =>
@@ -127,13 +150,25 @@ const IdempotencyKey = z
   .max(200, 'a key has at most 200 characters')
   .regex(/^[\x21-\x7E]+$/, 'a key has printable ASCII characters only, no spaces');
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
-  if (!given) return false;
+const bearerOf = (header: string | undefined) => /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
+
+function tokenMatches(given: string, token: string): boolean {
   // Equal-length digests, so timingSafeEqual runs on every input and leaks neither content nor length.
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   return timingSafeEqual(digest(given), digest(token));
 }
+
+/** Who a request is: the operator (CUTOVER_API_TOKEN, everything), or a program's token (its scope). */
+type Caller = { kind: 'operator' } | { kind: 'token'; token: CiToken; service: CutoverService };
+
+const unauthorized = (message: string): Answer => ({
+  ...problem(401, 'unauthorized', message),
+  headers: { 'www-authenticate': 'Bearer' },
+});
+
+/** A token's scope refusal: 403 naming the scope. */
+const outOfScope = (e: TokenRefusal): Answer =>
+  problem(403, 'forbidden_scope', e.message, { scope: e.scope });
 
 type Body = { text: string } | { tooLarge: true; drained: boolean };
 
@@ -169,14 +204,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
 
 function send(res: ServerResponse, a: Answer, head = false) {
   if (res.headersSent) return;
-  const text = JSON.stringify(a.body);
+  const text = a.status === 304 ? '' : (a.text ?? JSON.stringify(a.body));
   res.writeHead(a.status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text),
+    ...(a.status === 304 ? {} : { 'content-length': String(Buffer.byteLength(text)) }),
     ...a.headers,
   });
-  res.end(head ? undefined : text);
+  res.end(head || a.status === 304 ? undefined : text);
 }
 
 /** The program's state at a glance, after the change: what CI needs to decide what to do next. */
@@ -331,27 +366,73 @@ export function createCiApi(options: CiApiOptions): CiApi {
     );
   }
 
-  async function change(
-    kind: 'gates' | 'evidence',
-    id: string,
-    req: IncomingMessage,
-    programId: string | undefined,
-  ): Promise<Answer> {
+  /**
+   * The caller of a request: CUTOVER_API_TOKEN is the operator's; any other bearer is looked up by its hash among
+   * the programs' tokens. Unknown or revoked: 401.
+   */
+  function callerOf(req: IncomingMessage): Caller | Answer {
     if (!token)
       return problem(
         503,
         'api_off',
         'The CI API is off: the bot has no CUTOVER_API_TOKEN. Set one (16+ characters, e.g. `openssl rand -hex 32`) and restart the bot.',
       );
-    if (!tokenMatches(req.headers.authorization, token))
-      return {
-        ...problem(
-          401,
-          'unauthorized',
-          'Send "Authorization: Bearer <CUTOVER_API_TOKEN>" with the token the bot has.',
-        ),
-        headers: { 'www-authenticate': 'Bearer' },
-      };
+    const given = bearerOf(req.headers.authorization);
+    if (!given)
+      return unauthorized(
+        'Send "Authorization: Bearer <token>" with CUTOVER_API_TOKEN or a program\'s CI token (`/cutover token create`).',
+      );
+    if (tokenMatches(given, token)) return { kind: 'operator' };
+    const found = findToken(programs, given);
+    if (!found)
+      return unauthorized(
+        "The bot knows no such token: send CUTOVER_API_TOKEN or a program's CI token (`/cutover token list` shows them).",
+      );
+    if (found.token.revoked)
+      return unauthorized(
+        `The token "${found.token.name}" was revoked at ${found.token.revoked.at}: it authorises nothing. Make a new one with \`/cutover token create\`.`,
+      );
+    return { kind: 'token', token: found.token, service: found.service };
+  }
+
+  /** The program of a request: named by the path, else a token's own, else the one active program. */
+  function programFor(caller: Caller, programId: string | undefined): CutoverService | Answer {
+    if (caller.kind === 'token') {
+      if (programId === undefined) return caller.service;
+      // Refused by the id alone: nothing of another program is told to a token, not even which programs exist.
+      const elsewhere = otherProgram(caller.token, programId);
+      if (elsewhere) return outOfScope(elsewhere);
+    }
+    return programOf(programId);
+  }
+
+  /**
+   * The program a read names, for a caller that may read it (any token of that program, or the operator's), with
+   * the token's last use noted: 503/401/403/404 as for the writes otherwise.
+   */
+  function readable(req: IncomingMessage, programId: string | undefined): CutoverService | Answer {
+    const caller = callerOf(req);
+    if (!('kind' in caller)) return caller;
+    const program = programFor(caller, programId);
+    if (!('cutover' in program)) return program;
+    if (caller.kind === 'token') {
+      const allowed = tokenAllows(caller.token, program.cutover(), { action: 'read' });
+      if (!allowed.ok) return outOfScope(allowed.error);
+      void touchToken(program, caller.token.hash, now()).catch((e: unknown) =>
+        logger.error("the token's last use could not be saved", e),
+      );
+    }
+    return program;
+  }
+
+  async function change(
+    kind: 'gates' | 'evidence' | 'records',
+    id: string,
+    req: IncomingMessage,
+    programId: string | undefined,
+  ): Promise<Answer> {
+    const caller = callerOf(req);
+    if (!('kind' in caller)) return caller;
     const body = await readBody(req, limit);
     if ('tooLarge' in body) {
       const a = problem(413, 'too_large', `The request body is over ${limit} bytes.`);
@@ -365,7 +446,9 @@ export function createCiApi(options: CiApiOptions): CiApi {
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json))
       return badField('body', 'send a JSON object');
-    const parsed = (kind === 'gates' ? GateBody : EvidenceBody).safeParse(json);
+    const parsed = (kind === 'gates' ? GateBody : kind === 'records' ? RecordBody : EvidenceBody).safeParse(
+      json,
+    );
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return badField(String(issue?.path[0] ?? 'body'), issue?.message ?? 'not valid');
@@ -384,20 +467,37 @@ export function createCiApi(options: CiApiOptions): CiApi {
       if (!n.success) return badField('X-CI-Name', n.error.issues[0]?.message ?? 'not valid');
       name = n.data;
     }
-    const program = programOf(programId);
+    const program = programFor(caller, programId);
     if (!('cutover' in program)) return program;
     const service = program;
     const c = service.cutover();
+    const use: TokenUse =
+      kind === 'gates'
+        ? { action: 'gate.set', gate: id }
+        : kind === 'records'
+          ? { action: 'record.report', side: 'side' in parsed.data ? parsed.data.side : '' }
+          : { action: 'evidence.log', evidence: id };
     const list = kind === 'gates' ? c.gates : c.evidence;
-    if (!list.some((x) => x.id === id))
+    if (kind !== 'records' && !list.some((x) => x.id === id))
       return problem(
         404,
         'not_found',
         `There is no ${kind === 'gates' ? 'gate' : 'evidence'} "${id}". Known: ${list.map((x) => x.id).join(', ') || 'none'}.`,
       );
+    if (caller.kind === 'token') {
+      const allowed = tokenAllows(caller.token, c, use);
+      if (!allowed.ok) return outOfScope(allowed.error);
+    }
     const data = parsed.data;
-    const input =
-      'status' in data
+    let report: Record<string, unknown> | undefined;
+    if ('content_hash' in data) {
+      const r = recordReportInput(service.document(), data, now());
+      if ('error' in r) return problem(409, r.error, r.message);
+      report = r.input;
+    }
+    const input = report
+      ? report
+      : 'status' in data
         ? {
             type: 'gate.set',
             gate: id,
@@ -406,19 +506,42 @@ export function createCiApi(options: CiApiOptions): CiApi {
             ...(data.evidence_url ? { evidenceUrl: data.evidence_url } : {}),
             ...(data.run_url ? { runUrl: data.run_url } : {}),
           }
-        : { type: 'evidence.log', evidence: id, url: data.url, ...(data.sha ? { sha: data.sha } : {}) };
+        : 'url' in data
+          ? { type: 'evidence.log', evidence: id, url: data.url, ...(data.sha ? { sha: data.sha } : {}) }
+          : {};
     // The same key with the same request answers as the first time; with another request, 422.
     const requestHash = createHash('sha256')
       .update(`${req.method} ${kind}/${id}\n${body.text}`)
       .digest('hex');
     let outcome: Outcome;
+    const at = now();
+    // A token is checked again inside the transaction: one revoked (or re-scoped) meanwhile authorises nothing.
+    let revoked: string | undefined;
+    const scoped: RunOptions =
+      caller.kind === 'token'
+        ? {
+            guard: (doc) => {
+              const stored = tokenIn(doc, caller.token.hash);
+              const check = stored ? tokenAllows(stored, doc.cutover, use) : undefined;
+              if (!stored || stored.revoked) {
+                revoked = stored?.revoked?.at ?? 'just now';
+                return forbidden('revoked');
+              }
+              return check && !check.ok ? check.error : undefined;
+            },
+            also: (doc) => usedAt(doc, caller.token.hash, at),
+          }
+        : {};
+    const actor = {
+      kind: 'ci' as const,
+      name,
+      token: caller.kind === 'token' ? caller.token.name : OPERATOR_TOKEN,
+    };
     try {
-      outcome = await service.run(
-        input,
-        { kind: 'ci', name },
-        now(),
-        requestKey ? { requestKey, requestHash } : {},
-      );
+      outcome = await service.run(input, actor, at, {
+        ...(requestKey ? { requestKey, requestHash } : {}),
+        ...scoped,
+      });
     } catch (e) {
       logger.error('the CI change could not be saved', e);
       // The commit was lost with the connection: the change may stand, so the answer must not say it does not.
@@ -432,8 +555,23 @@ export function createCiApi(options: CiApiOptions): CiApi {
       );
     }
     const after = service.cutover();
-    const state = kind === 'gates' ? { gate: gateJson(after, id) } : { evidence: evidenceJson(after, id) };
+    const state =
+      kind === 'gates'
+        ? { gate: gateJson(after, id) }
+        : kind === 'records'
+          ? { records: recordsJson(after) }
+          : { evidence: evidenceJson(after, id) };
     const counts = kind === 'gates' ? countsFor(after, 'sha' in data ? data.sha : undefined) : {};
+    if (caller.kind === 'token' && (!outcome.ok || outcome.replayed))
+      void touchToken(service, caller.token.hash, at).catch((e: unknown) =>
+        logger.error("the token's last use could not be saved", e),
+      );
+    if (!outcome.ok && revoked !== undefined && caller.kind === 'token')
+      return unauthorized(
+        `The token "${caller.token.name}" was revoked at ${revoked}: it authorises nothing.`,
+      );
+    if (!outcome.ok && caller.kind === 'token' && 'scope' in outcome.error)
+      return outOfScope(outcome.error as TokenRefusal);
     if (!outcome.ok) {
       // A restatement of the stored result for that commit: nothing written, answered as the state stands.
       if (outcome.error.code === 'unchanged')
@@ -460,10 +598,32 @@ export function createCiApi(options: CiApiOptions): CiApi {
     });
   }
 
+  /** GET …/readiness and GET …/go: read only, behind the same token check as the writes. */
+  async function readRoute(
+    what: 'readiness' | 'go',
+    programId: string,
+    req: IncomingMessage,
+    query: URLSearchParams,
+  ): Promise<Answer> {
+    const program = readable(req, programId);
+    if (!('cutover' in program)) return program;
+    if (what === 'readiness') return answer(200, readinessJson(program.cutover()));
+    const q = goQuery(query);
+    if ('field' in q) return badField(q.field, q.message);
+    // Read inside the store's queue, against the latest committed document (not this replica's snapshot, which
+    // may lag another's NO-GO): a go check releases a deployment. Nothing is written.
+    const c = await program.update((doc) => ({ result: doc.cutover }));
+    const a = goAnswer(c, q, now());
+    return answer(a.status, a.body);
+  }
+
   async function route(req: IncomingMessage): Promise<Answer> {
     let path: string;
+    let query: URLSearchParams;
     try {
-      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      path = url.pathname;
+      query = url.searchParams;
     } catch {
       return malformedPath(req.url ?? '');
     }
@@ -472,6 +632,39 @@ export function createCiApi(options: CiApiOptions): CiApi {
       return method === 'GET' || method === 'HEAD'
         ? health()
         : { ...problem(405, 'method_not_allowed', 'Use GET /healthz.'), headers: { allow: 'GET, HEAD' } };
+    const records = /^\/api\/programs\/([^/]+)\/(record|records)$/.exec(path);
+    if (records) {
+      let programId: string;
+      try {
+        programId = decodeURIComponent(records[1] ?? '');
+      } catch {
+        return malformedPath(path);
+      }
+      if (records[2] === 'records')
+        return method === 'POST'
+          ? change('records', '', req, programId)
+          : { ...problem(405, 'method_not_allowed', `Use POST ${path}.`), headers: { allow: 'POST' } };
+      if (method !== 'GET' && method !== 'HEAD')
+        return { ...problem(405, 'method_not_allowed', `Use GET ${path}.`), headers: { allow: 'GET, HEAD' } };
+      const program = readable(req, programId);
+      if (!('cutover' in program)) return program;
+      const header = req.headers['if-none-match'];
+      const r = recordAnswer(program.document(), now(), Array.isArray(header) ? header.join(',') : header);
+      return { status: r.status, body: {}, text: r.text, headers: r.headers };
+    }
+    const read = /^\/api\/programs\/([^/]+)\/(readiness|go)$/.exec(path);
+    if (read) {
+      const what = read[2] === 'go' ? 'go' : 'readiness';
+      if (method !== 'GET' && method !== 'HEAD')
+        return { ...problem(405, 'method_not_allowed', `Use GET ${path}.`), headers: { allow: 'GET, HEAD' } };
+      let programId: string;
+      try {
+        programId = decodeURIComponent(read[1] ?? '');
+      } catch {
+        return malformedPath(path);
+      }
+      return readRoute(what, programId, req, query);
+    }
     const m = /^\/api\/(?:programs\/([^/]+)\/)?(gates|evidence)\/([^/]+)$/.exec(path);
     if (!m)
       return problem(

@@ -376,7 +376,11 @@ function gateLines(
 
 function signoffBody(s: Signoff, f: { name: Name; target: (t: TargetRef) => string }): string {
   const on = s.target ? `on ${f.target(s.target)}` : 'before any release target';
-  return `${GO(s.decision)} by ${f.name(s.by)}${s.asAdmin ? ' (as admin)' : ''} ${on}, ${utcStamp(s.at)}`;
+  // Signed through a user group: which, and when Slack confirmed the membership.
+  const member = s.membership
+    ? ` (a member of ${mdCode(s.membership.group)}, confirmed ${utcStamp(s.membership.confirmedAt)})`
+    : '';
+  return `${GO(s.decision)} by ${f.name(s.by)}${s.asAdmin ? ' (as admin)' : ''}${member} ${on}, ${utcStamp(s.at)}`;
 }
 
 /**

@@ -8,7 +8,7 @@
  * and writes nothing; the same key with another `requestHash` is refused as a conflict. Keys are kept 24 hours.
  */
 import { execute, type Outcome } from '../core/commands.js';
-import { conflict } from '../core/errors.js';
+import { conflict, type DomainError } from '../core/errors.js';
 import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
 import type { Store, StoreHealth } from '../store/store.js';
 import { REQUEST_KEY_TTL_MS, type StoreDocument } from './document.js';
@@ -38,6 +38,13 @@ export interface RunOptions {
   requestHash?: string;
   /** Epoch ms (wall clock): a change not decided by then is refused unwritten (Slack's ack window passed). */
   deadline?: number;
+  /**
+   * Decided inside the transaction, against the latest committed document, before the rules: a refusal here (a CI
+   * token revoked meanwhile) is the outcome, and nothing is written.
+   */
+  guard?: (doc: StoreDocument) => DomainError | undefined;
+  /** Pure: bookkeeping written in the same write as the change, if it commits (a token's last use). */
+  also?: (doc: StoreDocument) => StoreDocument;
 }
 
 /**
@@ -103,6 +110,8 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
       const { requestKey: key, requestHash: hash } = options;
       const result = await store.update<{ outcome: Outcome; change?: Change }>(
         (doc) => {
+          const guarded = options.guard?.(doc);
+          if (guarded) return { result: { outcome: { ok: false, error: guarded } } };
           const seen = key ? doc.requests[key] : undefined;
           if (seen && Date.parse(seen.at) > now.getTime() - REQUEST_KEY_TTL_MS) {
             if (seen.hash !== undefined && hash !== undefined && seen.hash !== hash)
@@ -142,12 +151,13 @@ export function createCutoverService(store: Store<StoreDocument>, hooks: Service
               message: outcome.message,
               events: outcome.events,
             };
-          const next = {
+          const changed = {
             ...doc,
             cutover: outcome.cutover,
             history: [...doc.history, ...added],
             requests,
           };
+          const next = options.also ? options.also(changed) : changed;
           return { next: hooks.compose ? hooks.compose(next, change) : next, result: { outcome, change } };
         },
         options.deadline === undefined ? undefined : { deadline: options.deadline },

@@ -1,6 +1,6 @@
 /** The document the store keeps: the live cutover, its history, and what the bot must still tell Slack. */
 import { z } from 'zod';
-import { Cutover, DomainEvent, HistoryEntry, Id, Instant } from '../core/schema.js';
+import { CiToken, Cutover, DomainEvent, HistoryEntry, Id, Instant } from '../core/schema.js';
 
 export const STORE_VERSION = 1;
 
@@ -68,6 +68,44 @@ export const StoreDocument = z.object({
   channelProblem: z
     .object({ channel: z.string(), error: z.string(), since: Instant, told: z.array(z.string()).default([]) })
     .optional(),
+  /**
+   * The decision record's content hashes (sha256 hex of the Markdown) as it stood after each change while a bilateral
+   * GO was in force, with that GO (record/ledger.ts): a side's report of a commit holding the record is checked
+   * against them. Newest last, bounded.
+   */
+  recordHashes: z.array(z.object({ hash: z.string(), go: z.string(), at: Instant })).default([]),
+  /**
+   * GitHub deployments waiting on this program's go check, and those answered (src/github/): each answered once through
+   * its callback. `answering` is claimed by a replica until `claimUntil` before it calls GitHub; answered ones are
+   * kept (bounded) so a redelivered webhook is known.
+   */
+  deployments: z
+    .array(
+      z.object({
+        /** `<repo>#<deployment id>#<environment>`: one answer per deployment and environment. */
+        key: z.string(),
+        repo: z.string(),
+        environment: z.string(),
+        sha: z.string(),
+        deploymentId: z.number(),
+        callbackUrl: z.string(),
+        installationId: z.number(),
+        receivedAt: Instant,
+        state: z.enum(['waiting', 'answering', 'approved', 'rejected']),
+        /** The answer decided (set with `answering`), and when it was given. */
+        answer: z.object({ state: z.enum(['approved', 'rejected']), comment: z.string() }).optional(),
+        claim: z.object({ by: z.string(), until: Instant }).optional(),
+        answeredAt: Instant.optional(),
+        attempts: z.number().int().nonnegative().default(0),
+        lastError: z.string().optional(),
+      }),
+    )
+    .default([]),
+  /**
+   * The program's CI tokens (core/schema/tokens.ts), hashes only. Kept here, beside the cutover and never in it:
+   * a program started from this one copies none, and neither the record nor the program file shows them.
+   */
+  tokens: z.array(CiToken).default([]),
   /** Display names from users.info, cached for the offline record. */
   users: z.record(z.string(), z.object({ name: z.string(), fetchedAt: Instant })).default({}),
 });

@@ -8,6 +8,7 @@
  * document that no catalog entry lists (a start interrupted between the two) is taken over when the id is next used.
  * Starts are decided one at a time in this process, so two requests cannot both take one id or one channel.
  */
+import { actorName } from '../core/commands.js';
 import { newProgram } from '../core/program.js';
 import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
 import { type Layout, type Store, StoreError, type StoreHealth } from '../store/store.js';
@@ -189,7 +190,7 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
         });
     if (!made.ok) return made;
     const cutover: Cutover = { ...made.cutover, channel: request.channel, updated: now.toISOString() };
-    const by = actor.kind === 'user' ? actor.userId : actor.kind === 'ci' ? `CI: ${actor.name}` : BY_BOT;
+    const by = actor.kind === 'system' ? BY_BOT : actorName(actor);
     const line: HistoryEntry = {
       seq: 1,
       at: now.toISOString(),

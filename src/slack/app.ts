@@ -14,7 +14,7 @@ import { createHomePublisher } from './home-publisher.js';
 import { uploadRecord } from './listeners/commands/record.js';
 import { registerListeners } from './listeners/index.js';
 import { esc } from './views/text.js';
-import { createWorkspace } from './workspace.js';
+import { createWorkspace, type Workspace } from './workspace.js';
 
 export interface SlackApp {
   app: App;
@@ -22,6 +22,8 @@ export interface SlackApp {
   start(): Promise<{ port?: number }>;
   /** Publishes App Home again where it changed outside a change (the alert channel out of reach, or back). */
   refreshHome(): void;
+  /** What the bot asks Slack of its workspace: who is in the user groups holding roles (slack/workspace.ts). */
+  workspace: Workspace;
   stop(): Promise<void>;
 }
 
@@ -74,9 +76,11 @@ export function createSlackApp({
         });
   const workspace = createWorkspace({
     client: clients.background,
+    lookups: clients.lookups,
     admins: config.admins,
     creators: config.creators,
     clock,
+    logger: app.logger,
   });
   // App Home publishes on the background client, which rejects a 429: the next change or opening publishes again.
   const home = createHomePublisher({
@@ -137,9 +141,11 @@ export function createSlackApp({
       };
     },
     refreshHome: () => home.refresh(),
+    workspace,
     async stop() {
       offArchived();
       for (const off of offGroups) off();
+      workspace.stop();
       clients.close();
       await app.stop();
       await home.stop();

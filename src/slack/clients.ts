@@ -10,6 +10,8 @@
  *   network error or 5xx twice, quickly.
  * - **alerts**: the outbox, the status board, reminders. It never retries by itself and rejects a 429: the outbox
  *   retries, after the `Retry-After`.
+ * - **lookups**: who is in the user groups holding roles. Like alerts, it never retries by itself: the workspace
+ *   asks again on the bot's clock.
  */
 import { type LogLevel, webApi } from '@slack/bolt';
 import { after, type Clock } from '../clock.js';
@@ -22,7 +24,7 @@ const LOG_LEVELS: Record<Config['logLevel'], LogLevel> = {
   error: webApi.LogLevel.ERROR,
 };
 
-type ClientKind = 'background' | 'alerts';
+type ClientKind = 'background' | 'alerts' | 'lookups';
 
 export interface ClientOptions {
   token: string;
@@ -38,6 +40,7 @@ const KINDS: Record<ClientKind, { retryConfig: webApi.RetryOptions; timeoutMs: n
     timeoutMs: 30_000,
   },
   alerts: { retryConfig: { retries: 0 }, timeoutMs: 15_000 },
+  lookups: { retryConfig: { retries: 0 }, timeoutMs: 10_000 },
 };
 
 /** A client of one kind (see above). Neither kind ever pauses for a 429: both reject it at once. */
@@ -63,6 +66,11 @@ export interface SlackClients {
   bolt: { clientOptions: webApi.WebClientOptions; logLevel: LogLevel };
   background: webApi.WebClient;
   alerts: webApi.WebClient;
+  /**
+   * The user groups' members, asked in the background ahead of expiry (slack/workspace.ts): never retries by
+   * itself and rejects a 429; the workspace asks again on the bot's clock.
+   */
+  lookups: webApi.WebClient;
   /**
    * Runs a background call; a 429 whose `Retry-After` is at most `maxWaitMs` (default 30 s) is waited out on the
    * clock and the call made once more. A longer one, or a second 429, rejects.
@@ -102,6 +110,7 @@ export function createSlackClients(
     bolt: { clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}, logLevel },
     background: createSlackClient('background', common),
     alerts: createSlackClient('alerts', common),
+    lookups: createSlackClient('lookups', common),
     async afterRateLimit(call, maxWaitMs = 30_000) {
       try {
         return await call();

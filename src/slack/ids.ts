@@ -29,6 +29,10 @@ export const ACTIONS = {
   openShape: 'cutover.shape.open',
   /** The picker's select: its option's value is a `ShapeForm`, and the picker becomes that form. */
   pickShape: 'cutover.shape.pick',
+  /** "CI tokens" (App Home, log owner and admins): the form that lists, makes and revokes a program's tokens. */
+  openTokens: 'cutover.tokens.open',
+  /** "Revoke" in the tokens form: the value names the program and the token. */
+  revokeToken: 'cutover.token.revoke',
 } as const;
 
 export const VIEWS = {
@@ -42,6 +46,8 @@ export const VIEWS = {
   decide: 'cutover.decide.submit',
   /** The "Shape the program" picker: it has no submit, its select replaces it with the form chosen. */
   shapePicker: 'cutover.shape.picker',
+  /** The CI tokens form: submitting it makes a token, shown once in the view that replaces it. */
+  tokens: 'cutover.tokens.submit',
 } as const;
 
 /** The shaping forms, one per command they submit (the form's key is the command's type). */
@@ -79,6 +85,7 @@ export const INPUTS = {
   role: { role: 'role.id', user: 'role.user' },
   window: { start: 'window.start', end: 'window.end' },
   decide: { decision: 'decide.id', status: 'decide.status', rationale: 'decide.rationale' },
+  token: { name: 'token.name', side: 'token.side' },
   gate: {
     gate: 'gate.id',
     status: 'gate.status',

@@ -106,6 +106,12 @@ export const USAGES: Usage[] = [
     summary: 'post the decision record to the channel as a Markdown file (`npm run record` makes it offline)',
   },
   {
+    name: 'token',
+    usage: '/cutover token create <name> [side-id] | token list | token revoke <name>',
+    summary:
+      "CI tokens for this program's pipelines (the decision-log owner or an admin): made for the whole program or one side, shown once, listed, revoked",
+  },
+  {
     name: 'archive',
     usage: '/cutover archive [reason…]',
     summary: 'archive the program once its last phase is closed (an admin may earlier, giving the reason)',
@@ -125,10 +131,13 @@ export type Parsed =
   | { kind: 'signoff' }
   | { kind: 'record' }
   | { kind: 'blocker-form' }
+  | { kind: 'token'; action: 'create'; name: string; side?: string }
+  | { kind: 'token'; action: 'list' }
+  | { kind: 'token'; action: 'revoke'; name: string }
   | { kind: 'change'; command: CommandInput; usage: string }
   | { kind: 'error'; message: string; usage: string };
 
-const usageOf = (name: string) => USAGES.find((u) => u.name === name)?.usage ?? '/cutover help';
+export const usageOf = (name: string) => USAGES.find((u) => u.name === name)?.usage ?? '/cutover help';
 
 const lower = (s: string | undefined) => (s ?? '').toLowerCase();
 
@@ -466,6 +475,27 @@ export function parseCommand(text: string): Parsed {
     }
     case 'archive':
       return change({ type: 'archive', ...(args.length ? { reason: rest(0) } : {}) });
+    case 'token': {
+      const verb = lower(args[0]);
+      if (verb === 'list')
+        return args.length === 1
+          ? { kind: 'token', action: 'list' }
+          : error('`token list` takes nothing more.');
+      if (verb === 'create' && (args.length === 2 || args.length === 3)) {
+        const side = args[2] === undefined ? undefined : lower(plainText(args[2]));
+        return {
+          kind: 'token',
+          action: 'create',
+          name: lower(plainText(args[1] ?? '')),
+          ...(side ? { side } : {}),
+        };
+      }
+      if (verb === 'revoke' && args.length === 2)
+        return { kind: 'token', action: 'revoke', name: lower(plainText(args[1] ?? '')) };
+      return error(
+        "Write `token create <name> [side-id]` (the side limits it to that side's gates and evidence), `token list` or `token revoke <name>`.",
+      );
+    }
   }
   return error(`\`/cutover ${name}\` is not understood.`);
 }

@@ -2,57 +2,162 @@
  * What the bot asks Slack about its workspace, after the ack and on the `background` client (slack/clients.ts):
  * whether a person may start programs (CUTOVER_ADMINS, or CUTOVER_CREATORS directly or through a user group),
  * whether the bot is in a channel (`conversations.info`), and who is in the user groups that hold roles (on-call
- * rotations): `usergroups.users.list`, cached for five minutes and refreshed in the background, so a request is
- * judged from the cache and never waits on Slack before its ack.
+ * rotations): `usergroups.users.list`.
+ *
+ * Group membership fails closed (core/membership.ts): a membership authorises an act only if Slack confirmed it
+ * within the last five minutes. Each watched group is asked again in the background a minute before its answer
+ * expires (on the bot's clock), so a request is judged from the cache at once and never waits on Slack before its
+ * ack. When Slack cannot answer (a 5xx, a 429, `missing_scope`), it is asked again every 30 seconds, and meanwhile
+ * the stale answer authorises nothing: the core refuses, naming the cause.
  */
 import type { webApi } from '@slack/bolt';
-import type { Clock } from '../clock.js';
+import { after, type Clock } from '../clock.js';
+import { MEMBERSHIP_TTL_MS, membershipAuthorises } from '../core/membership.js';
 
-/** How long a user group's members are trusted before they are asked again. */
-const GROUP_TTL_MS = 5 * 60 * 1000;
+/** How long before its answer expires a watched group is asked again. */
+const REFRESH_AHEAD_MS = 60 * 1000;
+/** How soon a group is asked again after Slack could not answer. */
+const RETRY_MS = 30 * 1000;
+
+/** What the edge tells the core of a person's user groups (the Actor's `groups`, `confirmed`, `unconfirmed`). */
+export interface Membership {
+  /** The watched groups Slack last listed this person in. */
+  groups: string[];
+  /** When Slack gave each of those lists (ISO 8601). */
+  confirmed: Record<string, string>;
+  /** Watched groups Slack has not listed yet: the person may be in them, unconfirmed. */
+  unconfirmed: string[];
+}
 
 export interface Workspace {
   /** Whether `userId` may start programs; `why` says who may, for a refusal. */
   mayCreate(userId: string): Promise<{ ok: true } | { ok: false; why: string }>;
   /** Whether the bot is a member of `channel`. */
   botIn(channel: string): Promise<{ ok: true } | { ok: false; why: string }>;
-  /** The user groups among those watched that `userId` belongs to, from the cache (no Slack call). */
+  /** The person's watched groups as last listed, with when (no Slack call): what the core judges. */
+  membershipOf(userId: string): Membership;
+  /** The watched groups `userId` is in by an answer of the last five minutes (for views: what to offer). */
   groupsOf(userId: string): string[];
   /** The members of `group` as last asked, or undefined before Slack answered. */
   membersOf(group: string): string[] | undefined;
-  /** Keeps these groups' members cached (asked now if missing or older than the TTL, in the background). */
+  /**
+   * Keeps exactly these groups' members cached: each asked now if missing or stale, then again ahead of expiry.
+   * Groups no longer in the list stop being asked.
+   */
   watch(groups: readonly string[]): void;
+  /** Resolves once no ask of Slack is in flight (tests wait on it, as on the alerts' `idle`). */
+  idle(): Promise<void>;
+  /** Stops the background asking. */
+  stop(): void;
 }
 
 export function createWorkspace(opts: {
   client: webApi.WebClient;
+  /** For `usergroups.users.list` (no retries of its own: the workspace asks again); default `client`. */
+  lookups?: webApi.WebClient;
   admins: readonly string[];
   creators: readonly string[];
   clock: Clock;
+  logger?: { warn: (...msg: unknown[]) => void };
 }): Workspace {
+  const { clock } = opts;
   const groups = new Map<string, { users: string[]; at: number }>();
-  async function members(group: string): Promise<string[]> {
-    const now = opts.clock.now().getTime();
-    const cached = groups.get(group);
-    if (cached && now - cached.at < GROUP_TTL_MS) return cached.users;
-    const res = await opts.client.usergroups.users.list({ usergroup: group });
-    const users = res.users ?? [];
-    groups.set(group, { users, at: now });
-    return users;
-  }
+  const asking = new Map<string, Promise<string[]>>();
+  const timers = new Map<string, () => void>();
   const watched = new Set<string>();
+  let stopped = false;
   const fresh = (g: string) => {
     const c = groups.get(g);
-    return c !== undefined && opts.clock.now().getTime() - c.at < GROUP_TTL_MS;
+    return c !== undefined && membershipAuthorises(new Date(c.at).toISOString(), clock.now());
   };
+  /** Asks Slack now (one call in flight per group) and keeps the answer with the time it was asked. */
+  function ask(group: string): Promise<string[]> {
+    const inFlight = asking.get(group);
+    if (inFlight) return inFlight;
+    const at = clock.now().getTime();
+    const call = (opts.lookups ?? opts.client).usergroups.users
+      .list({ usergroup: group })
+      .then((res) => {
+        const users = res.users ?? [];
+        groups.set(group, { users, at });
+        return users;
+      })
+      .finally(() => asking.delete(group));
+    asking.set(group, call);
+    return call;
+  }
+  /** The next background ask of a watched group: ahead of its answer's expiry, or soon after a failure. */
+  function schedule(group: string, ms: number) {
+    timers.get(group)?.();
+    if (stopped || !watched.has(group)) return;
+    const cancel = after(clock, Math.max(0, ms), () => {
+      timers.delete(group);
+      refresh(group);
+    });
+    timers.set(group, cancel);
+  }
+  function refresh(group: string) {
+    if (stopped || !watched.has(group)) return;
+    ask(group).then(
+      () => schedule(group, MEMBERSHIP_TTL_MS - REFRESH_AHEAD_MS),
+      (e: unknown) => {
+        const code = (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
+        opts.logger?.warn(
+          `Slack could not list the members of user group ${group} (${code}): its members act for its roles only once Slack answers again`,
+        );
+        const retryAfter = (e as { retryAfter?: number }).retryAfter;
+        schedule(group, Math.max(RETRY_MS, (retryAfter ?? 0) * 1000));
+      },
+    );
+  }
+  async function members(group: string): Promise<string[]> {
+    const cached = groups.get(group);
+    if (cached && fresh(group)) return cached.users;
+    return ask(group);
+  }
   return {
-    groupsOf: (userId) => [...watched].filter((g) => groups.get(g)?.users.includes(userId)),
+    membershipOf(userId) {
+      const out: Membership = { groups: [], confirmed: {}, unconfirmed: [] };
+      for (const g of watched) {
+        const c = groups.get(g);
+        if (!c) out.unconfirmed.push(g);
+        else if (c.users.includes(userId)) {
+          out.groups.push(g);
+          out.confirmed[g] = new Date(c.at).toISOString();
+        }
+      }
+      return out;
+    },
+    groupsOf: (userId) => [...watched].filter((g) => fresh(g) && groups.get(g)?.users.includes(userId)),
     membersOf: (group) => groups.get(group)?.users,
     watch(list) {
-      for (const g of list) {
+      const wanted = new Set(list);
+      for (const g of [...watched])
+        if (!wanted.has(g)) {
+          watched.delete(g);
+          timers.get(g)?.();
+          timers.delete(g);
+        }
+      for (const g of wanted) {
+        if (watched.has(g)) continue;
         watched.add(g);
-        if (!fresh(g)) void members(g).catch(() => undefined);
+        if (fresh(g))
+          schedule(
+            g,
+            (groups.get(g)?.at ?? 0) + MEMBERSHIP_TTL_MS - REFRESH_AHEAD_MS - clock.now().getTime(),
+          );
+        else refresh(g);
       }
+    },
+    async idle() {
+      while (asking.size) await Promise.allSettled([...asking.values()]);
+      // The answer's own continuation (the next ask scheduled) runs before the caller goes on.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+    stop() {
+      stopped = true;
+      for (const cancel of timers.values()) cancel();
+      timers.clear();
     },
     async mayCreate(userId) {
       if (opts.admins.includes(userId) || opts.creators.includes(userId)) return { ok: true };

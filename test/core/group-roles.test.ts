@@ -9,11 +9,13 @@ import type { Actor } from '../../src/core/schema.js';
 import { A, approveTarget, refuse, run, seeded, T0, U } from './fixtures.js';
 
 const ONCALL = 'S0ONCALL1';
+/** A member of `groups`, as Slack confirmed it at T0 (the core counts a membership five minutes). */
 const member = (userId: string, groups: string[] = [ONCALL]): Actor => ({
   kind: 'user',
   userId,
   isAdmin: false,
   groups,
+  confirmed: Object.fromEntries(groups.map((g) => [g, T0.toISOString()])),
 });
 
 /** The shipped program with the producer's commander role held by the on-call group. */

@@ -194,7 +194,7 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
         stale: false,
         evidence_url: 'https://ci.example.com/producer/42',
         run_url: 'https://ci.example.com/producer/runs/42',
-        updated: { by: 'CI: GitHub Actions <!channel>' },
+        updated: { by: 'CI: GitHub Actions <!channel> (token operator)' },
       },
       readiness: {
         decisions: expect.arrayContaining([
@@ -215,7 +215,7 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
       expect.objectContaining({ sha: SHA, status: 'green' }),
     ]);
     expect((await w.historyOnDisk()).at(-1)).toMatchObject({
-      by: 'CI: GitHub Actions <!channel>',
+      by: 'CI: GitHub Actions <!channel> (token operator)',
       action: 'gate.set',
       subject: 'gate producer-suite',
       before: 'pending',
@@ -223,7 +223,7 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
     });
     const history = await w.command(PEOPLE.logOwner, 'history 1');
     expect(history.text).toContain(
-      'CI: GitHub Actions &lt;!channel&gt; · gate producer-suite turned green (was pending)',
+      'CI: GitHub Actions &lt;!channel&gt; (token operator) · gate producer-suite turned green (was pending)',
     );
     expect(history.text).not.toContain('<!channel>');
 
@@ -266,10 +266,17 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
       changed: true,
       evidence: {
         id: 'producer-handoff',
-        current: { url: 'https://x.example/handoff', by: 'CI: CI', target: { tag: 'service.v3.0' } },
+        current: {
+          url: 'https://x.example/handoff',
+          by: 'CI: CI (token operator)',
+          target: { tag: 'service.v3.0' },
+        },
       },
     });
-    expect((await w.historyOnDisk()).at(-1)).toMatchObject({ by: 'CI: CI', action: 'evidence.log' });
+    expect((await w.historyOnDisk()).at(-1)).toMatchObject({
+      by: 'CI: CI (token operator)',
+      action: 'evidence.log',
+    });
   });
 
   it('GET /healthz: 200 while the store directory is writable, 503 when it is gone', async () => {
@@ -306,7 +313,10 @@ describe('the CI API in Socket Mode', () => {
       headers: { 'x-ci-name': 'Jenkins' },
     });
     expect(a).toMatchObject({ status: 200, json: { ok: true, gate: { status: 'red' } } });
-    expect((await w.historyOnDisk()).at(-1)).toMatchObject({ by: 'CI: Jenkins', after: 'red' });
+    expect((await w.historyOnDisk()).at(-1)).toMatchObject({
+      by: 'CI: Jenkins (token operator)',
+      after: 'red',
+    });
     await refusedWith(
       w,
       '/api/gates/consumer-suite',

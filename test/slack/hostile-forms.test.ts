@@ -81,6 +81,7 @@ const FORMS: Form[] = [
   { callback: VIEWS.role, blocks: Object.values(INPUTS.role), strict: [INPUTS.role.role] },
   { callback: VIEWS.window, blocks: Object.values(INPUTS.window), strict: [INPUTS.window.start] },
   { callback: VIEWS.decide, blocks: Object.values(INPUTS.decide), strict: [INPUTS.decide.decision] },
+  { callback: VIEWS.tokens, blocks: Object.values(INPUTS.token), strict: [INPUTS.token.name] },
   shape('gate.add', [S.id, S.title, S.owner, S.perTarget], [S.id]),
   shape('gate.rename', [S.item, S.title], [S.item]),
   shape('gate.remove', [S.item], [S.item]),

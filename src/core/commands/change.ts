@@ -21,7 +21,7 @@ export const BOT = 'cutover-bot';
 /** How an actor is written in history: a Slack user id, "CI: <name>", or the bot. */
 export function actorName(actor: Actor): string {
   if (actor.kind === 'user') return actor.userId;
-  if (actor.kind === 'ci') return `CI: ${actor.name}`;
+  if (actor.kind === 'ci') return `CI: ${actor.name}${actor.token ? ` (token ${actor.token})` : ''}`;
   return BOT;
 }
 

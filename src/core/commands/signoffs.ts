@@ -1,7 +1,8 @@
 /** Sign-offs: each side's commander, against the target the form showed. */
 
-import { denied, holds } from '../authorize.js';
+import { denied, holds, unconfirmedFor } from '../authorize.js';
 import { forbidden, invalid, refused } from '../errors.js';
+import { membershipFor } from '../membership.js';
 import { approvedTarget, currentTarget, gateState, signoffFor, targetLabel } from '../readiness.js';
 import type { Command, GateStatus } from '../schema.js';
 import {
@@ -24,6 +25,8 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
   if (actor.kind !== 'user') return { step: fail(forbidden('Only a person signs off.')) };
   const commander = c.roles.find((r) => r.id === side.commanderRole);
   const held = commander !== undefined && holds(commander, actor);
+  const unsure = held || actor.isAdmin ? undefined : unconfirmedFor(c, actor, [side.commanderRole]);
+  if (unsure) return { step: fail(unsure) };
   if (!held && !actor.isAdmin)
     return {
       step: fail(
@@ -86,6 +89,8 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
   const gates: Record<string, GateStatus> = Object.fromEntries(
     c.gates.map((g) => [g.id, gateState(c, g).status]),
   );
+  // Signed as a member of the group holding the role: which group, and when Slack confirmed the membership.
+  const membership = held && commander ? membershipFor(actor, commander) : undefined;
   c.signoffs.push({
     side: side.id,
     decision: cmd.decision,
@@ -96,6 +101,7 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
     ...(cmd.rationale ? { rationale: cmd.rationale } : {}),
     ...(cmd.evidenceUrl ? { evidenceUrl: cmd.evidenceUrl } : {}),
     asAdmin: !held,
+    ...(membership ? { membership } : {}),
   });
   ch.emit({ type: 'signoff.given', side: side.id, decision: cmd.decision });
   ch.log(
@@ -103,7 +109,13 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
     `sign-off ${side.id}`,
     prev ? upper(prev.decision) : 'none',
     upper(cmd.decision),
-    [target ? `on ${targetLabel(target)}` : 'no target yet', cmd.rationale].filter(Boolean).join(': '),
+    [
+      target ? `on ${targetLabel(target)}` : 'no target yet',
+      membership ? `as a member of ${membership.group}, confirmed ${membership.confirmedAt}` : undefined,
+      cmd.rationale,
+    ]
+      .filter(Boolean)
+      .join(': '),
   );
   return {
     ch,

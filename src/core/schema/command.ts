@@ -127,6 +127,21 @@ export const Command = z.discriminatedUnion('type', [
       .partial(),
   }),
   z.object({ type: z.literal('archive'), reason: z.string().trim().max(1000).optional() }),
+  /** A side's CI: this commit of this repository holds the decision record of the bilateral GO `go`. */
+  z.object({
+    type: z.literal('record.report'),
+    side: Id,
+    repo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'give the repository as owner/name'),
+    commit: CommitSha,
+    contentHash: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-f]{64}$/, 'give the sha256 hex of the record (its ETag, or `sha256sum` of the file)'),
+    go: z.string().min(1),
+  }),
   // Notes for the record (commands/notes.ts): `text: null` clears one.
   z.object({ type: z.literal('scope.set'), text: Text(NOTE_LIMITS.scope, 'scope').nullable() }),
   z.object({

@@ -18,8 +18,20 @@ export const Actor = z.discriminatedUnion('kind', [
     isAdmin: z.boolean().default(false),
     /** The user groups (S…) this person belongs to, among those holding roles: asked of Slack at the edge. */
     groups: z.array(z.string()).optional(),
+    /**
+     * When Slack last confirmed each of those memberships (`usergroups.users.list`). The core judges a change by
+     * it (core/membership.ts): a membership older than five minutes, or with no time, authorises nothing.
+     */
+    confirmed: z.record(z.string(), Instant).optional(),
+    /** Groups holding roles whose members Slack could not tell: the person may be in them, unconfirmed. */
+    unconfirmed: z.array(z.string()).optional(),
   }),
-  z.object({ kind: z.literal('ci'), name: z.string().default('CI') }),
+  z.object({
+    kind: z.literal('ci'),
+    name: z.string().default('CI'),
+    /** The name of the token the request came with (`operator` for CUTOVER_API_TOKEN): history names it. */
+    token: z.string().optional(),
+  }),
   z.object({ kind: z.literal('system') }),
 ]);
 export type Actor = z.infer<typeof Actor>;
@@ -37,10 +49,34 @@ export const Condition = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signed-go') }),
   /** Each named evidence has an entry logged against the current target. */
   z.object({ kind: z.literal('evidence'), evidence: z.array(Id).min(1) }),
+  /**
+   * Every side has reported a commit in its repository holding the decision record of the current bilateral GO (both
+   * GO sign-offs on the approved target): `records`, reported by each side's CI (POST …/records).
+   */
+  z.object({ kind: z.literal('record-in-repos') }),
 ]);
 export type Condition = z.infer<typeof Condition>;
 
 // ---------------------------------------------------------------- program parts
+
+/**
+ * A side's CI reported that a commit of its repository holds the decision record: which record (its content hash),
+ * and which bilateral GO that record holds (`go`, see readiness `goFingerprint`).
+ */
+export const RecordReport = z.object({
+  side: Id,
+  /** The repository, `owner/name`. */
+  repo: z.string().min(1),
+  /** The full 40-hex commit that holds the record. */
+  commit: z.string(),
+  /** sha256 hex of the record's Markdown as the bot served it (its ETag). */
+  contentHash: z.string(),
+  /** The bilateral GO the record holds, as `goFingerprint` writes it. */
+  go: z.string(),
+  by: z.string(),
+  at: Instant,
+});
+export type RecordReport = z.infer<typeof RecordReport>;
 
 export const Side = z.object({
   id: Id,
@@ -205,6 +241,8 @@ export const Signoff = z.object({
   rationale: z.string().optional(),
   evidenceUrl: z.string().optional(),
   asAdmin: z.boolean().default(false),
+  /** Signed as a member of the user group holding the commander role: which, and when Slack confirmed it. */
+  membership: z.object({ group: z.string(), confirmedAt: Instant }).optional(),
   voided: z.object({ at: Instant, reason: z.string() }).optional(),
 });
 export type Signoff = z.infer<typeof Signoff>;

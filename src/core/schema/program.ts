@@ -12,6 +12,7 @@ import {
   Permissions,
   Phase,
   Position,
+  RecordReport,
   Reminders,
   Role,
   Side,
@@ -45,6 +46,8 @@ const CutoverShape = z.object({
   targets: z.array(Target).default([]),
   window: Window.optional(),
   signoffs: z.array(Signoff).default([]),
+  /** Each side's reports of a commit holding the decision record (the `record-in-repos` condition reads them). */
+  records: z.array(RecordReport).default([]),
   updated: Instant.optional(),
   /** The Slack channel the program lives in: its commands, alerts, board and reminders. Bound when it starts. */
   channel: z
@@ -57,6 +60,22 @@ const CutoverShape = z.object({
   positions: z.array(Position).default([]),
   /** Free-text notes under the cutover window (kept when the window moves). */
   windowNotes: Note.optional(),
+  /**
+   * The GitHub deployments this program governs (src/github/): a deployment to one of `environments` of one of `repos`
+   * waits, through the bot's GitHub App, until the go check of `decision` (default: the first decision with GO
+   * requirements) passes for its commit.
+   */
+  github: z
+    .object({
+      repos: z
+        .array(
+          z.string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'a repository as owner/name'),
+        )
+        .min(1),
+      environments: z.array(z.string().trim().min(1).max(255)).min(1),
+      decision: Id.optional(),
+    })
+    .optional(),
   /** Set when the program is finished: read-only from then on. */
   archived: z.object({ by: z.string(), at: Instant, reason: z.string().optional() }).optional(),
 });
@@ -159,6 +178,8 @@ function programIssues(c: z.infer<typeof CutoverShape>): Issue[] {
         });
     });
   });
+  if (c.github?.decision && !decisions.has(c.github.decision))
+    issues.push({ path: ['github', 'decision'], message: `unknown decision "${c.github.decision}"` });
   c.phases.forEach((p, i) => {
     p.startRequires?.decisionsGo.forEach((d, j) => {
       if (!decisions.has(d))

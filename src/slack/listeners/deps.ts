@@ -42,14 +42,18 @@ export const withProgram = (deps: ListenerDeps, service: CutoverService): Progra
   service,
 });
 
-/** The person as the rules judge them: an admin or not, and the role-holding user groups they are in. */
+/**
+ * The person as the rules judge them: an admin or not, and the role-holding user groups Slack last listed them in,
+ * with when (the core counts a membership only while it is at most five minutes old: core/membership.ts).
+ */
 export const actorOf = (deps: ListenerDeps, userId: string): Actor => {
-  const groups = deps.workspace?.groupsOf(userId) ?? [];
+  const m = deps.workspace?.membershipOf(userId);
   return {
     kind: 'user',
     userId,
     isAdmin: deps.admins.includes(userId),
-    ...(groups.length ? { groups } : {}),
+    ...(m?.groups.length ? { groups: m.groups, confirmed: m.confirmed } : {}),
+    ...(m?.unconfirmed.length ? { unconfirmed: m.unconfirmed } : {}),
   };
 };
 

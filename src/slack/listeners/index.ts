@@ -4,6 +4,7 @@ import type { HomePublisher } from '../home-publisher.js';
 import { registerFormButtons } from './actions/open-form-buttons.js';
 import { registerShapeFormActions } from './actions/open-shape-form.js';
 import { registerRecordButton, registerRunButtons } from './actions/run-buttons.js';
+import { registerTokenForms } from './actions/tokens.js';
 import { registerCutoverCommand } from './commands/cutover.js';
 import { registerNewProgram } from './commands/new-program.js';
 import type { ListenerDeps } from './deps.js';
@@ -26,5 +27,6 @@ export function registerListeners(app: App, deps: ListenerDeps, home: HomePublis
   registerActSubmits(app, deps);
   registerShapeFormActions(app, deps);
   registerShapeSubmit(app, deps);
+  registerTokenForms(app, deps);
   registerAppHomeOpened(app, home);
 }

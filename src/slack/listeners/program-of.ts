@@ -3,8 +3,10 @@
  * program id it was shown for (App Home and direct messages have no channel of their own); with neither, a bot that
  * holds one active program means that one. In a channel whose program is archived, that program answers (read-only).
  */
+import { mayOpen } from '../../core/stake.js';
 import type { CutoverService } from '../../service/cutover-service.js';
-import type { ListenerDeps } from './deps.js';
+import { refusalSentence } from '../views/answers.js';
+import { actorOf, type ListenerDeps } from './deps.js';
 
 /** The channel's active program, else its most recently started archived one. */
 export function programInChannel(
@@ -39,3 +41,24 @@ export const NO_PROGRAM_HERE =
 /** What a person hears when a button or form names a program the bot does not hold. */
 export const NO_SUCH_PROGRAM =
   ':warning: That program is no longer held by this bot; nothing was changed. `/cutover list` shows every program.';
+
+/**
+ * The program a button or form names, if this person may open it: a role in it, or an admin (core/stake.ts).
+ * Otherwise what they are told, in mrkdwn (`refusal`) and as plain text under a form's field (`plain`), naming
+ * nothing of that program. Every button and form that names a program comes through here before it shows or does
+ * anything.
+ */
+export function programOpenedBy(
+  deps: ListenerDeps,
+  where: { program?: string | undefined; channel?: string | undefined },
+  userId: string,
+): { service: CutoverService } | { refusal: string; plain: string } {
+  const service = programFor(deps, where);
+  if (!service) return { refusal: NO_SUCH_PROGRAM, plain: NO_SUCH_PROGRAM.replace(/^:warning: /, '') };
+  const open = mayOpen(service.cutover(), actorOf(deps, userId), deps.clock.now());
+  if (open.ok) return { service };
+  return {
+    refusal: `:no_entry: ${refusalSentence(open.error)} _Nothing was changed._`,
+    plain: refusalSentence(open.error, undefined, (s) => s),
+  };
+}

@@ -32,9 +32,13 @@ function nextCommand(n: NonNullable<DomainError['next']>): string {
  * the next step after the sentence's last clause. `quote` is `esc` for mrkdwn, or none for plain text.
  */
 export function refusalSentence(error: DomainError, c?: Cutover, quote: (s: string) => string = esc): string {
-  const sentence = error.mayAct
-    ? quote(error.mayAct.sentence).replace('{who}', holders(c, error.mayAct.roles, quote))
-    : quote(error.message);
+  // Slack could not confirm a membership: the groups by mention in mrkdwn, by id in plain text.
+  const groups = (ids: string[]) => ids.map((g) => (quote === esc ? `<!subteam^${g}>` : g)).join(', ');
+  const sentence = error.unconfirmed
+    ? quote(error.unconfirmed.sentence).replace('{groups}', groups(error.unconfirmed.groups))
+    : error.mayAct
+      ? quote(error.mayAct.sentence).replace('{who}', holders(c, error.mayAct.roles, quote))
+      : quote(error.message);
   if (!error.next) return sentence;
   const cmd = nextCommand(error.next);
   const command = quote === esc ? `\`${esc(cmd)}\`` : cmd;

@@ -215,6 +215,9 @@ export function homeView(
     actions.push(button('Archive', ACTIONS.archive, actionValue(c.id)));
   if (shapeOffers(c, viewer).length)
     actions.push(button('Shape the program', ACTIONS.openShape, actionValue(c.id)));
+  // The decision-log owner and admins make and revoke the program's CI tokens (core/tokens.ts).
+  if (isAdmin || held.some((r) => r.id === c.logOwnerRole))
+    actions.push(button('CI tokens', ACTIONS.openTokens, actionValue(c.id)));
   // Those with a stake in the program may post its record, as `/cutover record` does.
   if (held.length || isAdmin)
     actions.push(button('Post the decision record', ACTIONS.postRecord, actionValue(c.id)));

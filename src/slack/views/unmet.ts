@@ -71,6 +71,8 @@ export function unmetName(u: Unmet): { kind: string; name: string } {
     case 'evidence-missing':
     case 'evidence-undefined':
       return { kind: 'evidence', name: code(u.evidence) };
+    case 'record-missing':
+      return { kind: 'record in the repo of', name: typed(u.sideName) };
     case 'blocker-open':
       return { kind: 'blocker', name: code(u.blocker) };
     case 'gate-not-green':

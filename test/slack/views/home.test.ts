@@ -132,6 +132,7 @@ describe('App Home', () => {
       ACTIONS.openTarget,
       ACTIONS.openWindow,
       ACTIONS.openShape,
+      ACTIONS.openTokens,
       ACTIONS.postRecord,
     ]);
   });

@@ -15,7 +15,7 @@ import { gateFormFor } from '../../views/gate-modal.js';
 import { type FormKind, formFor } from '../../views/modals.js';
 import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
-import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
+import { programOpenedBy } from '../program-of.js';
 import { tell } from '../tell.js';
 
 type ButtonKind = FormKind | 'gate' | 'evidence' | 'decide' | 'target' | 'window' | 'role';
@@ -44,8 +44,10 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
       const inChannel = body.channel?.id ?? body.container?.channel_id;
       // From App Home there is no response_url: `tell` then answers by direct message.
       const io = { client, respond: body.response_url ? respond : undefined, logger };
-      const service = programFor(deps, { program: value.program, channel: inChannel });
-      if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
+      // A person with no role in the program named, and no admin, is shown nothing of it (core/stake.ts).
+      const opened = programOpenedBy(deps, { program: value.program, channel: inChannel }, userId);
+      if (!('service' in opened)) return tell(io, userId, opened.refusal);
+      const service = opened.service;
       const c = service.cutover();
       const viewer = viewerOf(deps, userId);
       // From a message, the confirmation goes to its channel; from App Home, to the program's channel.

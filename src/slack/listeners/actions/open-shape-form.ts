@@ -8,7 +8,7 @@ import { ACTIONS, readActionValue } from '../../ids.js';
 import { isShapeForm, shapeFormFor, shapeNotice } from '../../views/shape-modal.js';
 import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
-import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
+import { programOpenedBy } from '../program-of.js';
 import { tell } from '../tell.js';
 import { readMetadata, UNREADABLE } from '../views/view-input.js';
 
@@ -25,8 +25,9 @@ export function registerShapeFormActions(app: App, deps: ListenerDeps) {
     // From a message, the confirmation goes to its channel; from App Home, the refreshed Home and the alert tell.
     const channel = body.channel?.id;
     const io = { client, respond: body.response_url ? respond : undefined, logger };
-    const service = programFor(deps, { program: value.program, channel });
-    if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
+    const opened = programOpenedBy(deps, { program: value.program, channel }, userId);
+    if (!('service' in opened)) return tell(io, userId, opened.refusal);
+    const service = opened.service;
     const c = service.cutover();
     const form = shapeFormFor(
       c,
@@ -46,13 +47,15 @@ export function registerShapeFormActions(app: App, deps: ListenerDeps) {
     const picked = action?.type === 'static_select' ? action.selected_option?.value : undefined;
     // A choice that names no form, or a picker whose data is not what the bot gave it (forged): said in its place.
     const meta = readMetadata(body.view.private_metadata);
-    const service = meta && programFor(deps, { program: meta.program, channel: meta.channel });
+    const opened = meta
+      ? programOpenedBy(deps, { program: meta.program, channel: meta.channel }, userId)
+      : undefined;
     const form =
-      !isShapeForm(picked) || !meta
+      !isShapeForm(picked) || !meta || !opened
         ? { refusal: `:warning: ${UNREADABLE}` }
-        : service
-          ? shapeFormFor(service.cutover(), viewer(userId), meta, picked)
-          : { refusal: NO_SUCH_PROGRAM };
+        : 'service' in opened
+          ? shapeFormFor(opened.service.cutover(), viewer(userId), meta, picked)
+          : { refusal: opened.refusal };
     try {
       await client.views.update({
         view_id: body.view.id,

@@ -11,7 +11,7 @@ import { ACTIONS, readActionValue } from '../../ids.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
 import { postRecord } from '../commands/record.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
-import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
+import { NO_SUCH_PROGRAM, programOpenedBy } from '../program-of.js';
 import { tell } from '../tell.js';
 
 const CHANGES: Record<string, (item: string) => Record<string, unknown>> = {
@@ -33,8 +33,10 @@ export function registerRunButtons(app: App, deps: ListenerDeps) {
       const action = body.actions[0];
       const value = readActionValue(action && 'value' in action ? action.value : undefined);
       const io = { client, respond: body.response_url ? respond : undefined, logger };
-      const service = programFor(deps, { program: value.program, channel: body.channel?.id });
-      if (!service || (!value.item && !WHOLE_PROGRAM.has(actionId))) return tell(io, userId, NO_SUCH_PROGRAM);
+      const opened = programOpenedBy(deps, { program: value.program, channel: body.channel?.id }, userId);
+      if (!('service' in opened)) return tell(io, userId, opened.refusal);
+      const service = opened.service;
+      if (!value.item && !WHOLE_PROGRAM.has(actionId)) return tell(io, userId, NO_SUCH_PROGRAM);
       const outcome = await runSafely(
         withProgram(deps, service),
         input(value.item ?? ''),
@@ -61,8 +63,9 @@ export function registerRecordButton(app: App, deps: ListenerDeps) {
     const action = body.actions[0];
     const value = readActionValue(action && 'value' in action ? action.value : undefined);
     const io = { client, respond: body.response_url ? respond : undefined, logger };
-    const service = programFor(deps, { program: value.program, channel: body.channel?.id });
-    if (!service) return tell(io, userId, NO_SUCH_PROGRAM);
+    const opened = programOpenedBy(deps, { program: value.program, channel: body.channel?.id }, userId);
+    if (!('service' in opened)) return tell(io, userId, opened.refusal);
+    const service = opened.service;
     await postRecord({ ...io, deps: withProgram(deps, service) }, userId);
   });
 }

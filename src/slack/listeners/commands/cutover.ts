@@ -3,8 +3,9 @@
  * the ack tells of them. `help`, `list` and `new` need no program; everything else acts on the channel's.
  */
 import type { App } from '@slack/bolt';
+import { mayOpen } from '../../../core/stake.js';
 import { COMMAND } from '../../ids.js';
-import { parseCommand } from '../../parse-command.js';
+import { parseCommand, usageOf } from '../../parse-command.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
 import { helpText, historyText, rolesText, shapingHelpText } from '../../views/lists.js';
 import { formFor } from '../../views/modals.js';
@@ -17,6 +18,7 @@ import { openView } from '../open-view.js';
 import { NO_PROGRAM_HERE, programInChannel } from '../program-of.js';
 import { openNewProgramForm, startTyped } from './new-program.js';
 import { postRecord } from './record.js';
+import { tokenCommand } from './tokens.js';
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
 
@@ -52,6 +54,11 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
     if (!service) return ack(ephemeral(NO_PROGRAM_HERE));
     const p = withProgram(deps, service);
     const c = service.cutover();
+    /** A form refused because Slack could not confirm the person's group: the cause, before any form is built. */
+    const unconfirmed = () => {
+      const open = mayOpen(c, actorOf(deps, command.user_id), deps.clock.now());
+      return !open.ok && open.error.unconfirmed ? refusalText(open.error) : undefined;
+    };
     switch (parsed.kind) {
       case 'roles':
         return ack(ephemeral(rolesText(c)));
@@ -70,6 +77,8 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return postRecord({ deps: p, client, respond, logger }, command.user_id);
       case 'signoff':
       case 'blocker-form': {
+        const cause = unconfirmed();
+        if (cause) return ack(ephemeral(cause));
         const viewer = viewerOf(deps, command.user_id);
         const form = formFor(parsed.kind === 'signoff' ? 'signoff' : 'blocker', c, viewer, {
           channel: command.channel_id,
@@ -80,12 +89,16 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
       case 'shape-form': {
+        const cause = unconfirmed();
+        if (cause) return ack(ephemeral(cause));
         const viewer = viewerOf(deps, command.user_id);
         const form = shapeFormFor(c, viewer, { channel: command.channel_id, program: c.id });
         if ('refusal' in form) return ack(ephemeral(`${form.refusal}\n\n${shapingHelpText()}`));
         await ack();
         return openView({ client, respond, logger }, command.user_id, command.trigger_id, form.view);
       }
+      case 'token':
+        return tokenCommand(p, command.user_id, parsed, { ack, logger }, usageOf('token'));
       case 'change': {
         // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
         const outcome = await runSafely(p, parsed.command, actorOf(deps, command.user_id), logger, {

@@ -8,7 +8,7 @@ import type { App } from '@slack/bolt';
 import { outcomeText, refusalPlain } from '../../views/answers.js';
 import type { ModalMetadata } from '../../views/modals.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
-import { NO_SUCH_PROGRAM, programFor } from '../program-of.js';
+import { programOpenedBy } from '../program-of.js';
 import { type FormValues, inlineErrors, readForm } from './view-input.js';
 
 interface FormSpec {
@@ -77,12 +77,13 @@ async function submit(
     present.length && !present.includes(block) ? (present[0] ?? block) : block;
   if (!form.ok) return answer(inlineErrors(form.block ?? under(spec.fallback({})), form.message));
   const { meta, values } = form;
+  // The program the form was opened for (a form opened before programs were many: its channel's).
+  // A forged or stale form naming a program the person holds no role in (and is no admin of) does nothing.
+  const opened = programOpenedBy(deps, { program: meta.program, channel: meta.channel }, body.user.id);
+  if (!('service' in opened)) return answer(inlineErrors(under(spec.fallback(meta)), opened.plain));
+  const service = opened.service;
   const read = spec.read(values, meta);
   if ('block' in read) return answer(inlineErrors(under(read.block), read.message));
-  // The program the form was opened for (a form opened before programs were many: its channel's).
-  const service = programFor(deps, { program: meta.program, channel: meta.channel });
-  if (!service)
-    return answer(inlineErrors(under(spec.fallback(meta)), NO_SUCH_PROGRAM.replace(/^:warning: /, '')));
   const outcome = await runSafely(
     withProgram(deps, service),
     read.input,

@@ -1,0 +1,118 @@
+/**
+ * The record in both repos (issue 21): the `record-in-repos` condition is met when each side has reported a commit
+ * holding the decision record of the current bilateral GO; a record of an earlier GO never counts.
+ */
+import { describe, expect, it } from 'vitest';
+import { blockerState, goFingerprint } from '../../src/core/readiness.js';
+import type { Cutover } from '../../src/core/schema.js';
+import { A, at, byId, readyForGo, refuse, run, SHA1 } from './fixtures.js';
+
+const HASH = 'a'.repeat(64);
+const COMMIT = 'b'.repeat(40);
+
+/** The seeds' state with the joint-record blocker derived from the reports too, as a program may ship it. */
+function withRecordBlocker(c: Cutover): Cutover {
+  const copy = structuredClone(c);
+  byId(copy.blockers, 'joint-go-record').derived = [{ kind: 'signed-go' }, { kind: 'record-in-repos' }];
+  return copy;
+}
+
+const report = (c: Cutover, side: string, repo: string, now = at(5)) =>
+  run(
+    c,
+    { type: 'record.report', side, repo, commit: COMMIT, contentHash: HASH, go: goFingerprint(c) ?? '' },
+    A.ci,
+    now,
+  );
+
+const recordBlocker = (c: Cutover) => blockerState(c, byId(c.blockers, 'joint-go-record'));
+
+describe('the joint record blocker is derived from the reports of both repos', () => {
+  it('before both sides signed GO there is no GO a record could hold: the blocker says so for each side', () => {
+    const c = withRecordBlocker(readyForGo());
+    const voided = run(
+      c,
+      { type: 'signoff', side: 'consumer', decision: 'no-go', rationale: 'wait' },
+      A.cic,
+    ).cutover;
+    expect(goFingerprint(voided)).toBeUndefined();
+    expect(recordBlocker(voided).unmet).toContainEqual(
+      expect.objectContaining({ kind: 'record-missing', side: 'producer', go: false }),
+    );
+  });
+
+  it('is open until each side has reported a commit holding the record of the current GO, then clears itself', () => {
+    const c = withRecordBlocker(readyForGo());
+    expect(goFingerprint(c)).toContain(SHA1);
+    expect(recordBlocker(c)).toMatchObject({
+      status: 'open',
+      unmet: [
+        expect.objectContaining({ kind: 'record-missing', side: 'producer', go: true }),
+        expect.objectContaining({ kind: 'record-missing', side: 'consumer', go: true }),
+      ],
+    });
+    const one = report(c, 'producer', 'memorykernel/service').cutover;
+    expect(recordBlocker(one).unmet).toEqual([
+      expect.objectContaining({ kind: 'record-missing', side: 'consumer' }),
+    ]);
+    const both = report(one, 'consumer', 'assistsupport/app');
+    expect(recordBlocker(both.cutover)).toEqual({ status: 'cleared', unmet: [] });
+    expect(both.events).toContainEqual({
+      type: 'blocker.cleared',
+      blocker: 'joint-go-record',
+      derived: true,
+    });
+    expect(both.history[0]).toMatchObject({ action: 'record.report', by: 'CI: GitHub Actions' });
+  });
+
+  it('a record of an earlier GO does not count: a new sign-off is a new GO, and the blocker opens again', () => {
+    let c = withRecordBlocker(readyForGo());
+    c = report(
+      report(c, 'producer', 'memorykernel/service').cutover,
+      'consumer',
+      'assistsupport/app',
+    ).cutover;
+    const resigned = run(
+      c,
+      { type: 'signoff', side: 'producer', decision: 'go', rationale: 'again' },
+      A.pic,
+      at(9),
+    );
+    expect(recordBlocker(resigned.cutover).status).toBe('open');
+    expect(recordBlocker(resigned.cutover).unmet).toHaveLength(2);
+  });
+
+  it('a report naming an earlier GO, or none, is refused as stale and writes nothing', () => {
+    const c = withRecordBlocker(readyForGo());
+    const earlier = {
+      type: 'record.report',
+      side: 'producer',
+      repo: 'o/r',
+      commit: COMMIT,
+      contentHash: HASH,
+    };
+    expect(refuse(c, { ...earlier, go: 'x' }, A.ci)).toMatchObject({
+      code: 'stale',
+      field: 'go',
+      message: expect.stringContaining('earlier GO'),
+    });
+    expect(refuse(c, { ...earlier, repo: 'not a repo', go: goFingerprint(c) }, A.ci)).toMatchObject({
+      code: 'invalid',
+      field: 'repo',
+    });
+  });
+
+  it('only the side (its CI, its roles) or an admin may report its record', () => {
+    const c = withRecordBlocker(readyForGo());
+    const input = {
+      type: 'record.report',
+      side: 'producer',
+      repo: 'o/r',
+      commit: COMMIT,
+      contentHash: HASH,
+      go: goFingerprint(c) ?? '',
+    } as const;
+    expect(refuse(c, input, A.cic)).toMatchObject({ code: 'forbidden' });
+    expect(run(c, input, A.pro).ok).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+/** No peeking across programs: a person with no role in a program, and no admin, opens nothing of it. */
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/core/schema.js';
+import { mayOpen } from '../../src/core/stake.js';
+import { A, at, run, seeded, T0 } from './fixtures.js';
+
+const ONCALL = 'S0ONCALL1';
+const member = (confirmedAt: Date): Actor => ({
+  kind: 'user',
+  userId: 'UONCALL01',
+  isAdmin: false,
+  groups: [ONCALL],
+  confirmed: { [ONCALL]: confirmedAt.toISOString() },
+});
+
+describe('a person who holds no role in a program, and is not an admin, opens nothing of it', () => {
+  it('a role holder and an admin open it', () => {
+    expect(mayOpen(seeded(), A.pic, T0).ok).toBe(true);
+    expect(mayOpen(seeded(), A.admin, T0).ok).toBe(true);
+  });
+
+  it('anyone else is refused, and the refusal names nothing of the program', () => {
+    const c = seeded();
+    const r = mayOpen(c, A.nobody, T0);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const words = [
+      c.id,
+      c.title,
+      ...c.roles.map((r) => r.id),
+      ...c.blockers.map((b) => b.id),
+      ...c.sides.map((s) => s.id),
+    ];
+    for (const w of words) expect(r.error.message).not.toContain(w);
+    expect(r.error.mayAct).toBeUndefined();
+  });
+
+  it("a member of a group holding a role opens it while Slack's word is fresh, and is told the cause once stale", () => {
+    const c = run(
+      seeded(),
+      { type: 'role.assign', role: 'producer-incident-commander', user: ONCALL },
+      A.admin,
+    ).cutover;
+    expect(mayOpen(c, member(T0), at(4)).ok).toBe(true);
+    const r = mayOpen(c, member(T0), at(6));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain(`Slack could not confirm that you are in ${ONCALL}`);
+  });
+});
