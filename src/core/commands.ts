@@ -166,8 +166,8 @@ export function execute(cutover: Cutover, input: unknown, given: Actor, now: Dat
   const cause = ch.history[0] ? `${ch.history[0].action} ${ch.history[0].subject}` : cmd.type;
   const after = derivedSnapshot(c);
   for (const b of c.blockers) {
-    const was = before.blockers[b.id];
-    const now_ = after.blockers[b.id];
+    const was = before.blockers.get(b.id);
+    const now_ = after.blockers.get(b.id);
     if (!b.derived || !was || was === now_) continue;
     if (now_ === 'cleared') ch.emit({ type: 'blocker.cleared', blocker: b.id, derived: true });
     else
@@ -181,8 +181,8 @@ export function execute(cutover: Cutover, input: unknown, given: Actor, now: Dat
   }
   const target = currentTarget(c);
   for (const g of c.gates) {
-    const was = before.gates[g.id];
-    const now_ = after.gates[g.id];
+    const was = before.gates.get(g.id);
+    const now_ = after.gates.get(g.id);
     if (!was || !now_ || was === now_) continue;
     if (g.derived) {
       ch.emit({ type: 'gate.changed', gate: g.id, before: was, after: now_, derived: true });

@@ -301,12 +301,10 @@ export function nextPhase(c: Cutover) {
   return c.phases.find((p) => p.status === 'not-started') ?? c.phases[c.phases.length - 1];
 }
 
-/** Derived statuses, for telling what a change moved. */
+/** Derived statuses, for telling what a change moved (Maps: an id is never read as an object's own member). */
 export function derivedSnapshot(c: Cutover) {
-  const blockers: Record<string, BlockerStatus> = {};
-  const gates: Record<string, GateStatus> = {};
-  for (const b of c.blockers) blockers[b.id] = blockerState(c, b).status;
-  for (const g of c.gates) gates[g.id] = gateState(c, g).status;
+  const blockers = new Map<string, BlockerStatus>(c.blockers.map((b) => [b.id, blockerState(c, b).status]));
+  const gates = new Map<string, GateStatus>(c.gates.map((g) => [g.id, gateState(c, g).status]));
   return { blockers, gates };
 }
 

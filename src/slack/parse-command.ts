@@ -4,9 +4,9 @@
  * for Slack and CI. The kinds with no core command behind them (`new`) check their ids here, against the core's `Id`.
  */
 import { nearest } from '../core/errors.js';
-import { type CommandInput, Id } from '../core/schema.js';
+import { type CommandInput, Id, REMINDER_RANGES } from '../core/schema.js';
 import { canonicalZone, isZone, readWindow, type WindowContext } from '../core/time.js';
-import { holderOf, plainText } from './typed-text.js';
+import { holderOf, plainText, wholeNumber, wholeRange } from './typed-text.js';
 
 export interface Usage {
   name: string;
@@ -93,7 +93,7 @@ export const USAGES: Usage[] = [
     usage:
       '/cutover reminders [signoff <hours>h] [stale <hours>h] [lead <hours>h,…] [digest <HH>:00] [quiet <HH>-<HH>|off] [zone <Area/City>]',
     summary:
-      'change when people are nudged: a missing sign-off, a stale blocker, the window ahead, the daily digest, quiet hours, their zone; only what you name changes',
+      'change when people are nudged: a missing sign-off, a stale blocker, the window ahead, the daily digest, quiet hours, their zone; hours are whole, 1 to 720; only what you name changes',
   },
   {
     name: 'history',
@@ -180,20 +180,24 @@ const SHAPE_VERBS = ['add', 'rename', 'remove'] as const;
 const BLOCKER_VERBS = ['add', 'clear', 'reopen', 'rename', 'remove'] as const;
 const GATE_STATUSES = ['green', 'red', 'pending'] as const;
 
-/** Hours as typed: `24h`, `24`, `1.5h` or `2d`. */
+/** Whole hours as typed, within the reminders' range: `24h`, `24` or `2d` (`wholeNumber` reads the digits). */
 function hoursOf(word: string | undefined): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(h|hours?|d|days?)?$/i.exec(word ?? '');
+  const m = /^(\d+)\s*(h|hours?|d|days?)?$/i.exec(word ?? '');
   if (!m) return undefined;
-  const n = Number(m[1]);
-  return /^d/i.test(m[2] ?? '') ? n * 24 : n;
+  const days = /^d/i.test(m[2] ?? '');
+  const n = wholeNumber(m[1], { min: 0, max: REMINDER_RANGES.hours.max });
+  const h = n === undefined ? undefined : days ? n * 24 : n;
+  return h !== undefined && h >= REMINDER_RANGES.hours.min && h <= REMINDER_RANGES.hours.max ? h : undefined;
 }
 
 /** An hour of the day: `9`, `09`, `9:00` or `09:00`. */
 function hourOf(word: string | undefined): number | undefined {
   const m = /^(\d{1,2})(?::00)?$/.exec(word ?? '');
-  const h = Number(m?.[1]);
-  return m && h <= 23 ? h : undefined;
+  return m ? wholeNumber(m[1], REMINDER_RANGES.hour) : undefined;
 }
+
+/** What `hoursOf` accepts, for a refusal. */
+const HOURS_RANGE = wholeRange(REMINDER_RANGES.hours, 'hours');
 
 type Reminders = Extract<CommandInput, { type: 'reminders.set' }>['reminders'];
 
@@ -220,16 +224,24 @@ function readReminders(args: string[]): { ok: true; reminders: Reminders } | { o
       case 'signoff':
       case 'stale': {
         const h = hoursOf(v);
-        if (h === undefined || h <= 0)
-          return bad(`\`${v}\` is not a number of hours for \`${key}\`: write it as 24h (or 2d).`);
+        if (h === undefined)
+          return bad(
+            `\`${v}\` is not a number of hours for \`${key}\`: give ${HOURS_RANGE}, written as 24h (or 2d).`,
+          );
         if (key === 'signoff') r.signoffAfterHours = h;
         else r.blockerStaleHours = h;
         break;
       }
       case 'lead': {
         const hs = v.split(',').map(hoursOf);
-        if (hs.some((h) => h === undefined || h <= 0))
-          return bad(`\`${v}\` is not a list of hours for \`lead\`: write it as 24h,1h.`);
+        if (hs.some((h) => h === undefined))
+          return bad(
+            `\`${v}\` is not a list of hours for \`lead\`: give each as ${HOURS_RANGE}, such as 24h,1h.`,
+          );
+        if (hs.length > REMINDER_RANGES.leads)
+          return bad(
+            `\`${v}\` has more than ${REMINDER_RANGES.leads} hours for \`lead\`: give at most ${REMINDER_RANGES.leads}.`,
+          );
         r.windowLeadHours = hs as number[];
         break;
       }
@@ -573,19 +585,19 @@ export const HISTORY_MAX = 100;
 
 /** `history`, `history 20`, `history page 2`, `history 20 page 2`. */
 function readHistory(args: string[], error: (message: string) => Parsed): Parsed {
-  const whole = (s: string | undefined) => (/^\d+$/.test(s ?? '') ? Number(s) : Number.NaN);
+  const whole = (s: string | undefined, max: number) => wholeNumber(s, { min: 1, max }) ?? Number.NaN;
   let i = 0;
   let limit = 10;
   let page = 1;
   if (args[i] !== undefined && lower(args[i]) !== 'page') {
-    limit = whole(args[i]);
+    limit = whole(args[i], HISTORY_MAX);
     if (!(limit >= 1 && limit <= HISTORY_MAX)) return error(`n is a whole number from 1 to ${HISTORY_MAX}.`);
     i++;
   }
   if (args[i] !== undefined) {
     if (lower(args[i]) !== 'page')
       return error(`\`${plainText(args[i] ?? '')}\` is not understood here: write \`page <p>\` after n.`);
-    page = whole(args[i + 1]);
+    page = whole(args[i + 1], 10_000);
     if (!(page >= 1 && page <= 10_000)) return error('The page is a whole number from 1 (the newest).');
     i += 2;
   }

@@ -29,3 +29,21 @@ export function userIdOf(token: string): string | undefined {
     /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token.trim()) ?? /^([UW][A-Z0-9]{2,})$/.exec(token.trim());
   return m?.[1];
 }
+
+/**
+ * The one reading of a number a person typed (a command's word, a form's field): a whole number in decimal digits
+ * — no sign, `0x…`, exponent, fraction or space inside — within `range`; else undefined. Say `wholeRange` with it.
+ */
+export function wholeNumber(
+  text: string | undefined,
+  range: { min: number; max: number },
+): number | undefined {
+  const s = (text ?? '').trim();
+  if (!/^\d{1,15}$/.test(s)) return undefined;
+  const n = Number(s);
+  return n >= range.min && n <= range.max ? n : undefined;
+}
+
+/** How a refusal names what `wholeNumber` accepts: `a whole number of hours from 1 to 720`. */
+export const wholeRange = (range: { min: number; max: number }, unit?: string) =>
+  `a whole number${unit ? ` of ${unit}` : ''} from ${range.min} to ${range.max}`;

@@ -162,7 +162,7 @@ describe('reminders', () => {
       '`09:30` is not an hour for `digest`: the digest goes out on the hour, e.g. 09:00.',
     );
     expect(errorOf('reminders signoff soon').message).toBe(
-      '`soon` is not a number of hours for `signoff`: write it as 24h (or 2d).',
+      '`soon` is not a number of hours for `signoff`: give a whole number of hours from 1 to 720, written as 24h (or 2d).',
     );
     expect(errorOf('reminders zone Mars/Olympus').message).toContain('is not a time zone');
     expect(errorOf('reminders signof 12h').message).toBe(

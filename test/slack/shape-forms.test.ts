@@ -250,7 +250,9 @@ describe('shaping the program by form (http mode)', () => {
     const tooLong = { [S.blockerStaleHours]: { [INPUT_ACTION]: { type: 'number_input', value: '9999' } } };
     expect((await submit(w, LOG, 'reminders.set', values(tooLong))).body).toEqual({
       response_action: 'errors',
-      errors: { [S.blockerStaleHours]: expect.stringContaining('The blocker nudge:') },
+      errors: {
+        [S.blockerStaleHours]: 'The blocker nudge is a whole number of hours from 1 to 720: "9999" is not.',
+      },
     });
     expect(await w.diskBytes()).toBe(before);
 

@@ -85,8 +85,10 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
       BOT,
     );
   }
-  const gates: Record<string, GateStatus> = {};
-  for (const g of c.gates) gates[g.id] = gateState(c, g).status;
+  // Own properties whatever the id (Object.fromEntries never sets a prototype).
+  const gates: Record<string, GateStatus> = Object.fromEntries(
+    c.gates.map((g) => [g.id, gateState(c, g).status]),
+  );
   // Signed as a member of the group holding the role: which group, and when Slack confirmed the membership.
   const membership = held && commander ? membershipFor(actor, commander) : undefined;
   c.signoffs.push({

@@ -29,6 +29,29 @@ const SeenTarget = z.object({ tag: z.string(), sha: CommitSha }).nullable().opti
 export const Confirmation = z.object({ reason: Text(1000, 'reason of the confirmation') });
 export type Confirmation = z.infer<typeof Confirmation>;
 
+/**
+ * What a person may set the reminders to: whole hours, each within its range (a form's number fields and the
+ * command's words read these, and say them when a value is outside).
+ */
+export const REMINDER_RANGES = {
+  /** The sign-off and blocker nudges, and each window notice: hours. */
+  hours: { min: 1, max: 24 * 30 },
+  /** The digest and the quiet hours: an hour of the day. */
+  hour: { min: 0, max: 23 },
+  /** At most this many window notices. */
+  leads: 5,
+} as const;
+
+/** A whole number within a range, the range named in the refusal. */
+const Whole = ({ min, max }: { min: number; max: number }, unit: string) =>
+  z
+    .number()
+    .int(`give a whole number of ${unit} from ${min} to ${max}`)
+    .min(min, `give a whole number of ${unit} from ${min} to ${max}`)
+    .max(max, `give a whole number of ${unit} from ${min} to ${max}`);
+const Hours = Whole(REMINDER_RANGES.hours, 'hours');
+const HourOfDay = Whole(REMINDER_RANGES.hour, 'the hour of the day');
+
 const Commands = z.discriminatedUnion('type', [
   z.object({ type: z.literal('role.assign'), role: Id, user: RoleHolder.nullable() }),
   z.object({ type: z.literal('blocker.add'), owner: Id, title: Text(300, 'title') }),
@@ -99,26 +122,13 @@ const Commands = z.discriminatedUnion('type', [
     /** Only the fields given change. */
     reminders: z
       .object({
-        signoffAfterHours: z
-          .number()
-          .positive()
-          .max(24 * 30),
-        blockerStaleHours: z
-          .number()
-          .positive()
-          .max(24 * 30),
+        signoffAfterHours: Hours,
+        blockerStaleHours: Hours,
         windowLeadHours: z
-          .array(
-            z
-              .number()
-              .positive()
-              .max(24 * 30),
-          )
-          .max(5),
-        digestHour: z.number().int().min(0).max(23),
-        quietHours: z
-          .object({ from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(23) })
-          .nullable(),
+          .array(Hours)
+          .max(REMINDER_RANGES.leads, `give at most ${REMINDER_RANGES.leads} window notices`),
+        digestHour: HourOfDay,
+        quietHours: z.object({ from: HourOfDay, to: HourOfDay }).nullable(),
         zone: z.string().min(1),
       })
       .partial(),

@@ -33,10 +33,20 @@ const noInvisible = (what: string) =>
     },
   ] as const;
 
-/** Ids people type in commands: lower-case letters, digits, dots, dashes. */
+/**
+ * Names of a JavaScript object's internals. An id becomes a key (of a snapshot, a sign-off's gates, a lookup table),
+ * so these are refused as ids, like any other malformed id, wherever an id is read.
+ */
+export const RESERVED_IDS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/** Ids people type in commands: lower-case letters, digits, dots, dashes; never one of `RESERVED_IDS`. */
 export const Id = z
   .string()
   .refine(...noInvisible('the id'))
+  .refine((s) => !RESERVED_IDS.includes(s), {
+    error: (iss) =>
+      `"${String(iss.input)}" names an internal of the bot's objects (${RESERVED_IDS.join(', ')} are reserved): choose another id`,
+  })
   .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'use lower-case letters, digits, "-", "." or "_" (at most 64)');
 export type Id = z.infer<typeof Id>;
 

@@ -11,7 +11,7 @@ import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
 import { refusalText } from './answers.js';
 import { asActor, type ModalMetadata, shownTarget, type Viewer } from './modals.js';
 import { type Choice, choiceElement } from './select.js';
-import { esc, plain } from './text.js';
+import { esc, fold, plain, utcStamp } from './text.js';
 
 type View = types.View;
 
@@ -120,6 +120,9 @@ export function decideFormFor(
   initial?: string,
 ): { view: View } | { refusal: string } {
   if (!may(c, asActor(viewer), 'decide')) return { refusal: refusalOf(c, viewer, 'decide') };
+  // A select of no options is a form Slack refuses to open.
+  if (!c.decisions.length)
+    return { refusal: ':no_entry: This program has no decisions to record. _Nothing was changed._' };
   return {
     view: {
       type: 'modal',
@@ -191,22 +194,49 @@ export function targetFormFor(
   };
 }
 
+/**
+ * What a datetimepicker's `initial_date_time` may be: Slack documents a UNIX time of 10 digits (2001-09-09 to
+ * 2286-11-20), and refuses the view otherwise.
+ */
+export const PICKER_INITIAL = { min: 1_000_000_000, max: 9_999_999_999 } as const;
+
+/** An instant as a datetimepicker's initial value, or none when Slack's picker cannot take it. */
+export function pickerSeconds(iso: string | undefined): number | undefined {
+  if (iso === undefined) return undefined;
+  const s = Math.floor(Date.parse(iso) / 1000);
+  return Number.isInteger(s) && s >= PICKER_INITIAL.min && s <= PICKER_INITIAL.max ? s : undefined;
+}
+
 export function windowFormFor(
   c: Cutover,
   viewer: Viewer,
   meta: ModalMetadata,
 ): { view: View } | { refusal: string } {
   if (!may(c, asActor(viewer), 'window')) return { refusal: refusalOf(c, viewer, 'window') };
-  const picker = (block: string, label: string, at?: string) => ({
+  const start = pickerSeconds(c.window?.start);
+  const end = pickerSeconds(c.window?.end);
+  const picker = (block: string, label: string, at: number | undefined) => ({
     type: 'input' as const,
     block_id: block,
     label: plain(label),
     element: {
       type: 'datetimepicker' as const,
       action_id: INPUT_ACTION,
-      ...(at ? { initial_date_time: Math.floor(Date.parse(at) / 1000) } : {}),
+      ...(at === undefined ? {} : { initial_date_time: at }),
     },
   });
+  // An end the picker cannot show (before 2001 or after 2286) is left empty, and the form says what it is now.
+  const unshown = (
+    [
+      ['starts', c.window?.start, start],
+      ['ends', c.window?.end, end],
+    ] as const
+  )
+    .filter(([, iso, at]) => iso !== undefined && at === undefined)
+    .map(
+      ([what, iso]) =>
+        `The window now ${what} ${utcStamp(iso ?? '')}, which Slack's picker cannot show: choose it again.`,
+    );
   return {
     view: {
       type: 'modal',
@@ -220,11 +250,14 @@ export function windowFormFor(
           type: 'section',
           text: {
             type: 'mrkdwn',
-            text: 'The times are in your own time zone; everyone sees them in theirs. A GO given before the window moved no longer approves it.',
+            text: fold([
+              'The times are in your own time zone; everyone sees them in theirs. A GO given before the window moved no longer approves it.',
+              ...unshown,
+            ]),
           },
         },
-        picker(INPUTS.window.start, 'Starts', c.window?.start),
-        picker(INPUTS.window.end, 'Ends', c.window?.end),
+        picker(INPUTS.window.start, 'Starts', start),
+        picker(INPUTS.window.end, 'Ends', end),
       ],
     },
   };

@@ -67,7 +67,8 @@ const textInput = (
   element: {
     type: 'plain_text_input',
     action_id: INPUT_ACTION,
-    ...(opts.initial ? { initial_value: clip(opts.initial, 150) } : {}),
+    // Slack refuses an initial value longer than the field's max_length.
+    ...(opts.initial ? { initial_value: clip(opts.initial, Math.min(150, opts.max ?? 150)) } : {}),
     ...(opts.placeholder ? { placeholder: plain(opts.placeholder) } : {}),
     ...(opts.max ? { max_length: opts.max } : {}),
   },

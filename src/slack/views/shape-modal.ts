@@ -10,7 +10,7 @@ import type { types } from '@slack/bolt';
 import { authorize, may } from '../../core/authorize.js';
 import { namedBy } from '../../core/commands/shape.js';
 import { nextPhase } from '../../core/readiness.js';
-import type { Cutover } from '../../core/schema.js';
+import { type Cutover, REMINDER_RANGES } from '../../core/schema.js';
 import { ACTIONS, INPUT_ACTION, INPUTS, SHAPE_VIEWS, type ShapeForm, VIEWS } from '../ids.js';
 import { refusalSentence } from './answers.js';
 import { asActor, type ModalMetadata, type Viewer } from './modals.js';
@@ -28,7 +28,9 @@ export const MAX_OPTIONS = 100;
 /** Every shaping form, in the order the picker offers them. */
 export const SHAPE_FORMS = Object.keys(SHAPE_VIEWS) as ShapeForm[];
 
-export const isShapeForm = (v: unknown): v is ShapeForm => typeof v === 'string' && v in SHAPE_VIEWS;
+/** Whether a value names a shaping form: its own key, so `constructor` or `toString` never does. */
+export const isShapeForm = (v: unknown): v is ShapeForm =>
+  typeof v === 'string' && Object.hasOwn(SHAPE_VIEWS, v);
 
 type Kind = 'gate' | 'evidence' | 'blocker' | 'role' | 'reminders';
 
@@ -267,20 +269,32 @@ const hours = (h: number) => `${String(h).padStart(2, '0')}:00`;
 const hourOptions = Array.from({ length: 24 }, (_, h) => option(hours(h), String(h)));
 const NO_QUIET = option('none', 'none');
 
-const numberInput = (block: string, label: string, value: number, about: string): KnownBlock => ({
-  type: 'input',
-  block_id: block,
-  label: plain(label),
-  hint: hint(about),
-  element: {
-    type: 'number_input',
-    action_id: INPUT_ACTION,
-    is_decimal_allowed: true,
-    min_value: '0.1',
-    max_value: '720',
-    initial_value: String(value),
-  },
-});
+/**
+ * Whole hours within the reminders' range. Slack refuses a form whose initial value its own field would refuse, so
+ * a value the program holds outside it (a program file may say 0.5 or 1000) is not shown there, but said in the hint.
+ */
+function numberInput(block: string, label: string, value: number, about: string): KnownBlock {
+  const { min, max } = REMINDER_RANGES.hours;
+  const fits = Number.isInteger(value) && value >= min && value <= max;
+  return {
+    type: 'input',
+    block_id: block,
+    label: plain(label),
+    hint: hint(
+      fits
+        ? about
+        : `${about} Now ${value} hours, which this field cannot show: give a whole number from ${min} to ${max}.`,
+    ),
+    element: {
+      type: 'number_input',
+      action_id: INPUT_ACTION,
+      is_decimal_allowed: false,
+      min_value: String(min),
+      max_value: String(max),
+      ...(fits ? { initial_value: String(value) } : {}),
+    },
+  };
+}
 
 const hourSelect = (block: string, label: string, options: Option[], initial: Option): KnownBlock => ({
   type: 'input',
@@ -288,6 +302,10 @@ const hourSelect = (block: string, label: string, options: Option[], initial: Op
   label: plain(label),
   element: { type: 'static_select', action_id: INPUT_ACTION, options, initial_option: initial },
 });
+
+/** A text field's initial value, when it fits the field (Slack refuses a longer one); else none. */
+const fitting = (value: string, max: number) =>
+  value && value.length <= max ? { initial_value: value } : {};
 
 function remindersBlocks(c: Cutover): KnownBlock[] {
   const r = c.reminders;
@@ -316,7 +334,7 @@ function remindersBlocks(c: Cutover): KnownBlock[] {
         type: 'plain_text_input',
         action_id: INPUT_ACTION,
         max_length: 100,
-        initial_value: r.windowLeadHours.join(', '),
+        ...fitting(r.windowLeadHours.join(', '), 100),
       },
     },
     hourSelect(S.digestHour, 'Daily digest at', hourOptions, hourOptions[r.digestHour] ?? NO_QUIET),
@@ -327,7 +345,12 @@ function remindersBlocks(c: Cutover): KnownBlock[] {
       block_id: S.zone,
       label: plain('Time zone'),
       hint: hint('An IANA time zone, such as Europe/Berlin or UTC.'),
-      element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: 100, initial_value: r.zone },
+      element: {
+        type: 'plain_text_input',
+        action_id: INPUT_ACTION,
+        max_length: 100,
+        ...fitting(r.zone, 100),
+      },
     },
   ];
 }

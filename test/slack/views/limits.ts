@@ -35,6 +35,66 @@ export function expectBlocksWithinLimits(list: object[]) {
   });
 }
 
+/** Every element object in blocks (or a view), wherever it sits: input, section accessory, actions. */
+function elementsOf(node: unknown, out: Json[] = []): Json[] {
+  if (Array.isArray(node)) for (const x of node) elementsOf(x, out);
+  else if (node && typeof node === 'object') {
+    const o = node as Json;
+    if (typeof o.type === 'string' && 'action_id' in o) out.push(o);
+    for (const v of Object.values(o)) if (v && typeof v === 'object') elementsOf(v, out);
+  }
+  return out;
+}
+
+/**
+ * The documented bounds of the input elements' initial values (docs.slack.dev, Block Kit elements), which Slack
+ * checks when a view is opened: a datetimepicker's `initial_date_time` is a UNIX time of 10 digits; a datepicker's
+ * `initial_date` is `YYYY-MM-DD`; a timepicker's `initial_time` is `HH:mm`; a number_input's `initial_value` lies
+ * within its `min_value`/`max_value` (a whole number unless `is_decimal_allowed`); a plain_text_input's initial value
+ * fits its `max_length` (at most 3000).
+ */
+export function expectElementsWithinLimits(node: unknown) {
+  for (const el of elementsOf(node)) {
+    if (el.type === 'datetimepicker' && el.initial_date_time !== undefined) {
+      expect(Number.isInteger(el.initial_date_time), 'initial_date_time is a whole number').toBe(true);
+      expect(String(el.initial_date_time), 'initial_date_time has 10 digits').toMatch(/^\d{10}$/);
+    }
+    if (el.type === 'datepicker' && el.initial_date !== undefined) {
+      expect(el.initial_date).toMatch(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/);
+      expect(Number.isNaN(Date.parse(`${el.initial_date}T00:00:00Z`))).toBe(false);
+    }
+    if (el.type === 'timepicker' && el.initial_time !== undefined)
+      expect(el.initial_time).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
+    if (el.type === 'number_input') {
+      expect(typeof el.is_decimal_allowed, 'number_input needs is_decimal_allowed').toBe('boolean');
+      const num = (k: string) => (el[k] === undefined ? undefined : Number(el[k]));
+      const [min, max, initial] = [num('min_value'), num('max_value'), num('initial_value')];
+      if (min !== undefined && max !== undefined) expect(min).toBeLessThanOrEqual(max);
+      if (initial !== undefined) {
+        expect(Number.isFinite(initial)).toBe(true);
+        if (!el.is_decimal_allowed) expect(String(el.initial_value)).toMatch(/^-?\d+$/);
+        if (min !== undefined) expect(initial).toBeGreaterThanOrEqual(min);
+        if (max !== undefined) expect(initial).toBeLessThanOrEqual(max);
+      }
+    }
+    // A select holds 1 to 100 options (or option groups of them), radio buttons and checkboxes 1 to 10; an initial
+    // option is one of them.
+    const counts: Record<string, number> = { static_select: 100, radio_buttons: 10, checkboxes: 10 };
+    const most = Object.hasOwn(counts, String(el.type)) ? counts[String(el.type)] : undefined;
+    if (most !== undefined && (el.options !== undefined || el.option_groups === undefined)) {
+      const options = (el.options as Json[] | undefined) ?? [];
+      expect(options.length, `${String(el.type)} options`).toBeGreaterThanOrEqual(1);
+      expect(options.length, `${String(el.type)} options`).toBeLessThanOrEqual(most);
+      if (el.initial_option !== undefined) expect(options).toContainEqual(el.initial_option);
+    }
+    if (el.type === 'plain_text_input') {
+      const max = (el.max_length as number | undefined) ?? 3000;
+      expect(max).toBeLessThanOrEqual(3000);
+      if (typeof el.initial_value === 'string') expect(el.initial_value.length).toBeLessThanOrEqual(max);
+    }
+  }
+}
+
 export function expectModalWithinLimits(modal: object) {
   expect(problemMessages(viewProblems(modal))).toEqual([]);
   const view = modal as Json;
@@ -45,6 +105,7 @@ export function expectModalWithinLimits(modal: object) {
   if (blocks.some((b) => b.type === 'input')) expect(view.submit).toBeDefined();
   expect(((view.private_metadata as string | undefined) ?? '').length).toBeLessThanOrEqual(3000);
   expectBlocksWithinLimits(blocks);
+  expectElementsWithinLimits(blocks);
   walkTexts(blocks, (key, value, parent) => {
     // option and placeholder texts: 75 characters
     if (key === 'text' && parent.type === 'plain_text') expect(value.length).toBeLessThanOrEqual(2000);

@@ -11,7 +11,7 @@ import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
 import { programOpenedBy } from '../program-of.js';
 import { tell } from '../tell.js';
-import { readMetadata } from '../views/view-input.js';
+import { readMetadata, UNREADABLE } from '../views/view-input.js';
 
 export function registerShapeFormActions(app: App, deps: ListenerDeps) {
   const viewer = (userId: string) => viewerOf(deps, userId);
@@ -46,13 +46,17 @@ export function registerShapeFormActions(app: App, deps: ListenerDeps) {
     const userId = body.user.id;
     const action = body.actions[0];
     const picked = action?.type === 'static_select' ? action.selected_option?.value : undefined;
-    if (!isShapeForm(picked)) return;
+    // A choice that names no form, or a picker whose data is not what the bot gave it (forged): said in its place.
     const meta = readMetadata(body.view.private_metadata);
-    const opened = programOpenedBy(deps, { program: meta.program, channel: meta.channel }, userId);
+    const opened = meta
+      ? programOpenedBy(deps, { program: meta.program, channel: meta.channel }, userId)
+      : undefined;
     const form =
-      'service' in opened
-        ? shapeFormFor(opened.service.cutover(), viewer(userId), meta, picked)
-        : { refusal: opened.refusal };
+      !isShapeForm(picked) || !meta || !opened
+        ? { refusal: `:warning: ${UNREADABLE}` }
+        : 'service' in opened
+          ? shapeFormFor(opened.service.cutover(), viewer(userId), meta, picked)
+          : { refusal: opened.refusal };
     try {
       await client.views.update({
         view_id: body.view.id,

@@ -14,7 +14,7 @@ import { actorOf, type ListenerDeps } from '../deps.js';
 import { openView } from '../open-view.js';
 import { programOpenedBy } from '../program-of.js';
 import { tell } from '../tell.js';
-import { inlineErrors, readMetadata, readValues } from '../views/view-input.js';
+import { inlineErrors, readForm } from '../views/view-input.js';
 
 export function registerTokenForms(app: App, deps: ListenerDeps) {
   app.action(ACTIONS.openTokens, async ({ ack, body, client, respond, logger }) => {
@@ -72,11 +72,13 @@ export function registerTokenForms(app: App, deps: ListenerDeps) {
   });
 
   app.view(VIEWS.tokens, async ({ ack, body, view, logger }) => {
-    const meta = readMetadata(view.private_metadata);
+    // The one parser of every form (view-input.ts): a forged or unreadable submission is answered inline.
+    const form = readForm(view, Object.values(INPUTS.token));
+    if (!form.ok) return ack(inlineErrors(form.block ?? INPUTS.token.name, form.message));
+    const { meta, values } = form;
     const opened = programOpenedBy(deps, { program: meta.program }, body.user.id);
     if (!('service' in opened)) return ack(inlineErrors(INPUTS.token.name, opened.plain));
     const { service } = opened;
-    const values = readValues(view.state.values);
     const name = values[INPUTS.token.name];
     if (!name) return ack(inlineErrors(INPUTS.token.name, 'Give the token a name, e.g. consumer-pipeline.'));
     const side = values[INPUTS.token.side];

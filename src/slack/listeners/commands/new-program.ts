@@ -9,6 +9,7 @@
  * hears the outcome (the typed line by its response_url, the form in itself, updated).
  */
 import type { App, Logger, RespondFn, types, webApi } from '@slack/bolt';
+import { z } from 'zod';
 import { may } from '../../../core/authorize.js';
 import { nearest } from '../../../core/errors.js';
 import { type Cutover, Id } from '../../../core/schema.js';
@@ -20,7 +21,7 @@ import { newProgramModal, type TemplateChoice } from '../../views/programs.js';
 import { esc, plain } from '../../views/text.js';
 import { actorOf, type ListenerDeps } from '../deps.js';
 import { openView } from '../open-view.js';
-import { readValues } from '../views/view-input.js';
+import { inlineErrors, readForm, readMetadata } from '../views/view-input.js';
 
 type View = types.View;
 
@@ -208,17 +209,22 @@ export async function openNewProgramForm(
   );
 }
 
-const FormMeta = (raw: string | undefined): { channel?: string; template?: string } => {
-  try {
-    const v = JSON.parse(raw || '{}') as { channel?: unknown; template?: unknown };
-    return {
-      ...(typeof v.channel === 'string' ? { channel: v.channel } : {}),
-      ...(typeof v.template === 'string' ? { template: v.template } : {}),
-    };
-  } catch {
-    return {};
+/** What the form carries: the channel it is for, and the template it shows. */
+const FormMeta = z.object({
+  channel: z.string().max(100).optional(),
+  template: z.string().max(300).optional(),
+});
+
+/** Every input block the form may hold: the fixed ones, and each template's sides and roles. */
+function formInputs(choices: readonly TemplateChoice[]): string[] {
+  const { template, id, title, release, sidePrefix, rolePrefix } = NEW_PROGRAM.inputs;
+  const blocks = new Set<string>([template, id, title, release]);
+  for (const c of choices) {
+    for (const s of c.program.sides) blocks.add(`${sidePrefix}${s.id}.name`).add(`${sidePrefix}${s.id}.zone`);
+    for (const r of c.program.roles) blocks.add(`${rolePrefix}${r.id}`);
   }
-};
+  return [...blocks];
+}
 
 /** A plain view saying how the start went, in place of the form. */
 const resultView = (text: string): View => ({
@@ -237,8 +243,8 @@ export function registerNewProgram(app: App, deps: ListenerDeps) {
     const value = action && 'selected_option' in action ? action.selected_option?.value : undefined;
     const choices = templateChoices(deps);
     const chosen = choices.find((c) => c.value === value);
-    const meta = FormMeta(body.view.private_metadata);
-    if (!chosen || !meta.channel) return;
+    const meta = readMetadata(body.view.private_metadata, FormMeta);
+    if (!chosen || !meta?.channel) return;
     await client.views
       .update({
         view_id: body.view.id,
@@ -249,11 +255,12 @@ export function registerNewProgram(app: App, deps: ListenerDeps) {
   });
 
   app.view(NEW_PROGRAM.view, async ({ ack, body, view, client, logger }) => {
-    const meta = FormMeta(view.private_metadata);
-    const values = readValues(view.state.values);
     const inputs = NEW_PROGRAM.inputs;
-    const errors: Record<string, string> = {};
     const choices = templateChoices(deps);
+    const form = readForm(view, formInputs(choices), FormMeta);
+    if (!form.ok) return ack(inlineErrors(form.block ?? inputs.id, form.message));
+    const { meta, values } = form;
+    const errors: Record<string, string> = {};
     const chosenValue = values[inputs.template] ?? meta.template;
     const template = choices.find((c) => c.value === chosenValue);
     if (!template) errors[inputs.template] = 'Choose a template.';
@@ -267,8 +274,9 @@ export function registerNewProgram(app: App, deps: ListenerDeps) {
     const release = values[inputs.release];
     if (!title) errors[inputs.title] = 'Give the title.';
     if (!release) errors[inputs.release] = 'Give the release.';
-    const sides: Record<string, { name?: string; zone?: string }> = {};
-    const roleTitles: Record<string, string> = {};
+    // Keyed by the template's ids (checked by the one id rule), on objects without a prototype all the same.
+    const sides: Record<string, { name?: string; zone?: string }> = Object.create(null);
+    const roleTitles: Record<string, string> = Object.create(null);
     for (const s of template?.program.sides ?? []) {
       const name = values[`${inputs.sidePrefix}${s.id}.name`];
       const zone = values[`${inputs.sidePrefix}${s.id}.zone`];

@@ -30,7 +30,7 @@ export function registerItemOptions(app: App, deps: ListenerDeps) {
   for (const [block, choicesOf] of Object.entries(CHOICES))
     app.options<'block_suggestion'>({ block_id: block }, async ({ ack, body }) => {
       const meta = readMetadata(body.view?.private_metadata);
-      const service = programFor(deps, { program: meta.program, channel: meta.channel });
+      const service = meta && programFor(deps, { program: meta.program, channel: meta.channel });
       if (!service) {
         await ack({ options: [] });
         return;

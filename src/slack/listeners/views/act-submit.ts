@@ -9,6 +9,7 @@ export function registerActSubmits(app: App, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.confirm,
     what: 'confirmed change',
+    inputs: Object.values(INPUTS.confirm),
     read(values, meta) {
       const reason = values[INPUTS.confirm.reason];
       if (!meta.command) return { block: INPUTS.confirm.reason, message: 'Close this form and start again.' };
@@ -22,6 +23,7 @@ export function registerActSubmits(app: App, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.evidence,
     what: 'evidence',
+    inputs: Object.values(INPUTS.evidence),
     read(values, meta) {
       const evidence = values[INPUTS.evidence.evidence];
       const url = values[INPUTS.evidence.url];
@@ -38,6 +40,7 @@ export function registerActSubmits(app: App, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.role,
     what: 'role',
+    inputs: Object.values(INPUTS.role),
     read(values) {
       const role = values[INPUTS.role.role];
       const user = values[INPUTS.role.user];
@@ -51,6 +54,7 @@ export function registerActSubmits(app: App, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.target,
     what: 'target',
+    inputs: Object.values(INPUTS.target),
     read(values) {
       const tag = values[INPUTS.target.tag];
       const sha = values[INPUTS.target.sha];
@@ -64,6 +68,7 @@ export function registerActSubmits(app: App, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.window,
     what: 'window',
+    inputs: Object.values(INPUTS.window),
     read(values) {
       const start = values[INPUTS.window.start];
       const end = values[INPUTS.window.end];
@@ -77,6 +82,7 @@ export function registerActSubmits(app: App, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.decide,
     what: 'decision',
+    inputs: Object.values(INPUTS.decide),
     read(values) {
       const decision = values[INPUTS.decide.decision];
       const status = values[INPUTS.decide.status];

@@ -8,6 +8,7 @@ export function registerBlockerSubmit(app: App, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.blocker,
     what: 'blocker update',
+    inputs: Object.values(INPUTS.blocker),
     read(values) {
       const blocker = values[INPUTS.blocker.blocker];
       const action = values[INPUTS.blocker.action];

@@ -8,6 +8,7 @@ export function registerGateSubmit(app: App, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.gate,
     what: 'gate',
+    inputs: Object.values(INPUTS.gate),
     read(values, meta) {
       const gate = values[INPUTS.gate.gate];
       const status = values[INPUTS.gate.status];

@@ -3,14 +3,17 @@
  * values into the command, and which block shows a fault of each command field). The rules are the core's.
  */
 import type { App } from '@slack/bolt';
-import { Command } from '../../../core/schema.js';
+import { Command, REMINDER_RANGES } from '../../../core/schema.js';
 import { isZone } from '../../../core/time.js';
 import { INPUTS, SHAPE_VIEWS, type ShapeForm } from '../../ids.js';
+import { wholeNumber, wholeRange } from '../../typed-text.js';
+import { clip } from '../../views/text.js';
 import type { ListenerDeps } from '../deps.js';
 import { registerFormSubmit } from './form-submit.js';
+import type { FormValues } from './view-input.js';
 
 type Spec = Parameters<typeof registerFormSubmit>[2];
-type Values = Record<string, string | undefined>;
+type Values = FormValues;
 type Read = ReturnType<Spec['read']>;
 
 const S = INPUTS.shape;
@@ -29,6 +32,7 @@ const retitleSpec = (
   choose: string,
 ): Omit<Spec, 'callbackId'> => ({
   what,
+  inputs: [S.item, S.title],
   read: (v) =>
     need(
       v,
@@ -50,6 +54,7 @@ const removeSpec = (
   choose: string,
 ): Omit<Spec, 'callbackId'> => ({
   what,
+  inputs: [S.item],
   read: (v) => need(v, [[S.item, choose]], () => ({ input: { type, [field]: v[S.item] } })),
   blockOf: { [field]: S.item },
   fallback: () => S.item,
@@ -67,35 +72,59 @@ const REMINDER_BLOCKS: Record<string, [block: string, name: string]> = {
 
 /** The reminders form's values as a `reminders.set`, each fault under its own field (the core's schema decides). */
 function readReminders(v: Values): Read {
-  const number = (block: string) => (v[block] === undefined ? undefined : Number(v[block]));
-  const lead = (v[S.windowLeadHours] ?? '')
-    .split(/[\s,;]+/)
-    .filter(Boolean)
-    .map(Number);
-  if (lead.some(Number.isNaN))
-    return { block: S.windowLeadHours, message: 'Give hours as numbers, separated by commas: 24, 1.' };
+  const { hours, hour, leads } = REMINDER_RANGES;
+  const reminders: Record<string, unknown> = {};
+  // Each number read by the one parser; a fault names the field and the range.
+  for (const [block, field, range, unit] of [
+    [S.signoffAfterHours, 'signoffAfterHours', hours, 'hours'],
+    [S.blockerStaleHours, 'blockerStaleHours', hours, 'hours'],
+    [S.digestHour, 'digestHour', hour, ''],
+  ] as const) {
+    const typed = v[block];
+    if (typed === undefined) continue;
+    const n = wholeNumber(typed, range);
+    if (n === undefined)
+      return {
+        block,
+        message: `${REMINDER_BLOCKS[field]?.[1]} is ${wholeRange(range, unit)}: "${clip(typed, 20)}" is not.`,
+      };
+    reminders[field] = n;
+  }
+  const lead = (v[S.windowLeadHours] ?? '').split(/[\s,;]+/).filter(Boolean);
+  if (lead.some((h) => wholeNumber(h, hours) === undefined))
+    return {
+      block: S.windowLeadHours,
+      message: `Give each notice as ${wholeRange(hours, 'hours')}, separated by commas: 24, 1.`,
+    };
+  if (lead.length > leads)
+    return { block: S.windowLeadHours, message: `Give at most ${leads} notices, such as 24, 1.` };
+  reminders.windowLeadHours = lead.map(Number);
   const [from, to] = [v[S.quietFrom], v[S.quietTo]];
-  if ((from === 'none') !== (to === 'none'))
+  if ((from === 'none') !== (to === 'none') || (from === undefined) !== (to === undefined))
     return { block: S.quietTo, message: 'Give both ends of the quiet hours, or none for both.' };
+  if (from === 'none') reminders.quietHours = null;
+  else if (from !== undefined && to !== undefined) {
+    const [f, t] = [wholeNumber(from, hour), wholeNumber(to, hour)];
+    if (f === undefined || t === undefined)
+      return {
+        block: f === undefined ? S.quietFrom : S.quietTo,
+        message: `The quiet hours are each ${wholeRange(hour, 'the hour of the day')}, or none.`,
+      };
+    reminders.quietHours = { from: f, to: t };
+  }
   const zone = v[S.zone];
   if (zone && !isZone(zone))
     return { block: S.zone, message: `"${zone}" is not a time zone: use one such as Europe/Berlin or UTC.` };
-  const reminders: Record<string, unknown> = {
-    windowLeadHours: lead,
-    quietHours: from === undefined || from === 'none' ? null : { from: Number(from), to: Number(to) },
-  };
-  for (const [field, value] of [
-    ['signoffAfterHours', number(S.signoffAfterHours)],
-    ['blockerStaleHours', number(S.blockerStaleHours)],
-    ['digestHour', number(S.digestHour)],
-    ['zone', zone],
-  ] as const)
-    if (value !== undefined) reminders[field] = value;
+  if (zone) reminders.zone = zone;
   const input = { type: 'reminders.set', reminders };
   const parsed = Command.safeParse(input);
   const issue = parsed.success ? undefined : parsed.error.issues[0];
   if (issue) {
-    const [block, name] = REMINDER_BLOCKS[String(issue.path[1])] ?? [S.signoffAfterHours, 'The reminders'];
+    const key = String(issue.path[1]);
+    const [block, name] = (Object.hasOwn(REMINDER_BLOCKS, key) && REMINDER_BLOCKS[key]) || [
+      S.signoffAfterHours,
+      'The reminders',
+    ];
     return { block, message: `${name}: ${issue.message}.` };
   }
   return { input };
@@ -104,6 +133,7 @@ function readReminders(v: Values): Read {
 const SPECS: Record<ShapeForm, Omit<Spec, 'callbackId'>> = {
   'gate.add': {
     what: 'new gate',
+    inputs: [S.id, S.title, S.owner, S.perTarget],
     read: (v) =>
       need(
         v,
@@ -129,6 +159,7 @@ const SPECS: Record<ShapeForm, Omit<Spec, 'callbackId'>> = {
   'gate.remove': removeSpec('gate.remove', 'gate', 'gate removal', 'Choose the gate to remove.'),
   'evidence.add': {
     what: 'new evidence',
+    inputs: [S.id, S.title, S.side],
     read: (v) =>
       need(
         v,
@@ -156,6 +187,7 @@ const SPECS: Record<ShapeForm, Omit<Spec, 'callbackId'>> = {
   ),
   'blocker.add': {
     what: 'new blocker',
+    inputs: [S.owner, S.title],
     read: (v) =>
       need(
         v,
@@ -178,6 +210,15 @@ const SPECS: Record<ShapeForm, Omit<Spec, 'callbackId'>> = {
   'role.retitle': retitleSpec('role.retitle', 'role', 'role title', 'Choose the role.'),
   'reminders.set': {
     what: 'reminders',
+    inputs: [
+      S.signoffAfterHours,
+      S.blockerStaleHours,
+      S.windowLeadHours,
+      S.digestHour,
+      S.quietFrom,
+      S.quietTo,
+      S.zone,
+    ],
     read: readReminders,
     blockOf: { reminders: S.signoffAfterHours },
     fallback: () => S.signoffAfterHours,

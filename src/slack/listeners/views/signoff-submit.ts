@@ -8,6 +8,7 @@ export function registerSignoffSubmit(app: App, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.signoff,
     what: 'sign-off',
+    inputs: Object.values(INPUTS.signoff),
     read(values, meta) {
       const side = meta.side ?? values[INPUTS.signoff.side];
       if (!side) return { block: INPUTS.signoff.side, message: 'Choose the side you sign for.' };
