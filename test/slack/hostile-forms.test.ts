@@ -82,6 +82,7 @@ const FORMS: Form[] = [
   { callback: VIEWS.window, blocks: Object.values(INPUTS.window), strict: [INPUTS.window.start] },
   { callback: VIEWS.decide, blocks: Object.values(INPUTS.decide), strict: [INPUTS.decide.decision] },
   { callback: VIEWS.tokens, blocks: Object.values(INPUTS.token), strict: [INPUTS.token.name] },
+  { callback: VIEWS.confirm, blocks: Object.values(INPUTS.confirm), strict: [] },
   shape('gate.add', [S.id, S.title, S.owner, S.perTarget], [S.id]),
   shape('gate.rename', [S.item, S.title], [S.item]),
   shape('gate.remove', [S.item], [S.item]),

@@ -14,7 +14,7 @@ import { actorOf, type ListenerDeps } from '../deps.js';
 import { openView } from '../open-view.js';
 import { programOpenedBy } from '../program-of.js';
 import { tell } from '../tell.js';
-import { inlineErrors, readForm } from '../views/view-input.js';
+import { faultUnder, inlineErrors, readForm } from '../views/view-input.js';
 
 export function registerTokenForms(app: App, deps: ListenerDeps) {
   app.action(ACTIONS.openTokens, async ({ ack, body, client, respond, logger }) => {
@@ -74,13 +74,15 @@ export function registerTokenForms(app: App, deps: ListenerDeps) {
   app.view(VIEWS.tokens, async ({ ack, body, view, logger }) => {
     // The one parser of every form (view-input.ts): a forged or unreadable submission is answered inline.
     const form = readForm(view, Object.values(INPUTS.token));
-    if (!form.ok) return ack(inlineErrors(form.block ?? INPUTS.token.name, form.message));
+    const under = (block: string) => faultUnder(form.present, block);
+    if (!form.ok) return ack(inlineErrors(under(form.block ?? INPUTS.token.name), form.message));
     const { meta, values } = form;
     const opened = programOpenedBy(deps, { program: meta.program }, body.user.id);
-    if (!('service' in opened)) return ack(inlineErrors(INPUTS.token.name, opened.plain));
+    if (!('service' in opened)) return ack(inlineErrors(under(INPUTS.token.name), opened.plain));
     const { service } = opened;
     const name = values[INPUTS.token.name];
-    if (!name) return ack(inlineErrors(INPUTS.token.name, 'Give the token a name, e.g. consumer-pipeline.'));
+    if (!name)
+      return ack(inlineErrors(under(INPUTS.token.name), 'Give the token a name, e.g. consumer-pipeline.'));
     const side = values[INPUTS.token.side];
     let made: Awaited<ReturnType<typeof createToken>>;
     try {
@@ -94,7 +96,7 @@ export function registerTokenForms(app: App, deps: ListenerDeps) {
       logger.error('a CI token could not be saved', e);
       return ack(
         inlineErrors(
-          INPUTS.token.name,
+          under(INPUTS.token.name),
           `The token could not be saved (${(e as Error).message}); nothing was changed.`,
         ),
       );
@@ -102,7 +104,7 @@ export function registerTokenForms(app: App, deps: ListenerDeps) {
     if (!made.ok)
       return ack(
         inlineErrors(
-          made.error.field === 'side' ? INPUTS.token.side : INPUTS.token.name,
+          under(made.error.field === 'side' ? INPUTS.token.side : INPUTS.token.name),
           refusalPlain(made.error, service.cutover()),
         ),
       );

@@ -10,7 +10,7 @@ import { confirmModal } from '../../views/confirm-modal.js';
 import type { ModalMetadata } from '../../views/modals.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
 import { programOpenedBy } from '../program-of.js';
-import { type FormValues, inlineErrors, readForm } from './view-input.js';
+import { type FormValues, faultUnder, inlineErrors, readForm } from './view-input.js';
 
 interface FormSpec {
   callbackId: string;
@@ -76,8 +76,7 @@ async function submit(
   const form = readForm(view, spec.inputs);
   // A fault shows under a block the view holds: the one named if it is there, else the first of the form's.
   const { present } = form;
-  const under = (block: string) =>
-    present.length && !present.includes(block) ? (present[0] ?? block) : block;
+  const under = (block: string) => faultUnder(present, block);
   if (!form.ok) return answer(inlineErrors(form.block ?? under(spec.fallback({})), form.message));
   const { meta, values } = form;
   // The program the form was opened for (a form opened before programs were many: its channel's).

@@ -60,6 +60,13 @@ export type FormRead<M = ModalMetadata> =
       present: readonly string[];
     };
 
+/**
+ * Where a fault shows: under `block` if the submission holds it, else under the first input block it holds (Slack
+ * shows an error only under a block of the view submitted).
+ */
+export const faultUnder = (present: readonly string[], block: string): string =>
+  present.length && !present.includes(block) ? (present[0] ?? block) : block;
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
