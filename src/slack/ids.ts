@@ -142,6 +142,13 @@ export const NEW_PROGRAM = {
  */
 export const actionValue = (program: string, item?: string) => `${program}:${item ?? ''}`;
 
+/** The program and item a clicked button (or chosen option) carries in its `value`; nothing for another action. */
+export function valueOfAction(action: object | undefined): { program?: string; item?: string } {
+  return readActionValue(
+    action && 'value' in action && typeof action.value === 'string' ? action.value : undefined,
+  );
+}
+
 export function readActionValue(value: string | undefined): { program?: string; item?: string } {
   if (!value) return {};
   const at = value.indexOf(':');

@@ -4,7 +4,7 @@
  */
 import type { App } from '@slack/bolt';
 import { actionPattern } from '../../block-ids.js';
-import { ACTIONS, readActionValue } from '../../ids.js';
+import { ACTIONS, valueOfAction } from '../../ids.js';
 import {
   decideFormFor,
   evidenceFormFor,
@@ -39,9 +39,7 @@ export function registerFormButtons(app: App, deps: ListenerDeps) {
       if (body.type !== 'block_actions') return;
       const userId = body.user.id;
       const action = body.actions[0];
-      const value = readActionValue(
-        action && 'value' in action && typeof action.value === 'string' ? action.value : undefined,
-      );
+      const value = valueOfAction(action);
       const inChannel = body.channel?.id ?? body.container?.channel_id;
       // From App Home there is no response_url: `tell` then answers by direct message.
       const io = { client, respond: body.response_url ? respond : undefined, logger };

@@ -5,7 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import { actionPattern } from '../../block-ids.js';
-import { ACTIONS, readActionValue } from '../../ids.js';
+import { ACTIONS, valueOfAction } from '../../ids.js';
 import { isShapeForm, shapeFormFor, shapeNotice } from '../../views/shape-modal.js';
 import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
@@ -22,7 +22,7 @@ export function registerShapeFormActions(app: App, deps: ListenerDeps) {
     const userId = body.user.id;
     const action = body.actions[0];
     // The value names the program, and may name a form: `<program-id>:<form>`.
-    const value = readActionValue(action && 'value' in action ? action.value : undefined);
+    const value = valueOfAction(action);
     // From a message, the confirmation goes to its channel; from App Home, the refreshed Home and the alert tell.
     const channel = body.channel?.id;
     const io = { client, respond: body.response_url ? respond : undefined, logger };

@@ -8,7 +8,7 @@
  */
 import type { App } from '@slack/bolt';
 import { actionPattern } from '../../block-ids.js';
-import { ACTIONS, readActionValue } from '../../ids.js';
+import { ACTIONS, valueOfAction } from '../../ids.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
 import { postRecord } from '../commands/record.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
@@ -32,7 +32,7 @@ export function registerRunButtons(app: App, deps: ListenerDeps) {
       if (body.type !== 'block_actions') return;
       const userId = body.user.id;
       const action = body.actions[0];
-      const value = readActionValue(action && 'value' in action ? action.value : undefined);
+      const value = valueOfAction(action);
       const io = { client, respond: body.response_url ? respond : undefined, logger };
       const opened = programOpenedBy(deps, { program: value.program, channel: body.channel?.id }, userId);
       if (!('service' in opened)) return tell(io, userId, opened.refusal);
@@ -62,7 +62,7 @@ export function registerRecordButton(app: App, deps: ListenerDeps) {
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;
     const action = body.actions[0];
-    const value = readActionValue(action && 'value' in action ? action.value : undefined);
+    const value = valueOfAction(action);
     const io = { client, respond: body.response_url ? respond : undefined, logger };
     const opened = programOpenedBy(deps, { program: value.program, channel: body.channel?.id }, userId);
     if (!('service' in opened)) return tell(io, userId, opened.refusal);

@@ -7,7 +7,7 @@
 import type { App } from '@slack/bolt';
 import { mayManageTokens } from '../../../core/tokens.js';
 import { createToken, revokeTokenNamed } from '../../../service/tokens.js';
-import { ACTIONS, INPUTS, readActionValue, VIEWS } from '../../ids.js';
+import { ACTIONS, INPUTS, VIEWS, valueOfAction } from '../../ids.js';
 import { refusalPlain, refusalText } from '../../views/answers.js';
 import { tokenMadeModal, tokensModal } from '../../views/tokens.js';
 import { actorOf, type ListenerDeps } from '../deps.js';
@@ -22,7 +22,7 @@ export function registerTokenForms(app: App, deps: ListenerDeps) {
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;
     const action = body.actions[0];
-    const value = readActionValue(action && 'value' in action ? action.value : undefined);
+    const value = valueOfAction(action);
     const io = { client, respond: body.response_url ? respond : undefined, logger };
     const opened = programOpenedBy(deps, { program: value.program, channel: body.channel?.id }, userId);
     if (!('service' in opened)) return tell(io, userId, opened.refusal);
@@ -42,7 +42,7 @@ export function registerTokenForms(app: App, deps: ListenerDeps) {
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;
     const action = body.actions[0];
-    const value = readActionValue(action && 'value' in action ? action.value : undefined);
+    const value = valueOfAction(action);
     const io = { client, logger };
     const opened = programOpenedBy(deps, { program: value.program }, userId);
     if (!('service' in opened)) return tell(io, userId, opened.refusal);
