@@ -18,11 +18,10 @@ import { openJsonFileStore } from '../src/store/json-file/index.js';
 import { slashCommand, slashCommandForm } from '../test/slack/payloads.js';
 import { postToBolt } from '../test/slack/signing.js';
 import { type SlackStandIn, startSlackStandIn } from '../test/slack/stand-in.js';
-import { type Child, child } from './concurrency.js';
-import { PEOPLE, programPath, realisticProgram, seedStore, writeProgram } from './fixtures.js';
+import { type Child, SECRET, startBotAndBare } from './concurrency.js';
+import { PEOPLE, programPath, realisticProgram } from './fixtures.js';
 import type { AddRow } from './row.js';
 
-const SECRET = 'bench-signing-secret-0123456789';
 const ACK_WINDOW_MS = 3000;
 const SHA = 'a'.repeat(40);
 
@@ -53,28 +52,7 @@ async function rig(work: string, name: string, blockers = 40): Promise<Rig> {
   const slack = await startSlackStandIn({ validateBlocks: false });
   const program = realisticProgram('programs/service-v3.json', { blockers, gates: 10 });
   const dir = join(work, name);
-  const dbPath = await seedStore(dir, program, 1000);
-  const bot = await child(
-    'dist-bench/src/main.js',
-    {
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      CUTOVER_CHANNEL_ID: 'C0CUTOVER',
-      CUTOVER_ADMINS: 'UADMIN',
-      CUTOVER_DB_PATH: dbPath,
-      CUTOVER_PROGRAM: await writeProgram(dir, program),
-      LOG_LEVEL: 'error',
-    },
-    /HTTP on port (\d+)/,
-  );
-  const bare = await child(
-    'dist-bench/bench/bare-bolt.js',
-    { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl },
-    /bare Bolt on port (\d+)/,
-  );
+  const { bot, bare, dbPath } = await startBotAndBare(dir, program, slack.apiUrl, 1000);
   const send = async (port: number, user: string, text: string) => {
     const body = slashCommandForm(slashCommand({ text, user_id: user, response_url: slack.responseUrl() }));
     const t = performance.now();

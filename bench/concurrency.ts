@@ -7,13 +7,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { Cutover } from '../src/core/schema.js';
 import { slashCommand, slashCommandForm } from '../test/slack/payloads.js';
 import { postToBolt } from '../test/slack/signing.js';
 import { startSlackStandIn } from '../test/slack/stand-in.js';
 import { realisticProgram, seedStore, writeProgram } from './fixtures.js';
 import type { AddRow } from './row.js';
 
-const SECRET = 'bench-signing-secret-0123456789';
+export const SECRET = 'bench-signing-secret-0123456789';
 const ACK_WINDOW_MS = 3000;
 
 export interface Child {
@@ -66,17 +67,23 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 
-export async function concurrency(work: string, add: AddRow, quick: boolean) {
-  const slack = await startSlackStandIn({ validateBlocks: false });
-  const program = realisticProgram('programs/service-v3.json');
-  const dir = join(work, 'concurrency');
-  const dbPath = await seedStore(dir, program, 10_000);
+/**
+ * The built bot (as `npm start` runs it, over HTTP, on a store seeded with `events` history entries of `program`)
+ * and a bare Bolt app, each in its own process, both pointed at the Slack stand-in at `slackApiUrl`.
+ */
+export async function startBotAndBare(
+  dir: string,
+  program: Cutover,
+  slackApiUrl: string,
+  events: number,
+): Promise<{ bot: Child; bare: Child; dbPath: string }> {
+  const dbPath = await seedStore(dir, program, events);
   const bot = await child(
     'dist-bench/src/main.js',
     {
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
+      SLACK_API_URL: slackApiUrl,
       HOST: '127.0.0.1',
       PORT: '0',
       CUTOVER_CHANNEL_ID: 'C0CUTOVER',
@@ -89,9 +96,17 @@ export async function concurrency(work: string, add: AddRow, quick: boolean) {
   );
   const bare = await child(
     'dist-bench/bench/bare-bolt.js',
-    { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl },
+    { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApiUrl },
     /bare Bolt on port (\d+)/,
   );
+  return { bot, bare, dbPath };
+}
+
+export async function concurrency(work: string, add: AddRow, quick: boolean) {
+  const slack = await startSlackStandIn({ validateBlocks: false });
+  const program = realisticProgram('programs/service-v3.json');
+  const dir = join(work, 'concurrency');
+  const { bot, bare } = await startBotAndBare(dir, program, slack.apiUrl, 10_000);
 
   let n = 0;
   const wave = async (port: number, size: number): Promise<Wave> => {
