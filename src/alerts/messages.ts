@@ -330,14 +330,22 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
           : e.what === 'window-notes'
             ? 'Window notes'
             : `${esc(sideName(c, e.side ?? ''))}'s position`;
+      const text = e.change === 'set' && e.text ? `: ${esc(clip(e.text, 1000))}` : ' for the decision record';
       return {
-        lines: [`:memo: *${what} ${e.change === 'set' ? 'written' : 'cleared'}* for the decision record`],
+        lines: [`:memo: *${what} ${e.change === 'set' ? 'written' : 'cleared'}*${text}`],
         phases: [],
       };
     }
     case 'program.archived':
       return {
         lines: [`:file_cabinet: *Program archived*${e.reason ? ` — ${esc(clip(e.reason, 400))}` : ''}`],
+        phases: [],
+      };
+    case 'record.reported':
+      return {
+        lines: [
+          `:card_index: *${esc(sideName(c, e.side))} reported the decision record* in ${code(e.repo)} @ ${code(e.commit.slice(0, 12))}`,
+        ],
         phases: [],
       };
     case 'program.created':
@@ -422,9 +430,7 @@ export function alertsHook(log: (msg: string, e: unknown) => void = console.erro
       items = composeAlerts(doc, change);
     } catch (e) {
       log('composing the alert failed; a plain one is sent instead', e);
-      const lines = change.outcome.history.map(
-        (h) => `${esc(h.action)} ${esc(h.subject)}: ${esc(h.before)} → ${esc(h.after)}`,
-      );
+      const lines = [esc(change.outcome.message)];
       items = [
         {
           id: alertIdOf(doc),

@@ -27,7 +27,7 @@ import { targetsHandlers } from './commands/targets.js';
 import { windowHandlers } from './commands/window.js';
 import { type DomainError, fromZod, invalid, needsConfirmation, refused } from './errors.js';
 import { judgedAt } from './membership.js';
-import { blockerState, currentTarget, derivedSnapshot, mayDecideGo, targetLabel } from './readiness.js';
+import { blockerState, currentTarget, derivedSnapshot, mayDecideGo } from './readiness.js';
 import {
   type Actor,
   Command,
@@ -99,6 +99,14 @@ export function runningOn(c: Cutover, decision: string): string[] {
     .map((p) => p.id);
 }
 
+/** What a change that took a GO did, in plain words: the first thing it changed (a gate result, evidence). */
+function causeWords(ch: Change): string {
+  const e = ch.entries[0]?.event;
+  if (e?.type === 'gate.changed') return `gate ${e.gate} turned ${e.after}`;
+  if (e?.type === 'evidence.logged') return `evidence ${e.evidence} logged`;
+  return 'a change';
+}
+
 /** A list as a sentence: "a", "a and b", "a, b and c". */
 const and = (xs: string[]) =>
   xs.length < 2 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
@@ -163,21 +171,24 @@ export function execute(cutover: Cutover, input: unknown, given: Actor, now: Dat
   const { step: result, ch } = step(c, cmd, actor, at);
   if (!result.ok || !ch) return { ok: false, error: result.ok ? refused('Nothing to do.') : result.error };
 
-  const cause = ch.history[0] ? `${ch.history[0].action} ${ch.history[0].subject}` : cmd.type;
   const after = derivedSnapshot(c);
   for (const b of c.blockers) {
     const was = before.blockers.get(b.id);
     const now_ = after.blockers.get(b.id);
     if (!b.derived || !was || was === now_) continue;
-    if (now_ === 'cleared') ch.emit({ type: 'blocker.cleared', blocker: b.id, derived: true });
+    if (now_ === 'cleared')
+      ch.emit({ type: 'blocker.cleared', blocker: b.id, derived: true, title: b.title }, BOT);
     else
-      ch.emit({
-        type: 'blocker.reopened',
-        blocker: b.id,
-        derived: true,
-        reason: blockerState(c, b).unmet.map(unmetWords).join('; '),
-      });
-    ch.log('blocker.derived', `blocker ${b.id}`, was, now_ ?? 'open', `after ${cause}`, BOT);
+      ch.emit(
+        {
+          type: 'blocker.reopened',
+          blocker: b.id,
+          derived: true,
+          reason: blockerState(c, b).unmet.map(unmetWords).join('; '),
+          title: b.title,
+        },
+        BOT,
+      );
   }
   const target = currentTarget(c);
   for (const g of c.gates) {
@@ -185,25 +196,23 @@ export function execute(cutover: Cutover, input: unknown, given: Actor, now: Dat
     const now_ = after.gates.get(g.id);
     if (!was || !now_ || was === now_) continue;
     if (g.derived) {
-      ch.emit({ type: 'gate.changed', gate: g.id, before: was, after: now_, derived: true });
-      ch.log('gate.derived', `gate ${g.id}`, was, now_, `after ${cause}`, BOT);
+      ch.emit(
+        { type: 'gate.changed', gate: g.id, before: was, after: now_, derived: true, title: g.title },
+        BOT,
+      );
     } else if (!(cmd.type === 'gate.set' && cmd.gate === g.id)) {
       // A per-commit gate reads the new target's result: its earlier one is kept, shown as stale.
       const on = target ? { tag: target.tag, sha: target.sha } : undefined;
-      ch.emit({
-        type: 'gate.changed',
-        gate: g.id,
-        before: was,
-        after: now_,
-        derived: false,
-        ...(on ? { target: on } : {}),
-      });
-      ch.log(
-        'gate.target',
-        `gate ${g.id}`,
-        was,
-        now_,
-        on ? `no result for ${targetLabel(on)} yet` : `after ${cause}`,
+      ch.emit(
+        {
+          type: 'gate.changed',
+          gate: g.id,
+          before: was,
+          after: now_,
+          derived: false,
+          ...(on ? { target: on } : {}),
+          title: g.title,
+        },
         BOT,
       );
     }
@@ -220,25 +229,32 @@ export function execute(cutover: Cutover, input: unknown, given: Actor, now: Dat
   for (const { d, unmet, phases } of losing) {
     const rationale = `automatic: requirements no longer hold (${unmet.map(unmetWords).join('; ')})`;
     Object.assign(d, { status: 'no-go', rationale, by: BOT, at });
-    ch.emit({ type: 'decision.changed', decision: d.id, before: 'go', after: 'no-go' });
-    ch.log('decide', `decision ${d.id}`, 'GO', 'NO-GO', rationale, BOT);
-    if (!phases.length) continue;
-    const running = `while phase ${phases.join(', ')} ${phases.length > 1 ? 'were' : 'was'} running`;
-    if (cmd.confirm) {
-      ch.log('go.confirm', `decision ${d.id}`, 'GO', 'NO-GO', `confirmed ${running}: ${cmd.confirm.reason}`);
-      ch.events.unshift({
-        type: 'go.lost',
+    ch.emit(
+      {
+        type: 'decision.changed',
         decision: d.id,
-        phases,
-        how: 'confirmed',
-        reason: cmd.confirm.reason,
-      });
-    } else {
-      // CI cannot confirm: a result it reports is a fact, so it is recorded, and the channel told loudly.
-      const by = actorName(actor);
-      ch.log('go.lost', `decision ${d.id}`, 'GO', 'NO-GO', `${running}, after ${cause} by ${by}`, BOT);
-      ch.events.unshift({ type: 'go.lost', decision: d.id, phases, how: 'ci', reason: `${cause} by ${by}` });
-    }
+        before: 'go',
+        after: 'no-go',
+        title: d.title,
+        automatic: true,
+      },
+      BOT,
+    );
+    if (!phases.length) continue;
+    if (cmd.confirm)
+      ch.emitFirst({ type: 'go.lost', decision: d.id, phases, how: 'confirmed', reason: cmd.confirm.reason });
+    // CI cannot confirm: a result it reports is a fact, so it is recorded, and the channel told loudly.
+    else
+      ch.emitFirst(
+        {
+          type: 'go.lost',
+          decision: d.id,
+          phases,
+          how: 'ci',
+          reason: `${causeWords(ch)}, reported by ${actorName(actor)}`,
+        },
+        BOT,
+      );
   }
   // An explicit NO-GO under a running phase is the person's own decision: told as loudly.
   if (
@@ -248,12 +264,12 @@ export function execute(cutover: Cutover, input: unknown, given: Actor, now: Dat
   ) {
     const phases = runningOn(cutover, cmd.decision);
     if (phases.length)
-      ch.events.unshift({
+      ch.emitFirst({
         type: 'go.lost',
         decision: cmd.decision,
         phases,
         how: 'decided',
-        reason: cmd.rationale,
+        ...(cmd.rationale ? { reason: cmd.rationale } : {}),
       });
   }
   c.updated = at;

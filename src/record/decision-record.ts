@@ -3,6 +3,8 @@
  * (`../shared/seeds/`). Pure: `(document, now) -> Markdown`; people are named by the display names cached in
  * `doc.users`, never by Slack mention syntax, and every typed text is escaped for Markdown.
  */
+
+import { historyWords, type Speaker } from '../core/history-words.js';
 import {
   currentEvidence,
   currentTarget,
@@ -20,6 +22,7 @@ import type {
   Cutover,
   EvidenceEntry,
   Gate,
+  HistoryEvent,
   Link,
   PhaseStatus,
   Signoff,
@@ -54,8 +57,13 @@ function historyShown(doc: StoreDocument, opts: RecordOptions) {
 }
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
-/** The reason the core gives a sign-off voided by the side's next one (commands/signoffs.ts). */
-const REPLACED = 'replaced by a newer sign-off';
+
+/** The people a history event names besides who made it: role holders before and after, who signed. */
+function namedIn(e: HistoryEvent): (string | null | undefined)[] {
+  if (e.type === 'role.assigned') return [e.before, e.after];
+  if (e.type === 'signoff.voided') return [e.signer];
+  return [];
+}
 
 /** Every Slack user id the record names: role holders and whoever signed, published, set or logged. */
 export function referencedUsers(doc: StoreDocument, opts: RecordOptions = {}): string[] {
@@ -78,9 +86,12 @@ export function referencedUsers(doc: StoreDocument, opts: RecordOptions = {}): s
   add(c.scope?.set.by);
   add(c.windowNotes?.set.by);
   for (const p of c.positions) add(p.set.by);
-  for (const h of historyShown(doc, opts).shown) add(h.by);
+  for (const h of historyShown(doc, opts).shown) {
+    add(h.by);
+    for (const u of namedIn(h.event)) add(u);
+  }
   // The timeline names who decided, from history.
-  for (const h of doc.history) if (h.action === 'decide') add(h.by);
+  for (const h of doc.history) if (h.event.type === 'decision.changed') add(h.by);
   return [...ids].sort();
 }
 
@@ -134,10 +145,7 @@ export function decisionRecord(doc: StoreDocument, now: Date, opts: RecordOption
   section('Phase Status Mapping', phaseLines(c, r));
   section('Cutover Timeline', timelineLines(doc, plainName));
   section('Latest Rollback Readiness Evidence', rollbackLines(c, { name, target }));
-  section(
-    'History',
-    historyLines(doc, opts, name, (text) => mdText(namesIn(doc, text))),
-  );
+  section('History', historyLines(doc, opts, name));
   out.push(
     '',
     '---',
@@ -394,7 +402,10 @@ function supersededBy(
 ): string {
   const later = c.signoffs.slice(c.signoffs.indexOf(s) + 1);
   const next = later.find((x) => x.side === s.side);
-  if (next && s.voided?.reason === REPLACED)
+  // Replaced by the side's next sign-off: said by its cause, or (a store from before causes were kept) by the
+  // next sign-off given at the instant this one was voided.
+  const replaced = s.voided?.cause ? s.voided.cause.kind === 'replaced' : next?.at === s.voided?.at;
+  if (next && replaced)
     return `superseded by the ${GO(next.decision)} of ${f.name(next.by)}, ${utcStamp(next.at)}`;
   const on = s.target ? c.targets.findIndex((t) => sameTarget(t, s.target)) : -1;
   const t = c.targets[on + 1];
@@ -502,10 +513,6 @@ function rollbackLines(c: Cutover, f: { name: Name; target: (t: TargetRef) => st
   return lines.length ? lines : ['No rollback-readiness evidence is logged or linked.'];
 }
 
-/** History texts carry user ids ("GO by U123"): the cached display names replace them. */
-const namesIn = (doc: StoreDocument, text: string) =>
-  text.replace(/\b[UW][A-Z0-9]{2,}\b/g, (id) => doc.users[id]?.name ?? id);
-
 /** The cutover's moments as a Mermaid timeline (GitHub renders it), the newest when there are many. */
 function timelineLines(doc: StoreDocument, name: (by: string) => string): string[] {
   const entries = timelineEntries(doc, name);
@@ -529,12 +536,7 @@ function timelineLines(doc: StoreDocument, name: (by: string) => string): string
 const HISTORY_ELSEWHERE =
   "The whole history is in the store's history log (the `.history.jsonl` file beside the store file); `npm run record -- --db <store-file> --history all` writes a record that lists every change.";
 
-function historyLines(
-  doc: StoreDocument,
-  opts: RecordOptions,
-  name: Name,
-  text: (s: string) => string,
-): string[] {
+function historyLines(doc: StoreDocument, opts: RecordOptions, name: Name): string[] {
   const { shown: oldestFirst, leftOut } = historyShown(doc, opts);
   if (!oldestFirst.length && !leftOut) return ['No changes are recorded yet.'];
   const shown = [...oldestFirst].reverse();
@@ -545,14 +547,21 @@ function historyLines(
         HISTORY_ELSEWHERE,
       ]
     : [shown.length === 1 ? 'The one change, newest first.' : `All ${shown.length} changes, newest first.`];
+  // The record's language: people by display name, typed text escaped and quoted, ids as code.
+  const say: Speaker = {
+    who: (holder) => name(holder),
+    typed: (text) => `"${mdText(text)}"`,
+    plain: mdText,
+    id: mdCode,
+    date: utcStamp,
+    link: mdLink,
+  };
   return [
     ...head,
     '',
     ...shown.map((h, i) => {
       const admin = h.asAdmin ? ' (as admin)' : '';
-      // A note (a rationale, a reason) keeps its lines, quoted under the entry.
-      const note = h.note ? `: ${mdLines(namesIn(doc, h.note), `${i + 1}. `.length)}` : '';
-      return `${i + 1}. ${utcStamp(h.at)}, ${name(h.by)}${admin}: ${mdText(h.action)} ${text(h.subject)}, ${text(h.before)} → ${text(h.after)}${note}`;
+      return `${i + 1}. ${utcStamp(h.at)}, ${name(h.by)}${admin}: ${historyWords(h, doc.cutover, say)}`;
     }),
   ];
 }

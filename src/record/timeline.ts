@@ -77,18 +77,30 @@ export function timelineEntries(doc: StoreDocument, name: (by: string) => string
     for (const r of g.results)
       add(r.at, `Gate ${g.title}: ${r.status}${r.tag ? ` on ${r.tag}` : ''} (${name(r.by)})`);
   const history: HistoryEntry[] = doc.history;
+  const title = (list: { id: string; title: string }[], id: string, kept?: string) =>
+    kept ?? list.find((x) => x.id === id)?.title ?? id;
   for (const h of history) {
-    if (h.action === 'decide') {
-      const d = c.decisions.find((x) => `decision ${x.id}` === h.subject);
-      add(h.at, `Decision ${d?.title ?? h.subject.replace(/^decision /, '')}: ${h.after} (${name(h.by)})`);
-    }
-    if (h.action === 'phase') add(h.at, `Phase ${h.subject.replace(/^phase /, '')} ${h.after}`);
+    const e = h.event;
+    if (e.type === 'decision.changed' && e.before !== e.after)
+      add(
+        h.at,
+        `Decision ${title(c.decisions, e.decision, e.title)}: ${GO(e.after)} (${e.automatic ? 'by itself' : name(h.by)})`,
+      );
+    if (e.type === 'phase.changed')
+      add(h.at, `Phase ${e.phase} ${title(c.phases, e.phase, e.title)} ${e.after}`);
+    // A store's older lines, written as prose: a decision or a phase shown as it was written.
+    if (e.type === 'legacy' && (e.action === 'decide' || e.action === 'phase'))
+      add(h.at, `${e.subject}: ${e.before} → ${e.after} (legacy text)`);
   }
   // A decision's latest change, when the history held here no longer reaches it.
   for (const d of c.decisions)
     if (
       d.at &&
-      !history.some((h) => h.action === 'decide' && h.subject === `decision ${d.id}` && h.at === d.at)
+      !history.some(
+        (h) =>
+          h.at === d.at &&
+          (h.event.type === 'decision.changed' ? h.event.decision === d.id : h.event.type === 'legacy'),
+      )
     )
       add(d.at, `Decision ${d.title}: ${GO(d.status)}${d.by ? ` (${name(d.by)})` : ''}`);
   if (c.window) {

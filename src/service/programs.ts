@@ -10,7 +10,7 @@
  */
 import { actorName } from '../core/commands.js';
 import { newProgram } from '../core/program.js';
-import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
+import type { Actor, Cutover, DomainEvent, HistoryEntry } from '../core/schema.js';
 import { type Layout, type Store, StoreError, type StoreHealth } from '../store/store.js';
 import type { Change, CutoverService } from './cutover-service.js';
 import { type Catalog, REQUEST_KEY_TTL_MS, StoreDocument } from './document.js';
@@ -191,16 +191,12 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
     if (!made.ok) return made;
     const cutover: Cutover = { ...made.cutover, channel: request.channel, updated: now.toISOString() };
     const by = actor.kind === 'system' ? BY_BOT : actorName(actor);
-    const line: HistoryEntry = {
+    const line: HistoryEntry & { event: DomainEvent } = {
       seq: 1,
       at: now.toISOString(),
       by,
       asAdmin: false,
-      action: 'program.create',
-      subject: `program ${cutover.id}`,
-      before: '—',
-      after: 'started',
-      note: `from ${request.from}`,
+      event: { type: 'program.created', from: request.from },
     };
     const message = `${cutover.title} (${cutover.id}) started from ${request.from}.`;
     // The first program of a new store is the store's starting state, as a program file gives it: no line, no alert.

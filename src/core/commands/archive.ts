@@ -31,7 +31,6 @@ function archive(
   }
   c.archived = { ...a.ch.stamp(), ...(cmd.reason ? { reason: cmd.reason } : {}) };
   a.ch.emit({ type: 'program.archived', ...(cmd.reason ? { reason: cmd.reason } : {}) });
-  a.ch.log('program.archive', `program ${c.id}`, 'active', 'archived', cmd.reason);
   return { ch: a.ch, step: done(`${c.title} is archived at ${at}: it is read-only from now on.`) };
 }
 

@@ -39,8 +39,7 @@ function blockerAdd({ c, begin }: StepContext, cmd: Extract<Command, { type: 'bl
     status: 'open',
     updated: a.ch.stamp(),
   });
-  a.ch.emit({ type: 'blocker.added', blocker: id });
-  a.ch.log('blocker.add', `blocker ${id}`, '—', 'open', cmd.title);
+  a.ch.emit({ type: 'blocker.added', blocker: id, title: cmd.title, owner: cmd.owner, phase: phase.id });
   return { ch: a.ch, step: done(`Blocker ${id} added before phase ${phase.id}, owned by ${cmd.owner}.`) };
 }
 
@@ -82,13 +81,17 @@ function clearOrReopen(
   if (cmd.type === 'blocker.clear') {
     if (cmd.evidenceUrl) b.evidenceUrl = cmd.evidenceUrl;
     delete b.reopenReason;
-    a.ch.emit({ type: 'blocker.cleared', blocker: b.id, derived: false });
-    a.ch.log('blocker.clear', `blocker ${b.id}`, 'open', 'cleared', cmd.evidenceUrl);
+    a.ch.emit({
+      type: 'blocker.cleared',
+      blocker: b.id,
+      derived: false,
+      title: b.title,
+      ...(cmd.evidenceUrl ? { evidenceUrl: cmd.evidenceUrl } : {}),
+    });
     return { ch: a.ch, step: done(`Blocker ${b.id} cleared.`) };
   }
   b.reopenReason = cmd.reason;
-  a.ch.emit({ type: 'blocker.reopened', blocker: b.id, derived: false, reason: cmd.reason });
-  a.ch.log('blocker.reopen', `blocker ${b.id}`, 'cleared', 'open', cmd.reason);
+  a.ch.emit({ type: 'blocker.reopened', blocker: b.id, derived: false, reason: cmd.reason, title: b.title });
   return { ch: a.ch, step: done(`Blocker ${b.id} reopened.`) };
 }
 

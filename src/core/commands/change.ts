@@ -12,9 +12,11 @@ import type {
   HistoryEntry,
   PermissionAction,
   TargetRef,
+  VoidCause,
 } from '../schema.js';
 
-export type NewHistory = Omit<HistoryEntry, 'seq'>;
+/** A history entry as a change yields it (the store numbers it): who, when, as admin, and the typed event. */
+export type NewHistory = Omit<HistoryEntry, 'seq'> & { event: DomainEvent };
 
 export const BOT = 'cutover-bot';
 
@@ -40,54 +42,69 @@ export function uniqueId(base: string, taken: Set<string>): string {
 
 export const upper = (s: string) => s.toUpperCase();
 
-/** Collects the changes of one transition. */
+/** Why sign-offs were voided, in the core's words (the event and the sign-off keep `cause` as data). */
+export function voidReason(cause: VoidCause): string {
+  switch (cause.kind) {
+    case 'replaced':
+      return 'replaced by a newer sign-off';
+    case 'target':
+      return `release target changed from ${cause.from ? targetLabel(cause.from) : 'none'} to ${targetLabel(cause.to)}`;
+    case 'gate-red':
+      return `gate ${cause.gate} turned red`;
+    case 'gates':
+      return `the gate set changed: gate ${cause.gate} ${cause.change}`;
+  }
+}
+
+/**
+ * Collects the changes of one transition: one list of typed events, each with who made it. History is that list;
+ * the events the channel is told are those not kept `quiet` (a detail only history holds, such as a rationale
+ * restated or a gate result for a commit that is not the target).
+ */
 export class Change {
-  events: DomainEvent[] = [];
-  history: NewHistory[] = [];
+  readonly entries: { event: DomainEvent; by: string; quiet: boolean }[] = [];
   constructor(
     readonly c: Cutover,
     readonly actor: Actor,
     readonly at: string,
     readonly asAdmin: boolean,
   ) {}
-  log(
-    action: string,
-    subject: string,
-    before: string,
-    after: string,
-    note?: string,
-    by = actorName(this.actor),
-  ) {
-    const entry: NewHistory = {
+  /** What the channel is told, in order. */
+  get events(): DomainEvent[] {
+    return this.entries.filter((e) => !e.quiet).map((e) => e.event);
+  }
+  /** What history keeps, in order: every event, with who made it (the bot for what followed by itself). */
+  get history(): NewHistory[] {
+    return this.entries.map(({ event, by }) => ({
       at: this.at,
       by,
       asAdmin: by === BOT ? false : this.asAdmin,
-      action,
-      subject,
-      before,
-      after,
-    };
-    if (note) entry.note = note;
-    this.history.push(entry);
+      event,
+    }));
   }
-  emit(e: DomainEvent) {
-    this.events.push(e);
+  /** An event the channel is told and history keeps; `by` the bot for what followed by itself. */
+  emit(e: DomainEvent, by = actorName(this.actor)) {
+    this.entries.push({ event: e, by, quiet: false });
+  }
+  /** An event history keeps and the channel need not hear of. */
+  note(e: DomainEvent, by = actorName(this.actor)) {
+    this.entries.push({ event: e, by, quiet: true });
+  }
+  /** An event told first (the running cutover lost its GO). */
+  emitFirst(e: DomainEvent, by = actorName(this.actor)) {
+    this.entries.unshift({ event: e, by, quiet: false });
   }
   stamp() {
     return { by: actorName(this.actor), at: this.at };
   }
   /** Voids every sign-off in force, telling why. */
-  voidSignoffs(reason: string) {
+  voidSignoffs(cause: VoidCause) {
+    const reason = voidReason(cause);
     for (const s of this.c.signoffs) {
       if (s.voided) continue;
-      s.voided = { at: this.at, reason };
-      this.emit({ type: 'signoff.voided', side: s.side, reason });
-      this.log(
-        'signoff.voided',
-        `sign-off ${s.side}`,
-        `${upper(s.decision)} by ${s.by}`,
-        'voided',
-        reason,
+      s.voided = { at: this.at, reason, cause };
+      this.emit(
+        { type: 'signoff.voided', side: s.side, reason, cause, decision: s.decision, signer: s.by },
         BOT,
       );
     }

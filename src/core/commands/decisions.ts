@@ -16,7 +16,14 @@ function decide({ c, begin }: StepContext, cmd: Extract<Command, { type: 'decide
     return { step: fail(unchanged(`${d.title} (${d.id}) is already ${upper(cmd.status)}.`)) };
   if (d.status === cmd.status) {
     Object.assign(d, { rationale: cmd.rationale, ...a.ch.stamp() });
-    a.ch.log('decide', `decision ${d.id}`, upper(d.status), upper(d.status), cmd.rationale);
+    a.ch.note({
+      type: 'decision.changed',
+      decision: d.id,
+      before: d.status,
+      after: d.status,
+      title: d.title,
+      ...(cmd.rationale ? { rationale: cmd.rationale } : {}),
+    });
     return { ch: a.ch, step: done(`${d.title} stays ${upper(d.status)}; its rationale is updated.`) };
   }
   if (cmd.status === 'go') {
@@ -25,8 +32,14 @@ function decide({ c, begin }: StepContext, cmd: Extract<Command, { type: 'decide
   }
   const before = d.status;
   Object.assign(d, { status: cmd.status, rationale: cmd.rationale, ...a.ch.stamp() });
-  a.ch.emit({ type: 'decision.changed', decision: d.id, before, after: cmd.status });
-  a.ch.log('decide', `decision ${d.id}`, upper(before), upper(cmd.status), cmd.rationale);
+  a.ch.emit({
+    type: 'decision.changed',
+    decision: d.id,
+    before,
+    after: cmd.status,
+    title: d.title,
+    ...(cmd.rationale ? { rationale: cmd.rationale } : {}),
+  });
   return { ch: a.ch, step: done(`${d.title}: ${upper(before)} → ${upper(cmd.status)}.`) };
 }
 

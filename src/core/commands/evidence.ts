@@ -33,8 +33,13 @@ function evidenceLog({ c, begin }: StepContext, cmd: Extract<Command, { type: 'e
   if (e.entries.some((x) => x.url === cmd.url && sameTarget(x.target, cur)))
     return { step: fail(unchanged(`That link is already logged as ${e.id} for ${targetLabel(cur)}.`)) };
   e.entries.push({ url: cmd.url, target: { tag: cur.tag, sha: cur.sha }, ...a.ch.stamp() });
-  a.ch.emit({ type: 'evidence.logged', evidence: e.id, url: cmd.url });
-  a.ch.log('evidence.log', `evidence ${e.id}`, '—', cmd.url, `for ${targetLabel(cur)}`);
+  a.ch.emit({
+    type: 'evidence.logged',
+    evidence: e.id,
+    url: cmd.url,
+    title: e.title,
+    target: { tag: cur.tag, sha: cur.sha },
+  });
   return { ch: a.ch, step: done(`Evidence ${e.id} logged for ${targetLabel(cur)}.`) };
 }
 

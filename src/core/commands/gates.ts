@@ -66,18 +66,23 @@ function gateSet({ c, begin }: StepContext, cmd: Extract<Command, { type: 'gate.
   // The latest result per commit (a gate not tied to a commit keeps one), the newest commits only.
   const kept = g.perTarget ? g.results.filter((r) => r.sha !== sha) : [];
   g.results = [...kept.slice(-(GATE_RESULTS_KEPT - 1)), result];
-  a.ch.log(
-    'gate.set',
-    `gate ${g.id}`,
-    prev?.status ?? 'pending',
-    cmd.status,
-    [
-      label ? `for ${label}${counts ? '' : ' (not the current target)'}` : undefined,
-      cmd.evidenceUrl ?? cmd.runUrl,
-    ]
-      .filter(Boolean)
-      .join(': ') || undefined,
-  );
+  const links = {
+    ...(cmd.evidenceUrl ? { evidenceUrl: cmd.evidenceUrl } : {}),
+    ...(cmd.runUrl ? { runUrl: cmd.runUrl } : {}),
+  };
+  // A result that moves nothing (another commit's, or the same status with new links) is history's alone.
+  if (!counts || before === cmd.status)
+    a.ch.note({
+      type: 'gate.changed',
+      gate: g.id,
+      before: prev?.status ?? 'pending',
+      after: cmd.status,
+      derived: false,
+      title: g.title,
+      ...(sha ? { commit: { sha, ...(tag ? { tag } : {}) } } : {}),
+      counts,
+      ...links,
+    });
   if (!counts) {
     const now = cur ? `the current target is ${targetLabel(cur)}` : 'no target is published';
     return {
@@ -97,8 +102,10 @@ function gateSet({ c, begin }: StepContext, cmd: Extract<Command, { type: 'gate.
     after: cmd.status,
     derived: false,
     ...(cur && g.perTarget ? { target: { tag: cur.tag, sha: cur.sha } } : {}),
+    title: g.title,
+    ...links,
   });
-  if (cmd.status === 'red' && before !== 'red') a.ch.voidSignoffs(`gate ${g.id} turned red`);
+  if (cmd.status === 'red' && before !== 'red') a.ch.voidSignoffs({ kind: 'gate-red', gate: g.id });
   return {
     ch: a.ch,
     step: done(`Gate ${g.id}: ${before} → ${cmd.status}${label ? ` for ${label}` : ''}.`),

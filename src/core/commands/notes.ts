@@ -8,8 +8,11 @@ import { unchanged } from '../errors.js';
 import type { Command, Note } from '../schema.js';
 import { type Change, done, fail, find, type Handlers, type StepContext, type StepResult } from './change.js';
 
-/** How a note reads in history: its text, or "none". */
-const told = (n: Note | undefined) => n?.text ?? 'none';
+/** The text written and the text it replaced, for the event (absent: none). */
+const texts = (before: Note | undefined, after: Note | undefined) => ({
+  ...(after ? { text: after.text } : {}),
+  ...(before ? { was: before.text } : {}),
+});
 
 /** The note after `text` is written over `before` by this change (undefined: cleared). */
 const written = (ch: Change, text: string | null): Note | undefined =>
@@ -24,8 +27,12 @@ function scopeSet({ c, begin }: StepContext, cmd: Extract<Command, { type: 'scop
   const after = written(a.ch, cmd.text);
   if (after) c.scope = after;
   else delete c.scope;
-  a.ch.emit({ type: 'note.changed', what: 'scope', change: after ? 'set' : 'cleared' });
-  a.ch.log('scope.set', 'scope', told(before), told(after));
+  a.ch.emit({
+    type: 'note.changed',
+    what: 'scope',
+    change: after ? 'set' : 'cleared',
+    ...texts(before, after),
+  });
   return { ch: a.ch, step: done(after ? 'Scope stated.' : 'Scope cleared.') };
 }
 
@@ -51,8 +58,13 @@ function positionSet({ c, begin }: StepContext, cmd: Extract<Command, { type: 'p
   c.positions = [...others, ...(after ? [{ ...after, side: side.id }] : [])].sort(
     (x, y) => order(x.side) - order(y.side),
   );
-  a.ch.emit({ type: 'note.changed', what: 'position', side: side.id, change: after ? 'set' : 'cleared' });
-  a.ch.log('position.set', `position ${side.id}`, told(before), told(after));
+  a.ch.emit({
+    type: 'note.changed',
+    what: 'position',
+    side: side.id,
+    change: after ? 'set' : 'cleared',
+    ...texts(before, after),
+  });
   return {
     ch: a.ch,
     step: done(after ? `${side.name}'s position stated.` : `${side.name}'s position cleared.`),
@@ -70,8 +82,12 @@ function windowNotes({ c, begin }: StepContext, cmd: Extract<Command, { type: 'w
   const after = written(a.ch, cmd.text);
   if (after) c.windowNotes = after;
   else delete c.windowNotes;
-  a.ch.emit({ type: 'note.changed', what: 'window-notes', change: after ? 'set' : 'cleared' });
-  a.ch.log('window.notes', 'window notes', told(before), told(after));
+  a.ch.emit({
+    type: 'note.changed',
+    what: 'window-notes',
+    change: after ? 'set' : 'cleared',
+    ...texts(before, after),
+  });
   return { ch: a.ch, step: done(after ? 'Window notes written.' : 'Window notes cleared.') };
 }
 

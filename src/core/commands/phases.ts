@@ -22,8 +22,7 @@ function phase({ c, begin }: StepContext, cmd: Extract<Command, { type: 'phase' 
       return { step: fail(refused(`Phase ${p.id} has not started; start it before closing it.`)) };
     p.status = 'closed';
   }
-  a.ch.emit({ type: 'phase.changed', phase: p.id, before, after: p.status });
-  a.ch.log('phase', `phase ${p.id}`, before, p.status);
+  a.ch.emit({ type: 'phase.changed', phase: p.id, before, after: p.status, title: p.title });
   return { ch: a.ch, step: done(`Phase ${p.id} (${p.title}): ${before} → ${p.status}.`) };
 }
 

@@ -38,13 +38,13 @@ function recordReport(
     go,
     ...a.ch.stamp(),
   });
-  a.ch.log(
-    'record.report',
-    `record of ${side.id}`,
-    '—',
-    `${cmd.repo} @ ${shortSha(cmd.commit)}`,
-    `decision record sha256 ${cmd.contentHash.slice(0, 12)}`,
-  );
+  a.ch.note({
+    type: 'record.reported',
+    side: side.id,
+    repo: cmd.repo,
+    commit: cmd.commit,
+    contentHash: cmd.contentHash,
+  });
   return {
     ch: a.ch,
     step: done(

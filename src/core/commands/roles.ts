@@ -15,8 +15,7 @@ function roleAssign({ c, begin }: StepContext, cmd: Extract<Command, { type: 'ro
     };
   const before = role.assignee;
   role.assignee = cmd.user;
-  a.ch.emit({ type: 'role.assigned', role: role.id, before, after: cmd.user });
-  a.ch.log('role.assign', `role ${role.id}`, before ?? 'unassigned', cmd.user ?? 'unassigned');
+  a.ch.emit({ type: 'role.assigned', role: role.id, before, after: cmd.user, title: role.title });
   // Two different people must sign: one holder of every side's commander role could sign for only one side.
   const commanders = c.sides.map((s) => c.roles.find((r) => r.id === s.commanderRole)?.assignee ?? null);
   const both =

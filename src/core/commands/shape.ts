@@ -43,8 +43,7 @@ function gateAdd({ c, begin }: StepContext, cmd: Of<'gate.add'>): StepResult {
     };
   c.gates.push({ id: cmd.gate, title: cmd.title, owner: cmd.owner, perTarget: cmd.perTarget, results: [] });
   shaped(a.ch, { type: 'program.shaped', what: 'gate', item: cmd.gate, change: 'added', title: cmd.title });
-  a.ch.log('program.shape', `gate ${cmd.gate}`, '—', 'added', cmd.title);
-  a.ch.voidSignoffs(`the gate set changed: gate ${cmd.gate} added`);
+  a.ch.voidSignoffs({ kind: 'gates', gate: cmd.gate, change: 'added' });
   return { ch: a.ch, step: done(`Gate ${cmd.gate} added, owned by ${cmd.owner}; it is pending.`) };
 }
 
@@ -67,15 +66,8 @@ function removeManual({ c, begin }: StepContext, what: 'gate' | 'blocker', id: s
     };
   if (what === 'gate') c.gates = c.gates.filter((g) => g.id !== id);
   else c.blockers = c.blockers.filter((b) => b.id !== id);
-  shaped(a.ch, { type: 'program.shaped', what, item: id, change: 'removed' });
-  a.ch.log(
-    'program.shape',
-    `${what} ${id}`,
-    what === 'gate' ? f.item.title : (f.item.status ?? 'open'),
-    'removed',
-    what === 'gate' ? undefined : f.item.title,
-  );
-  if (what === 'gate') a.ch.voidSignoffs(`the gate set changed: gate ${id} removed`);
+  shaped(a.ch, { type: 'program.shaped', what, item: id, change: 'removed', was: f.item.title });
+  if (what === 'gate') a.ch.voidSignoffs({ kind: 'gates', gate: id, change: 'removed' });
   return { ch: a.ch, step: done(`${Kind} ${id} removed.`) };
 }
 
@@ -98,7 +90,6 @@ function evidenceAdd({ c, begin }: StepContext, cmd: Of<'evidence.add'>): StepRe
     change: 'added',
     title: cmd.title,
   });
-  a.ch.log('program.shape', `evidence ${cmd.evidence}`, '—', 'added', cmd.title);
   return { ch: a.ch, step: done(`Evidence ${cmd.evidence} added for ${cmd.side}.`) };
 }
 
@@ -118,8 +109,13 @@ function evidenceRemove({ c, begin }: StepContext, cmd: Of<'evidence.remove'>): 
     };
   c.evidence = c.evidence.filter((e) => e.id !== cmd.evidence);
   c.rollbackEvidence = c.rollbackEvidence.filter((e) => e !== cmd.evidence);
-  shaped(a.ch, { type: 'program.shaped', what: 'evidence', item: cmd.evidence, change: 'removed' });
-  a.ch.log('program.shape', `evidence ${cmd.evidence}`, f.item.title, 'removed');
+  shaped(a.ch, {
+    type: 'program.shaped',
+    what: 'evidence',
+    item: cmd.evidence,
+    change: 'removed',
+    was: f.item.title,
+  });
   return { ch: a.ch, step: done(`Evidence ${cmd.evidence} removed.`) };
 }
 
@@ -140,8 +136,7 @@ function retitle(
   const before = f.item.title;
   f.item.title = title;
   const change = what === 'role' ? 'changed' : 'renamed';
-  shaped(a.ch, { type: 'program.shaped', what, item: id, change, title });
-  a.ch.log('program.shape', `${what} ${id}`, before, title);
+  shaped(a.ch, { type: 'program.shaped', what, item: id, change, title, was: before });
   return { ch: a.ch, step: done(`The ${what} ${id} is now titled "${title}".`) };
 }
 
@@ -154,10 +149,13 @@ function remindersSet({ c, begin }: StepContext, cmd: Of<'reminders.set'>): Step
   else if (quietHours) next.quietHours = quietHours;
   if (JSON.stringify(next) === JSON.stringify(c.reminders))
     return { step: fail(unchanged('The reminders already stand so.')) };
-  const before = JSON.stringify(c.reminders);
+  const before: Record<string, unknown> = c.reminders;
+  const after: Record<string, unknown> = next;
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
   c.reminders = next;
-  shaped(a.ch, { type: 'program.shaped', what: 'reminders', change: 'changed' });
-  a.ch.log('program.shape', 'reminders', before, JSON.stringify(next));
+  shaped(a.ch, { type: 'program.shaped', what: 'reminders', change: 'changed', fields });
   return { ch: a.ch, step: done('The reminders are changed.') };
 }
 

@@ -16,6 +16,7 @@ import {
   type StepResult,
   staleSeen,
   upper,
+  voidReason,
 } from './change.js';
 
 function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 'signoff' }>): StepResult {
@@ -75,13 +76,12 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
   const ch = new Change(c, actor, at, !held);
   const prev = signoffFor(c, side.id);
   if (prev) {
-    prev.voided = { at, reason: 'replaced by a newer sign-off' };
-    ch.log(
-      'signoff.voided',
-      `sign-off ${side.id}`,
-      `${upper(prev.decision)} by ${prev.by}`,
-      'voided',
-      'replaced by a newer sign-off',
+    const cause = { kind: 'replaced' as const };
+    const reason = voidReason(cause);
+    prev.voided = { at, reason, cause };
+    // Said by the new sign-off's line in the channel; history keeps it.
+    ch.note(
+      { type: 'signoff.voided', side: side.id, reason, cause, decision: prev.decision, signer: prev.by },
       BOT,
     );
   }
@@ -103,20 +103,16 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
     asAdmin: !held,
     ...(membership ? { membership } : {}),
   });
-  ch.emit({ type: 'signoff.given', side: side.id, decision: cmd.decision });
-  ch.log(
-    'signoff',
-    `sign-off ${side.id}`,
-    prev ? upper(prev.decision) : 'none',
-    upper(cmd.decision),
-    [
-      target ? `on ${targetLabel(target)}` : 'no target yet',
-      membership ? `as a member of ${membership.group}, confirmed ${membership.confirmedAt}` : undefined,
-      cmd.rationale,
-    ]
-      .filter(Boolean)
-      .join(': '),
-  );
+  ch.emit({
+    type: 'signoff.given',
+    side: side.id,
+    decision: cmd.decision,
+    ...(target ? { target: { tag: target.tag, sha: target.sha } } : {}),
+    ...(cmd.rationale ? { rationale: cmd.rationale } : {}),
+    ...(cmd.evidenceUrl ? { evidenceUrl: cmd.evidenceUrl } : {}),
+    ...(prev ? { replaced: prev.decision } : {}),
+    ...(membership ? { membership } : {}),
+  });
   return {
     ch,
     step: done(`${side.name} signed ${upper(cmd.decision)}${target ? ` on ${targetLabel(target)}` : ''}.`),

@@ -32,9 +32,9 @@ function targetPublish(
   if (cur) cur.superseded = a.ch.stamp();
   c.targets.push({ tag: cmd.tag, sha: cmd.sha, published: a.ch.stamp() });
   const label = targetLabel(cmd);
-  a.ch.emit({ type: 'target.published', tag: cmd.tag, sha: cmd.sha });
-  a.ch.log('target.publish', 'release target', cur ? targetLabel(cur) : 'none', `${label} (published)`);
-  a.ch.voidSignoffs(`release target changed from ${cur ? targetLabel(cur) : 'none'} to ${label}`);
+  const from = cur ? { tag: cur.tag, sha: cur.sha } : null;
+  a.ch.emit({ type: 'target.published', tag: cmd.tag, sha: cmd.sha, ...(from ? { replaced: from } : {}) });
+  a.ch.voidSignoffs({ kind: 'target', from, to: { tag: cmd.tag, sha: cmd.sha } });
   return { ch: a.ch, step: done(`Release target ${label} published; it waits for approval.`) };
 }
 
@@ -82,12 +82,6 @@ function targetApprove(
     };
   cur.approved = a.ch.stamp();
   a.ch.emit({ type: 'target.approved', tag: cur.tag, sha: cur.sha });
-  a.ch.log(
-    'target.approve',
-    'release target',
-    `${targetLabel(cur)} (published)`,
-    `${targetLabel(cur)} (approved)`,
-  );
   return { ch: a.ch, step: done(`Release target ${targetLabel(cur)} approved; it is now immutable.`) };
 }
 

@@ -37,10 +37,9 @@ function window({ c, at, begin }: StepContext, cmd: Extract<Command, { type: 'wi
     return {
       step: fail(unchanged(`The cutover window is already ${said(cmd.start, cmd.end, cmd.zones)}.`)),
     };
-  const before = c.window ? `${c.window.start} – ${c.window.end}` : 'none';
+  const replaced = c.window ? { replaced: { start: c.window.start, end: c.window.end } } : {};
   c.window = { start: cmd.start, end: cmd.end, set: a.ch.stamp() };
-  a.ch.emit({ type: 'window.set', start: cmd.start, end: cmd.end });
-  a.ch.log('window', 'cutover window', before, `${cmd.start} – ${cmd.end}`);
+  a.ch.emit({ type: 'window.set', start: cmd.start, end: cmd.end, ...replaced });
   return { ch: a.ch, step: done(`Cutover window set: ${said(cmd.start, cmd.end, cmd.zones)}.`) };
 }
 
@@ -55,7 +54,6 @@ function windowClear({ c, begin }: StepContext): StepResult {
   const was = `${c.window.start} – ${c.window.end}`;
   a.ch.emit({ type: 'window.cleared', start: c.window.start, end: c.window.end });
   delete c.window;
-  a.ch.log('window.clear', 'cutover window', was, 'none');
   return { ch: a.ch, step: done(`Cutover window cleared; it was ${was} (UTC).`) };
 }
 

@@ -229,6 +229,15 @@ export type Target = z.infer<typeof Target>;
 export const Window = z.object({ start: Instant, end: Instant, set: Stamp });
 export type Window = z.infer<typeof Window>;
 
+/** Why a sign-off stopped counting: the side signed again, the target changed, a gate turned red, the gates changed. */
+export const VoidCause = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('replaced') }),
+  z.object({ kind: z.literal('target'), from: TargetRef.nullable(), to: TargetRef }),
+  z.object({ kind: z.literal('gate-red'), gate: Id }),
+  z.object({ kind: z.literal('gates'), gate: Id, change: z.enum(['added', 'removed']) }),
+]);
+export type VoidCause = z.infer<typeof VoidCause>;
+
 export const Signoff = z.object({
   side: Id,
   decision: GoNoGo,
@@ -243,7 +252,8 @@ export const Signoff = z.object({
   asAdmin: z.boolean().default(false),
   /** Signed as a member of the user group holding the commander role: which, and when Slack confirmed it. */
   membership: z.object({ group: z.string(), confirmedAt: Instant }).optional(),
-  voided: z.object({ at: Instant, reason: z.string() }).optional(),
+  /** `cause`: why, as data (absent in stores written before it was kept); `reason`: the same in words. */
+  voided: z.object({ at: Instant, reason: z.string(), cause: VoidCause.optional() }).optional(),
 });
 export type Signoff = z.infer<typeof Signoff>;
 

@@ -1,7 +1,8 @@
 /** The plain answers: help, roles, history. */
+import { historyWords, type Speaker } from '../../core/history-words.js';
 import type { Cutover, HistoryEntry } from '../../core/schema.js';
 import { CONFIRM, USAGES } from '../parse-command.js';
-import { clip, esc, fold, link, mention, slackDate, who } from './text.js';
+import { clip, esc, fold, link, mention, plainLine, slackDate, who } from './text.js';
 
 /**
  * An ephemeral answer's `text` with no blocks: Slack cuts message text beyond 40,000 characters. The answers below
@@ -44,130 +45,29 @@ export function rolesText(c: Cutover): string {
   return fold(['*Roles*', ...lines]);
 }
 
-/** How much of each typed or stored part a line shows: the first level that fits its room is used. */
-const LEVELS = [
-  { subject: 80, value: 120, note: 300 },
-  { subject: 60, value: 60, note: 100 },
-  { subject: 40, value: 30, note: 0 },
-  { subject: 12, value: 8, note: 0 },
-] as const;
-type Level = (typeof LEVELS)[number];
+/** How much of each typed or stored text a line shows: the first level that fits its room is used. */
+const LEVELS = [300, 100, 30, 8] as const;
 
-/** A stored instant (ISO) as Slack's date token; anything else as text. */
-const instant = (s: string, max: number) =>
-  /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(s) ? slackDate(s) : esc(clip(s, max));
-/** `a – b` as stored for a window, each end as a date token. */
-const span = (s: string, max: number) => {
-  const [a, b, ...more] = s.split(' – ');
-  return a && b && !more.length ? `${instant(a, max)} – ${instant(b, max)}` : esc(clip(s, max));
-};
-const person = (s: string, max: number) => (/^[UW][A-Z0-9]{2,}$/.test(s) ? who(s) : esc(clip(s, max)));
-/** Which keys of two stored JSON objects differ (the reminders). */
-function changedKeys(before: string, after: string): string[] | undefined {
-  try {
-    const a = JSON.parse(before) as Record<string, unknown>;
-    const b = JSON.parse(after) as Record<string, unknown>;
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
-      (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
-    );
-  } catch {
-    return undefined;
-  }
-}
-/** The reminders' fields as people name them (the words of `/cutover reminders`). */
-const REMINDER_WORDS: Record<string, string> = {
-  signoffAfterHours: 'signoff',
-  blockerStaleHours: 'stale',
-  windowLeadHours: 'lead',
-  digestHour: 'digest',
-  quietHours: 'quiet',
-  zone: 'zone',
-};
-
-/**
- * What happened, in words (`phase 8 started`, `gate producer-suite turned green (was pending)`), from the history
- * entry the core wrote (`action`, `subject`, `before`, `after`); an action this does not know reads as stored.
- */
-function happened(h: HistoryEntry, l: Level): string {
-  const S = esc(clip(h.subject, l.subject));
-  const v = (s: string) => esc(clip(s, l.value));
-  const was = (s: string) => ` (was ${v(s)})`;
-  const named = h.subject.replace(/^[a-z-]+ /, '');
-  switch (h.action) {
-    case 'phase':
-      return h.after === 'started' || h.after === 'closed' ? `${S} ${h.after}` : `${S} is ${v(h.after)}`;
-    case 'role.assign':
-      if (h.after === 'unassigned') return `${S} cleared (was ${person(h.before, l.value)})`;
-      return `${S} given to ${person(h.after, l.value)}${h.before === 'unassigned' ? '' : ` (was ${person(h.before, l.value)})`}`;
-    case 'blocker.add':
-      return `${S} added`;
-    case 'blocker.clear':
-      return `${S} cleared`;
-    case 'blocker.reopen':
-      return `${S} reopened`;
-    case 'blocker.derived':
-      return h.after === 'cleared' ? `${S} cleared itself` : `${S} opened again by itself`;
-    case 'gate.set':
-      return h.before === h.after ? `${S} stays ${v(h.after)}` : `${S} turned ${v(h.after)}${was(h.before)}`;
-    case 'gate.derived':
-      return `${S} turned ${v(h.after)} by itself${was(h.before)}`;
-    case 'gate.target':
-      return `${S} is ${v(h.after)} for the new target${was(h.before)}`;
-    case 'target.publish':
-      return `release target ${v(h.after.replace(/ \(published\)$/, ''))} published${h.before === 'none' ? '' : ` (replacing ${v(h.before)})`}`;
-    case 'target.approve':
-      return `release target ${v(h.after.replace(/ \(approved\)$/, ''))} approved`;
-    case 'evidence.log':
-      // A link keeps its whole address; a line held to a small share shows it as shortened text.
-      return `${S} logged: ${l === LEVELS[0] ? link(h.after) : v(h.after)}`;
-    case 'signoff':
-      return `${esc(clip(named, l.subject))} signed ${v(h.after)}${h.before === 'none' ? '' : was(h.before)}`;
-    case 'signoff.voided': {
-      const m = /^(GO|NO-GO) by (.+)$/.exec(h.before);
-      return m
-        ? `${esc(clip(named, l.subject))}'s ${m[1]} sign-off by ${person(m[2] ?? '', l.value)} voided`
-        : `${S} voided`;
-    }
-    case 'decide':
-      return h.before === h.after ? `${S} stays ${v(h.after)}` : `${S} is now ${v(h.after)}${was(h.before)}`;
-    case 'go.confirm':
-      return `${S}: taking its GO from the running cutover confirmed`;
-    case 'go.lost':
-      return `${S} lost its GO while the cutover ran`;
-    case 'window':
-      return `${S} set to ${span(h.after, l.value)}${h.before === 'none' ? '' : ` (was ${span(h.before, l.value)})`}`;
-    case 'window.clear':
-      return `${S} cleared (was ${span(h.before, l.value)})`;
-    case 'program.shape': {
-      if (h.after === 'added' || h.after === 'removed') return `${S} ${h.after}`;
-      if (h.subject === 'reminders') {
-        const keys = changedKeys(h.before, h.after);
-        return keys?.length
-          ? `reminders changed: ${keys.map((k) => REMINDER_WORDS[k] ?? esc(k)).join(', ')}`
-          : 'reminders changed';
-      }
-      const verb = h.subject.startsWith('role ') ? 'retitled' : 'renamed';
-      return `${S} ${verb} "${v(h.after)}" (was "${v(h.before)}")`;
-    }
-    case 'program.archive':
-      return `${S} archived`;
-    default:
-      return `${esc(clip(h.action, l.subject))} ${S}: ${v(h.before)} → ${v(h.after)}`;
-  }
+/** History in Slack's language: holders mentioned, typed text escaped and quoted, instants as date tokens. */
+function slackSpeaker(max: number, full: boolean): Speaker {
+  const typed = (s: string) => esc(clip(plainLine(s), max));
+  return {
+    who: (holder) => mention(holder),
+    typed: (s) => `"${typed(s)}"`,
+    plain: typed,
+    id: (s) => `\`${esc(clip(s, Math.max(max, 40)))}\``,
+    date: (iso) => slackDate(iso),
+    // A link keeps its whole address; a line held to a small share shows it as shortened text.
+    link: (url) => (full ? link(url) : esc(clip(url, max))),
+  };
 }
 
-/** The bot's own notes on a derived change: `after gate.set gate x` (its cause) reads `after a change to gate x`. */
-const DERIVED = new Set(['blocker.derived', 'gate.derived', 'gate.target']);
-const noteWords = (h: HistoryEntry, note: string) =>
-  DERIVED.has(h.action) ? note.replace(/^after [a-z]+(?:\.[a-z]+)? /, 'after a change to ') : note;
-
-/** One entry as a line (a typed note's later lines quoted under it), within `max` characters when it can be. */
-export function historyLine(h: HistoryEntry, max = Number.POSITIVE_INFINITY): string {
+/** One entry as a line, within `max` characters when it can be: who, as admin, and what happened, in words. */
+export function historyLine(h: HistoryEntry, c: Cutover, max = Number.POSITIVE_INFINITY): string {
   const admin = h.asAdmin ? ' _(as admin)_' : '';
   let line = '';
-  for (const l of LEVELS) {
-    const note = h.note && l.note ? ` — ${esc(clip(noteWords(h, h.note), l.note))}` : '';
-    line = `${slackDate(h.at)} ${person(h.by, l.subject)}${admin} · ${happened(h, l)}${note}`;
+  for (const [i, level] of LEVELS.entries()) {
+    line = `${slackDate(h.at)} ${who(clip(h.by, Math.max(level, 20)))}${admin} · ${historyWords(h, c, slackSpeaker(level, i === 0))}`;
     if (line.length <= max) break;
   }
   return line;
@@ -178,7 +78,11 @@ export function historyLine(h: HistoryEntry, max = Number.POSITIVE_INFINITY): st
  * the page (`limit * page + 1`), so the answer can say whether older ones remain and the command that shows them.
  * The page fits one message: lines are shortened (notes first) so that `limit` of them fit under Slack's 40,000.
  */
-export function historyText(entries: HistoryEntry[], paging?: { limit: number; page: number }): string {
+export function historyText(
+  entries: HistoryEntry[],
+  c: Cutover,
+  paging?: { limit: number; page: number },
+): string {
   if (!entries.length) return 'No changes yet.';
   const limit = paging?.limit ?? entries.length;
   const page = paging?.page ?? 1;
@@ -209,11 +113,11 @@ export function historyText(entries: HistoryEntry[], paging?: { limit: number; p
       : [];
   const room = ANSWER_MAX - title.length - (footer[0]?.length ?? 0) - 100;
   // Full lines when they fit together; only when they do not is each held to its share of the room.
-  const full = shown.map((h) => historyLine(h));
+  const full = shown.map((h) => historyLine(h, c));
   const each = Math.floor(room / shown.length) - 1;
   const body =
     full.reduce((n, line) => n + line.length + 1, 0) <= room
       ? full
-      : full.map((line, i) => (line.length > each ? historyLine(shown[i] as HistoryEntry, each) : line));
+      : full.map((line, i) => (line.length > each ? historyLine(shown[i] as HistoryEntry, c, each) : line));
   return fold([title, ...body, ...footer], MESSAGE_TEXT_MAX - 100, MESSAGE_TEXT_MAX);
 }

@@ -119,7 +119,7 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return ack(ephemeral(rolesText(c)));
       case 'history':
         // One more than the page holds: whether older entries remain is told under it.
-        return ack(ephemeral(historyText(service.history(parsed.limit * parsed.page + 1), parsed)));
+        return ack(ephemeral(historyText(service.history(parsed.limit * parsed.page + 1), c, parsed)));
       case 'status':
         return ack({
           response_type: 'ephemeral',
