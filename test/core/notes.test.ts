@@ -15,7 +15,7 @@ describe('the scope', () => {
       text: 'Bilateral checkpoint refresh',
       set: { by: U.dlo, at: T0.toISOString() },
     });
-    expect(out.events).toEqual([{ type: 'note.changed', what: 'scope', change: 'set' }]);
+    expect(out.events).toMatchObject([{ type: 'note.changed', what: 'scope', change: 'set' }]);
     expect(out.history).toMatchObject([
       { action: 'scope.set', subject: 'scope', before: 'none', after: 'Bilateral checkpoint refresh' },
     ]);
@@ -79,7 +79,7 @@ describe("a side's position", () => {
     expect(out.history).toMatchObject([
       { action: 'position.set', subject: 'position producer', before: 'none' },
     ]);
-    expect(out.events).toEqual([{ type: 'note.changed', what: 'position', side: 'producer', change: 'set' }]);
+    expect(out.events).toMatchObject([{ type: 'note.changed', what: 'position', side: 'producer', change: 'set' }]);
   });
 
   it("only that side's commander or an admin may state a side's position", () => {

@@ -31,13 +31,13 @@ describe('shaping the program from Slack', () => {
       A.dlo,
     );
     expect(gateState(out.cutover, byId(out.cutover.gates, 'perf')).status).toBe('pending');
-    expect(out.events).toContainEqual({
+    expect(out.events).toEqual(expect.arrayContaining([expect.objectContaining({
       type: 'program.shaped',
       what: 'gate',
       item: 'perf',
       change: 'added',
       title: 'Perf suite green',
-    });
+    })]));
     expect(mayDecideGo(out.cutover, 'runtime-cutover').unmet).toContainEqual(
       expect.stringMatching(/^gate perf is pending/),
     );
@@ -55,11 +55,11 @@ describe('shaping the program from Slack', () => {
       out.cutover.signoffs.every((s) => s.voided?.reason === 'the gate set changed: gate perf added'),
     ).toBe(true);
     const removed = run(signBothGo(out.cutover), { type: 'gate.remove', gate: 'perf' }, A.dlo);
-    expect(removed.events).toContainEqual({
+    expect(removed.events).toEqual(expect.arrayContaining([expect.objectContaining({
       type: 'signoff.voided',
       side: 'producer',
       reason: 'the gate set changed: gate perf removed',
-    });
+    })]));
   });
 
   it('a GO whose gate set grows falls back to NO-GO', () => {
@@ -212,7 +212,7 @@ describe('archiving a program', () => {
   it('a program whose last phase is closed is archived by its decision log owner, and is read-only after', () => {
     const out = run(finished(), { type: 'archive' }, A.dlo);
     expect(out.cutover.archived).toEqual({ by: U.dlo, at: T0.toISOString() });
-    expect(out.events).toEqual([{ type: 'program.archived' }]);
+    expect(out.events).toMatchObject([{ type: 'program.archived' }]);
     const e = refuse(
       out.cutover,
       { type: 'blocker.add', owner: 'decision-log-owner', title: 'late' },

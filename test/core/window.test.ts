@@ -161,7 +161,7 @@ describe('window clear', () => {
       },
     ]);
     // The channel is told what the window was.
-    expect(out.events).toEqual([{ type: 'window.cleared', start: START, end: plus(START, 2 * 3600_000) }]);
+    expect(out.events).toMatchObject([{ type: 'window.cleared', start: START, end: plus(START, 2 * 3600_000) }]);
   });
 
   it('someone who may not set the window may not clear it either', () => {
