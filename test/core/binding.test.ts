@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { execute } from '../../src/core/commands.js';
+import { BOT, execute } from '../../src/core/commands.js';
 import {
   approvedTarget,
   countingResult,
@@ -89,19 +89,27 @@ describe('gate results are per commit', () => {
   it('a new target turns every per-commit gate pending for it, told as a gate change with the target', () => {
     const c = greenGates(approveTarget(seeded()));
     const out = run(c, { type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro);
-    expect(out.events).toEqual(expect.arrayContaining([expect.objectContaining({
-      type: 'gate.changed',
-      gate: 'alignment',
-      before: 'green',
-      after: 'pending',
-      derived: false,
-      target: { tag: TAG2, sha: SHA2 },
-    })]));
+    expect(out.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'gate.changed',
+          gate: 'alignment',
+          before: 'green',
+          after: 'pending',
+          derived: false,
+          target: { tag: TAG2, sha: SHA2 },
+        }),
+      ]),
+    );
+    // Said by the bot: the gate has no result for the new target yet.
     expect(out.history).toContainEqual(
       expect.objectContaining({
-        action: 'gate.target',
-        subject: 'gate alignment',
-        note: `no result for ${LABEL2} yet`,
+        by: BOT,
+        event: expect.objectContaining({
+          type: 'gate.changed',
+          gate: 'alignment',
+          target: { tag: TAG2, sha: SHA2 },
+        }),
       }),
     );
   });
@@ -310,7 +318,13 @@ describe('no-op changes are not changes', () => {
     );
     expect(out.events).toMatchObject([]);
     expect(out.history).toEqual([
-      expect.objectContaining({ before: 'NO-GO', after: 'NO-GO', note: 'vendor still missing' }),
+      expect.objectContaining({
+        event: expect.objectContaining({
+          before: 'no-go',
+          after: 'no-go',
+          rationale: 'vendor still missing',
+        }),
+      }),
     ]);
   });
 

@@ -44,7 +44,7 @@ describe('a membership older than five minutes authorises nothing', () => {
 
   it('a member confirmed within five minutes acts for the role', () => {
     const out = run(withGroup(), ADD, member(T0), at(4));
-    expect(out.history[0]).toMatchObject({ by: MEMBER, action: 'blocker.add' });
+    expect(out.history[0]).toMatchObject({ by: MEMBER, event: { type: 'blocker.added' } });
   });
 
   it.each([
@@ -133,9 +133,9 @@ describe('a sign-off by a group member', () => {
       by: MEMBER,
       membership: { group: ONCALL, confirmedAt: confirmed.toISOString() },
     });
-    expect(out.history.find((h) => h.action === 'signoff')?.note).toContain(
-      `as a member of ${ONCALL}, confirmed ${confirmed.toISOString()}`,
-    );
+    expect(out.history.find((h) => h.event.type === 'signoff.given')?.event).toMatchObject({
+      membership: { group: ONCALL, confirmedAt: confirmed.toISOString() },
+    });
   });
 
   it('a sign-off by the role holder in person records no membership', () => {

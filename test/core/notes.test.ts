@@ -17,7 +17,7 @@ describe('the scope', () => {
     });
     expect(out.events).toMatchObject([{ type: 'note.changed', what: 'scope', change: 'set' }]);
     expect(out.history).toMatchObject([
-      { action: 'scope.set', subject: 'scope', before: 'none', after: 'Bilateral checkpoint refresh' },
+      { event: { type: 'note.changed', what: 'scope', change: 'set', text: 'Bilateral checkpoint refresh' } },
     ]);
     expect(out.message).toBe('Scope stated.');
   });
@@ -42,7 +42,12 @@ describe('the scope', () => {
     const c = run(seeded(), { type: 'scope.set', text: 'Phase 7 closure' }, A.dlo).cutover;
     const out = run(c, { type: 'scope.set', text: null }, A.dlo, at(5));
     expect(out.cutover.scope).toBeUndefined();
-    expect(out.history[0]).toMatchObject({ before: 'Phase 7 closure', after: 'none' });
+    expect(out.history[0]?.event).toEqual({
+      type: 'note.changed',
+      what: 'scope',
+      change: 'cleared',
+      was: 'Phase 7 closure',
+    });
     expect(refuse(seeded(), { type: 'scope.set', text: null }, A.dlo).code).toBe('unchanged');
   });
 
@@ -77,9 +82,11 @@ describe("a side's position", () => {
       ['consumer', 'Repin first', U.cic],
     ]);
     expect(out.history).toMatchObject([
-      { action: 'position.set', subject: 'position producer', before: 'none' },
+      { event: { type: 'note.changed', what: 'position', side: 'producer', change: 'set' } },
     ]);
-    expect(out.events).toMatchObject([{ type: 'note.changed', what: 'position', side: 'producer', change: 'set' }]);
+    expect(out.events).toMatchObject([
+      { type: 'note.changed', what: 'position', side: 'producer', change: 'set' },
+    ]);
   });
 
   it("only that side's commander or an admin may state a side's position", () => {
@@ -99,7 +106,7 @@ describe("a side's position", () => {
     expect(refuse(c, { type: 'position.set', side: 'producer', text: 'A' }, A.pic).code).toBe('unchanged');
     const moved = run(c, { type: 'position.set', side: 'producer', text: 'B' }, A.pic, at(1));
     expect(moved.cutover.positions).toHaveLength(1);
-    expect(moved.history[0]).toMatchObject({ before: 'A', after: 'B' });
+    expect(moved.history[0]?.event).toMatchObject({ text: 'B', was: 'A' });
     expect(
       run(moved.cutover, { type: 'position.set', side: 'producer', text: null }, A.pic, at(2)).cutover
         .positions,
@@ -129,10 +136,12 @@ describe('the window notes', () => {
     const out = run(seeded(), { type: 'window.notes', text: 'Freeze starts an hour before' }, A.dlo);
     expect(out.history).toMatchObject([
       {
-        action: 'window.notes',
-        subject: 'window notes',
-        before: 'none',
-        after: 'Freeze starts an hour before',
+        event: {
+          type: 'note.changed',
+          what: 'window-notes',
+          change: 'set',
+          text: 'Freeze starts an hour before',
+        },
       },
     ]);
     const moved = run(
@@ -192,14 +201,14 @@ describe('notes in an older store', () => {
 });
 
 describe('a note written tells the channel', () => {
-  it('the alert of a position says whose position was written for the record, and mentions nobody to act', () => {
+  it('the alert of a note says whose note was written, with the text written, and mentions nobody to act', () => {
     const c = seeded();
     const outcome = run(c, { type: 'position.set', side: 'consumer', text: 'Repin first' }, A.cic);
     const alert = alertText({ outcome, before: c, actor: A.cic, now: T0 });
-    expect(alert.text).toContain(":memo: *AssistSupport's position written* for the decision record");
+    expect(alert.text).toContain(":memo: *AssistSupport's position written*: Repin first");
     const cleared = run(outcome.cutover, { type: 'scope.set', text: 'x' }, A.dlo);
     expect(alertText({ outcome: cleared, before: outcome.cutover, actor: A.dlo, now: T0 }).text).toContain(
-      ':memo: *Scope written* for the decision record',
+      ':memo: *Scope written*: x',
     );
   });
 });

@@ -57,12 +57,19 @@ describe('the joint record blocker is derived from the reports of both repos', (
     ]);
     const both = report(one, 'consumer', 'assistsupport/app');
     expect(recordBlocker(both.cutover)).toEqual({ status: 'cleared', unmet: [] });
-    expect(both.events).toEqual(expect.arrayContaining([expect.objectContaining({
-      type: 'blocker.cleared',
-      blocker: 'joint-go-record',
-      derived: true,
-    })]));
-    expect(both.history[0]).toMatchObject({ action: 'record.report', by: 'CI: GitHub Actions' });
+    expect(both.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'blocker.cleared',
+          blocker: 'joint-go-record',
+          derived: true,
+        }),
+      ]),
+    );
+    expect(both.history[0]).toMatchObject({
+      by: 'CI: GitHub Actions',
+      event: { type: 'record.reported', side: 'consumer', repo: 'assistsupport/app' },
+    });
   });
 
   it('a record of an earlier GO does not count: a new sign-off is a new GO, and the blocker opens again', () => {

@@ -45,19 +45,24 @@ describe('rule 11: a running cutover keeps its GO unless a person confirms, with
       how: 'confirmed',
       reason: REASON,
     });
-    expect(out.history).toContainEqual({
+    // History keeps the same events: the confirmation (the person's, with the reason) first, then what it did.
+    expect(out.history[0]).toEqual({
       at: at(70).toISOString(),
       by: U.pro,
       asAdmin: false,
-      action: 'go.confirm',
-      subject: 'decision runtime-cutover',
-      before: 'GO',
-      after: 'NO-GO',
-      note: `confirmed while phase 8 was running: ${REASON}`,
+      event: {
+        type: 'go.lost',
+        decision: 'runtime-cutover',
+        phases: ['8'],
+        how: 'confirmed',
+        reason: REASON,
+      },
     });
-    expect(out.history[0]).toMatchObject({ action: 'target.publish', by: U.pro });
-    expect(out.history.at(-2)).toMatchObject({ action: 'decide', by: 'cutover-bot', after: 'NO-GO' });
-    expect(out.history.at(-1)?.action).toBe('go.confirm');
+    expect(out.history[1]).toMatchObject({ by: U.pro, event: { type: 'target.published' } });
+    expect(out.history.at(-1)).toMatchObject({
+      by: 'cutover-bot',
+      event: { type: 'decision.changed', after: 'no-go', automatic: true },
+    });
   });
 
   it('a gate a person turns red while phase 8 runs is refused unless confirmed', () => {
@@ -99,13 +104,9 @@ describe('rule 11: a running cutover keeps its GO unless a person confirms, with
       decision: 'runtime-cutover',
       phases: ['8'],
       how: 'ci',
-      reason: 'gate.set gate producer-suite by CI: GitHub Actions',
+      reason: 'gate producer-suite turned red, reported by CI: GitHub Actions',
     });
-    expect(out.history.at(-1)).toMatchObject({
-      by: 'cutover-bot',
-      action: 'go.lost',
-      note: 'while phase 8 was running, after gate.set gate producer-suite by CI: GitHub Actions',
-    });
+    expect(out.history[0]).toMatchObject({ by: 'cutover-bot', event: { type: 'go.lost', how: 'ci' } });
   });
 
   it('an explicit NO-GO while phase 8 runs needs no confirmation (its rationale is the reason), and is told as the GO lost', () => {

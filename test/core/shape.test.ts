@@ -31,13 +31,17 @@ describe('shaping the program from Slack', () => {
       A.dlo,
     );
     expect(gateState(out.cutover, byId(out.cutover.gates, 'perf')).status).toBe('pending');
-    expect(out.events).toEqual(expect.arrayContaining([expect.objectContaining({
-      type: 'program.shaped',
-      what: 'gate',
-      item: 'perf',
-      change: 'added',
-      title: 'Perf suite green',
-    })]));
+    expect(out.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'program.shaped',
+          what: 'gate',
+          item: 'perf',
+          change: 'added',
+          title: 'Perf suite green',
+        }),
+      ]),
+    );
     expect(mayDecideGo(out.cutover, 'runtime-cutover').unmet).toContainEqual(
       expect.stringMatching(/^gate perf is pending/),
     );
@@ -55,11 +59,15 @@ describe('shaping the program from Slack', () => {
       out.cutover.signoffs.every((s) => s.voided?.reason === 'the gate set changed: gate perf added'),
     ).toBe(true);
     const removed = run(signBothGo(out.cutover), { type: 'gate.remove', gate: 'perf' }, A.dlo);
-    expect(removed.events).toEqual(expect.arrayContaining([expect.objectContaining({
-      type: 'signoff.voided',
-      side: 'producer',
-      reason: 'the gate set changed: gate perf removed',
-    })]));
+    expect(removed.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'signoff.voided',
+          side: 'producer',
+          reason: 'the gate set changed: gate perf removed',
+        }),
+      ]),
+    );
   });
 
   it('a GO whose gate set grows falls back to NO-GO', () => {
@@ -88,8 +96,12 @@ describe('shaping the program from Slack', () => {
     );
     expect(byAdmin.history[0]).toMatchObject({
       asAdmin: true,
-      before: 'Integration Program Owner',
-      after: 'Cutover lead',
+      event: {
+        type: 'program.shaped',
+        what: 'role',
+        title: 'Cutover lead',
+        was: 'Integration Program Owner',
+      },
     });
   });
 
@@ -159,9 +171,7 @@ describe('shaping the program from Slack', () => {
     const out = run(c, { type: 'blocker.remove', blocker: 'vendor-contract' }, A.dlo);
     expect(out.cutover.blockers.some((b) => b.id === 'vendor-contract')).toBe(false);
     expect(out.history[0]).toMatchObject({
-      action: 'program.shape',
-      subject: 'blocker vendor-contract',
-      after: 'removed',
+      event: { type: 'program.shaped', what: 'blocker', item: 'vendor-contract', change: 'removed' },
     });
   });
 

@@ -154,14 +154,13 @@ describe('window clear', () => {
         at: T0.toISOString(),
         by: U.dlo,
         asAdmin: false,
-        action: 'window.clear',
-        subject: 'cutover window',
-        before: `${START} – ${plus(START, 2 * 3600_000)}`,
-        after: 'none',
+        event: { type: 'window.cleared', start: START, end: plus(START, 2 * 3600_000) },
       },
     ]);
     // The channel is told what the window was.
-    expect(out.events).toMatchObject([{ type: 'window.cleared', start: START, end: plus(START, 2 * 3600_000) }]);
+    expect(out.events).toMatchObject([
+      { type: 'window.cleared', start: START, end: plus(START, 2 * 3600_000) },
+    ]);
   });
 
   it('someone who may not set the window may not clear it either', () => {
