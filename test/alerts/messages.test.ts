@@ -528,10 +528,13 @@ describe('composed into the change’s own write', () => {
           at: T0.toISOString(),
           by: U.dlo,
           asAdmin: false,
-          action: 'gate.set',
-          subject: 'gate alignment',
-          before: 'pending',
-          after: 'green',
+          event: {
+            type: 'gate.changed' as const,
+            gate: 'alignment',
+            before: 'pending' as const,
+            after: 'green' as const,
+            derived: false,
+          },
         },
       ],
     };

@@ -38,10 +38,7 @@ const changedAt = (doc: StoreDocument, at: Date): StoreDocument => ({
       at: at.toISOString(),
       by: U.dlo,
       asAdmin: false,
-      action: 'gate.set',
-      subject: 'gate alignment',
-      before: 'pending',
-      after: 'green',
+      event: { type: 'gate.changed', gate: 'alignment', before: 'pending', after: 'green', derived: false },
     },
   ],
 });

@@ -58,8 +58,8 @@ describe('a burst of changes through the real app (HTTP)', () => {
     const history = await w.historyOnDisk();
     expect(history).toHaveLength(doc.logLength);
     expect(history.map((e) => e.seq)).toEqual(history.map((_, i) => i + 1));
-    const added = history.slice(before).filter((e) => e.action === 'blocker.add');
-    expect(added.map((e) => e.note).sort()).toEqual([...acked].sort());
+    const added = history.slice(before).flatMap((e) => (e.event.type === 'blocker.added' ? [e.event] : []));
+    expect(added.map((e) => e.title).sort()).toEqual([...acked].sort());
   }, 120_000);
 });
 

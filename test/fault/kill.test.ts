@@ -122,7 +122,7 @@ describe('kill -9 during a stream of changes', () => {
       const titles = new Set(doc.cutover.blockers.map((b) => b.title));
       expect(acked.length).toBeGreaterThanOrEqual(60);
       for (const t of acked) expect(titles.has(t)).toBe(true);
-      const added = doc.history.filter((h) => h.action === 'blocker.add');
+      const added = doc.history.filter((h) => h.event.type === 'blocker.added');
       expect(added.length).toBe(doc.cutover.blockers.length - 4);
       expect(doc.history.map((h) => h.seq)).toEqual(doc.history.map((_, i) => i + 1));
     } finally {

@@ -174,7 +174,7 @@ function expectKept(doc: StoreDocument, t: Tally) {
   expect(doc.history.map((h) => h.seq)).toEqual(doc.history.map((_, i) => i + 1));
   // One history entry per blocker added (the shipped program has 4 of its own), none for a refused change.
   expect(new Set(titles).size).toBe(titles.length);
-  expect(doc.history.filter((h) => h.action === 'blocker.add').length).toBe(titles.length - 4);
+  expect(doc.history.filter((h) => h.event.type === 'blocker.added').length).toBe(titles.length - 4);
 }
 
 const alertMessages = (s: SlackStandIn): StoredMessage[] =>

@@ -123,10 +123,10 @@ describe('CI tokens scoped to a program and a side', () => {
       .map((l) => JSON.parse(l));
     expect(history.at(-2)).toMatchObject({
       by: 'CI: GitHub Actions (token consumer-ci)',
-      action: 'gate.set',
+      event: { type: 'gate.changed' },
     });
     // Making a token and its last use write no history line of their own: only the changes it made.
-    expect(history.filter((e) => /token/.test(`${e.action} ${e.subject} ${e.note ?? ''}`))).toEqual([]);
+    expect(history.filter((e) => /token/.test(JSON.stringify(e.event)))).toEqual([]);
     const doc = w.program().document();
     expect(decisionRecord(doc, new Date())).toContain('CI: GitHub Actions (token consumer-ci)');
     expect(decisionRecord(doc, new Date())).not.toContain(secret);

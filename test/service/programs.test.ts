@@ -120,8 +120,8 @@ describe('starting a program', () => {
       programs
         .get('service-v4')
         ?.history(5)
-        .map((h) => [h.seq, h.action]),
-    ).toEqual([[1, 'program.create']]);
+        .map((h) => [h.seq, h.event.type]),
+    ).toEqual([[1, 'program.created']]);
   });
 
   it('reopens the programs the catalog lists, in order, and refuses a catalog whose document is missing', async () => {

@@ -68,7 +68,7 @@ describe('a request applies once', () => {
     });
     const doc = store.snapshot();
     expect(doc.cutover.blockers.filter((b) => b.id.startsWith('vendor-contract-signed'))).toHaveLength(1);
-    expect(doc.history.filter((h) => h.action === 'blocker.add')).toHaveLength(1);
+    expect(doc.history.filter((h) => h.event.type === 'blocker.added')).toHaveLength(1);
     expect(doc.outbox).toHaveLength(1);
     // A new request (a new key) is a new change.
     const other = await service.run(ADD, A.dlo, at(2), { requestKey: 'slack:trigger-2' });
@@ -113,7 +113,7 @@ describe('a request applies once', () => {
     const second = await openService(path);
     const again = await second.service.run(ADD, A.dlo, at(5), { requestKey: 'event:Ev1' });
     expect(again.ok && again.replayed).toBe(true);
-    expect(second.store.snapshot().history.filter((h) => h.action === 'blocker.add')).toHaveLength(1);
+    expect(second.store.snapshot().history.filter((h) => h.event.type === 'blocker.added')).toHaveLength(1);
     await second.store.close();
   });
 

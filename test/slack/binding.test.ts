@@ -191,7 +191,7 @@ describe('what a person saw is what binds (http mode)', () => {
       outbox: { text: string }[];
     };
     expect(doc.cutover.blockers.filter((b) => b.id.startsWith('vendor-contract'))).toHaveLength(1);
-    expect((await w.historyOnDisk()).filter((e) => e.action === 'blocker.add')).toHaveLength(1);
+    expect((await w.historyOnDisk()).filter((e) => e.event.type === 'blocker.added')).toHaveLength(1);
     expect(doc.outbox.filter((i) => i.text.includes('Blocker opened:* `vendor-contract`'))).toHaveLength(1);
   });
 

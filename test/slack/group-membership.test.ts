@@ -145,8 +145,8 @@ describe('while usergroups.users.list answers', () => {
       a.h
         .program()
         .history(5)
-        .find((h) => h.action === 'signoff')?.note,
-    ).toContain(`as a member of ${ONCALL}, confirmed ${confirmedAt}`);
+        .find((h) => h.event.type === 'signoff.given')?.event,
+    ).toMatchObject({ membership: { group: ONCALL, confirmedAt } });
     // The decision record says it too.
     expect(decisionRecord(a.h.program().document(), a.clock.now())).toContain(
       `(a member of \`${ONCALL}\`, confirmed ${utcStamp(confirmedAt ?? '')})`,

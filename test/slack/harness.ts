@@ -9,6 +9,7 @@ import type { AlertOptions } from '../../src/alerts/index.js';
 import { type Bot, startBot } from '../../src/bot.js';
 import { type Clock, systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
+import { HistoryEntry } from '../../src/core/schema.js';
 import type { CutoverService } from '../../src/service/cutover-service.js';
 import { documentsDirOf, logPathOf } from '../../src/store/json-file/index.js';
 import { BOT_ADMIN, BOT_CAST, SHIPPED_ROLES } from '../fixtures/people.js';
@@ -56,7 +57,7 @@ export interface Harness {
   /** The program's store document (`programFile`) as it is on disk now. */
   disk(): Promise<{ schemaVersion: number; logLength: number; data: { cutover: Record<string, unknown> } }>;
   /** The history log (`<name>.history.jsonl`) as it is on disk now, one entry per line. */
-  historyOnDisk(): Promise<Record<string, unknown>[]>;
+  historyOnDisk(): Promise<HistoryEntry[]>;
   diskBytes(): Promise<string>;
   /**
    * Stops the bot (not the stand-in) and starts a new one on the same store file, as after a crash or deploy; `env`
@@ -198,7 +199,7 @@ export async function startHarness(
       return text
         .split('\n')
         .filter(Boolean)
-        .map((line) => JSON.parse(line));
+        .map((line) => HistoryEntry.parse(JSON.parse(line)));
     },
     async restart(env) {
       await bot.stop();

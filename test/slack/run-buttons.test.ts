@@ -86,7 +86,7 @@ describe('buttons that change the cutover', () => {
     const lines = w
       .program()
       .history(50)
-      .filter((e) => e.action === 'target.approve');
+      .filter((e) => e.event.type === 'target.approved');
     expect(lines).toHaveLength(1);
   });
 

@@ -116,8 +116,12 @@ describe.each(['http', 'socket'] as const)('shaping the program by form (%s mode
     expect(JSON.stringify(status.body)).toContain('perf-suite');
     const history = await w.command(LOG, 'history 5');
     expect(history.text).toContain('gate perf-suite');
-    const added = (await w.historyOnDisk()).filter((e) => e.subject === 'gate perf-suite');
-    expect(added).toEqual([expect.objectContaining({ by: LOG, action: 'program.shape', after: 'added' })]);
+    const added = (await w.historyOnDisk()).filter(
+      (e) => e.event.type === 'program.shaped' && e.event.item === 'perf-suite',
+    );
+    expect(added).toEqual([
+      expect.objectContaining({ by: LOG, event: expect.objectContaining({ what: 'gate', change: 'added' }) }),
+    ]);
     const outbox = ((await w.disk()).data as unknown as { outbox: { text: string }[] }).outbox;
     expect(
       outbox.filter((i) => i.text.includes('*Program* gate `perf-suite` Performance suite green added')),

@@ -109,10 +109,7 @@ async function twoPrograms(): Promise<void> {
         at: T0.toISOString(),
         by: U.admin,
         asAdmin: true,
-        action: 'note.add',
-        subject: `${id} note ${i}`,
-        before: '',
-        after: `line ${i} of ${id}`,
+        event: { type: 'note.changed', what: 'scope', change: 'set', text: `line ${i} of ${id}` },
       }));
       const outbox: OutboxItem[] = ['a', 'b', 'c'].map((n) => ({
         id: `${id}-out-${n}`,

@@ -51,7 +51,10 @@ describe('typed line breaks are quoted under their owner', () => {
     const { before, after, out } = noGo();
     const alert = alertText({ outcome: { ...out, cutover: after }, before, actor: A.cic, now: T0 }).text;
     expect(forgedLines(alert)).toEqual([]);
-    const history = historyText(out.history.map((h, i) => ({ ...h, seq: i + 1, asAdmin: false })).reverse());
+    const history = historyText(
+      out.history.map((h, i) => ({ ...h, seq: i + 1, asAdmin: false })).reverse(),
+      after,
+    );
     expect(forgedLines(history)).toEqual([]);
   });
 
