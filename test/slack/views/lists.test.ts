@@ -1,9 +1,11 @@
 /**
- * `/cutover history` (issue 10): a history entry's note is typed text — a rationale, a reason — and cannot start a
- * line that reads as another entry or as the bot's; invisible characters in it, or in a CI name, are shown.
+ * `/cutover history`: each entry is the core's typed event, said in plain words at read time, with people
+ * mentioned, instants as Slack dates and the text a person typed escaped and quoted on one line (so no typed line
+ * break can start a line that poses as another entry). Lines an older version wrote as prose read as they were,
+ * marked as legacy text.
  */
 import { describe, expect, it } from 'vitest';
-import type { Actor, CommandInput, HistoryEntry } from '../../../src/core/schema.js';
+import type { CommandInput, HistoryEntry, HistoryEvent } from '../../../src/core/schema.js';
 import { USAGES } from '../../../src/slack/parse-command.js';
 import { helpText, historyLine, historyText, MESSAGE_TEXT_MAX } from '../../../src/slack/views/lists.js';
 import {
@@ -11,75 +13,236 @@ import {
   approveTarget,
   GO_RUNTIME,
   greenGates,
-  LABEL1,
   logAllEvidence,
   run,
+  SHA1,
   SHA2,
   seeded,
+  TAG1,
   TAG2,
   U,
 } from '../../core/fixtures.js';
 import { expectNoForgedMarkup } from './limits.js';
 
+const c = seeded();
 const entry = (over: Partial<HistoryEntry>): HistoryEntry => ({
   seq: 1,
   at: '2026-02-09T09:00:00.000Z',
   by: 'UDLO00001',
   asAdmin: false,
-  action: 'decide',
-  subject: 'decision runtime-cutover',
-  before: 'NO-GO',
-  after: 'NO-GO',
+  event: { type: 'decision.changed', decision: 'runtime-cutover', before: 'no-go', after: 'no-go' },
   ...over,
 });
+/** The words of one event, after the date token and who. */
+const words = (event: HistoryEvent, by = 'UDLO00001') =>
+  historyLine(entry({ event, by }), c).replace(/^<!date[^>]*> <@UDLO00001> · |^<!date[^>]*> [^·]+ · /, '');
 
-describe('history notes', () => {
-  it('a note with line breaks of every kind is quoted line by line: no line of it starts like an entry', () => {
+describe('history in words, per event kind', () => {
+  it('a phase started reads "Phase 8 Runtime cutover started", not its stored states', () => {
+    expect(words({ type: 'phase.changed', phase: '8', before: 'not-started', after: 'started' })).toBe(
+      '"Runtime cutover" (`8`) started'.replace(/^/, 'Phase '),
+    );
+  });
+
+  it('a role given names its title and mentions the holder, and the one it replaced', () => {
+    expect(
+      words({ type: 'role.assigned', role: 'decision-log-owner', before: 'UOLD00001', after: 'S0ONCALL' }),
+    ).toBe(
+      '"Integration Program Owner" (`decision-log-owner`) given to <!subteam^S0ONCALL> (was <@UOLD00001>)',
+    );
+    expect(
+      words({ type: 'role.assigned', role: 'decision-log-owner', before: 'UOLD00001', after: null }),
+    ).toBe('"Integration Program Owner" (`decision-log-owner`) is now unassigned (was <@UOLD00001>)');
+  });
+
+  it('a gate result reads as turned, with the target and the links; a derived one as by itself', () => {
+    expect(
+      words({
+        type: 'gate.changed',
+        gate: 'producer-suite',
+        before: 'pending',
+        after: 'green',
+        derived: false,
+        target: { tag: TAG1, sha: SHA1 },
+        runUrl: 'https://ci.example.com/1',
+      }),
+    ).toMatch(
+      /^Gate ".+" \(`producer-suite`\) turned green for `.+` \(was pending\), run <https:\/\/ci\.example\.com\/1\|/,
+    );
+    expect(
+      words({
+        type: 'gate.changed',
+        gate: 'bilateral-signoff',
+        before: 'pending',
+        after: 'green',
+        derived: true,
+      }),
+    ).toMatch(/turned green by itself \(was pending\)$/);
+  });
+
+  it('a sign-off says the side, the decision, the target it was given on and the rationale typed', () => {
+    expect(
+      words({
+        type: 'signoff.given',
+        side: 'consumer',
+        decision: 'no-go',
+        target: { tag: TAG1, sha: SHA1 },
+        rationale: 'pin <@U1> mismatch',
+        replaced: 'go',
+      }),
+    ).toBe(
+      `AssistSupport signed NO-GO on \`${TAG1} @ ${SHA1.slice(0, 12)}\` (replacing its GO): "pin &lt;@U1&gt; mismatch"`,
+    );
+  });
+
+  it('a voided sign-off says whose and why, from its typed cause', () => {
+    expect(
+      words(
+        {
+          type: 'signoff.voided',
+          side: 'producer',
+          reason: 'replaced by a newer sign-off',
+          cause: { kind: 'replaced' },
+          decision: 'no-go',
+          signer: U.pic,
+        },
+        'cutover-bot',
+      ),
+    ).toBe(`MemoryKernel's NO-GO sign-off by <@${U.pic}> voided: replaced by a newer sign-off`);
+  });
+
+  it('notes read with the text written: scope, a position, the window notes', () => {
+    expect(words({ type: 'note.changed', what: 'scope', change: 'set', text: 'Runtime *only*' })).toBe(
+      'Scope written: "Runtime *only*"',
+    );
+    expect(
+      words({
+        type: 'note.changed',
+        what: 'window-notes',
+        change: 'set',
+        text: 'Freeze at 08:00',
+        was: 'none yet',
+      }),
+    ).toBe('Window notes written: "Freeze at 08:00" (was "none yet")');
+    expect(
+      words({ type: 'note.changed', what: 'position', side: 'consumer', change: 'cleared', was: 'x' }),
+    ).toBe(`AssistSupport's position cleared (was "x")`);
+  });
+
+  it('the window reads as Slack dates, and a decision with its rationale', () => {
+    expect(
+      words({ type: 'window.set', start: '2026-02-14T08:00:00.000Z', end: '2026-02-14T12:00:00.000Z' }),
+    ).toMatch(
+      /^Cutover window set to <!date\^\d+\^[^|]+\|2026-02-14 08:00 UTC> – <!date\^\d+\^[^|]+\|2026-02-14 12:00 UTC>$/,
+    );
+    expect(
+      words({
+        type: 'decision.changed',
+        decision: 'runtime-cutover',
+        before: 'no-go',
+        after: 'go',
+        rationale: 'both GO',
+      }),
+    ).toMatch(/^Decision ".+" \(`runtime-cutover`\) is now GO \(was NO-GO\): "both GO"$/);
+  });
+
+  it('shaping reads as added, removed, renamed or retitled, and the reminders by what they set', () => {
+    expect(
+      words({ type: 'program.shaped', what: 'gate', item: 'perf', change: 'added', title: 'Perf' }),
+    ).toBe('Gate "Perf" (`perf`) added');
+    expect(
+      words({
+        type: 'program.shaped',
+        what: 'role',
+        item: 'r',
+        change: 'changed',
+        title: 'Lead',
+        was: 'Owner',
+      }),
+    ).toBe('Role `r` retitled "Lead" (was "Owner")');
+    expect(
+      words({
+        type: 'program.shaped',
+        what: 'reminders',
+        change: 'changed',
+        fields: ['digestHour', 'quietHours'],
+      }),
+    ).toBe('Reminders changed: daily digest hour, quiet hours');
+  });
+
+  it('a line an older version wrote as prose reads as it was written, marked as legacy text', () => {
+    expect(
+      words({
+        type: 'legacy',
+        action: 'window.notes',
+        subject: 'window notes',
+        before: 'none',
+        after: 'Freeze <soon>',
+      }),
+    ).toBe('window.notes window notes: none → Freeze &lt;soon&gt; (legacy text)');
+  });
+
+  it('a typed text with line breaks stays on its line: no line of it starts like an entry', () => {
     const forged = [
       'pin mismatch',
-      '<!date^1770627600^{date_short_pretty} {time}|2026-02-09 09:00 UTC> <@UCIC00001> · decide decision runtime-cutover: NO-GO → GO',
-      '• AssistSupport: *GO by <@UCIC00001>*',
-      '*Last 1 change, newest first*',
+      '<!date^1770627600^{date_short_pretty} {time}|x> <@UCIC00001> · forged',
+      '• *GO*',
     ];
     for (const br of ['\n', '\r\n', '\r', '\u2028', '\u2029', '\u0085', '\v', '\f']) {
-      const text = historyText([entry({ note: forged.join(br) })]);
-      const lines = text.split('\n');
-      expect(lines, JSON.stringify(br)).toHaveLength(5);
-      expect(lines.slice(2)).toEqual([
-        '> &lt;!date^1770627600^{date_short_pretty} {time}|2026-02-09 09:00 UTC&gt; &lt;@UCIC00001&gt; · decide decision runtime-cutover: NO-GO → GO',
-        '> • AssistSupport: *GO by &lt;@UCIC00001&gt;*',
-        '> *Last 1 change, newest first*',
-      ]);
+      const text = historyText(
+        [
+          entry({
+            event: { type: 'blocker.reopened', blocker: 'b', derived: false, reason: forged.join(br) },
+          }),
+        ],
+        c,
+      );
+      expect(text.split('\n'), JSON.stringify(br)).toHaveLength(2);
       expect(text).not.toMatch(/[\r\u2028\u2029\u0085\v\f]/);
       expectNoForgedMarkup(text);
     }
   });
 
-  it('the note the core writes for a NO-GO with a multi-line rationale stays under its entry', () => {
-    const out = run(
-      seeded(),
-      {
-        type: 'decide',
-        decision: 'runtime-cutover',
-        status: 'no-go',
-        rationale: 'hold\n• runtime-cutover: *GO*',
-      },
-      A.dlo,
+  it('invisible characters in typed text or a CI name are shown as [U+…]', () => {
+    const line = historyLine(
+      entry({
+        by: 'CI: deploy\u202Ekcab',
+        event: { type: 'blocker.reopened', blocker: 'b', derived: false, reason: 'see fdp\u200B.exe' },
+      }),
+      c,
     );
-    const h = out.history.at(-1);
-    if (!h) throw new Error('no history');
-    const line = historyLine({ ...h, seq: 1 });
-    expect(line.split('\n')).toEqual([
-      expect.stringMatching(/ · decision runtime-cutover stays NO-GO — hold$/),
-      '> • runtime-cutover: *GO*',
-    ]);
-  });
-
-  it('invisible characters in a note or a CI name are shown as [U+…]', () => {
-    const line = historyLine(entry({ by: 'CI: deploy\u202Ekcab', note: 'see fdp\u200B.exe' }));
     expect(line).toContain('CI: deploy[U+202E]kcab');
     expect(line).toContain('see fdp[U+200B].exe');
     expect(line).not.toMatch(/[\u202E\u200B]/);
+  });
+
+  it('every event the core writes on the road to GO and back reads in words: no field names, no state ids', () => {
+    let state = seeded();
+    const lines: string[] = [];
+    const step = (cmd: CommandInput, actor = A.dlo) => {
+      const out = run(state, cmd, actor);
+      lines.push(...out.history.map((h) => historyLine({ ...h, seq: 1 }, out.cutover)));
+      state = out.cutover;
+    };
+    step({ type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
+    step({ type: 'target.approve', target: TAG1 }, A.cro);
+    state = logAllEvidence(greenGates(state));
+    step({ type: 'signoff', side: 'producer', decision: 'go' }, A.pic);
+    step({ type: 'signoff', side: 'consumer', decision: 'go' }, A.cic);
+    step(GO_RUNTIME);
+    step({ type: 'scope.set', text: 'Runtime only' });
+    step({ type: 'window.notes', text: 'Freeze first' });
+    step({ type: 'target.publish', tag: TAG2, sha: SHA2 }, A.pro);
+    expect(lines.length).toBeGreaterThan(8);
+    for (const l of lines) {
+      expect(l.replace(/`[^`]*`/g, '')).not.toMatch(
+        /\b(?:signoff|window\.notes|scope\.set|not-started|gate\.set|target\.publish|decide)\b/,
+      );
+      expect(l).not.toContain('→');
+    }
+    expect(lines.join('\n')).toContain('Scope written: "Runtime only"');
+    expect(lines.join('\n')).toContain('fell back to NO-GO by itself');
+    void approveTarget;
   });
 });
 
@@ -116,198 +279,70 @@ describe('/cutover help', () => {
   });
 });
 
-describe('/cutover history in words', () => {
-  const line = (over: Partial<HistoryEntry>) => historyLine(entry(over)).replace(/^<!date[^>]*> /, '');
-
-  it('a phase started reads "phase 8 started", not its stored states', () => {
-    expect(line({ action: 'phase', subject: 'phase 8', before: 'not-started', after: 'started' })).toBe(
-      '<@UDLO00001> · phase 8 started',
-    );
-  });
-
-  it('a gate result, a derived item and a target read as what happened', () => {
-    expect(
-      line({ action: 'gate.set', subject: 'gate producer-suite', before: 'pending', after: 'green' }),
-    ).toBe('<@UDLO00001> · gate producer-suite turned green (was pending)');
-    expect(
-      line({
-        by: 'cutover-bot',
-        action: 'blocker.derived',
-        subject: 'blocker joint-go-record',
-        before: 'open',
-        after: 'cleared',
-        note: 'after signoff sign-off consumer',
-      }),
-    ).toBe('cutover-bot · blocker joint-go-record cleared itself — after a change to sign-off consumer');
-    expect(
-      line({
-        action: 'target.publish',
-        subject: 'release target',
-        before: 'none',
-        after: 'v3 @ abc (published)',
-      }),
-    ).toBe('<@UDLO00001> · release target v3 @ abc published');
-    expect(
-      line({
-        action: 'target.approve',
-        subject: 'release target',
-        before: 'v3 (published)',
-        after: 'v3 (approved)',
-      }),
-    ).toBe('<@UDLO00001> · release target v3 approved');
-  });
-
-  it("a person's note is shown as typed, even one that starts like the bot's own", () => {
-    expect(line({ action: 'decide', subject: 'decision rehearsal', note: 'after review we hold' })).toBe(
-      '<@UDLO00001> · decision rehearsal stays NO-GO — after review we hold',
-    );
-  });
-
-  it('a role given, a sign-off voided, a decision and the window read with people and dates as Slack shows them', () => {
-    expect(
-      line({
-        action: 'role.assign',
-        subject: 'role decision-log-owner',
-        before: 'unassigned',
-        after: 'U0PIC',
-      }),
-    ).toBe('<@UDLO00001> · role decision-log-owner given to <@U0PIC>');
-    expect(
-      line({
-        by: 'cutover-bot',
-        action: 'signoff.voided',
-        subject: 'sign-off producer',
-        before: 'GO by U0PIC',
-        after: 'voided',
-        note: 'gate producer-suite turned red',
-      }),
-    ).toBe("cutover-bot · producer's GO sign-off by <@U0PIC> voided — gate producer-suite turned red");
-    expect(
-      line({ action: 'decide', subject: 'decision runtime-cutover', before: 'NO-GO', after: 'GO' }),
-    ).toBe('<@UDLO00001> · decision runtime-cutover is now GO (was NO-GO)');
-    expect(
-      line({
-        action: 'window',
-        subject: 'cutover window',
-        before: 'none',
-        after: '2026-12-01T08:00:00.000Z – 2026-12-01T10:00:00.000Z',
-      }),
-    ).toMatch(
-      /^<@UDLO00001> · cutover window set to <!date\^1796112000\^[^>]*> – <!date\^1796119200\^[^>]*>$/,
-    );
-    expect(
-      line({
-        action: 'window.clear',
-        subject: 'cutover window',
-        before: '2026-12-01T08:00:00.000Z – 2026-12-01T10:00:00.000Z',
-        after: 'none',
-      }),
-    ).toMatch(/^<@UDLO00001> · cutover window cleared \(was <!date/);
-  });
-
-  it('shaping reads as added, removed, renamed or retitled, and the reminders by the words that set them', () => {
-    expect(
-      line({ action: 'program.shape', subject: 'gate perf', before: '—', after: 'added', note: 'Perf' }),
-    ).toBe('<@UDLO00001> · gate perf added — Perf');
-    expect(line({ action: 'program.shape', subject: 'role x', before: 'Old', after: 'New' })).toBe(
-      '<@UDLO00001> · role x retitled "New" (was "Old")',
-    );
-    expect(
-      line({
-        action: 'program.shape',
-        subject: 'reminders',
-        before: '{"signoffAfterHours":24,"digestHour":9}',
-        after: '{"signoffAfterHours":12,"digestHour":8}',
-      }),
-    ).toBe('<@UDLO00001> · reminders changed: signoff, digest');
-  });
-
-  it('every line the core writes on the road to GO and back reads in words: none is left as its stored action', () => {
-    let c = logAllEvidence(greenGates(approveTarget(seeded())));
-    const lines: string[] = [];
-    const steps: [CommandInput, Actor][] = [
-      [{ type: 'signoff', side: 'producer', decision: 'go' }, A.pic],
-      [{ type: 'signoff', side: 'consumer', decision: 'go' }, A.cic],
-      [GO_RUNTIME, A.dlo],
-      [{ type: 'window', start: '2026-03-01T09:00Z', end: '2026-03-01T11:00Z' }, A.dlo],
-      [{ type: 'phase', phase: '8', action: 'start' }, A.dlo],
-      [{ type: 'target.publish', tag: TAG2, sha: SHA2, confirm: { reason: 'hotfix' } }, A.pro],
-      [{ type: 'window.clear' }, A.dlo],
-      [{ type: 'role.assign', role: 'decision-log-owner', user: U.pic }, A.admin],
-      [{ type: 'gate.add', gate: 'perf', owner: 'decision-log-owner', title: 'Perf' }, A.admin],
-      [{ type: 'reminders.set', reminders: { digestHour: 8 } }, A.admin],
-      [{ type: 'blocker.add', owner: 'decision-log-owner', title: 'Vendor contract' }, A.admin],
-      [{ type: 'blocker.clear', blocker: 'vendor-contract' }, A.admin],
-    ];
-    for (const [cmd, actor] of steps) {
-      const out = run(c, cmd, actor);
-      c = out.cutover;
-      lines.push(...out.history.map((h) => historyLine({ ...h, seq: 1 })));
-    }
-    const text = lines.join('\n');
-    expect(text).toContain(`producer signed GO — on ${LABEL1}`);
-    expect(text).toContain(`<@${U.dlo}> · phase 8 started`);
-    expect(text).toContain(`cutover-bot · producer's GO sign-off by <@${U.pic}> voided`);
-    expect(text).toContain('cutover-bot · decision runtime-cutover is now NO-GO (was GO)');
-    expect(text).toContain('· blocker vendor-contract cleared');
-    expect(text).toContain(
-      `<@${U.pro}> · decision runtime-cutover: taking its GO from the running cutover confirmed — confirmed while phase 8 was running: hotfix`,
-    );
-    for (const l of lines) expect(l).not.toMatch(/ · [a-z]+\.[a-z]+ /);
-  });
-});
-
 describe('/cutover history pages', () => {
-  const many = (n: number, over: Partial<HistoryEntry> = {}) =>
+  const many = (n: number, event?: (i: number) => HistoryEvent) =>
     Array.from({ length: n }, (_, i) =>
-      entry({ seq: n - i, subject: `phase p${n - i}`, action: 'phase', after: 'started', ...over }),
+      entry({
+        seq: n - i,
+        event: event?.(n - i) ?? {
+          type: 'phase.changed',
+          phase: `p${n - i}`,
+          before: 'not-started',
+          after: 'started',
+        },
+      }),
     );
 
   it('a full page tells how to see the older entries', () => {
-    const text = historyText(many(11), { limit: 10, page: 1 });
+    const text = historyText(many(11), c, { limit: 10, page: 1 });
     expect(text.split('\n')[0]).toBe('*The last 10 changes, newest first*');
     expect(text.split('\n').at(-1)).toBe('_Older changes: `/cutover history 10 page 2`_');
-    expect(text).toContain('phase p11 started');
-    expect(text).not.toContain('phase p1 started');
+    expect(text).toContain('Phase `p11` started');
+    expect(text).not.toContain('Phase `p1` started');
   });
 
   it('page 2 shows the entries before page 1, numbered back from the newest, and the last page says no more', () => {
-    const text = historyText(many(15), { limit: 10, page: 2 });
+    const text = historyText(many(15), c, { limit: 10, page: 2 });
     expect(text.split('\n')[0]).toBe('*Changes 11–15 back from the newest, newest first*');
-    expect(text).toContain('phase p5 started');
-    expect(text).toContain('phase p1 started');
-    expect(text).not.toContain('phase p6 started');
+    expect(text).toContain('Phase `p5` started');
+    expect(text).toContain('Phase `p1` started');
+    expect(text).not.toContain('Phase `p6` started');
     expect(text).not.toContain('Older changes');
   });
 
   it('past the newest entries the bot holds, it points to the record for the rest, counting them all', () => {
     // The newest 100 of 250 changes are held in memory: seq 250 down to 151.
     const held = Array.from({ length: 100 }, (_, i) =>
-      entry({ seq: 250 - i, subject: `phase p${250 - i}`, action: 'phase', after: 'started' }),
+      entry({
+        seq: 250 - i,
+        event: { type: 'phase.changed', phase: `p${250 - i}`, before: 'not-started', after: 'started' },
+      }),
     );
-    const last = historyText(held, { limit: 50, page: 2 });
+    const last = historyText(held, c, { limit: 50, page: 2 });
     expect(last.split('\n').at(-1)).toBe(
       '_Older changes: the whole history is in the decision record: `npm run record -- --program &lt;program-id&gt; --history all`._',
     );
-    expect(historyText(held, { limit: 50, page: 3 })).toBe(
+    expect(historyText(held, c, { limit: 50, page: 3 })).toBe(
       'There are 250 changes; Slack is shown the newest 100, and the whole history is in the decision record: `npm run record -- --program &lt;program-id&gt; --history all`.',
     );
   });
 
   it('a page past the oldest says how many there are and the page that shows the oldest', () => {
-    expect(historyText(many(15), { limit: 10, page: 3 })).toBe(
+    expect(historyText(many(15), c, { limit: 10, page: 3 })).toBe(
       'There are 15 changes, and page 3 of 10 a page is past the oldest: `/cutover history 10 page 2` shows the oldest.',
     );
-    expect(historyText([], { limit: 10, page: 1 })).toBe('No changes yet.');
+    expect(historyText([], c, { limit: 10, page: 1 })).toBe('No changes yet.');
   });
 
   it('100 long entries fit one message (Slack cuts text at 40,000): each is shortened, none dropped, and the pointer stays', () => {
-    const long = many(101, {
-      note: '&<>'.repeat(400),
-      subject: `blocker ${'&'.repeat(200)}`,
-      action: 'blocker.add',
-    });
-    const text = historyText(long, { limit: 100, page: 1 });
+    const long = many(101, (i) => ({
+      type: 'blocker.reopened',
+      blocker: `b${i}`,
+      derived: false,
+      title: '&'.repeat(200),
+      reason: '&<>'.repeat(400),
+    }));
+    const text = historyText(long, c, { limit: 100, page: 1 });
     expect(text.length).toBeLessThanOrEqual(MESSAGE_TEXT_MAX);
     expect(text.split('\n')).toHaveLength(102);
     expect(text).not.toContain('…and');
@@ -317,18 +352,29 @@ describe('/cutover history pages', () => {
 
   it('100 entries of evidence with the longest links fit one message too', () => {
     const url = `https://ci.example.com/${'a'.repeat(1970)}`;
-    const text = historyText(many(100, { action: 'evidence.log', subject: 'evidence e', after: url }), {
-      limit: 100,
-      page: 1,
-    });
+    const text = historyText(
+      many(100, () => ({ type: 'evidence.logged', evidence: 'e', url })),
+      c,
+      { limit: 100, page: 1 },
+    );
     expect(text.length).toBeLessThanOrEqual(MESSAGE_TEXT_MAX);
     expect(text.split('\n')).toHaveLength(101);
     expect(text).not.toContain('…and');
   });
 
   it('entries that fit are shown whole: a page of ordinary entries is not cut to 3,000 characters', () => {
-    const text = historyText(many(101, { note: 'x'.repeat(250) }), { limit: 100, page: 1 });
+    const text = historyText(
+      many(101, () => ({
+        type: 'decision.changed',
+        decision: 'runtime-cutover',
+        before: 'no-go',
+        after: 'no-go',
+        rationale: 'x'.repeat(200),
+      })),
+      c,
+      { limit: 100, page: 1 },
+    );
     expect(text.length).toBeGreaterThan(3_000);
-    expect(text).toContain(`— ${'x'.repeat(250)}`);
+    expect(text).toContain(`"${'x'.repeat(200)}"`);
   });
 });
