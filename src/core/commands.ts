@@ -251,7 +251,7 @@ export function execute(cutover: Cutover, input: unknown, given: Actor, now: Dat
           decision: d.id,
           phases,
           how: 'ci',
-          reason: `${causeWords(ch)}, reported by ${actorName(actor)}`,
+          reason: `${causeWords(ch)} (${actorName(actor)})`,
         },
         BOT,
       );

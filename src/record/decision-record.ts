@@ -547,21 +547,23 @@ function historyLines(doc: StoreDocument, opts: RecordOptions, name: Name): stri
         HISTORY_ELSEWHERE,
       ]
     : [shown.length === 1 ? 'The one change, newest first.' : `All ${shown.length} changes, newest first.`];
-  // The record's language: people by display name, typed text escaped and quoted, ids as code.
-  const say: Speaker = {
+  // The record's language: people by display name, typed text escaped and quoted (its later lines quoted under the
+  // entry, indented to its text), ids as code.
+  const say = (indent: number): Speaker => ({
     who: (holder) => name(holder),
-    typed: (text) => `"${mdText(text)}"`,
-    plain: mdText,
+    typed: (text) => `"${mdLines(text, indent)}"`,
+    plain: (text) => mdLines(text, indent),
     id: mdCode,
     date: utcStamp,
     link: mdLink,
-  };
+  });
   return [
     ...head,
     '',
     ...shown.map((h, i) => {
       const admin = h.asAdmin ? ' (as admin)' : '';
-      return `${i + 1}. ${utcStamp(h.at)}, ${name(h.by)}${admin}: ${historyWords(h, doc.cutover, say)}`;
+      const words = historyWords(h, doc.cutover, say(`${i + 1}. `.length));
+      return `${i + 1}. ${utcStamp(h.at)}, ${name(h.by)}${admin}: ${words}`;
     }),
   ];
 }

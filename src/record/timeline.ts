@@ -86,8 +86,7 @@ export function timelineEntries(doc: StoreDocument, name: (by: string) => string
         h.at,
         `Decision ${title(c.decisions, e.decision, e.title)}: ${GO(e.after)} (${e.automatic ? 'by itself' : name(h.by)})`,
       );
-    if (e.type === 'phase.changed')
-      add(h.at, `Phase ${e.phase} ${title(c.phases, e.phase, e.title)} ${e.after}`);
+    if (e.type === 'phase.changed') add(h.at, `Phase ${e.phase} ${e.after}`);
     // A store's older lines, written as prose: a decision or a phase shown as it was written.
     if (e.type === 'legacy' && (e.action === 'decide' || e.action === 'phase'))
       add(h.at, `${e.subject}: ${e.before} → ${e.after} (legacy text)`);

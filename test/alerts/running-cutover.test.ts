@@ -82,13 +82,15 @@ describe('GO → phase 8 started → a new target', () => {
     );
     expect(runtime(w)).toBe('no-go');
     const history = await w.h.historyOnDisk();
-    expect(history.at(-1)).toMatchObject({
+    expect(history.findLast((h) => h.event.type === 'go.lost')).toMatchObject({
       by: PRB,
-      action: 'go.confirm',
-      subject: 'decision runtime-cutover',
-      before: 'GO',
-      after: 'NO-GO',
-      note: 'confirmed while phase 8 was running: hotfix for the consumer crash',
+      event: {
+        type: 'go.lost',
+        decision: 'runtime-cutover',
+        phases: ['8'],
+        how: 'confirmed',
+        reason: 'hotfix for the consumer crash',
+      },
     });
 
     await w.drain();
@@ -156,10 +158,9 @@ describe('GO → phase 8 started → a new target', () => {
     );
     expect(went.body).toEqual({ response_action: 'clear' });
     expect(runtime(w)).toBe('no-go');
-    expect((await w.h.historyOnDisk()).at(-1)).toMatchObject({
+    expect((await w.h.historyOnDisk()).findLast((h) => h.event.type === 'go.lost')).toMatchObject({
       by: CIC,
-      action: 'go.confirm',
-      note: 'confirmed while phase 8 was running: halt: errors',
+      event: { how: 'confirmed', reason: 'halt: errors' },
     });
     await w.drain();
     expect(alertMessages(w.h).at(-1)?.text).toMatch(/^:rotating_light: \*The running cutover lost its GO:\*/);
@@ -177,14 +178,13 @@ describe('GO → phase 8 started → a new target', () => {
     );
     expect(res.status).toBe(200);
     expect(runtime(w)).toBe('no-go');
-    expect((await w.h.historyOnDisk()).at(-1)).toMatchObject({
+    expect((await w.h.historyOnDisk()).findLast((h) => h.event.type === 'go.lost')).toMatchObject({
       by: 'cutover-bot',
-      action: 'go.lost',
-      note: expect.stringMatching(/^while phase 8 was running, after gate\.set gate producer-suite by CI: /),
+      event: { how: 'ci', reason: expect.stringMatching(/^gate producer-suite turned red \(CI: /) },
     });
     await w.drain();
     expect(alertMessages(w.h).at(-1)?.text).toMatch(
-      /^:rotating_light: \*The running cutover lost its GO:\* Runtime cutover execution \(`runtime-cutover`\) is \*NO-GO\* while phase 8 — Runtime cutover is running \(reported, not confirmed: gate\.set gate producer-suite by CI: .*\)\. \*Who must act:\* rollback owners/,
+      /^:rotating_light: \*The running cutover lost its GO:\* Runtime cutover execution \(`runtime-cutover`\) is \*NO-GO\* while phase 8 — Runtime cutover is running \(reported, not confirmed: gate producer-suite turned red \(CI: .*\)\)\. \*Who must act:\* rollback owners/,
     );
   });
 });

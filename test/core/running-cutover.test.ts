@@ -104,7 +104,7 @@ describe('rule 11: a running cutover keeps its GO unless a person confirms, with
       decision: 'runtime-cutover',
       phases: ['8'],
       how: 'ci',
-      reason: 'gate producer-suite turned red, reported by CI: GitHub Actions',
+      reason: 'gate producer-suite turned red (CI: GitHub Actions)',
     });
     expect(out.history[0]).toMatchObject({ by: 'cutover-bot', event: { type: 'go.lost', how: 'ci' } });
   });

@@ -216,14 +216,11 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
     ]);
     expect((await w.historyOnDisk()).at(-1)).toMatchObject({
       by: 'CI: GitHub Actions <!channel> (token operator)',
-      action: 'gate.set',
-      subject: 'gate producer-suite',
-      before: 'pending',
-      after: 'green',
+      event: { type: 'gate.changed', gate: 'producer-suite', before: 'pending', after: 'green' },
     });
     const history = await w.command(PEOPLE.logOwner, 'history 1');
     expect(history.text).toContain(
-      'CI: GitHub Actions &lt;!channel&gt; (token operator) · gate producer-suite turned green (was pending)',
+      'CI: GitHub Actions &lt;!channel&gt; (token operator) · Gate "Producer verification suite green" (`producer-suite`) turned green for',
     );
     expect(history.text).not.toContain('<!channel>');
 
@@ -275,7 +272,7 @@ describe('the CI API (HTTP mode, on the Slack port)', () => {
     });
     expect((await w.historyOnDisk()).at(-1)).toMatchObject({
       by: 'CI: CI (token operator)',
-      action: 'evidence.log',
+      event: { type: 'evidence.logged' },
     });
   });
 
@@ -315,7 +312,7 @@ describe('the CI API in Socket Mode', () => {
     expect(a).toMatchObject({ status: 200, json: { ok: true, gate: { status: 'red' } } });
     expect((await w.historyOnDisk()).at(-1)).toMatchObject({
       by: 'CI: Jenkins (token operator)',
-      after: 'red',
+      event: { after: 'red' },
     });
     await refusedWith(
       w,
@@ -443,7 +440,7 @@ describe('malformed paths, and /healthz on a disk that cannot take writes', () =
       full = false;
       expect(await healthz()).toEqual({ status: 200, json: { ok: true, store: 'writable' } });
       expect((await assign('ULOG')).ok).toBe(true);
-      expect(await readFile(logPathOf(dbPath, 'history'), 'utf8')).toContain('"action":"role.assign"');
+      expect(await readFile(logPathOf(dbPath, 'history'), 'utf8')).toContain('"type":"role.assigned"');
     } finally {
       await server.close();
       await store.close();

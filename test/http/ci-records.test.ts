@@ -134,7 +134,10 @@ describe('POST /api/programs/<id>/records: each side reports the commit holding 
       status: 'cleared',
       unmet: [],
     });
-    expect(service.history(1)[0]).toMatchObject({ action: 'blocker.derived', after: 'cleared' });
+    expect(service.history(1)[0]).toMatchObject({
+      by: 'cutover-bot',
+      event: { type: 'blocker.cleared', derived: true },
+    });
   });
 
   it('a record fetched before both sides signed GO is refused (409 unknown_record), nothing written', async () => {

@@ -175,9 +175,11 @@ describe('the decision record', () => {
     const history = section(md, 'History');
     expect(history).toContain('The last 25 changes, newest first; 1 earlier change is left out.');
     expect(numbered(history)[0]).toBe(
-      '1. 2026-02-09 09:00 UTC, Logan Log: phase phase 8, not-started → started',
+      '1. 2026-02-09 09:00 UTC, Logan Log: Phase "Runtime cutover" (`8`) started',
     );
-    expect(history).toContain('CI: GitHub Actions: gate.set gate producer-suite, pending → green');
+    expect(history).toContain(
+      'CI: GitHub Actions: Gate "Producer verification suite green" (`producer-suite`) turned green',
+    );
 
     // People by display name only: never a mention, never a raw id when the name is known.
     expect(md).not.toMatch(/<@/);
@@ -300,7 +302,7 @@ describe('typed text in the record cannot pose as its lines (issue 10)', () => {
     expect(md).toContain(`   - Reopened: contract lapsed\n${quoted}\n`);
     // History entries: quoted under the entry, indented to its text.
     expect(section(md, 'History')).toMatch(
-      /\n1\. [^\n]*blocker\.reopen [^\n]*: contract lapsed\n {3}> \\- AssistSupport: \\\*\\\*GO\\\*\\\* {2}\n {3}> \\## Decision Status {2}\n {3}> 3\\\. Runtime/,
+      /\n1\. [^\n]*\(`vendor-contract`\) reopened: "contract lapsed\n {3}> \\- AssistSupport: \\\*\\\*GO\\\*\\\* {2}\n {3}> \\## Decision Status {2}\n {3}> 3\\\. Runtime/,
     );
     // So no line starts a heading, a list item or a numbered entry of typed text.
     const lines = md.split('\n');

@@ -116,7 +116,7 @@ describe('npm run record', () => {
     expect(out.stdout).toContain('- Published: by Robin Release, 2026-02-09 09:00 UTC');
     // History comes from the log beside the document.
     expect(out.stdout).toContain(
-      'CI: GitHub Actions: gate.set gate producer-suite, pending → green: for service.v3.0.0 @ aaaaaaaaaaaa: https://ci.example.com/r/1',
+      'CI: GitHub Actions: Gate "Producer verification suite green" (`producer-suite`) turned green for `service.v3.0.0 @ aaaaaaaaaaaa` (was pending), run <https://ci.example.com/r/1>',
     );
     expect(await snapshot()).toEqual(before);
   });
@@ -154,9 +154,7 @@ describe('npm run record', () => {
     const all = io();
     expect(await runRecordCli(['--db', dbPath, '--history', 'all'], all.io)).toBe(0);
     expect(all.out.stdout).toContain(`All ${total} changes, newest first.`);
-    expect(all.out.stdout).toContain(
-      `\n${total}. 2026-02-09 09:00 UTC, Robin Release: target.publish release target`,
-    );
+    expect(all.out.stdout).toContain(`\n${total}. 2026-02-09 09:00 UTC, Robin Release: Release target `);
 
     const some = io();
     expect(await runRecordCli(['--db', dbPath, '--history=40'], some.io)).toBe(0);

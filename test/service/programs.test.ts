@@ -47,9 +47,7 @@ describe('starting a program', () => {
     expect(programs.get('service-v4')?.history(10)).toEqual([
       expect.objectContaining({
         seq: 1,
-        action: 'program.create',
-        after: 'started',
-        note: 'from programs/service-v3.json',
+        event: { type: 'program.created', from: 'programs/service-v3.json' },
       }),
     ]);
     expect(l.catalog.snapshot().programs).toEqual([
