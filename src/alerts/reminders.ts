@@ -133,7 +133,17 @@ function everyone(c: Cutover, why: string): { lines: string[]; mentions: string[
 }
 
 /** The digest's text: where the decision stands, what is open and who owns it, without pinging anyone. */
-function digestLines(c: Cutover, now: Date): string[] {
+/**
+ * A role as the digest names it: its title and its holder, by the display name Slack last gave (a digest pings
+ * nobody, so no mention), "unassigned" where nobody holds it.
+ */
+function holderOf(c: Cutover, users: StoreDocument['users'], roleId: string): string {
+  const holder = c.roles.find((r) => r.id === roleId)?.assignee;
+  const name = holder ? esc(clip(users[holder]?.name ?? holder, 80)) : '_unassigned_';
+  return `${roleTitle(c, roleId, 60)} (${name})`;
+}
+
+function digestLines(c: Cutover, now: Date, users: StoreDocument['users'] = {}): string[] {
   const lines = [`:newspaper: *Daily digest — ${esc(clip(c.title, 200))}* · ${slackDate(now.toISOString())}`];
   const r = readiness(c);
   lines.push(...meaningLines(c, [], r));
@@ -144,11 +154,12 @@ function digestLines(c: Cutover, now: Date): string[] {
       (b) => b.phase === phase.id && r.blockers.find((x) => x.id === b.id)?.status === 'open',
     );
     lines.push(`*Open blockers before phase ${esc(phase.id)}:* ${open.length ? '' : 'none'}`);
-    for (const b of open) lines.push(`• \`${esc(b.id)}\` ${esc(clip(b.title, 160))} — \`${esc(b.owner)}\``);
+    for (const b of open)
+      lines.push(`• \`${esc(b.id)}\` ${esc(clip(b.title, 160))} — ${holderOf(c, users, b.owner)}`);
   }
   const notGreen = r.gates.filter((g) => g.status !== 'green');
   lines.push(`*Gates not green:* ${notGreen.length ? '' : 'none'}`);
-  for (const g of notGreen) lines.push(`• \`${esc(g.id)}\`: ${g.status} — \`${esc(g.owner)}\``);
+  for (const g of notGreen) lines.push(`• \`${esc(g.id)}\`: ${g.status} — ${holderOf(c, users, g.owner)}`);
   const t = approvedTarget(c);
   const signed = c.sides.map((s) => {
     const so = signoffFor(c, s.id);
@@ -302,7 +313,7 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
   const digestKey = digest ? `digest:${digest.day}` : '';
   if (digest && t < digest.at + DIGEST_GRACE_MS && !sent(digestKey) && !quiet) {
     if (happenedSince(doc, previousDigest(doc)))
-      items.push(item(digestKey, 'digest', to, now, digestLines(c, now), []));
+      items.push(item(digestKey, 'digest', to, now, digestLines(c, now, doc.users), []));
     mark(digestKey);
   }
 

@@ -72,23 +72,28 @@ export type Unmet = z.infer<typeof Unmet>;
 const label = (t: { tag: string; sha: string }) => `${t.tag} @ ${t.sha.slice(0, 12)}`;
 
 /** Who may act, in words: "consumer-rollback-owner or decision-log-owner", or "an admin". */
-export const rolesWords = (roles: string[]) => (roles.length ? roles.join(' or ') : 'an admin');
+export const rolesWords = (roles: string[], role: (id: string) => string = (id) => id) =>
+  roles.length ? roles.map(role).join(' or ') : 'an admin';
 
-/** One unmet item in plain words: no Slack syntax, no commands to type. */
-export function unmetWords(u: Unmet): string {
+/** One unmet item in plain words: no Slack syntax, no commands to type; roles by id. */
+export const unmetWords = (u: Unmet): string => unmetWordsWith(u, (id) => id);
+
+/** One unmet item in plain words, each role named by `role` (the record: its title and its holder). */
+export function unmetWordsWith(u: Unmet, role: (id: string) => string): string {
+  const rolesWords_ = (roles: string[]) => rolesWords(roles, role);
   switch (u.kind) {
     case 'target-missing':
-      return `no release target is published (${rolesWords(u.mayAct)} publishes one)`;
+      return `no release target is published (${rolesWords_(u.mayAct)} publishes one)`;
     case 'target-unapproved':
-      return `release target ${label(u.target)} is not approved (${rolesWords(u.mayAct)} approves it)`;
+      return `release target ${label(u.target)} is not approved (${rolesWords_(u.mayAct)} approves it)`;
     case 'signoff-missing':
-      return `${u.sideName} has not signed GO on the current approved target (${rolesWords(u.mayAct)} signs)`;
+      return `${u.sideName} has not signed GO on the current approved target (${rolesWords_(u.mayAct)} signs)`;
     case 'signoff-same-person':
       return `${u.sideName} was signed by the same person as another side: two people must sign`;
     case 'evidence-missing':
       return u.target
-        ? `${u.title} (${u.evidence}) is not logged for ${label(u.target)}${u.stale ? ' (what was logged is for an earlier target)' : ''} (${rolesWords(u.mayAct)} logs it)`
-        : `${u.title} (${u.evidence}) needs a published release target first (${rolesWords(u.mayAct)} publishes one)`;
+        ? `${u.title} (${u.evidence}) is not logged for ${label(u.target)}${u.stale ? ' (what was logged is for an earlier target)' : ''} (${rolesWords_(u.mayAct)} logs it)`
+        : `${u.title} (${u.evidence}) needs a published release target first (${rolesWords_(u.mayAct)} publishes one)`;
     case 'evidence-undefined':
       return `evidence ${u.evidence} is not defined in the program`;
     case 'record-missing':
@@ -97,12 +102,12 @@ export function unmetWords(u: Unmet): string {
         : `${u.sideName}'s repository cannot hold the record of a GO yet: both sides must sign GO first`;
     case 'blocker-open':
       return u.derived
-        ? `blocker ${u.blocker} is open: ${u.because.map(unmetWords).join('; ')}`
-        : `blocker ${u.blocker} is open — ${u.title} (owner ${u.owner})`;
+        ? `blocker ${u.blocker} is open: ${u.because.map((b) => unmetWordsWith(b, role)).join('; ')}`
+        : `blocker ${u.blocker} is open — ${u.title} (owner ${role(u.owner)})`;
     case 'gate-not-green':
       if (u.stale && u.target)
-        return `gate ${u.gate} has no result for ${label(u.target)} (what was set is for another commit) (owner ${u.owner})`;
-      return `gate ${u.gate} is ${u.status}${u.target ? ` for ${label(u.target)}` : ''} (owner ${u.owner})`;
+        return `gate ${u.gate} has no result for ${label(u.target)} (what was set is for another commit) (owner ${role(u.owner)})`;
+      return `gate ${u.gate} is ${u.status}${u.target ? ` for ${label(u.target)}` : ''} (owner ${role(u.owner)})`;
     case 'decision-not-go':
       return `decision ${u.decision} (${u.title}) is NO-GO`;
     case 'phase-unknown':

@@ -31,7 +31,7 @@ import type {
   TargetRef,
 } from '../core/schema.js';
 import { isZone } from '../core/time.js';
-import { type Unmet, unmetWords } from '../core/unmet.js';
+import { type Unmet, unmetWords, unmetWordsWith } from '../core/unmet.js';
 import type { StoreDocument } from '../service/document.js';
 import { commitLabel, utcStamp } from '../slack/views/text.js';
 import { mdCode, mdLines, mdLink, mdText, utcDay, zonedStamp } from './markdown.js';
@@ -109,6 +109,12 @@ export function decisionRecord(doc: StoreDocument, now: Date, opts: RecordOption
     return r ? `${mdText(r.title)} (${name(r.assignee)})` : mdCode(roleId);
   };
   const target = (t: TargetRef) => `${mdCode(t.tag)} @ ${mdCode(t.sha)}`;
+  // What a rule waits for names each role with its holder ("unassigned" where nobody holds it).
+  const heldBy = (roleId: string) => {
+    const x = c.roles.find((y) => y.id === roleId);
+    return x ? `${x.title} (${x.assignee ? plainName(x.assignee) : 'unassigned'})` : roleId;
+  };
+  const unmet = (u: Unmet) => mdText(unmetWordsWith(u, heldBy));
   const r = readiness(c);
 
   const out: string[] = [];
@@ -135,11 +141,11 @@ export function decisionRecord(doc: StoreDocument, now: Date, opts: RecordOption
     const started = phase.status !== 'not-started';
     section(
       `${started ? 'Blockers' : 'Remaining Blockers'} Before Phase ${mdText(phase.id)} Start`,
-      blockerLines(c, r, phase.id, started, { role, stamp }),
+      blockerLines(c, r, phase.id, started, { role, stamp, unmet }),
     );
   }
   section('Stated Positions', positionLines(c, stamp));
-  section('Required Gates', gateLines(c, r, { role, stamp }));
+  section('Required Gates', gateLines(c, r, { role, stamp, unmet }));
   section('Sign-offs', signoffLines(c, { role, name, stamp, target }));
   section('Release Target', targetLines(c, { stamp, name, target }));
   section('Phase Status Mapping', phaseLines(c, r));
@@ -324,7 +330,7 @@ function blockerLines(
   r: ReadinessReport,
   phaseId: string,
   started: boolean,
-  f: { role: (id: string) => string; stamp: Stamper },
+  f: { role: (id: string) => string; stamp: Stamper; unmet: (u: Unmet) => string },
 ): string[] {
   const list = c.blockers.flatMap((b) => {
     const s = r.blockers.find((x) => x.id === b.id);
@@ -345,7 +351,7 @@ function blockerLines(
       `   - Id ${mdCode(b.id)}; owner: ${f.role(b.owner)}${b.derived ? '; derived: it clears itself when its facts hold' : ''}`,
     );
     lines.push(...evidenceLinks(c, b));
-    if (b.derived) for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(unmetWords(u))}`);
+    if (b.derived) for (const u of s.unmet) lines.push(`   - Unmet: ${f.unmet(u)}`);
     if (s.status === 'open' && b.reopenReason) lines.push(`   - Reopened: ${mdLines(b.reopenReason, 5)}`);
     if (b.updated) lines.push(`   - Last changed by ${f.stamp(b.updated)}`);
   });
@@ -355,7 +361,7 @@ function blockerLines(
 function gateLines(
   c: Cutover,
   report: ReadinessReport,
-  f: { role: (id: string) => string; stamp: Stamper },
+  f: { role: (id: string) => string; stamp: Stamper; unmet: (u: Unmet) => string },
 ): string[] {
   if (!c.gates.length) return ['No gates are defined in the program.'];
   return c.gates.flatMap((g: Gate, i) => {
@@ -370,7 +376,7 @@ function gateLines(
     if (on) lines.push(`   - Verified on ${mdCode(on)}`);
     if (r?.evidenceUrl) lines.push(`   - Evidence: ${mdLink(r.evidenceUrl)}`);
     if (r?.runUrl) lines.push(`   - Run: ${mdLink(r.runUrl)}`);
-    for (const u of s.unmet) lines.push(`   - Unmet: ${mdText(unmetWords(u))}`);
+    for (const u of s.unmet) lines.push(`   - Unmet: ${f.unmet(u)}`);
     if (r) lines.push(`   - Set by ${f.stamp(r)}`);
     if (s.stale && s.latest) {
       const l = s.latest;

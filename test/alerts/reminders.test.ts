@@ -250,6 +250,23 @@ describe('the daily digest', () => {
     expect(item?.text).toContain('MemoryKernel: _not signed_');
   });
 
+  it('the digest names each owner role with its holder by display name, and unassigned where nobody holds it', () => {
+    const c = seeded();
+    const held = {
+      ...changedAt(bound(c), h(-1)),
+      users: { [U.dlo]: { name: 'Logan Log', fetchedAt: T0.toISOString() } },
+    };
+    const text = dueReminders(held, h(0)).items.find((i) => i.kind === 'digest')?.text ?? '';
+    expect(text).toMatch(/• `alignment`: pending — Integration Program Owner \(Logan Log\)/);
+    expect(text).not.toMatch(/<@/);
+    const nobody = bound({
+      ...c,
+      roles: c.roles.map((r) => (r.id === 'decision-log-owner' ? { ...r, assignee: null } : r)),
+    });
+    const none = dueReminders(changedAt(nobody, h(-1)), h(0)).items.find((i) => i.kind === 'digest')?.text;
+    expect(none).toMatch(/• `alignment`: pending — Integration Program Owner \(_unassigned_\)/);
+  });
+
   it('a digest hour inside quiet hours is deferred to their end, not skipped', () => {
     const c = seeded();
     c.reminders = { ...c.reminders, digestHour: 23, quietHours: { from: 22, to: 7 } };

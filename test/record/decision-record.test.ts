@@ -186,6 +186,22 @@ describe('the decision record', () => {
     for (const id of Object.keys(NAMES)) expect(md).not.toContain(id);
   });
 
+  it('what a rule waits for names each role with its holder, and unassigned where nobody holds it', () => {
+    const c = run(
+      approveTarget(seeded()),
+      { type: 'role.assign', role: 'consumer-incident-commander', user: null },
+      A.admin,
+    ).cutover;
+    const md = decisionRecord(withNames(newDocument(c)), NOW);
+    expect(md).toContain(
+      'Unmet: MemoryKernel has not signed GO on the current approved target (MemoryKernel Producer On-Call Lead (Pat Producer) signs)',
+    );
+    expect(md).toContain(
+      'Unmet: AssistSupport has not signed GO on the current approved target (Support Platform On-Call Lead (unassigned) signs)',
+    );
+    expect(md).not.toMatch(/Unmet: [^\n]*\((?:producer|consumer)-incident-commander signs\)/);
+  });
+
   it('names a person it has no display name for by their user id, and says when a role is unassigned', () => {
     const c = approveTarget(seeded());
     const md = decisionRecord(newDocument(c), NOW);
