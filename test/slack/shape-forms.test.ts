@@ -115,7 +115,7 @@ describe.each(['http', 'socket'] as const)('shaping the program by form (%s mode
     const status = await w.command(LOG, 'status');
     expect(JSON.stringify(status.body)).toContain('perf-suite');
     const history = await w.command(LOG, 'history 5');
-    expect(history.text).toContain('gate perf-suite');
+    expect(history.text).toContain('Gate "Performance suite green" (`perf-suite`) added');
     const added = (await w.historyOnDisk()).filter(
       (e) => e.event.type === 'program.shaped' && e.event.item === 'perf-suite',
     );

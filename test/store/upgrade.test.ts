@@ -93,7 +93,16 @@ describe('a store written by the one-program version', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(service.history(100).reverse()).toEqual(lines);
+    // Each line kept as written: read as a legacy event holding the prose.
+    expect(service.history(100).reverse()).toEqual(
+      lines.map(({ seq, at, by, asAdmin, ...prose }) => ({
+        seq,
+        at,
+        by,
+        asAdmin,
+        event: { type: 'legacy', ...prose },
+      })),
+    );
 
     // The next change goes on from the last history line, in the program's own files.
     const next = await h.command('UDLO', 'blocker add decision-log-owner After the upgrade', {
@@ -101,7 +110,10 @@ describe('a store written by the one-program version', () => {
     });
     expect(next.text).toContain(':white_check_mark:');
     const log = (await readFile(logPathOf(docPath, 'history'), 'utf8')).trim().split('\n');
-    expect(JSON.parse(log.at(-1) ?? '{}')).toMatchObject({ seq: lines.length + 1, action: 'blocker.add' });
+    expect(JSON.parse(log.at(-1) ?? '{}')).toMatchObject({
+      seq: lines.length + 1,
+      event: { type: 'blocker.added', title: 'After the upgrade' },
+    });
     // The backups are left as they were.
     expect(await readFile(join(dir ?? '', 'cutover.v1-backup.json'), 'utf8')).toBe(old);
   });

@@ -164,7 +164,10 @@ describe('App Home gate button (HTTP mode)', () => {
     });
     expect(await w.diskBytes()).toBe(before);
     expect((await submit('green', 'https://ci.example.com/p/1')).body).toEqual({});
-    expect((await w.historyOnDisk()).at(-1)).toMatchObject({ by: PIC, action: 'gate.set', after: 'green' });
+    expect((await w.historyOnDisk()).at(-1)).toMatchObject({
+      by: PIC,
+      event: { type: 'gate.changed', after: 'green' },
+    });
 
     // The consumer rollback owner owns no gate: told in a DM, since a Home action has no response_url.
     await w.interact(blockAction({ user_id: CRB, action_id: ACTIONS.openGate, view: { type: 'home' } }));

@@ -45,8 +45,8 @@ describe('/cutover, as typed', () => {
     );
     expect((await h.disk()).data.cutover.window).toBeUndefined();
     const history = await h.command(PEOPLE.logOwner, 'history 2');
-    expect(history.text).toMatch(/<@ULOG> · cutover window cleared \(was <!date\^/);
-    expect(history.text).toMatch(/<@ULOG> · cutover window set to <!date\^/);
+    expect(history.text).toMatch(/<@ULOG> · Cutover window cleared \(it was <!date\^/);
+    expect(history.text).toMatch(/<@ULOG> · Cutover window set to <!date\^/);
   });
 
   it('help arrives with <…> escaped, so Slack shows `<role-id>` as typed', async () => {
@@ -59,10 +59,10 @@ describe('/cutover, as typed', () => {
     await h.command(PEOPLE.logOwner, 'blocker add decision-log-owner Vendor contract signed');
     await h.command(PEOPLE.logOwner, 'blocker rename vendor-contract-signed Vendor contract countersigned');
     const a = await h.command(PEOPLE.logOwner, 'history 1');
-    expect(a.text).toContain('· blocker vendor-contract-signed renamed "Vendor contract countersigned"');
+    expect(a.text).toContain('· Blocker `vendor-contract-signed` renamed "Vendor contract countersigned"');
     expect(a.text.split('\n').at(-1)).toBe('_Older changes: `/cutover history 1 page 2`_');
     const older = await h.command(PEOPLE.logOwner, 'history 1 page 2');
     expect(older.text).toContain('*Change 2 back from the newest*');
-    expect(older.text).toContain('· blocker vendor-contract-signed added — Vendor contract signed');
+    expect(older.text).toContain('· Blocker "Vendor contract signed" (`vendor-contract-signed`) added before phase `8`');
   });
 });
