@@ -7,14 +7,14 @@
 
 import { readFile } from 'node:fs/promises';
 import { type AlertOptions, alertsHook, type ProgramAlerts, startProgramAlerts } from './alerts/index.js';
-import { type Clock, systemClock } from './clock.js';
-import { type Config, SHIPPED_PROGRAMS_DIR } from './config.js';
 import { HistoryEntry } from './core/schema.js';
 import { createGitHubRule, type GitHubRule, WEBHOOK_PATH } from './github/app.js';
 import { gitHubClient } from './github/client.js';
 import { type CiApi, createCiApi } from './http/ci-api.js';
 import { type ApiServer, ciDispatchErrorHandler, ciRoutes, startApiServer } from './http/server.js';
 import { recordLedgerHook } from './record/ledger.js';
+import { type Clock, systemClock } from './runtime/clock.js';
+import { type Config, SHIPPED_PROGRAMS_DIR } from './runtime/config.js';
 import { createCutoverService } from './service/cutover-service.js';
 import { CATALOG_VERSION, Catalog, REQUEST_KEYS, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';

@@ -22,10 +22,10 @@
  * with the next post there that succeeds.
  */
 import type { types } from '@slack/bolt';
-import { type Clock, MAX_TIMER_MS } from '../clock.js';
+import { type Clock, MAX_TIMER_MS } from '../runtime/clock.js';
+import { createWorker, type Worker } from '../runtime/worker.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
-import { createWorker, type Worker } from '../worker.js';
 import { backoffMs, byChannel, foldTexts, messageBlocks, planChannel } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem, problemMessage } from './channel-problem.js';
 import type { Lease } from './lease.js';

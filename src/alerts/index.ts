@@ -5,11 +5,11 @@
  * each change's store write (see `alertsHook`); this only delivers.
  */
 import { hostname } from 'node:os';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Worker } from '../runtime/worker.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
 import type { SlackClients } from '../slack/clients.js';
-import type { Worker } from '../worker.js';
 import { type Board, createBoard } from './board.js';
 import type { ChannelProblem } from './channel-problem.js';
 import {

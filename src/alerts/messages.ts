@@ -24,6 +24,7 @@ import {
   targetLabel,
 } from '../core/readiness.js';
 import type { Cutover, DomainEvent } from '../core/schema.js';
+import { goWord } from '../format/words.js';
 import type { Change } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
 import { actionValue } from '../slack/ids.js';
@@ -33,7 +34,6 @@ import {
   esc,
   fold,
   GATE_ICON,
-  goWord,
   link,
   mention,
   slackDate,

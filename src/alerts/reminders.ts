@@ -22,16 +22,17 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { Clock } from '../clock.js';
 import { type Obligation, obligations } from '../core/obligations.js';
 import { approvedTarget, nextPhase, readiness, signoffFor, targetLabel } from '../core/readiness.js';
 import type { Cutover, Reminders } from '../core/schema.js';
 import { isZone } from '../core/time.js';
+import { goWord } from '../format/words.js';
+import type { Clock } from '../runtime/clock.js';
+import { createWorker, type Worker } from '../runtime/worker.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
 import { obligationLines, roleTitle } from '../slack/views/obligations.js';
-import { clip, esc, fold, goWord, mention, slackDate } from '../slack/views/text.js';
-import { createWorker, type Worker } from '../worker.js';
+import { clip, esc, fold, mention, slackDate } from '../slack/views/text.js';
 import type { Logger } from './dispatcher.js';
 import { reminderId, reminderKey, sentAt } from './ids.js';
 import { ALERT_LINE_MAX, meaningLines } from './messages.js';

@@ -9,9 +9,9 @@ import {
   type HTTPReceiverOptions,
   SocketModeReceiver,
 } from '@slack/bolt';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
 import { isGroup } from '../core/schema.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Config } from '../runtime/config.js';
 import type { Programs } from '../service/programs.js';
 import type { Template } from '../service/templates.js';
 import { type BotIdentity, SlackStartError } from './check-tokens.js';

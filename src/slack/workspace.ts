@@ -11,8 +11,8 @@
  * the stale answer authorises nothing: the core refuses, naming the cause.
  */
 import type { webApi } from '@slack/bolt';
-import { after, type Clock } from '../clock.js';
 import { MEMBERSHIP_TTL_MS, membershipAuthorises } from '../core/membership.js';
+import { after, type Clock } from '../runtime/clock.js';
 
 /** How long before its answer expires a watched group is asked again. */
 const REFRESH_AHEAD_MS = 60 * 1000;

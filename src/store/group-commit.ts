@@ -15,7 +15,7 @@
  *   decided again with each change validated, so the one at fault is refused alone and named.
  */
 import type { z } from 'zod';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
 import { describeIssues, lateError, StoreError } from './errors.js';
 import type { AppendOnlyLog, RequestKeys, UpdateFn, UpdateOptions } from './store.js';
 import { appendedEntries, entriesOf, validated, withEntries } from './validate.js';

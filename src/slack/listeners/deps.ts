@@ -3,9 +3,10 @@
  * clients; and, once a listener knows which program a request is for (by its channel, or by the program id a
  * button or form carries: ./program-of.ts), that program's service (`ProgramDeps`).
  */
-import type { Clock } from '../../clock.js';
+
 import type { Outcome } from '../../core/commands.js';
 import type { Actor } from '../../core/schema.js';
+import type { Clock } from '../../runtime/clock.js';
 import type { CutoverService, RunOptions } from '../../service/cutover-service.js';
 import type { Programs } from '../../service/programs.js';
 import type { Template } from '../../service/templates.js';

@@ -6,12 +6,12 @@
  * the state at a glance, its buttons acting on that program; one program alone shows in full.
  */
 import type { types } from '@slack/bolt';
-import { problemCause } from '../../alerts/channel-problem.js';
 import { holds, may } from '../../core/authorize.js';
 import { type Obligation, obligations, obligationsOf } from '../../core/obligations.js';
 import { nextPhase, type ReadinessReport, readiness } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
 import { ACTIONS, actionValue } from '../ids.js';
+import { problemCause } from './channel-problem.js';
 import { settableGates } from './gate-modal.js';
 import { asActor } from './modals.js';
 import { obligationButton, obligationWords, roleTitle } from './obligations.js';
