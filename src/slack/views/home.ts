@@ -210,8 +210,8 @@ export function homeView(
   // The decision-log owner and admins make and revoke the program's CI tokens (core/tokens.ts).
   if (isAdmin || held.some((r) => r.id === c.logOwnerRole))
     actions.push(button('CI tokens', ACTIONS.openTokens, actionValue(c.id)));
-  // Those with a stake in the program may post its record, as `/cutover record` does.
-  if (held.length || isAdmin)
+  // Those with a stake in the program may post its record from here (core/stake.ts `mayPostRecord`).
+  if (may(c, asActor(viewer), 'record.post'))
     actions.push(button('Post the decision record', ACTIONS.postRecord, actionValue(c.id)));
 
   const blocks: KnownBlock[] = [
