@@ -101,8 +101,11 @@ export function authorize(
   return { ok: false, error: denied(sentence, allowed, held) };
 }
 
-/** What a person may be offered: the permission actions, plus signing off for a side and posting the record. */
-type MayAction = PermissionAction | 'signoff' | 'record.post';
+/**
+ * What a person may be offered: the permission actions, plus signing off for a side, posting the record (from
+ * outside its channel: core/stake.ts) and managing the CI tokens (core/tokens.ts).
+ */
+type MayAction = PermissionAction | 'signoff' | 'record.post' | 'tokens.manage';
 
 /**
  * Whether this actor may take this action on this item now, as the rules will decide it: permissions, plus the
@@ -124,6 +127,10 @@ export function may(
   }
   // Offered outside the channel (App Home): those with a stake, as core/stake.ts `mayPostRecord` decides there.
   if (action === 'record.post') return hasStake(c, actor);
+  if (action === 'tokens.manage') {
+    const owner = c.roles.find((r) => r.id === c.logOwnerRole);
+    return actor.kind === 'user' && (!!actor.isAdmin || (owner !== undefined && holds(owner, actor)));
+  }
   if (!authorize(c, actor, action, item).ok) return false;
   if (action === 'target.approve') {
     const t = currentTarget(c);

@@ -208,7 +208,7 @@ export function homeView(
   if (shapeOffers(c, viewer).length)
     actions.push(button('Shape the program', ACTIONS.openShape, actionValue(c.id)));
   // The decision-log owner and admins make and revoke the program's CI tokens (core/tokens.ts).
-  if (isAdmin || held.some((r) => r.id === c.logOwnerRole))
+  if (may(c, asActor(viewer), 'tokens.manage'))
     actions.push(button('CI tokens', ACTIONS.openTokens, actionValue(c.id)));
   // Those with a stake in the program may post its record from here (core/stake.ts `mayPostRecord`).
   if (may(c, asActor(viewer), 'record.post'))
