@@ -1,6 +1,7 @@
 /**
  * What the bot asks Slack about its workspace, after the ack and on the `background` client (slack/clients.ts):
- * whether a person may start programs (CUTOVER_ADMINS, or CUTOVER_CREATORS directly or through a user group),
+ * who is in the creator groups, so the core can say whether a person may start programs (core/starting.ts
+ * `mayStartProgram`: CUTOVER_ADMINS, or CUTOVER_CREATORS directly or through a user group),
  * whether the bot is in a channel (`conversations.info`), and who is in the user groups that hold roles (on-call
  * rotations): `usergroups.users.list`.
  *
