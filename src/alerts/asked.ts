@@ -9,8 +9,8 @@
  *
  * Pure.
  */
-import { type Obligation, obligationKey } from '../core/obligations.js';
-import type { Actor } from '../core/schema.js';
+import { type Obligation, obligationKey, obligations } from '../core/obligations.js';
+import type { Actor, Cutover } from '../core/schema.js';
 import type { AskedEntry } from '../service/document.js';
 
 /**
@@ -20,13 +20,25 @@ import type { AskedEntry } from '../service/document.js';
 export const askedKey = (o: Obligation) =>
   `${obligationKey(o)} ${o.status ?? ''} ${o.target?.sha ?? ''} ${o.holders.join(',')}`;
 
-/** The Slack user of an actor (none for CI or the bot). */
+/** The Slack user of an actor (none for CI or the bot: their changes fall on nobody). */
 export const actorId = (actor: Actor): string | undefined =>
   actor.kind === 'user' ? actor.userId : undefined;
 
+/** Whether `o` falls on the actor alone: they are its one holder. */
+export const fallsOn = (o: Obligation, actor: string | undefined): boolean =>
+  !!actor && o.holders.length === 1 && o.holders[0] === actor;
+
+/**
+ * The ledger of a program that has none yet (a new program, or a store written before the ledger): everything owed
+ * in the state before its first alerted change counts as asked, so that change's alert asks what it made owed.
+ * Computed once per program, in the write of that first change.
+ */
+export const seedLedger = (before: Cutover, at: string): AskedEntry[] =>
+  obligations(before).map((o) => ({ key: askedKey(o), at }));
+
 /**
  * What an alert by `actor` asks now: `owed` minus what was already asked (`already`, by key), minus what falls on
- * the actor alone. `known` is every key to mark asked once it is delivered: the asked ones and the actor's.
+ * the actor alone (`fallsOn`). `known` is every key to mark asked once it is delivered: the asked ones and the actor's.
  */
 export function askNow(
   owed: readonly Obligation[],
@@ -39,7 +51,7 @@ export function askNow(
     const key = askedKey(o);
     if (already.has(key) || known.includes(key)) continue;
     known.push(key);
-    if (!(actor && o.holders.length === 1 && o.holders[0] === actor)) asked.push(o);
+    if (!fallsOn(o, actor)) asked.push(o);
   }
   return { asked, known };
 }

@@ -126,8 +126,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const delivered = [...doc.delivered, ...added].slice(-limit);
       // An alert Slack refused, now delivered: in the form it went out in.
       const marks = added.flatMap((e) => asks.get(e.id) ?? []);
-      const asked = marks.length || owed ? nextLedger(doc.asked, marks, owed, at) : doc.asked;
-      let next = { ...doc, outbox: doc.outbox.filter((i) => !ids.has(i.id)), delivered, asked };
+      const asked = marks.length || owed ? nextLedger(doc.asked ?? [], marks, owed, at) : doc.asked;
+      let next = {
+        ...doc,
+        outbox: doc.outbox.filter((i) => !ids.has(i.id)),
+        delivered,
+        ...(asked ? { asked } : {}),
+      };
       for (const form of ['text', 'short'] as const) {
         const settled = new Set(
           doc.outbox.filter((i) => ids.has(i.id) && i.degraded === form).map((i) => i.id),

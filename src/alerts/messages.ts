@@ -41,7 +41,7 @@ import {
   who,
   yesOrUnmet,
 } from '../slack/views/text.js';
-import { actorId, askedKey, askNow } from './asked.js';
+import { actorId, askedKey, askNow, seedLedger } from './asked.js';
 import { alertId } from './ids.js';
 
 /** An alert stays far below Slack's 40,000 characters, so a burst of them folds into one message. */
@@ -422,11 +422,15 @@ export function composeAlerts(doc: StoreDocument, change: Change): AlertItem[] {
 /**
  * The service's `compose` hook: the change's typed alert joins the outbox in the same write, to the program's
  * channel. It only copies the change's events: nothing here works out readiness or renders text, so the write
- * queue waits on nothing more.
+ * queue waits on nothing more — but once per program, for its first alerted change, when the ledger of what was
+ * asked is seeded from the state before it (`seedLedger`).
  */
 export function alertsHook() {
   return (doc: StoreDocument, change: Change): StoreDocument => {
     const items = composeAlerts(doc, change);
-    return items.length ? { ...doc, outbox: [...doc.outbox, ...items] } : doc;
+    if (!items.length) return doc;
+    // Once per program, its first alerted change: what was owed before it counts as asked (asked.ts).
+    const asked = doc.asked ?? seedLedger(change.before, change.now.toISOString());
+    return { ...doc, outbox: [...doc.outbox, ...items], asked };
   };
 }

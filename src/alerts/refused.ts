@@ -19,7 +19,7 @@ export const REFUSED_KEPT = 20;
 const SHORT_MAX = 3000;
 
 /** The next form of an item Slack refused, or `undefined` when none is left (it had no blocks and was cut already). */
-export function nextForm(item: OutboxItem, hadBlocks: boolean): OutboxItem['degraded'] {
+export function nextForm(item: Pick<OutboxItem, 'degraded'>, hadBlocks: boolean): OutboxItem['degraded'] {
   if (item.degraded === undefined && hadBlocks) return 'text';
   if (item.degraded !== 'short') return 'short';
   return undefined;

@@ -53,7 +53,7 @@ export function createRenderer(
     owedKeys ??= new Set(owed.map(askedKey));
     return owed;
   };
-  const ledger = new Set(doc.asked.map((e) => e.key));
+  const ledger = new Set((doc.asked ?? []).map((e) => e.key));
   const memo = new Map<string, Rendered>();
 
   function renderOnce(item: OutboxItem): Rendered {

@@ -182,8 +182,11 @@ export const StoreDocument = z.object({
   /** The most recent history (the store keeps the whole of it in an append-only file beside the document). */
   history: z.array(HistoryEntry),
   outbox: z.array(OutboxItem).default([]),
-  /** What alerts have asked, and of whom, while it is still owed (AskedEntry). */
-  asked: z.array(AskedEntry).default([]),
+  /**
+   * What alerts have asked, and of whom, while it is still owed (AskedEntry); absent until the program's first
+   * alerted change seeds it (alerts/asked.ts `seedLedger`).
+   */
+  asked: z.array(AskedEntry).optional(),
   /** Ids of recently delivered outbox items with the message ts, newest last (bounded): a retry never posts twice. */
   delivered: z.array(z.object({ id: z.string(), ts: z.string(), at: Instant })).default([]),
   /**
