@@ -30,15 +30,13 @@ describe('App Home after a burst of changes', () => {
       ),
     );
     for (const a of answers) expect(a.text).toContain(':white_check_mark:');
-    // Wait until the last blocker shows on the commander's Home.
-    await w.slack.waitFor(
-      'views.publish',
-      (c) =>
-        String(JSON.stringify(c.args.view)).includes(`burst-item-${BURST - 1}`) &&
-        c.args.user_id === PEOPLE.consumerCommander,
-    );
+    // Wait until the last blocker shows on the Homes of its owner and of the log owner who added it.
+    for (const who of [PEOPLE.consumerCommander, PEOPLE.logOwner])
+      await w.slack.waitFor(
+        'views.publish',
+        (c) => c.args.user_id === who && JSON.stringify(c.args.view).includes(`burst-item-${BURST - 1}`),
+      );
     await w.bot.alerts?.idle();
-    await new Promise((r) => setTimeout(r, 200));
 
     const burst = publishes().slice(before);
     const last = burst.filter((c) => c.args.user_id === PEOPLE.consumerCommander).at(-1);
