@@ -15,7 +15,7 @@ import { alertsHook, alertText } from '../../src/alerts/messages.js';
 import { dueReminders } from '../../src/alerts/reminders.js';
 import { createRenderer, type Rendered } from '../../src/alerts/render.js';
 import { execute } from '../../src/core/commands.js';
-import { type Obligation, obligationKey, obligations, obligationsOf } from '../../src/core/obligations.js';
+import { type Obligation, obligations, obligationsOf } from '../../src/core/obligations.js';
 import type { Actor, CommandInput, Cutover } from '../../src/core/schema.js';
 import type { Change } from '../../src/service/cutover-service.js';
 import { newDocument, type StoreDocument } from '../../src/service/document.js';
