@@ -184,8 +184,8 @@ export async function startBot(
     },
   });
   const { layout, release } = await openLayout(config, clock);
-  // Every change's alert is composed inside the change's own write (the outbox), to its program's channel;
-  // delivery starts below.
+  // Every change's alert joins the outbox in the change's own write, typed (its events, actor, time: no text);
+  // delivery, started below, renders it to its program's channel.
   const compose = recordLedgerHook(alertsHook());
   let programs: Programs;
   let notes: StartNote[];

@@ -5,7 +5,7 @@
  */
 import { type GoCheck, goCheck, goRefusalWords } from '../core/go-check.js';
 import type { Cutover } from '../core/schema.js';
-import type { OutboxItem, StoreDocument } from '../service/document.js';
+import type { DeploymentItem, StoreDocument } from '../service/document.js';
 import { esc } from '../slack/views/text.js';
 
 export type Deployment = StoreDocument['deployments'][number];
@@ -82,23 +82,28 @@ export function deploymentText(
   }
 }
 
-/** The outbox item telling the channel of a deployment (none while the program has no channel). */
+/**
+ * The outbox item telling the channel of a deployment (none while the program has no channel), typed: its text
+ * is rendered at delivery (`deploymentText`).
+ */
 export function deploymentAlert(
   doc: StoreDocument,
   d: Deployment,
   what: 'waits' | ReviewState,
   why: string,
   now: Date,
-): OutboxItem[] {
+): DeploymentItem[] {
   const channel = doc.cutover.channel;
   if (!channel) return [];
   return [
     {
       id: `github:${doc.cutover.id}:${d.key}:${what}`,
       channel,
-      kind: 'alert',
-      text: deploymentText(d, what, why),
-      mentions: [],
+      kind: 'deployment',
+      program: doc.cutover.id,
+      deployment: { repo: d.repo, environment: d.environment, sha: d.sha },
+      what,
+      why,
       createdAt: now.toISOString(),
       attempts: 0,
     },

@@ -117,7 +117,8 @@ async function twoPrograms(): Promise<void> {
       const outbox: OutboxItem[] = ['a', 'b', 'c'].map((n) => ({
         id: `${id}-out-${n}`,
         channel,
-        kind: 'alert',
+        kind: 'legacy',
+        was: 'alert',
         text: `*${id}* alert ${n}`,
         mentions: [U.admin],
         createdAt: T0.toISOString(),
