@@ -290,7 +290,11 @@ function newElementsValidated(
 }
 
 /** The updates of `group` decided to go ahead whose deadline is before `now`. */
-function lateOnes<T>(group: readonly Pending<T>[], answers: Map<Pending<T>, Decided>, now: number): Pending<T>[] {
+function lateOnes<T>(
+  group: readonly Pending<T>[],
+  answers: Map<Pending<T>, Decided>,
+  now: number,
+): Pending<T>[] {
   return group.filter((p) => p.deadline !== undefined && now > p.deadline && answers.get(p)?.ok === true);
 }
 

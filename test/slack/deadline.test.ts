@@ -27,7 +27,11 @@ describe.each(['http', 'socket'] as const)('a /cutover change over %s', (mode) =
       clock.advance(lag); // the time between Bolt's receipt of the request and its listener
       await next();
     });
-    const blockers = () => w.program().cutover().blockers.map((b) => b.title);
+    const blockers = () =>
+      w
+        .program()
+        .cutover()
+        .blockers.map((b) => b.title);
 
     lag = ACK_BUDGET_MS + 1;
     const late = await w.command(PEOPLE.logOwner, 'blocker add consumer-incident-commander Late one');
