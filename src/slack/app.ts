@@ -76,7 +76,8 @@ export function createSlackApp({
   onConnectionLost,
 }: SlackAppOptions): SlackApp {
   // Bolt's own client is the interactive one (views.open); slow work goes to `clients.background`.
-  const common = { token: config.botToken, ...clients.bolt, ...identity };
+  // No conversation store: nothing reads `context.conversation`, and Bolt's would run on every request.
+  const common = { token: config.botToken, convoStore: false as const, ...clients.bolt, ...identity };
   // Socket Mode's apps.connections.open goes through the guard: no URL is a log line and a bounded retry.
   const guard = guardConnectionsOpen({ clock, log: (line) => app.logger.warn(line) });
   // When each request arrived, for its deadline (received.ts).

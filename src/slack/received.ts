@@ -1,8 +1,9 @@
 /**
  * When Bolt received a request, on the bot's clock: Slack's 3 seconds run from then, not from when a listener got to
  * run (under load a request waits for its body, its signature check and the event loop). The receiver stamps it as
- * the request arrives (HTTP: the server's request event; Socket Mode: the envelope's dispatch) and hands it to
- * every listener's `context` as `receivedAt`; a change's deadline is counted from it (listeners/deps.ts).
+ * the request arrives (HTTP: the server's request event, or the second Slack signed it in when that is earlier;
+ * Socket Mode: the envelope's dispatch) and hands it to every listener's `context` as `receivedAt`; a change's
+ * deadline is counted from it (listeners/deps.ts).
  */
 import type { HTTPReceiver } from '@slack/bolt';
 import type { Clock } from '../clock.js';
@@ -26,8 +27,27 @@ export function stampHttpReceipts(clock: Clock): {
         return listen(req, res);
       };
     },
-    extractor: (req) => ({ [RECEIVED_AT]: arrived.get(req) ?? clock.now().getTime() }),
+    extractor: (req) => {
+      const at = arrived.get(req) ?? clock.now().getTime();
+      return { [RECEIVED_AT]: Math.min(at, sentBy(req, at)) };
+    },
   };
+}
+
+/** How far Slack's clock may be from the bot's for its request timestamp to be believed (else it is not used). */
+const SKEW_MS = 10_000;
+
+/**
+ * The latest instant the request can have been sent at by its signed `X-Slack-Request-Timestamp` (whole seconds):
+ * a request that waited in the kernel while the event loop was busy arrives late, and Bolt cannot see how long,
+ * but Slack's timestamp bounds it to within a second. Ignored when the clocks are further apart than `SKEW_MS`.
+ */
+function sentBy(req: object, arrived: number): number {
+  const header = (req as { headers?: Record<string, unknown> }).headers?.['x-slack-request-timestamp'];
+  const seconds = typeof header === 'string' ? Number(header) : Number.NaN;
+  if (!Number.isInteger(seconds)) return arrived;
+  const latest = seconds * 1000 + 999;
+  return Math.abs(arrived - latest) <= SKEW_MS ? latest : arrived;
 }
 
 /** The receipt time of the request a listener runs for (its `context`), if the receiver stamped one. */
