@@ -10,9 +10,12 @@
  * - `decideGroup`: decides the updates of a group one after another, each against a private copy of what the one
  *   before produced, with the request key it names looked up (what was applied under it, if still live), until
  *   `budgetMs` have passed. An update that throws, fails validation or has passed its deadline (on the store's
- *   clock) is refused alone: the others go on as if it had not been made. The document is validated once for the
- *   whole group (the core's transitions are typed, so a bad document is a bug): only when that fails is the group
- *   decided again with each change validated, so the one at fault is refused alone and named.
+ *   clock) is refused alone: the others go on as if it had not been made. Each change is validated for what it
+ *   changed (the document's fields it replaced; of a list, the elements it added), so a later change of the group
+ *   can never make an invalid one pass; the document is validated whole once for the group before it is written
+ *   (for what a change altered in place), and only when that fails is the group decided again with each change
+ *   validated whole. Immediately before the write the deadlines are checked again: a change whose deadline passed
+ *   while its group was decided is refused, and the group decided again without it.
  */
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
