@@ -8,6 +8,7 @@ import { channelFree } from '../../../core/starting.js';
 import type { CutoverService } from '../../../service/cutover-service.js';
 import { COMMAND } from '../../ids.js';
 import { type Parsed, parseCommand, usageOf } from '../../parse-command.js';
+import { receivedAtOf } from '../../received.js';
 import { outcomeText, refusalSentence, refusalText } from '../../views/answers.js';
 import { helpText, historyText, rolesText, shapingHelpText } from '../../views/lists.js';
 import { formFor } from '../../views/modals.js';
@@ -32,6 +33,7 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
     userId: string,
     triggerId: string,
     logger: Logger,
+    receivedAt?: number,
   ): Promise<string> {
     // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
     const outcome = await runSafely(
@@ -39,16 +41,15 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
       parsed.command,
       actorOf(deps, userId),
       logger,
-      {
-        requestKey: `slack:${triggerId}`,
-      },
+      // Answered in the ack: its deadline runs from when Bolt received the request (after the ack: from now).
+      { requestKey: `slack:${triggerId}`, receivedAt },
     );
     if (!outcome.ok) return refusalText(outcome.error, parsed.usage, service.cutover());
     const read = parsed.read?.length ? `\n_Read ${esc(parsed.read.join('; '))}._` : '';
     return `${outcomeText(outcome)}${read}`;
   }
 
-  app.command(COMMAND, async ({ command, ack, client, respond, logger }) => {
+  app.command(COMMAND, async ({ command, ack, client, respond, logger, context: bolt }) => {
     const text = command.text ?? '';
     // A window is read with the time now, the person's zone (for today/tomorrow) and the program's zones.
     const here = programInChannel(deps, command.channel_id)?.cutover();
@@ -160,7 +161,16 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return tokenCommand(p, command.user_id, parsed, { ack, logger }, usageOf('token'));
       case 'change':
         return ack(
-          ephemeral(await changeAnswer(service, parsed, command.user_id, command.trigger_id, logger)),
+          ephemeral(
+            await changeAnswer(
+              service,
+              parsed,
+              command.user_id,
+              command.trigger_id,
+              logger,
+              receivedAtOf(bolt),
+            ),
+          ),
         );
     }
   });
