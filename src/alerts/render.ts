@@ -12,8 +12,8 @@
 import { actorName } from '../core/commands.js';
 import { type Obligation, obligations } from '../core/obligations.js';
 import { type ReadinessReport, readiness } from '../core/readiness.js';
-import { deploymentText } from '../github/rule.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
+import { deploymentText } from '../slack/views/deployments.js';
 import { esc, fold, who } from '../slack/views/text.js';
 import { actorId, askedKey, askNow } from './asked.js';
 import { ALERT_LINE_MAX, type AlertButton, renderAlertText } from './messages.js';
