@@ -257,7 +257,9 @@ describe.each(['http', 'socket'] as const)('the road to GO, walked in Slack (%s 
 
     const history = await w.command(ADMIN, 'history 100');
     expect(history.text).toMatch(/<@ULOG> · Phase "Runtime cutover" \(`8`\) started\n/);
-    expect(history.text).toMatch(/cutover-bot · Blocker "[^"]+" \(`joint-go-record`\) cleared itself: its facts now hold/);
+    expect(history.text).toMatch(
+      /cutover-bot · Blocker "[^"]+" \(`joint-go-record`\) cleared itself: its facts now hold/,
+    );
   });
 });
 

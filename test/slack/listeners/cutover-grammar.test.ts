@@ -63,6 +63,8 @@ describe('/cutover, as typed', () => {
     expect(a.text.split('\n').at(-1)).toBe('_Older changes: `/cutover history 1 page 2`_');
     const older = await h.command(PEOPLE.logOwner, 'history 1 page 2');
     expect(older.text).toContain('*Change 2 back from the newest*');
-    expect(older.text).toContain('· Blocker "Vendor contract signed" (`vendor-contract-signed`) added before phase `8`');
+    expect(older.text).toContain(
+      '· Blocker "Vendor contract signed" (`vendor-contract-signed`) added before phase `8`',
+    );
   });
 });
