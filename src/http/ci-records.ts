@@ -69,7 +69,7 @@ export function recordReportInput(
   if (!go)
     return {
       error: 'unknown_record',
-      message: `The bot served no decision record with sha256 ${body.content_hash.slice(0, 12)}… while a bilateral GO was in force: fetch GET …/record after both sides signed GO, commit that file unchanged, and report its hash.`,
+      message: `The bot served no decision record with sha256 ${body.content_hash.slice(0, 12)}… while a bilateral GO was in force: fetch GET …/record after both sides signed GO and the decision was recorded GO, commit that file unchanged, and report its hash.`,
     };
   return {
     input: {
