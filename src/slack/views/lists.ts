@@ -117,6 +117,8 @@ function happened(h: HistoryEntry, l: Level): string {
       return `release target ${v(h.after.replace(/ \(published\)$/, ''))} published${h.before === 'none' ? '' : ` (replacing ${v(h.before)})`}`;
     case 'target.approve':
       return `release target ${v(h.after.replace(/ \(approved\)$/, ''))} approved`;
+    case 'record.report':
+      return `decision ${S} is in ${v(h.after)}`;
     case 'evidence.log':
       // A link keeps its whole address; a line held to a small share shows it as shortened text.
       return `${S} logged: ${l === LEVELS[0] ? link(h.after) : v(h.after)}`;

@@ -13,6 +13,7 @@ import {
   greenGates,
   LABEL1,
   logAllEvidence,
+  recordReportSteps,
   run,
   SHA2,
   seeded,
@@ -225,10 +226,13 @@ describe('/cutover history in words', () => {
   it('every line the core writes on the road to GO and back reads in words: none is left as its stored action', () => {
     let c = logAllEvidence(greenGates(approveTarget(seeded())));
     const lines: string[] = [];
-    const steps: [CommandInput, Actor][] = [
+    // Both repos report the record of the GO as soon as it is decided (a step that needs the GO in force).
+    const bothRepos = 'both repos report the record';
+    const steps: ([CommandInput, Actor] | typeof bothRepos)[] = [
       [{ type: 'signoff', side: 'producer', decision: 'go' }, A.pic],
       [{ type: 'signoff', side: 'consumer', decision: 'go' }, A.cic],
       [GO_RUNTIME, A.dlo],
+      bothRepos,
       [{ type: 'window', start: '2026-03-01T09:00Z', end: '2026-03-01T11:00Z' }, A.dlo],
       [{ type: 'phase', phase: '8', action: 'start' }, A.dlo],
       [{ type: 'target.publish', tag: TAG2, sha: SHA2, confirm: { reason: 'hotfix' } }, A.pro],
@@ -239,14 +243,19 @@ describe('/cutover history in words', () => {
       [{ type: 'blocker.add', owner: 'decision-log-owner', title: 'Vendor contract' }, A.admin],
       [{ type: 'blocker.clear', blocker: 'vendor-contract' }, A.admin],
     ];
-    for (const [cmd, actor] of steps) {
-      const out = run(c, cmd, actor);
-      c = out.cutover;
-      lines.push(...out.history.map((h) => historyLine({ ...h, seq: 1 })));
-    }
+    for (const s of steps)
+      for (const [cmd, actor] of s === bothRepos ? recordReportSteps(c) : [s]) {
+        const out = run(c, cmd, actor);
+        c = out.cutover;
+        lines.push(...out.history.map((h) => historyLine({ ...h, seq: 1 })));
+      }
     const text = lines.join('\n');
     expect(text).toContain(`producer signed GO — on ${LABEL1}`);
     expect(text).toContain(`<@${U.dlo}> · phase 8 started`);
+    expect(text).toMatch(
+      /CI: GitHub Actions · decision record of consumer is in assistsupport\/app @ [0-9a-f]{12}/,
+    );
+    expect(text).toContain('cutover-bot · blocker joint-go-record cleared itself');
     expect(text).toContain(`cutover-bot · producer's GO sign-off by <@${U.pic}> voided`);
     expect(text).toContain('cutover-bot · decision runtime-cutover is now NO-GO (was GO)');
     expect(text).toContain('· blocker vendor-contract cleared');
