@@ -14,7 +14,7 @@ import { createCutoverService } from '../../src/service/cutover-service.js';
 import { Catalog, newDocument, StoreDocument } from '../../src/service/document.js';
 import { openPrograms, type Programs } from '../../src/service/programs.js';
 import { MemoryStore } from '../../src/store/memory.js';
-import { A, at, byId, decidedGo, GO_RUNTIME, readyForGo } from '../core/fixtures.js';
+import { A, at, byId, decidedGo, GO_RUNTIME, readyForGo, U } from '../core/fixtures.js';
 
 const TOKEN = 'ci-token-0123456789abcdef';
 const COMMIT_P = 'c'.repeat(40);
@@ -168,6 +168,29 @@ describe('POST /api/programs/<id>/records: each side reports the commit holding 
     expect(r.status).toBe(409);
     expect(JSON.parse(r.text)).toMatchObject({ ok: false, error: 'unknown_record' });
     expect(JSON.stringify(service.document())).toBe(before);
+  });
+
+  it('a record served, then changed by the bot’s own bookkeeping (a display name cached), still counts when reported', async () => {
+    const { call, service } = await serve(decidedGo());
+    const fetched = await call(RECORD);
+    const hash = sha256(fetched.text);
+    // The bot caches a display name (bookkeeping, no change): the record now reads otherwise.
+    await service.update((doc) => ({
+      next: {
+        ...doc,
+        users: { ...doc.users, [U.dlo]: { name: 'Logan Log', fetchedAt: at(25).toISOString() } },
+      },
+      result: null,
+    }));
+    expect(sha256((await call(RECORD)).text)).not.toBe(hash);
+    const r = await call(REPORTS, {
+      method: 'POST',
+      body: { side: 'producer', repo: 'memorykernel/service', commit: COMMIT_P, content_hash: hash },
+    });
+    expect(r.status).toBe(200);
+    expect(service.cutover().records).toEqual([
+      expect.objectContaining({ side: 'producer', contentHash: hash }),
+    ]);
   });
 
   it('a record of an earlier GO is refused as stale once the GO changed', async () => {
