@@ -23,7 +23,6 @@ import {
   at,
   blockerState,
   byId,
-  decidedGo,
   EVIDENCE_URL,
   GO_RUNTIME,
   greenGates,

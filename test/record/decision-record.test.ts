@@ -181,7 +181,7 @@ describe('the decision record', () => {
     );
     // Both repos reported the record of the GO before phase 8 started; the joint record blocker cleared itself.
     expect(numbered(history).slice(1, 4).join('\n')).toMatch(
-      /blocker joint-go-record, open → cleared[^]*CI: GitHub Actions: record\.report record of consumer, — → assistsupport\/app @ [0-9a-f]{12}[^]*CI: GitHub Actions: record\.report record of producer, — → memorykernel\/service @ /,
+      /blocker joint-go-record, open → cleared[\s\S]*CI: GitHub Actions: record\.report record of consumer, — → assistsupport\/app @ [0-9a-f]{12}[\s\S]*CI: GitHub Actions: record\.report record of producer, — → memorykernel\/service @ /,
     );
     expect(history).toContain('CI: GitHub Actions: gate.set gate producer-suite, pending → green');
 
