@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { startBot } from '../src/bot.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/runtime/config.js';
 import { startSlackStandIn } from '../test/slack/stand-in.js';
 import { realisticProgram, seedStore, writeProgram } from './fixtures.js';
 import type { AddRow } from './row.js';

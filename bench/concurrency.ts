@@ -25,7 +25,12 @@ export interface Child {
 
 /** Starts `node <script>` and waits for it to print its port. */
 export async function child(script: string, env: Record<string, string>, portLine: RegExp): Promise<Child> {
-  const proc: ChildProcess = spawn(process.execPath, [script], {
+  // `BENCH_CPU_PROF=<dir>` profiles the bot (node --cpu-prof), to see where a change's CPU goes.
+  const prof =
+    process.env.BENCH_CPU_PROF && script.endsWith('main.js')
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+  const proc: ChildProcess = spawn(process.execPath, [...prof, script], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

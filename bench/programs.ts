@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
 import { type Bot, startBot } from '../src/bot.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/runtime/config.js';
 import { StoreDocument } from '../src/service/document.js';
 import { homeAcross } from '../src/slack/views/home.js';
 import { slashCommand, slashCommandForm } from '../test/slack/payloads.js';

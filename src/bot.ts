@@ -7,14 +7,14 @@
 
 import { readFile } from 'node:fs/promises';
 import { type AlertOptions, alertsHook, type ProgramAlerts, startProgramAlerts } from './alerts/index.js';
-import { type Clock, systemClock } from './clock.js';
-import { type Config, SHIPPED_PROGRAMS_DIR } from './config.js';
 import { HistoryEntry } from './core/schema.js';
 import { createGitHubRule, type GitHubRule, WEBHOOK_PATH } from './github/app.js';
 import { gitHubClient } from './github/client.js';
 import { type CiApi, createCiApi } from './http/ci-api.js';
 import { type ApiServer, ciDispatchErrorHandler, ciRoutes, startApiServer } from './http/server.js';
 import { recordLedgerHook } from './record/ledger.js';
+import { type Clock, systemClock } from './runtime/clock.js';
+import { type Config, SHIPPED_PROGRAMS_DIR } from './runtime/config.js';
 import { createCutoverService } from './service/cutover-service.js';
 import { CATALOG_VERSION, Catalog, REQUEST_KEYS, STORE_VERSION, StoreDocument } from './service/document.js';
 import { loadProgram } from './service/program-file.js';
@@ -184,8 +184,8 @@ export async function startBot(
     },
   });
   const { layout, release } = await openLayout(config, clock);
-  // Every change's alert is composed inside the change's own write (the outbox), to its program's channel;
-  // delivery starts below.
+  // Every change's alert joins the outbox in the change's own write, typed (its events, actor, time: no text);
+  // delivery, started below, renders it to its program's channel.
   const compose = recordLedgerHook(alertsHook());
   let programs: Programs;
   let notes: StartNote[];

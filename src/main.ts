@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startBot } from './bot.js';
-import { loadConfig } from './config.js';
+import { loadConfig } from './runtime/config.js';
 import { ProgramError } from './service/program-file.js';
 import { SlackStartError } from './slack/check-tokens.js';
 import { StoreError } from './store/store.js';

@@ -1,6 +1,6 @@
 /** Entry point of `npm run migrate-from-json` (built to dist/migrate-from-json-cli.js). */
 import { existsSync } from 'node:fs';
-import { runMigrateCli } from './store/migrate-cli.js';
+import { runMigrateCli } from './migrate/migrate-cli.js';
 
 // DATABASE_URL from `.env`, as the bot reads it (a variable already set wins).
 if (existsSync('.env')) process.loadEnvFile('.env');

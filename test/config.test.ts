@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/runtime/config.js';
 
 /** `.env.example` as `process.loadEnvFile` reads it (blank lines such as `CUTOVER_PROGRAM=` give ''). */
 const envExample = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));

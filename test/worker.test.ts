@@ -1,11 +1,11 @@
 /**
- * The one worker lifecycle under alert delivery, the status board, reminders and App Home (src/worker.ts), on the
+ * The one worker lifecycle under alert delivery, the status board, reminders and App Home (src/runtime/worker.ts), on the
  * manual clock: passes never overlap, wakes during a pass fold into one more, what wakes it is subscribed from
  * `start` to `stop`, and the wait a pass asks for runs on the injected clock. (test/alerts/long-wait.test.ts: waits
  * beyond Node's timer limit.)
  */
 import { describe, expect, it } from 'vitest';
-import { createWorker } from '../src/worker.js';
+import { createWorker } from '../src/runtime/worker.js';
 import { manualClock } from './alerts/clock.js';
 
 const fail = (e: unknown) => {

@@ -7,15 +7,19 @@
 import type { types } from '@slack/bolt';
 import type { OutboxItem } from '../service/document.js';
 import { withUniqueIds } from '../slack/block-ids.js';
+import type { Rendered } from './render.js';
 
 /** Slack cuts message text beyond 40,000 characters; keep clear of it. */
 export const MAX_MESSAGE_CHARS = 39_000;
 const SEPARATOR = '\n\n';
 
-type Plan =
+/** What the planner reads of an item: when it is due, whether it was degraded, and its text as rendered. */
+type Planned = Pick<OutboxItem, 'notBefore' | 'degraded'>;
+
+type Plan<T> =
   | { kind: 'idle' }
   | { kind: 'wait'; until: number }
-  | { kind: 'send'; items: OutboxItem[]; text: string };
+  | { kind: 'send'; items: T[]; text: string };
 
 interface PlanOptions {
   /** When this channel was last posted to (ms), if ever since the start. */
@@ -26,10 +30,18 @@ interface PlanOptions {
   maxItems?: number;
 }
 
-const due = (item: OutboxItem) => (item.notBefore ? Date.parse(item.notBefore) : 0);
+const due = (item: Planned) => (item.notBefore ? Date.parse(item.notBefore) : 0);
 
-/** The plan for one channel's items, given in queue order. */
-export function planChannel(items: OutboxItem[], now: number, options: PlanOptions): Plan {
+/**
+ * The plan for one channel's items, given in queue order; `textOf` renders an item (called in order, only for the
+ * items the plan looks at: at delivery, the text is composed then).
+ */
+export function planChannel<T extends Planned>(
+  items: T[],
+  now: number,
+  options: PlanOptions,
+  textOf: (item: T) => string,
+): Plan<T> {
   const head = items[0];
   if (!head) return { kind: 'idle' };
   const paced = options.lastPostAt === undefined ? 0 : options.lastPostAt + options.paceMs;
@@ -37,29 +49,39 @@ export function planChannel(items: OutboxItem[], now: number, options: PlanOptio
   if (ready > now) return { kind: 'wait', until: ready };
   const max = options.maxChars ?? MAX_MESSAGE_CHARS;
   const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
-  const batch: OutboxItem[] = [];
+  const batch: T[] = [];
+  const texts: string[] = [];
   let size = 0;
   for (const item of items) {
     if (due(item) > now || batch.length >= maxItems) break;
     // An item Slack refused goes alone, in the form it is degraded to (alerts/refused.ts).
     if (batch.length && item.degraded) break;
-    const added = item.text.length + (batch.length ? SEPARATOR.length : 0);
+    const text = textOf(item);
+    const added = text.length + (batch.length ? SEPARATOR.length : 0);
     if (batch.length && size + added > max) break;
     batch.push(item);
+    texts.push(text);
     size += added;
   }
-  return { kind: 'send', items: batch, text: foldTexts(batch, max) };
+  return {
+    kind: 'send',
+    items: batch,
+    text: foldTexts(
+      texts.map((t) => ({ text: t })),
+      max,
+    ),
+  };
 }
 
 /** One message telling every item, in order. A single item longer than the limit is cut (never the case for alerts). */
-export function foldTexts(items: OutboxItem[], max = MAX_MESSAGE_CHARS): string {
+export function foldTexts(items: readonly Pick<Rendered, 'text'>[], max = MAX_MESSAGE_CHARS): string {
   const text = items.map((i) => i.text).join(SEPARATOR);
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Items grouped by channel, each in queue order; channels in the order their first item was queued. */
-export function byChannel(outbox: OutboxItem[]): Map<string, OutboxItem[]> {
-  const out = new Map<string, OutboxItem[]>();
+export function byChannel<T extends Pick<OutboxItem, 'channel'>>(outbox: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
   for (const item of outbox) {
     const list = out.get(item.channel) ?? [];
     list.push(item);
@@ -82,9 +104,12 @@ const MAX_BUTTONS = 20;
  * line breaks, then the buttons (each once, at most MAX_BUTTONS, five to a row). Undefined when no item has one:
  * the message is its text alone.
  */
-export function messageBlocks(items: OutboxItem[], text: string): types.KnownBlock[] | undefined {
+export function messageBlocks(
+  items: readonly Pick<Rendered, 'buttons'>[],
+  text: string,
+): types.KnownBlock[] | undefined {
   const seen = new Map<string, { text: string; actionId: string; value: string }>();
-  for (const b of items.flatMap((i) => i.buttons ?? [])) seen.set(`${b.actionId} ${b.value}`, b);
+  for (const b of items.flatMap((i) => i.buttons)) seen.set(`${b.actionId} ${b.value}`, b);
   const buttons = [...seen.values()].slice(0, MAX_BUTTONS);
   if (!buttons.length) return undefined;
   const sections: string[] = [];

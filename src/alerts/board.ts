@@ -5,10 +5,10 @@
  * retried with backoff. On start the board is refreshed; if its message is gone (`message_not_found`), or the board
  * is in another channel than the program's, a new one is posted.
  */
-import { type Clock, MAX_TIMER_MS } from '../clock.js';
+import { type Clock, MAX_TIMER_MS } from '../runtime/clock.js';
+import { createWorker, type Worker } from '../runtime/worker.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import { statusBlocks, statusText } from '../slack/views/status.js';
-import { createWorker, type Worker } from '../worker.js';
 import { backoffMs } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem } from './channel-problem.js';
 import type { Logger, Pacer } from './dispatcher.js';

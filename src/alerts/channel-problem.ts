@@ -6,7 +6,7 @@
  * The outage ends when a post to that channel succeeds. Pure: document in, document out.
  */
 import type { StoreDocument } from '../service/document.js';
-import { esc } from '../slack/views/text.js';
+import { problemCause } from '../slack/views/channel-problem.js';
 
 export type ChannelProblem = NonNullable<StoreDocument['channelProblem']>;
 
@@ -35,15 +35,6 @@ export function endProblem(doc: StoreDocument, channel: string): StoreDocument {
   if (doc.channelProblem?.channel !== channel) return doc;
   const { channelProblem: _ended, ...rest } = doc;
   return rest;
-}
-
-/** Why the bot cannot post, and what fixes it, in mrkdwn. */
-export function problemCause(channel: string, error: string): string {
-  const code = esc(error);
-  const invite = `invite it with \`/invite @cutover-bot\` in <#${channel}>`;
-  return error === 'channel_not_found'
-    ? `Slack does not show <#${channel}> to the bot (\`channel_not_found\`): if the channel is private, ${invite}; if it was archived, unarchive it: the program stays bound to that channel (\`CUTOVER_CHANNEL_ID\` only names the channel of a new program).`
-    : `The bot is not a member of <#${channel}> (\`${code}\`): ${invite}.`;
 }
 
 /** The direct message to a person whose change's alert waits. */

@@ -22,10 +22,11 @@
  * with the next post there that succeeds.
  */
 import type { types } from '@slack/bolt';
-import { type Clock, MAX_TIMER_MS } from '../clock.js';
+import { type Clock, MAX_TIMER_MS } from '../runtime/clock.js';
+import { createWorker, type Worker } from '../runtime/worker.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { OutboxItem, StoreDocument } from '../service/document.js';
-import { createWorker, type Worker } from '../worker.js';
+import { nextLedger } from './asked.js';
 import { backoffMs, byChannel, foldTexts, messageBlocks, planChannel } from './batch.js';
 import { type ChannelProblem, endProblem, noteProblem, problemMessage } from './channel-problem.js';
 import type { Lease } from './lease.js';
@@ -37,6 +38,7 @@ import {
   settleRefusals,
   shortAlertText,
 } from './refused.js';
+import { createRenderer, type Rendered } from './render.js';
 import { type AlertSlack, classify, DeliveryError, type Failure } from './slack-port.js';
 
 const ALERT_EVENT = 'cutover_alert';
@@ -101,14 +103,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const limit = deps.deliveredLimit ?? 500;
   /** Posted, but the store write that records it has not landed yet. */
   const sent = new Map<string, string>();
+  /** What each item about to be posted, or posted and not recorded yet, marks asked (asked.ts). */
+  const asks = new Map<string, string[]>();
   /** Items Slack refused as part of a folded message: each goes alone next, to find the one at fault. */
   const solo = new Set<string>();
   /** Items queued before this process started may have been posted just before the last one stopped. */
   let startedAt = clock.now().getTime();
   const lookedUp = new Set<string>();
 
-  /** Records posted items; `channel` when a post there just succeeded, which ends its outage (if any). */
-  async function record(entries: { id: string; ts: string }[], channel?: string) {
+  /**
+   * Records posted items; `channel` when a post there just succeeded, which ends its outage (if any). What their
+   * alerts asked joins the ledger in the same write (asked.ts), which keeps only what is still `owed` (when known).
+   */
+  async function record(entries: { id: string; ts: string }[], channel?: string, owed?: ReadonlySet<string>) {
     const at = clock.now().toISOString();
     const ended = channel !== undefined && service.document().channelProblem?.channel === channel;
     const ids = new Set(entries.map((e) => e.id));
@@ -118,7 +125,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const added = entries.filter((e) => !known.has(e.id)).map((e) => ({ ...e, at }));
       const delivered = [...doc.delivered, ...added].slice(-limit);
       // An alert Slack refused, now delivered: in the form it went out in.
-      let next = { ...doc, outbox: doc.outbox.filter((i) => !ids.has(i.id)), delivered };
+      const marks = added.flatMap((e) => asks.get(e.id) ?? []);
+      const asked = marks.length || owed ? nextLedger(doc.asked ?? [], marks, owed, at) : doc.asked;
+      let next = {
+        ...doc,
+        outbox: doc.outbox.filter((i) => !ids.has(i.id)),
+        delivered,
+        ...(asked ? { asked } : {}),
+      };
       for (const form of ['text', 'short'] as const) {
         const settled = new Set(
           doc.outbox.filter((i) => ids.has(i.id) && i.degraded === form).map((i) => i.id),
@@ -130,6 +144,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (wasRefused) deps.onRefused?.();
     for (const e of entries) {
       sent.delete(e.id);
+      asks.delete(e.id);
       solo.delete(e.id);
     }
     if (ended) {
@@ -262,26 +277,33 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     deps.onRefused?.();
   }
 
-  async function send(channel: string, items: OutboxItem[], now: number) {
+  async function send(channel: string, rendered: Rendered[], now: number, owed?: ReadonlySet<string>) {
+    const items = rendered.map((r) => r.item);
+    for (const r of rendered) if (r.asks.length) asks.set(r.item.id, r.asks);
     const posted = await alreadyPosted(channel, items);
     if (posted.size) {
       logger.info(
         `alerts: ${posted.size} item(s) were already posted by an unanswered attempt; not posting again`,
       );
-      await record([...posted].map(([id, ts]) => ({ id, ts })));
+      await record(
+        [...posted].map(([id, ts]) => ({ id, ts })),
+        undefined,
+        owed,
+      );
       return;
     }
     pacer.mark(channel, now);
     // An item Slack refused goes alone, in the form it was degraded to: plain text, then cut text.
-    const [head] = items;
+    const [first] = rendered;
+    const head = first?.item;
     const form = items.length === 1 ? head?.degraded : undefined;
     const text =
-      head && form === 'text'
-        ? plainAlertText(head)
-        : head && form === 'short'
-          ? shortAlertText(head)
-          : foldTexts(items);
-    const blocks = form ? undefined : messageBlocks(items, text);
+      first && form === 'text'
+        ? plainAlertText(first)
+        : first && form === 'short'
+          ? shortAlertText(first)
+          : foldTexts(rendered);
+    const blocks = form ? undefined : messageBlocks(rendered, text);
     try {
       const { ts } = await slack.post({
         channel,
@@ -318,6 +340,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     await record(
       items.map((i) => ({ id: i.id, ts: sent.get(i.id) ?? '' })),
       channel,
+      owed,
     );
   }
 
@@ -342,18 +365,31 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (known.length) await record(known);
       const now = clock.now().getTime();
       let next: number | undefined;
-      for (const [channel, items] of byChannel(service.document().outbox)) {
-        const plan = planChannel(items, now, {
-          lastPostAt: pacer.last(channel),
-          paceMs,
-          ...(items[0] && (solo.has(items[0].id) || items[0].degraded) ? { maxItems: 1 } : {}),
-        });
+      // The text is composed now, from the program as it stands: its readiness worked out once for the pass.
+      const current = service.document();
+      const renderer = createRenderer(current, (msg, e) => logger.error(msg, e));
+      for (const [channel, items] of byChannel(current.outbox)) {
+        const plan = planChannel(
+          items,
+          now,
+          {
+            lastPostAt: pacer.last(channel),
+            paceMs,
+            ...(items[0] && (solo.has(items[0].id) || items[0].degraded) ? { maxItems: 1 } : {}),
+          },
+          (i) => renderer.render(i).text,
+        );
         if (plan.kind === 'idle') continue;
         if (plan.kind === 'wait') {
           next = Math.min(next ?? Number.POSITIVE_INFINITY, plan.until - now);
           continue;
         }
-        await send(channel, plan.items, now);
+        await send(
+          channel,
+          plan.items.map((i) => renderer.render(i)),
+          now,
+          renderer.owed(),
+        );
         next = 0; // look again: what is left waits for the pace
       }
       return next;

@@ -1,15 +1,15 @@
 /**
  * The alert machinery, started after the Slack app: the outbox dispatcher, the live status board and the
  * reminder scheduler, three workers (worker.ts) on the bot's clock, all through the `alerts` client
- * (slack/clients.ts), all to the program's channel (`cutover.channel`). The alerts themselves are composed inside
- * each change's store write (see `alertsHook`); this only delivers.
+ * (slack/clients.ts), all to the program's channel (`cutover.channel`). Each change's typed alert joins the outbox in
+ * the change's own store write (see `alertsHook`); its text is rendered here, at delivery (render.ts).
  */
 import { hostname } from 'node:os';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Worker } from '../runtime/worker.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
 import type { SlackClients } from '../slack/clients.js';
-import type { Worker } from '../worker.js';
 import { type Board, createBoard } from './board.js';
 import type { ChannelProblem } from './channel-problem.js';
 import {

@@ -7,7 +7,7 @@
  * With one process (the JSON file: its lock makes it the only writer) the lease is always this process's: nothing
  * is written or waited for, whatever lease an earlier process left in the document.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
 import type { CutoverService } from '../service/cutover-service.js';
 
 /** How long a claim lasts unless renewed; it is renewed once half of it has passed. */

@@ -1,17 +1,18 @@
 /**
- * One alert per committed change, composed inside the same store write as the change (so it cannot be lost
- * between the two). Pure: (document after the change, the change) -> outbox items.
+ * One alert per committed change. Inside the change's store write only its typed outbox item is stored (the core's
+ * events, the actor, the time: `composeAlerts`, cheap, no readiness); its text is rendered at delivery
+ * (alerts/render.ts) against the program as it stands then (`renderAlertText`).
  *
  * The alert tells what changed (every event of the change), who did it, what it means for the decision
  * ("phase 8 blockers: 2 of 4 open", "runtime-cutover may be GO: no, 5 unmet") and, under "Next:", everyone who
- * has come to owe something with this change, each with those actions: the core's `obligations` after the change
- * that were not owed before it, never the actor's. A change that gives nobody anything new to do is a notice and
- * mentions nobody. Who is mentioned
+ * owes something now that no alert has asked of them yet (alerts/asked.ts), each with those actions; never what
+ * falls on the actor alone. A change that gives nobody anything new to do is a notice and mentions nobody. Who is
+ * mentioned
  * comes only from the program's role assignments; nothing here names a side, role or blocker of a particular
  * program. Everything a person typed (titles, reasons, rationales, CI names) is escaped.
  */
 import { actorName } from '../core/commands.js';
-import { type Obligation, obligationKey, obligations } from '../core/obligations.js';
+import { type Obligation, obligations } from '../core/obligations.js';
 import {
   currentTarget,
   gateState,
@@ -24,8 +25,9 @@ import {
   targetLabel,
 } from '../core/readiness.js';
 import type { Cutover, DomainEvent } from '../core/schema.js';
+import { goWord } from '../format/words.js';
 import type { Change } from '../service/cutover-service.js';
-import type { OutboxItem, StoreDocument } from '../service/document.js';
+import type { AlertItem, StoreDocument } from '../service/document.js';
 import { actionValue } from '../slack/ids.js';
 import { obligationButton, obligationLines } from '../slack/views/obligations.js';
 import {
@@ -33,13 +35,13 @@ import {
   esc,
   fold,
   GATE_ICON,
-  goWord,
   link,
   mention,
   slackDate,
   who,
   yesOrUnmet,
 } from '../slack/views/text.js';
+import { actorId, askedKey, askNow, seedLedger } from './asked.js';
 import { alertId } from './ids.js';
 
 /** An alert stays far below Slack's 40,000 characters, so a burst of them folds into one message. */
@@ -65,30 +67,24 @@ const ACTIONS_SHOWN = 5;
 const NEXT_MAX_CHARS = 2500;
 
 /**
- * Who is asked in an alert: what the core says is owed now (`obligations`) and was not owed, by the same holder,
- * before the change — so each person is pinged once for each thing they come to owe, and the status and App Home
- * hold what still stands. What falls on the actor of the change alone is never asked (they have just acted); a role
- * held by a user group the actor belongs to still asks the group.
+ * Who the alert of `change` asks when it is delivered at once and every obligation owed before the change had been
+ * asked already (the calm case): what is owed after the change and was not, by the same holder, before it, never
+ * what falls on the actor alone. At delivery the ledger of what was asked stands for "before" (`askNow`).
  */
 export function askedAfter(change: Change): Obligation[] {
-  const actor = change.actor.kind === 'user' ? change.actor.userId : undefined;
-  const key = (o: Obligation) =>
-    `${obligationKey(o)} ${o.status ?? ''} ${o.target?.sha ?? ''} ${o.holders.join(',')}`;
-  const before = new Set(obligations(change.before, reportOf(change.before)).map(key));
+  const before = new Set(obligations(change.before, reportOf(change.before)).map(askedKey));
   const c = change.outcome.cutover;
-  return obligations(c, reportOf(c)).filter(
-    (o) => !before.has(key(o)) && !(actor && o.holders.length === 1 && o.holders[0] === actor),
-  );
+  return askNow(obligations(c, reportOf(c)), before, actorId(change.actor)).asked;
 }
 
 /**
- * The "Next:" of a change: everyone who has come to owe something, each with those actions (`askedAfter`); never
- * the actor. Read from the states before and after the change, not from its events.
+ * The "Next:" of an alert: the obligations it asks, each holder with those actions, and one button per action
+ * asked of a person (naming the program: a click acts on this program).
  */
-export function nextAfter(change: Change): { lines: string[]; mentions: string[]; buttons: AlertButton[] } {
-  const c = change.outcome.cutover;
-  const asked = askedAfter(change);
-  // One button per action asked of a person, naming the program: a click acts on this program.
+export function nextLines(
+  c: Cutover,
+  asked: Obligation[],
+): { lines: string[]; mentions: string[]; buttons: AlertButton[] } {
   const buttons = new Map<string, AlertButton>();
   for (const o of asked)
     if (o.holders.length) {
@@ -100,9 +96,8 @@ export function nextAfter(change: Change): { lines: string[]; mentions: string[]
 }
 
 /**
- * The readiness report of a committed state, computed once: the state after one change is the state before the
- * next, and alerts are composed inside the store's write. States are never changed in place (commands return new
- * ones), so the object is the key.
+ * The readiness report of a state, computed once per object (states are never changed in place: commands return
+ * new ones). Only `alertText` and `askedAfter` of a change need it more than once.
  */
 const reports = new WeakMap<Cutover, ReadinessReport>();
 function reportOf(c: Cutover): ReadinessReport {
@@ -153,7 +148,7 @@ interface Told {
 }
 
 /** One event: its line, and the phases it touches. Who must act is not the event's to say (`nextAfter`). */
-function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
+function tell(_before: Cutover, c: Cutover, e: DomainEvent): Told {
   switch (e.type) {
     case 'role.assigned': {
       const role = c.roles.find((r) => r.id === e.role);
@@ -178,11 +173,9 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
       const b = c.blockers.find((x) => x.id === e.blocker);
       const how = e.derived ? ' _(cleared itself: its facts now hold)_' : '';
       const ev = b?.evidenceUrl && !e.derived ? ` · ${link(b.evidenceUrl, 'evidence')}` : '';
-      // The last open blocker of its phase: said in the body, for everyone.
+      // The last open blocker of its phase (it was open: it is the one cleared): said in the body, for everyone.
       const last =
-        b && openBlockers(before, b.phase).length > 0 && openBlockers(c, b.phase).length === 0
-          ? ` — every phase ${esc(b.phase)} blocker is clear`
-          : '';
+        b && openBlockers(c, b.phase).length === 0 ? ` — every phase ${esc(b.phase)} blocker is clear` : '';
       return {
         lines: [`:white_check_mark: *Blocker cleared:* ${blockerTitle(c, e.blocker)}${how}${ev}${last}`],
         phases: b ? [b.phase] : [],
@@ -350,24 +343,33 @@ function tell(before: Cutover, c: Cutover, e: DomainEvent): Told {
   }
 }
 
-/** The text of the alert for one committed change, and whom it mentions. */
-export function alertText(change: Change): { text: string; mentions: string[]; buttons: AlertButton[] } {
-  const c = change.outcome.cutover;
-  const told = change.outcome.events.map((e) => tell(change.before, c, e));
-  const asAdmin = change.outcome.history.some((h) => h.asAdmin);
+/** What an alert tells, as its outbox item stores it: the change's events, by whom, when. */
+export type AlertFacts = Pick<AlertItem, 'events' | 'by' | 'asAdmin' | 'createdAt'>;
+
+/**
+ * The text of an alert, rendered at delivery against the program as it stands (`c`, its report `r`), asking
+ * `asked`; and whom it mentions, and its buttons.
+ */
+export function renderAlertText(
+  c: Cutover,
+  alert: AlertFacts,
+  asked: Obligation[],
+  r: ReadinessReport = readiness(c),
+): { text: string; mentions: string[]; buttons: AlertButton[] } {
+  const told = alert.events.map((e) => tell(c, c, e));
   const [first, ...rest] = told.flatMap((t) => t.lines);
-  const { lines: next, mentions, buttons } = nextAfter(change);
+  const { lines: next, mentions, buttons } = nextLines(c, asked);
   // Who and when, and what it means and who acts, always fit; the events get the rest of the room.
   const tail = [
-    `_by ${who(actorName(change.actor))}${asAdmin ? ' (as admin)' : ''} · ${slackDate(change.now.toISOString())}_`,
+    `_by ${who(actorName(alert.by))}${alert.asAdmin ? ' (as admin)' : ''} · ${slackDate(alert.createdAt)}_`,
     ...meaningLines(
       c,
       told.flatMap((t) => t.phases),
-      reportOf(c),
+      r,
     ),
     ...(next.length ? [fold(['*Next:*', ...next], NEXT_MAX_CHARS, ALERT_LINE_MAX)] : []),
   ].join('\n');
-  const events = [first ?? `:memo: ${esc(change.outcome.message)}`, ...rest.map((l) => `→ ${l}`)];
+  const events = [first ?? ':memo: *Change*', ...rest.map((l) => `→ ${l}`)];
   const head = fold(events, Math.max(500, ALERT_MAX_CHARS - tail.length), ALERT_LINE_MAX);
   // Only who is still named after the folding is mentioned.
   return {
@@ -378,70 +380,57 @@ export function alertText(change: Change): { text: string; mentions: string[]; b
 }
 
 /**
- * The outbox items of one change: one alert to the program's channel, keyed by the program and the change's last
- * history sequence number. None for a program not bound to a channel yet (bot.ts binds it before any change).
+ * The text of the alert of one committed change as the channel reads it when it is delivered at once, every
+ * obligation owed before the change having been asked already (`askedAfter`).
  */
-export function composeAlerts(doc: StoreDocument, change: Change): OutboxItem[] {
+export function alertText(change: Change): { text: string; mentions: string[]; buttons: AlertButton[] } {
+  const c = change.outcome.cutover;
+  return renderAlertText(c, factsOf(change), askedAfter(change), reportOf(c));
+}
+
+const factsOf = (change: Change): AlertFacts => ({
+  events: change.outcome.events,
+  by: change.actor,
+  ...(change.outcome.history.some((h) => h.asAdmin) ? { asAdmin: true } : {}),
+  createdAt: change.now.toISOString(),
+});
+
+/**
+ * The outbox items of one change, typed: one alert to the program's channel, keyed by the program and the change's
+ * last history sequence number, holding its events, actor and time (no text: that is rendered at delivery). None
+ * for a change without events, nor for a program not bound to a channel yet (bot.ts binds it before any change).
+ */
+export function composeAlerts(doc: StoreDocument, change: Change): AlertItem[] {
   const channel = doc.cutover.channel;
   // A change the channel need not hear of (only history moved, e.g. a quieter detail): no alert.
-  if (change.outcome.events.length === 0 || !channel) return [];
-  const { text, mentions, buttons } = alertText(change);
+  const [head, ...rest] = change.outcome.events;
+  if (!head || !channel) return [];
   return [
     {
-      id: alertIdOf(doc),
+      id: alertId(doc.cutover.id, doc.history.at(-1)?.seq ?? doc.outbox.length),
       channel,
       kind: 'alert',
-      text,
-      mentions,
-      ...(buttons.length ? { buttons } : {}),
-      createdAt: change.now.toISOString(),
+      program: doc.cutover.id,
+      ...factsOf(change),
+      events: [head, ...rest],
       attempts: 0,
-      ...actorOf(change),
+      ...(change.actor.kind === 'user' ? { actor: change.actor.userId } : {}),
     },
   ];
 }
 
-const alertIdOf = (doc: StoreDocument) =>
-  alertId(doc.cutover.id, doc.history.at(-1)?.seq ?? doc.outbox.length);
-
-/** Who to tell if the alert cannot be posted: the Slack user who made the change (not CI, not the bot). */
-const actorOf = (change: Change): { actor?: string } =>
-  change.actor.kind === 'user' ? { actor: change.actor.userId } : {};
-
 /**
- * The service's `compose` hook: the change's alerts join the outbox in the same write, to the program's channel. A
- * bug here must not turn a committed change into an error for the person, so a failure falls back to a plain alert
- * from the history.
+ * The service's `compose` hook: the change's typed alert joins the outbox in the same write, to the program's
+ * channel. It only copies the change's events: nothing here works out readiness or renders text, so the write
+ * queue waits on nothing more — but once per program, for its first alerted change, when the ledger of what was
+ * asked is seeded from the state before it (`seedLedger`).
  */
-export function alertsHook(log: (msg: string, e: unknown) => void = console.error) {
+export function alertsHook() {
   return (doc: StoreDocument, change: Change): StoreDocument => {
-    const channel = doc.cutover.channel;
-    if (change.outcome.events.length === 0 || !channel) return doc;
-    let items: OutboxItem[];
-    try {
-      items = composeAlerts(doc, change);
-    } catch (e) {
-      log('composing the alert failed; a plain one is sent instead', e);
-      const lines = change.outcome.history.map(
-        (h) => `${esc(h.action)} ${esc(h.subject)}: ${esc(h.before)} → ${esc(h.after)}`,
-      );
-      items = [
-        {
-          id: alertIdOf(doc),
-          channel,
-          kind: 'alert',
-          text: fold(
-            [`:memo: *Change* by ${who(actorName(change.actor))}`, ...lines],
-            ALERT_MAX_CHARS,
-            ALERT_LINE_MAX,
-          ),
-          mentions: [],
-          createdAt: change.now.toISOString(),
-          attempts: 0,
-          ...actorOf(change),
-        },
-      ];
-    }
-    return { ...doc, outbox: [...doc.outbox, ...items] };
+    const items = composeAlerts(doc, change);
+    if (!items.length) return doc;
+    // Once per program, its first alerted change: what was owed before it counts as asked (asked.ts).
+    const asked = doc.asked ?? seedLedger(change.before, change.now.toISOString());
+    return { ...doc, outbox: [...doc.outbox, ...items], asked };
   };
 }

@@ -11,6 +11,7 @@ import type { OutboxItem, RefusedAlert, StoreDocument } from '../service/documen
 import { baseActionId } from '../slack/block-ids.js';
 import { ACTIONS, readActionValue } from '../slack/ids.js';
 import { esc } from '../slack/views/text.js';
+import type { Rendered } from './render.js';
 
 /** How many refusals the document keeps. */
 export const REFUSED_KEPT = 20;
@@ -18,7 +19,7 @@ export const REFUSED_KEPT = 20;
 const SHORT_MAX = 3000;
 
 /** The next form of an item Slack refused, or `undefined` when none is left (it had no blocks and was cut already). */
-export function nextForm(item: OutboxItem, hadBlocks: boolean): OutboxItem['degraded'] {
+export function nextForm(item: Pick<OutboxItem, 'degraded'>, hadBlocks: boolean): OutboxItem['degraded'] {
   if (item.degraded === undefined && hadBlocks) return 'text';
   if (item.degraded !== 'short') return 'short';
   return undefined;
@@ -60,8 +61,8 @@ function commandFor(actionId: string, item: string | undefined): string {
 }
 
 /** The alert as plain text: its text, then each button's action as a command, and App Home for those without. */
-export function plainAlertText(item: OutboxItem): string {
-  const buttons = item.buttons ?? [];
+export function plainAlertText(item: Pick<Rendered, 'text' | 'buttons'>): string {
+  const buttons = item.buttons;
   if (!buttons.length) return item.text;
   const lines = buttons.map(
     (b) => `• ${esc(b.text)}: ${commandFor(b.actionId, readActionValue(b.value).item)}`,
@@ -76,7 +77,7 @@ export function plainAlertText(item: OutboxItem): string {
 }
 
 /** The last try: the plain text cut short, pointing at where the whole of it is. */
-export function shortAlertText(item: OutboxItem): string {
+export function shortAlertText(item: Pick<Rendered, 'text' | 'buttons'>): string {
   const text = plainAlertText(item);
   if (text.length <= SHORT_MAX) return text;
   const tail =

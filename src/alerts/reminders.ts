@@ -22,16 +22,17 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { Clock } from '../clock.js';
 import { type Obligation, obligations } from '../core/obligations.js';
 import { approvedTarget, nextPhase, readiness, signoffFor, targetLabel } from '../core/readiness.js';
 import type { Cutover, Reminders } from '../core/schema.js';
 import { isZone } from '../core/time.js';
+import { goWord } from '../format/words.js';
+import type { Clock } from '../runtime/clock.js';
+import { createWorker, type Worker } from '../runtime/worker.js';
 import type { CutoverService } from '../service/cutover-service.js';
-import type { OutboxItem, StoreDocument } from '../service/document.js';
+import type { DigestItem, OutboxItem, Reminder, ReminderItem, StoreDocument } from '../service/document.js';
 import { obligationLines, roleTitle } from '../slack/views/obligations.js';
-import { clip, esc, fold, goWord, mention, slackDate } from '../slack/views/text.js';
-import { createWorker, type Worker } from '../worker.js';
+import { clip, esc, fold, mention, slackDate } from '../slack/views/text.js';
 import type { Logger } from './dispatcher.js';
 import { reminderId, reminderKey, sentAt } from './ids.js';
 import { ALERT_LINE_MAX, meaningLines } from './messages.js';
@@ -95,29 +96,23 @@ interface Target {
   channel: string;
 }
 
-function item(
-  key: string,
-  kind: OutboxItem['kind'],
-  to: Target,
-  now: Date,
-  lines: string[],
-  mentions: string[],
-): OutboxItem {
+/** A reminder's outbox item, typed: what it nudges or tells, rendered at delivery (`reminderText`). */
+function item(key: string, to: Target, now: Date, reminder: Reminder): ReminderItem {
   return {
     id: reminderId(to.program, key),
     channel: to.channel,
-    kind,
-    text: fold(lines, REMINDER_MAX_CHARS, ALERT_LINE_MAX),
-    mentions,
+    kind: 'reminder',
+    program: to.program,
+    reminder,
     createdAt: now.toISOString(),
     attempts: 0,
   };
 }
 
-/** A nudge: what waits, then who owes it (the core's obligations, rendered as every surface renders them). */
-function nudge(c: Cutover, key: string, to: Target, now: Date, line: string, owed: Obligation[]) {
+/** A nudge's text: what waits, then who owes it (the core's obligation, rendered as every surface renders it). */
+function nudge(c: Cutover, line: string, owed: Obligation[]) {
   const { lines, mentions } = obligationLines(c, owed);
-  return item(key, 'reminder', to, now, [line, ...lines], mentions);
+  return { lines: [line, ...lines], mentions };
 }
 
 /** Everyone who holds a role, each once with their roles' titles: told of the window, not asked to act. */
@@ -133,7 +128,7 @@ function everyone(c: Cutover, why: string): { lines: string[]; mentions: string[
 }
 
 /** The digest's text: where the decision stands, what is open and who owns it, without pinging anyone. */
-function digestLines(c: Cutover, now: Date): string[] {
+export function digestLines(c: Cutover, now: Date): string[] {
   const lines = [`:newspaper: *Daily digest — ${esc(clip(c.title, 200))}* · ${slackDate(now.toISOString())}`];
   const r = readiness(c);
   lines.push(...meaningLines(c, [], r));
@@ -214,20 +209,7 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
     if (unsent.length) {
       const nearest = Math.min(...passed);
       if (!sent(key(nearest))) {
-        const told = everyone(c, `the window starts in ${inWords(start - t)}`);
-        items.push(
-          item(
-            key(nearest),
-            'reminder',
-            to,
-            now,
-            [
-              `:alarm_clock: *The cutover window starts ${slackDate(c.window.start)}* — in ${inWords(start - t)} (ends ${slackDate(c.window.end)})`,
-              ...told.lines,
-            ],
-            told.mentions,
-          ),
-        );
+        items.push(item(key(nearest), to, now, { type: 'window', start: c.window.start, end: c.window.end }));
       }
       for (const h of unsent) mark(key(h));
     }
@@ -251,17 +233,16 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
       if (t < anchor + r.signoffAfterHours * HOUR) continue;
       const key = `signoff:${side.id}:${new Date(anchor).toISOString()}`;
       if (sent(key) || quiet) continue;
-      const label = esc(targetLabel(target));
-      const state = s ? `has not signed GO (${goWord(s.decision)} stands)` : 'has not signed off';
       items.push(
-        nudge(
-          c,
-          key,
-          to,
-          now,
-          `:hourglass: *${esc(side.name)} ${state}* on \`${label}\` — approved ${slackDate(target.approved.at)}, ${hours(t - anchor)} ago: \`/cutover signoff\``,
-          owed.filter((x) => x === o),
-        ),
+        item(key, to, now, {
+          type: 'signoff',
+          side: side.id,
+          target: { tag: target.tag, sha: target.sha },
+          approvedAt: target.approved.at,
+          anchor: new Date(anchor).toISOString(),
+          ...(s ? { standing: s.decision } : {}),
+          owed: o,
+        }),
       );
       mark(key);
     }
@@ -282,16 +263,7 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
     if (period < 1) continue;
     const key = `blocker:${b.id}:${anchorIso}:${period}`;
     if (sent(key) || quiet) continue;
-    items.push(
-      nudge(
-        c,
-        key,
-        to,
-        now,
-        `:snail: *Blocker \`${esc(b.id)}\` ${esc(clip(b.title, 200))} has not moved since ${slackDate(anchorIso)}* (${hours(t - anchor)}): clear it (\`/cutover blocker clear ${esc(b.id)}\`) or say why it waits`,
-        [o],
-      ),
-    );
+    items.push(item(key, to, now, { type: 'blocker', blocker: b.id, since: anchorIso, owed: o }));
     mark(key);
   }
 
@@ -302,12 +274,72 @@ export function dueReminders(doc: StoreDocument, now: Date): DueReminders {
   const digestKey = digest ? `digest:${digest.day}` : '';
   if (digest && t < digest.at + DIGEST_GRACE_MS && !sent(digestKey) && !quiet) {
     if (happenedSince(doc, previousDigest(doc)))
-      items.push(item(digestKey, 'digest', to, now, digestLines(c, now), []));
+      items.push({
+        id: reminderId(c.id, digestKey),
+        channel: c.channel,
+        kind: 'digest',
+        program: c.id,
+        day: digest.day,
+        createdAt: iso,
+        attempts: 0,
+      });
     mark(digestKey);
   }
 
   return { items, marks };
 }
+
+/**
+ * A reminder's text, rendered at delivery against the program as it stands (`c`); the times it tells are those of
+ * when it fell due (`createdAt`). Whom it mentions, for the tests and App Home.
+ */
+export function reminderText(c: Cutover, item: ReminderItem): { text: string; mentions: string[] } {
+  const t = Date.parse(item.createdAt);
+  const r = item.reminder;
+  const out = (x: { lines: string[]; mentions: string[] }) => ({
+    text: fold(x.lines, REMINDER_MAX_CHARS, ALERT_LINE_MAX),
+    mentions: x.mentions,
+  });
+  switch (r.type) {
+    case 'window': {
+      const start = Date.parse(r.start);
+      const told = everyone(c, `the window starts in ${inWords(start - t)}`);
+      return out({
+        lines: [
+          `:alarm_clock: *The cutover window starts ${slackDate(r.start)}* — in ${inWords(start - t)} (ends ${slackDate(r.end)})`,
+          ...told.lines,
+        ],
+        mentions: told.mentions,
+      });
+    }
+    case 'signoff': {
+      const name = esc(c.sides.find((x) => x.id === r.side)?.name ?? r.side);
+      const state = r.standing ? `has not signed GO (${goWord(r.standing)} stands)` : 'has not signed off';
+      return out(
+        nudge(
+          c,
+          `:hourglass: *${name} ${state}* on \`${esc(targetLabel(r.target))}\` — approved ${slackDate(r.approvedAt)}, ${hours(t - Date.parse(r.anchor))} ago: \`/cutover signoff\``,
+          [r.owed],
+        ),
+      );
+    }
+    case 'blocker': {
+      const b = c.blockers.find((x) => x.id === r.blocker);
+      const title = b ? ` ${esc(clip(b.title, 200))}` : '';
+      return out(
+        nudge(
+          c,
+          `:snail: *Blocker \`${esc(r.blocker)}\`${title} has not moved since ${slackDate(r.since)}* (${hours(t - Date.parse(r.since))}): clear it (\`/cutover blocker clear ${esc(r.blocker)}\`) or say why it waits`,
+          [r.owed],
+        ),
+      );
+    }
+  }
+}
+
+/** The digest's text, rendered at delivery: where the program stands then, stamped when it fell due. */
+export const digestText = (c: Cutover, item: DigestItem): string =>
+  fold(digestLines(c, new Date(item.createdAt)), REMINDER_MAX_CHARS, ALERT_LINE_MAX);
 
 interface RemindersDeps {
   service: CutoverService;
@@ -319,7 +351,11 @@ interface RemindersDeps {
   tickMs?: number;
 }
 
-/** Runs `dueReminders` on the clock; items and marks are written in one store update. */
+/**
+ * Runs `dueReminders` on the clock: worked out from the program as this process knows it, outside the store's
+ * write queue; the write only adds the items and marks not marked meanwhile (another replica, a change), in one
+ * store update.
+ */
 export function createReminders(deps: RemindersDeps): Worker {
   const { service, clock, dispatcher, logger } = deps;
   const tickMs = deps.tickMs ?? 60_000;
@@ -327,17 +363,18 @@ export function createReminders(deps: RemindersDeps): Worker {
     clock,
     async pass() {
       const now = clock.now();
+      const due = dueReminders(service.document(), now);
+      if (!due.items.length && !Object.keys(due.marks).length) return tickMs;
       const added = await service
         .update((doc) => {
-          const due = dueReminders(doc, now);
-          if (!due.items.length && !Object.keys(due.marks).length) return { result: 0 };
+          const fresh = (key: string) => doc.reminders[key] === undefined;
+          // An item's id is `reminder:` and its mark's key (ids.ts).
+          const items = due.items.filter((i) => fresh(i.id.slice('reminder:'.length)));
+          const marks = Object.fromEntries(Object.entries(due.marks).filter(([k]) => fresh(k)));
+          if (!items.length && !Object.keys(marks).length) return { result: 0 };
           return {
-            next: {
-              ...doc,
-              outbox: [...doc.outbox, ...due.items],
-              reminders: { ...doc.reminders, ...due.marks },
-            },
-            result: due.items.length,
+            next: { ...doc, outbox: [...doc.outbox, ...items], reminders: { ...doc.reminders, ...marks } },
+            result: items.length,
           };
         })
         .catch((e: unknown) => {

@@ -4,7 +4,6 @@
  * the outbox does the retrying. Every failure is classified for the caller.
  */
 import { type types, webApi } from '@slack/bolt';
-import { type ClientOptions, createSlackClient } from '../slack/clients.js';
 
 export type Failure =
   /** A 429: try again after Retry-After. Slack did not act. */
@@ -96,13 +95,6 @@ export function classify(e: unknown): Failure {
       // A network error or timeout: the request may have reached Slack and been acted on.
       return { kind: 'transient', maybeDelivered: true, message };
   }
-}
-
-type AlertClientOptions = ClientOptions;
-
-/** The alerts client (kept for slack/check-tokens.ts): see `createSlackClient` in slack/clients.ts. */
-export function createAlertClient(options: AlertClientOptions): webApi.WebClient {
-  return createSlackClient('alerts', options);
 }
 
 const isMetadata = (m: unknown): m is Metadata =>

@@ -46,6 +46,10 @@ export function holds(role: { assignee: string | null }, actor: Actor): boolean 
   );
 }
 
+/** A stake in a program: an admin, or a person who holds one of its roles (in person or through a user group). */
+export const hasStake = (c: Cutover, actor: Actor) =>
+  actor.kind === 'user' && (!!actor.isAdmin || c.roles.some((r) => holds(r, actor)));
+
 /**
  * The refusal when the roles that may act are held by user groups whose membership Slack could not confirm for
  * this person (core/membership.ts): it names the cause, not "you hold no role".
@@ -97,8 +101,11 @@ export function authorize(
   return { ok: false, error: denied(sentence, allowed, held) };
 }
 
-/** What a person may be offered: the permission actions, plus signing off for a side. */
-type MayAction = PermissionAction | 'signoff';
+/**
+ * What a person may be offered: the permission actions, plus signing off for a side, posting the record (from
+ * outside its channel: core/stake.ts) and managing the CI tokens (core/tokens.ts).
+ */
+type MayAction = PermissionAction | 'signoff' | 'record.post' | 'tokens.manage';
 
 /**
  * Whether this actor may take this action on this item now, as the rules will decide it: permissions, plus the
@@ -117,6 +124,12 @@ export function may(
     if (!side) return false;
     const commander = c.roles.find((r) => r.id === side.commanderRole);
     return actor.isAdmin || (commander !== undefined && holds(commander, actor));
+  }
+  // Offered outside the channel (App Home): those with a stake, as core/stake.ts `mayPostRecord` decides there.
+  if (action === 'record.post') return hasStake(c, actor);
+  if (action === 'tokens.manage') {
+    const owner = c.roles.find((r) => r.id === c.logOwnerRole);
+    return actor.kind === 'user' && (!!actor.isAdmin || (owner !== undefined && holds(owner, actor)));
   }
   if (!authorize(c, actor, action, item).ok) return false;
   if (action === 'target.approve') {

@@ -52,6 +52,13 @@ export interface DomainError {
   consequence?: { decisions: string[]; phases: string[]; signoffs: string[] };
   /** For an unknown id: the known id nearest to the one given, when it is near enough to be a slip of the keys. */
   didYouMean?: string;
+  /** A start refused because the channel runs a program (core/starting.ts): that program. */
+  channelHeldBy?: { program: string; title?: string };
+  /**
+   * A start refused because the person may not start programs (core/starting.ts): who may (user ids and user
+   * groups), and the sentence with `{who}` where a surface puts ` (…)` naming them, or nothing when nobody is named.
+   */
+  mayStart?: { who: string[]; sentence: string };
 }
 
 /**

@@ -272,11 +272,21 @@ function gatesUnmet(c: Cutover): Unmet[] {
 
 /** Each unmet item once, in order. */
 const once = (list: Unmet[]) => {
-  const seen = new Set<string>();
+  // Keyed by its plain fields (cheap; a program with hundreds of open blockers lists each in every verdict), and
+  // only items alike in those compared whole.
+  const seen = new Map<string, Unmet[]>();
   return list.filter((u) => {
-    const key = JSON.stringify(u);
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const key = Object.values(u)
+      .filter((v) => typeof v !== 'object')
+      .join('\u0000');
+    const alike = seen.get(key);
+    if (!alike) {
+      seen.set(key, [u]);
+      return true;
+    }
+    const whole = JSON.stringify(u);
+    if (alike.some((a) => JSON.stringify(a) === whole)) return false;
+    alike.push(u);
     return true;
   });
 };

@@ -4,7 +4,7 @@
  * through a user group Slack confirmed within five minutes) or be an admin. The refusal names nothing of that
  * program, save the user groups the person was last known to be in, when Slack could not confirm them now.
  */
-import { holds } from './authorize.js';
+import { hasStake } from './authorize.js';
 import { type DomainError, forbidden } from './errors.js';
 import { judgedAt } from './membership.js';
 import { type Actor, type Cutover, isGroup } from './schema.js';
@@ -17,7 +17,7 @@ export function mayOpen(
 ): { ok: true } | { ok: false; error: DomainError } {
   const actor = judgedAt(given, now);
   if (actor.kind !== 'user') return { ok: true };
-  if (actor.isAdmin || c.roles.some((r) => holds(r, actor))) return { ok: true };
+  if (hasStake(c, actor)) return { ok: true };
   // Groups of this program the person was listed in, whose answer is too old: the cause, not "no role".
   const was = given.kind === 'user' ? (given.groups ?? []) : [];
   const stale = [
@@ -46,4 +46,19 @@ export function mayOpen(
       'You hold no role in that program and are not an admin, so it opens nothing for you. Ask the people who run it for a role.',
     ),
   };
+}
+
+/**
+ * Who may post the decision record: in the program's own channel anyone there (the record goes to that channel,
+ * whose members read the program's status anyway); from anywhere else (App Home, a direct message, a button that
+ * names the program) only those with a stake in it, as `mayOpen` judges at `now`.
+ */
+export function mayPostRecord(
+  c: Cutover,
+  actor: Actor,
+  now: Date,
+  where: { channel?: string | undefined },
+): { ok: true } | { ok: false; error: DomainError } {
+  if (where.channel !== undefined && where.channel === c.channel) return { ok: true };
+  return mayOpen(c, actor, now);
 }

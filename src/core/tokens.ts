@@ -4,7 +4,7 @@
  * role belongs to that side; evidence names its side). Pure: `now` and the actor are passed in; the hash and the
  * random token are the service's.
  */
-import { denied, holds, unconfirmedFor } from './authorize.js';
+import { denied, holds, may, unconfirmedFor } from './authorize.js';
 import { type DomainError, forbidden, invalid, unknown } from './errors.js';
 import { judgedAt } from './membership.js';
 import { type Actor, type CiToken, type Cutover, Id, TokenName } from './schema.js';
@@ -106,9 +106,7 @@ export function mayManageTokens(
   const actor = judgedAt(given, now);
   if (actor.kind !== 'user')
     return { ok: false, error: forbidden('Only a person makes or revokes CI tokens.') };
-  if (actor.isAdmin) return { ok: true };
-  const owner = c.roles.find((r) => r.id === c.logOwnerRole);
-  if (owner && holds(owner, actor)) return { ok: true };
+  if (may(c, actor, 'tokens.manage')) return { ok: true };
   const unsure = unconfirmedFor(c, actor, [c.logOwnerRole]);
   if (unsure) return { ok: false, error: unsure };
   const held = c.roles.filter((r) => holds(r, actor)).map((r) => r.id);

@@ -19,12 +19,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { Webhooks } from '@octokit/webhooks';
 import { z } from 'zod';
-import type { Clock } from '../clock.js';
 import { goRefusalWords } from '../core/go-check.js';
+import type { Clock } from '../runtime/clock.js';
+import { createWorker, type Worker } from '../runtime/worker.js';
 import type { CutoverService } from '../service/cutover-service.js';
 import type { StoreDocument } from '../service/document.js';
 import type { Programs } from '../service/programs.js';
-import { createWorker, type Worker } from '../worker.js';
 import { type GitHubPort, ReviewError } from './client.js';
 import {
   answerFor,

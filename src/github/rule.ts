@@ -5,8 +5,7 @@
  */
 import { type GoCheck, goCheck, goRefusalWords } from '../core/go-check.js';
 import type { Cutover } from '../core/schema.js';
-import type { OutboxItem, StoreDocument } from '../service/document.js';
-import { esc } from '../slack/views/text.js';
+import type { DeploymentItem, StoreDocument } from '../service/document.js';
 
 export type Deployment = StoreDocument['deployments'][number];
 export type ReviewState = 'approved' | 'rejected';
@@ -62,43 +61,28 @@ export function wakeAt(check: GoCheck): number | undefined {
   return !check.ok && check.reason.kind === 'window-not-open' ? Date.parse(check.reason.start) : undefined;
 }
 
-const code = (s: string) => `\`${esc(s)}\``;
-const where = (d: Pick<Deployment, 'repo' | 'environment' | 'sha'>) =>
-  `${code(d.repo)} to ${code(d.environment)} at ${code(d.sha.slice(0, 12))}`;
-
-/** The channel's line for a deployment that waits, was approved or was rejected. */
-export function deploymentText(
-  d: Pick<Deployment, 'repo' | 'environment' | 'sha'>,
-  what: 'waits' | ReviewState,
-  why: string,
-): string {
-  switch (what) {
-    case 'waits':
-      return `:hourglass_flowing_sand: *GitHub deployment waits*: ${where(d)} — ${esc(why)}. The bot approves it the moment the GO for this commit stands.`;
-    case 'approved':
-      return `:white_check_mark: *GitHub deployment approved*: ${where(d)} — ${esc(why)}`;
-    case 'rejected':
-      return `:no_entry: *GitHub deployment rejected*: ${where(d)} — ${esc(why)}`;
-  }
-}
-
-/** The outbox item telling the channel of a deployment (none while the program has no channel). */
+/**
+ * The outbox item telling the channel of a deployment (none while the program has no channel), typed: its text
+ * is rendered at delivery (slack/views/deployments.ts `deploymentText`).
+ */
 export function deploymentAlert(
   doc: StoreDocument,
   d: Deployment,
   what: 'waits' | ReviewState,
   why: string,
   now: Date,
-): OutboxItem[] {
+): DeploymentItem[] {
   const channel = doc.cutover.channel;
   if (!channel) return [];
   return [
     {
       id: `github:${doc.cutover.id}:${d.key}:${what}`,
       channel,
-      kind: 'alert',
-      text: deploymentText(d, what, why),
-      mentions: [],
+      kind: 'deployment',
+      program: doc.cutover.id,
+      deployment: { repo: d.repo, environment: d.environment, sha: d.sha },
+      what,
+      why,
       createdAt: now.toISOString(),
       attempts: 0,
     },

@@ -17,6 +17,7 @@
  * A gate result names the commit it verified (`sha`, full 40-hex, required). A result for another commit than the
  * current target's is stored against that commit and answered 200 with `counts: false` and `current_target`: it
  * never turns the current target's gate green (a pipeline that ran on another commit does not fail for reporting).
+ * Whether it counts is the core's answer (core/gate-results.ts): a `"perTarget": false` gate counts its latest result.
  * Evidence with a `sha` that is not the current target's is 409 `stale_target`.
  *
  * An `Idempotency-Key` header applies a request once (key `ci:<key>`, with a hash of method, path and raw body):
@@ -37,7 +38,8 @@ import { z } from 'zod';
 import type { Outcome } from '../core/commands.js';
 import type { DomainError } from '../core/errors.js';
 import { forbidden } from '../core/errors.js';
-import { currentEvidence, currentTarget, gateState, nextPhase, readiness } from '../core/readiness.js';
+import { gateResultCounts } from '../core/gate-results.js';
+import { currentEvidence, gateState, nextPhase, readiness } from '../core/readiness.js';
 import {
   type CiToken,
   CommitSha,
@@ -242,14 +244,10 @@ function readinessSummary(c: Cutover): Json {
   };
 }
 
-/**
- * Whether a gate result counts: only for the current target's commit. A result for another commit is stored
- * against it (it counts if that commit becomes the target) and answered 200 with `counts: false`.
- */
-function countsFor(c: Cutover, sha: string | undefined): Json {
-  const t = currentTarget(c);
-  const counts = !!t && t.sha === sha;
-  return { counts, current_target: t ? { tag: t.tag, sha: t.sha } : null };
+/** Whether the gate result counts, as the core decides it (core/gate-results.ts), and the target it counts for. */
+function countsFor(c: Cutover, gate: string, sha: string | undefined): Json {
+  const { counts, target } = gateResultCounts(c, gate, sha);
+  return { counts, current_target: target ? { tag: target.tag, sha: target.sha } : null };
 }
 
 function gateJson(c: Cutover, id: string): Json | undefined {
@@ -563,7 +561,7 @@ export function createCiApi(options: CiApiOptions): CiApi {
         : kind === 'records'
           ? { records: recordsJson(after) }
           : { evidence: evidenceJson(after, id) };
-    const counts = kind === 'gates' ? countsFor(after, 'sha' in data ? data.sha : undefined) : {};
+    const counts = kind === 'gates' ? countsFor(after, id, 'sha' in data ? data.sha : undefined) : {};
     if (caller.kind === 'token' && (!outcome.ok || outcome.replayed))
       void touchToken(service, caller.token.hash, at).catch((e: unknown) =>
         logger.error("the token's last use could not be saved", e),

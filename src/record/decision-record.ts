@@ -29,8 +29,8 @@ import type {
 } from '../core/schema.js';
 import { isZone } from '../core/time.js';
 import { type Unmet, unmetWords } from '../core/unmet.js';
+import { commitLabel, utcStamp } from '../format/words.js';
 import type { StoreDocument } from '../service/document.js';
-import { commitLabel, utcStamp } from '../slack/views/text.js';
 import { mdCode, mdLines, mdLink, mdText, utcDay, zonedStamp } from './markdown.js';
 import { timelineDiagram, timelineEntries } from './timeline.js';
 

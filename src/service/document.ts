@@ -1,21 +1,27 @@
 /** The document the store keeps: the live cutover, its history, and what the bot must still tell Slack. */
 import { z } from 'zod';
-import { CiToken, Cutover, DomainEvent, HistoryEntry, Id, Instant } from '../core/schema.js';
+import { Obligation } from '../core/obligations.js';
+import {
+  Actor,
+  CiToken,
+  Cutover,
+  DomainEvent,
+  HistoryEntry,
+  Id,
+  Instant,
+  TargetRef,
+} from '../core/schema.js';
 
 export const STORE_VERSION = 1;
 
-/** A message waiting to be posted: stored in the same write as the change it tells of. */
-export const OutboxItem = z.object({
+/**
+ * What every outbox item carries for its delivery, whatever it tells: the de-duplication key, where it goes, and
+ * the state of its attempts.
+ */
+const Delivery = {
   /** Unique; the de-duplication key of the delivery. */
   id: z.string(),
   channel: z.string(),
-  kind: z.enum(['alert', 'reminder', 'digest']),
-  /** mrkdwn, already escaped. */
-  text: z.string(),
-  /** User ids the text mentions, for folding and App Home refresh. */
-  mentions: z.array(z.string()).default([]),
-  /** Buttons for the next actions the text asks for (each names its program and item). */
-  buttons: z.array(z.object({ text: z.string(), actionId: z.string(), value: z.string() })).optional(),
   createdAt: Instant,
   attempts: z.number().int().nonnegative().default(0),
   /** Not before this instant (backoff, Retry-After). */
@@ -26,13 +32,120 @@ export const OutboxItem = z.object({
   /** The Slack user whose change this tells (absent for CI, reminders, digests): told if it cannot be posted. */
   actor: z.string().optional(),
   /**
-   * Slack refused the payload (alerts/refused.ts): `text` goes out without blocks, the buttons' actions named as
+   * Slack refused the payload (alerts/refused.ts): the text goes out without blocks, the buttons' actions named as
    * commands; `short` is that text cut, without metadata. Each is tried once; after `short` the item leaves the
    * outbox with its reason in `refused`.
    */
   degraded: z.enum(['text', 'short']).optional(),
+};
+
+/**
+ * The alert of one committed change, stored in the same write as the change: the core's typed events, who made
+ * it and when (`createdAt`). Its text, who its "Next:" asks and its buttons are worked out at delivery
+ * (alerts/render.ts), from the program as it stands then.
+ */
+export const AlertItem = z.object({
+  ...Delivery,
+  kind: z.literal('alert'),
+  program: Id,
+  events: z.array(DomainEvent).min(1),
+  by: Actor,
+  /** The change was made under admin rights. */
+  asAdmin: z.boolean().optional(),
 });
+export type AlertItem = z.infer<typeof AlertItem>;
+
+/** What a reminder nudges or tells, typed: rendered at delivery. */
+export const Reminder = z.discriminatedUnion('type', [
+  /** The window starts soon (`createdAt` is when the lead was due): everyone who holds a role is told. */
+  z.object({ type: z.literal('window'), start: Instant, end: Instant }),
+  /** A side owes a sign-off on the approved target since `anchor`. */
+  z.object({
+    type: z.literal('signoff'),
+    side: Id,
+    target: TargetRef,
+    approvedAt: Instant,
+    anchor: Instant,
+    /** The side's sign-off that stands (not GO), if any. */
+    standing: z.enum(['go', 'no-go']).optional(),
+    owed: Obligation,
+  }),
+  /** A manual blocker has not moved since `since`. */
+  z.object({ type: z.literal('blocker'), blocker: Id, since: Instant, owed: Obligation }),
+]);
+export type Reminder = z.infer<typeof Reminder>;
+
+export const ReminderItem = z.object({
+  ...Delivery,
+  kind: z.literal('reminder'),
+  program: Id,
+  reminder: Reminder,
+});
+export type ReminderItem = z.infer<typeof ReminderItem>;
+
+/** The daily digest of `day` (the program's local day): where the decision stands when it is delivered. */
+export const DigestItem = z.object({ ...Delivery, kind: z.literal('digest'), program: Id, day: z.string() });
+export type DigestItem = z.infer<typeof DigestItem>;
+
+/** A GitHub deployment waits on the go check, or was answered (src/github/). */
+export const DeploymentItem = z.object({
+  ...Delivery,
+  kind: z.literal('deployment'),
+  program: Id,
+  deployment: z.object({ repo: z.string(), environment: z.string(), sha: z.string() }),
+  what: z.enum(['waits', 'approved', 'rejected']),
+  /** Why, in the go check's plain words (escaped when rendered). */
+  why: z.string(),
+});
+export type DeploymentItem = z.infer<typeof DeploymentItem>;
+
+/** A button of a legacy item: its label, action id and value. */
+const LegacyButton = z.object({ text: z.string(), actionId: z.string(), value: z.string() });
+const legacyText = {
+  /** mrkdwn, already escaped. */
+  text: z.string(),
+  /** User ids the text mentions. */
+  mentions: z.array(z.string()).default([]),
+  /** Buttons for the next actions the text asks for. */
+  buttons: z.array(LegacyButton).optional(),
+};
+
+/**
+ * An item queued by a version that stored the text itself (mrkdwn, mentions and Slack action ids): delivered once,
+ * as it was written. Read from either its old form (`kind` alert, reminder or digest, with `text`) or this one.
+ */
+export const LegacyItem = z.object({
+  ...Delivery,
+  kind: z.literal('legacy'),
+  was: z.enum(['alert', 'reminder', 'digest']),
+  ...legacyText,
+});
+export type LegacyItem = z.infer<typeof LegacyItem>;
+const LegacyOnDisk = z
+  .object({ ...Delivery, kind: z.enum(['alert', 'reminder', 'digest']), ...legacyText })
+  .transform(({ kind, ...rest }): LegacyItem => ({ ...rest, kind: 'legacy', was: kind }));
+
+/**
+ * A message waiting to be posted: stored in the same write as the change (or the reminder mark) it tells of, as
+ * typed data; its text is composed when it is delivered.
+ */
+export const OutboxItem = z.union([
+  AlertItem,
+  ReminderItem,
+  DigestItem,
+  DeploymentItem,
+  LegacyItem,
+  LegacyOnDisk,
+]);
 export type OutboxItem = z.infer<typeof OutboxItem>;
+
+/**
+ * Something an alert's "Next:" asked of a holder (or that fell on the actor of the change, who knows it): not asked
+ * again while it stays owed. The key is the obligation's (alerts/asked.ts); dropped once it is no longer owed, so a
+ * thing owed again is asked again.
+ */
+export const AskedEntry = z.object({ key: z.string(), at: Instant });
+export type AskedEntry = z.infer<typeof AskedEntry>;
 
 /** An alert Slack refused (invalid_blocks, msg_too_long…): what was refused, and how it was delivered after. */
 export const RefusedAlert = z.object({
@@ -69,6 +182,11 @@ export const StoreDocument = z.object({
   /** The most recent history (the store keeps the whole of it in an append-only file beside the document). */
   history: z.array(HistoryEntry),
   outbox: z.array(OutboxItem).default([]),
+  /**
+   * What alerts have asked, and of whom, while it is still owed (AskedEntry); absent until the program's first
+   * alerted change seeds it (alerts/asked.ts `seedLedger`).
+   */
+  asked: z.array(AskedEntry).optional(),
   /** Ids of recently delivered outbox items with the message ts, newest last (bounded): a retry never posts twice. */
   delivered: z.array(z.object({ id: z.string(), ts: z.string(), at: Instant })).default([]),
   /**

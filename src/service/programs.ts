@@ -9,8 +9,10 @@
  * Starts are decided one at a time in this process, so two requests cannot both take one id or one channel.
  */
 import { actorName } from '../core/commands.js';
+import type { DomainError } from '../core/errors.js';
 import { newProgram } from '../core/program.js';
 import type { Actor, Cutover, HistoryEntry } from '../core/schema.js';
+import { channelFree } from '../core/starting.js';
 import { type Layout, type Store, StoreError, type StoreHealth } from '../store/store.js';
 import type { Change, CutoverService } from './cutover-service.js';
 import { type Catalog, REQUEST_KEY_TTL_MS, StoreDocument } from './document.js';
@@ -172,13 +174,11 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
       await following;
       return taken;
     }
-    const here = inChannel(request.channel)?.cutover();
-    if (here)
-      return {
-        ok: false,
-        field: 'channel',
-        message: `This channel already runs ${here.title} (${here.id}): archive it first, or start the new program in another channel.`,
-      };
+    const free = channelFree(
+      request.channel,
+      all().map((s) => s.cutover()),
+    );
+    if (!free.ok) return { ok: false, field: 'channel', message: free.error.message };
     const made = request.asIs
       ? { ok: true as const, cutover: structuredClone(request.template) }
       : newProgram(request.template, {
@@ -250,13 +250,17 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
         result: undefined,
       }));
     // If this fails, the document is an orphan, which the next start of this id takes over.
-    const listed = await layout.catalog.update<'listed' | 'taken' | 'busy'>((cat) => {
+    const listed = await layout.catalog.update<'listed' | 'taken' | DomainError>((cat) => {
       // Decided again inside the catalog's transaction: a start by another replica meanwhile wins.
       if (cat.programs.some((p) => p.id === cutover.id)) return { result: 'taken' };
-      const busy = cat.programs.some(
-        (p) => p.channel === request.channel && !services.get(p.id)?.cutover().archived,
+      const free = channelFree(
+        request.channel,
+        cat.programs.map((p) => {
+          const opened = services.get(p.id)?.cutover();
+          return { id: p.id, channel: p.channel, title: opened?.title, archived: opened?.archived };
+        }),
       );
-      if (busy) return { result: 'busy' };
+      if (!free.ok) return { result: free.error };
       const requests = Object.fromEntries(
         Object.entries(cat.requests).filter(([, r]) => Date.parse(r.at) > now.getTime() - REQUEST_KEY_TTL_MS),
       );
@@ -279,13 +283,7 @@ export async function openPrograms(deps: ProgramsDeps): Promise<Programs> {
         result: 'listed',
       };
     });
-    if (listed === 'busy')
-      return {
-        ok: false,
-        field: 'channel',
-        message:
-          'This channel already runs another program, started a moment ago: archive it first, or start the new program in another channel.',
-      };
+    if (typeof listed === 'object') return { ok: false, field: 'channel', message: listed.message };
     if (listed === 'taken') {
       follow();
       await following;

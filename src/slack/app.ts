@@ -9,9 +9,9 @@ import {
   type HTTPReceiverOptions,
   SocketModeReceiver,
 } from '@slack/bolt';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
 import { isGroup } from '../core/schema.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Config } from '../runtime/config.js';
 import type { Programs } from '../service/programs.js';
 import type { Template } from '../service/templates.js';
 import { type BotIdentity, SlackStartError } from './check-tokens.js';
@@ -19,6 +19,7 @@ import type { SlackClients } from './clients.js';
 import { createHomePublisher } from './home-publisher.js';
 import { uploadRecord } from './listeners/commands/record.js';
 import { registerListeners } from './listeners/index.js';
+import { RECEIVED_AT, stampHttpReceipts } from './received.js';
 import { guardConnectionsOpen } from './socket-connection.js';
 import { esc } from './views/text.js';
 import { createWorkspace, type Workspace } from './workspace.js';
@@ -75,9 +76,23 @@ export function createSlackApp({
   onConnectionLost,
 }: SlackAppOptions): SlackApp {
   // Bolt's own client is the interactive one (views.open); slow work goes to `clients.background`.
-  const common = { token: config.botToken, ...clients.bolt, ...identity };
+  // No conversation store: nothing reads `context.conversation`, and Bolt's would run on every request.
+  const common = { token: config.botToken, convoStore: false as const, ...clients.bolt, ...identity };
   // Socket Mode's apps.connections.open goes through the guard: no URL is a log line and a bounded retry.
   const guard = guardConnectionsOpen({ clock, log: (line) => app.logger.warn(line) });
+  // When each request arrived, for its deadline (received.ts).
+  const receipts = stampHttpReceipts(clock);
+  const httpReceiver =
+    config.mode === 'socket'
+      ? undefined
+      : new HTTPReceiver({
+          signingSecret: config.signingSecret ?? '',
+          customRoutes,
+          logLevel: clients.bolt.logLevel,
+          customPropertiesExtractor: receipts.extractor,
+          ...(dispatchErrorHandler ? { dispatchErrorHandler } : {}),
+        });
+  if (httpReceiver) receipts.install(httpReceiver);
   const app =
     config.mode === 'socket'
       ? new App({
@@ -87,17 +102,10 @@ export function createSlackApp({
             appToken: config.appToken ?? '',
             logLevel: clients.bolt.logLevel,
             installerOptions: { clientOptions: { ...clients.bolt.clientOptions, fetch: guard.fetch } },
+            customPropertiesExtractor: () => ({ [RECEIVED_AT]: clock.now().getTime() }),
           }),
         })
-      : new App({
-          ...common,
-          receiver: new HTTPReceiver({
-            signingSecret: config.signingSecret ?? '',
-            customRoutes,
-            logLevel: clients.bolt.logLevel,
-            ...(dispatchErrorHandler ? { dispatchErrorHandler } : {}),
-          }),
-        });
+      : new App({ ...common, receiver: httpReceiver });
   const workspace = createWorkspace({
     client: clients.background,
     lookups: clients.lookups,

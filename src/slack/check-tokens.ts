@@ -7,9 +7,9 @@
  * and then refused the same way.
  */
 import { webApi } from '@slack/bolt';
-import { createAlertClient } from '../alerts/slack-port.js';
-import { type Clock, systemClock } from '../clock.js';
-import type { Config } from '../config.js';
+import { type Clock, systemClock } from '../runtime/clock.js';
+import type { Config } from '../runtime/config.js';
+import { createSlackClient } from './clients.js';
 import { guardConnectionsOpen } from './socket-connection.js';
 
 export class SlackStartError extends Error {}
@@ -122,7 +122,7 @@ export async function checkSlackTokens(
   const apiUrl = config.slackApiUrl ?? DEFAULT_API_URL;
   // Errors only: a failed request is reported once, below, not also as a warning from the client.
   const client = (token: string) =>
-    createAlertClient({
+    createSlackClient('alerts', {
       token,
       slackApiUrl: config.slackApiUrl,
       logLevel: webApi.LogLevel.ERROR,
@@ -141,7 +141,7 @@ export async function checkSlackTokens(
       log: options.log ?? ((line) => console.warn(line)),
       ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
     });
-    const open = createAlertClient({
+    const open = createSlackClient('alerts', {
       token: config.appToken,
       slackApiUrl: config.slackApiUrl,
       logLevel: webApi.LogLevel.ERROR,

@@ -14,8 +14,8 @@
  *   asks again on the bot's clock.
  */
 import { type LogLevel, webApi } from '@slack/bolt';
-import { after, type Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import { after, type Clock } from '../runtime/clock.js';
+import type { Config } from '../runtime/config.js';
 
 const LOG_LEVELS: Record<Config['logLevel'], LogLevel> = {
   debug: webApi.LogLevel.DEBUG,

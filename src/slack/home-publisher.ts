@@ -12,11 +12,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger, webApi } from '@slack/bolt';
-import type { Clock } from '../clock.js';
 import { holds } from '../core/authorize.js';
 import { isGroup } from '../core/schema.js';
+import type { Clock } from '../runtime/clock.js';
+import { createWorker } from '../runtime/worker.js';
 import type { Programs } from '../service/programs.js';
-import { createWorker } from '../worker.js';
 import { homeAcross } from './views/home.js';
 
 /** People remembered as Home viewers (beyond role holders and admins). */

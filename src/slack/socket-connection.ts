@@ -8,7 +8,7 @@
  * refused token (`invalid_auth`…) passes through at once: Socket Mode stops on it, and the start says which variable.
  */
 import type { webApi } from '@slack/bolt';
-import { after, type Clock } from '../clock.js';
+import { after, type Clock } from '../runtime/clock.js';
 
 type FetchFunction = webApi.FetchFunction;
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;

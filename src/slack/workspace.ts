@@ -1,6 +1,7 @@
 /**
  * What the bot asks Slack about its workspace, after the ack and on the `background` client (slack/clients.ts):
- * whether a person may start programs (CUTOVER_ADMINS, or CUTOVER_CREATORS directly or through a user group),
+ * who is in the creator groups, so the core can say whether a person may start programs (core/starting.ts
+ * `mayStartProgram`: CUTOVER_ADMINS, or CUTOVER_CREATORS directly or through a user group),
  * whether the bot is in a channel (`conversations.info`), and who is in the user groups that hold roles (on-call
  * rotations): `usergroups.users.list`.
  *
@@ -11,8 +12,10 @@
  * the stale answer authorises nothing: the core refuses, naming the cause.
  */
 import type { webApi } from '@slack/bolt';
-import { after, type Clock } from '../clock.js';
+import type { DomainError } from '../core/errors.js';
 import { MEMBERSHIP_TTL_MS, membershipAuthorises } from '../core/membership.js';
+import { type GroupMembers, mayStartProgram } from '../core/starting.js';
+import { after, type Clock } from '../runtime/clock.js';
 
 /** How long before its answer expires a watched group is asked again. */
 const REFRESH_AHEAD_MS = 60 * 1000;
@@ -30,8 +33,11 @@ export interface Membership {
 }
 
 export interface Workspace {
-  /** Whether `userId` may start programs; `why` says who may, for a refusal. */
-  mayCreate(userId: string): Promise<{ ok: true } | { ok: false; why: string }>;
+  /**
+   * Whether `userId` may start programs, as the core decides it (core/starting.ts `mayStartProgram`), with the
+   * creator groups it needs asked of Slack first; the refusal is the core's, for the surface to render.
+   */
+  mayCreate(userId: string): Promise<{ ok: true } | { ok: false; error: DomainError }>;
   /**
    * `mayCreate` without asking Slack: true or false when the answer is known now (an admin, a creator by id, or
    * every creator group's members cached), undefined when a group must be asked first.
@@ -83,6 +89,12 @@ export function createWorkspace(opts: {
     return c && opts.clock.now().getTime() - c.at < ZONE_TTL_MS ? c : undefined;
   };
   let stopped = false;
+  const starters = { admins: opts.admins, creators: opts.creators };
+  /** What Slack last said of a group's members, for the core to judge (core/starting.ts). */
+  const membersOf: GroupMembers = (g) => {
+    const c = groups.get(g);
+    return c ? { members: c.users, at: new Date(c.at).toISOString() } : undefined;
+  };
   const fresh = (g: string) => {
     const c = groups.get(g);
     return c !== undefined && membershipAuthorises(new Date(c.at).toISOString(), clock.now());
@@ -180,10 +192,8 @@ export function createWorkspace(opts: {
       }
     },
     mayCreateNow(userId) {
-      if (opts.admins.includes(userId) || opts.creators.includes(userId)) return true;
-      const creatorGroups = opts.creators.filter((x) => x.startsWith('S'));
-      if (creatorGroups.some((g) => fresh(g) && groups.get(g)?.users.includes(userId))) return true;
-      return creatorGroups.every(fresh) ? false : undefined;
+      const verdict = mayStartProgram(userId, starters, membersOf, clock.now());
+      return verdict.ok === 'ask' ? undefined : verdict.ok;
     },
     async idle() {
       while (asking.size) await Promise.allSettled([...asking.values()]);
@@ -196,21 +206,11 @@ export function createWorkspace(opts: {
       timers.clear();
     },
     async mayCreate(userId) {
-      if (opts.admins.includes(userId) || opts.creators.includes(userId)) return { ok: true };
-      for (const g of opts.creators.filter((x) => x.startsWith('S')))
-        try {
-          if ((await members(g)).includes(userId)) return { ok: true };
-        } catch {
-          // A group Slack will not list counts as not holding this person; the refusal names the group.
-        }
-      const who = [
-        ...opts.admins.map((u) => `<@${u}>`),
-        ...opts.creators.map((x) => (x.startsWith('S') ? `<!subteam^${x}>` : `<@${x}>`)),
-      ];
-      return {
-        ok: false,
-        why: `Only the bot's admins and program creators start programs${who.length ? ` (${who.join(', ')})` : ''}; the bot's operator adds people to CUTOVER_CREATORS.`,
-      };
+      const first = mayStartProgram(userId, starters, membersOf, clock.now());
+      if (first.ok !== 'ask') return first;
+      // A group Slack will not list counts as not holding this person; the refusal names the group.
+      await Promise.all(first.groups.map((g) => members(g).catch(() => undefined)));
+      return mayStartProgram(userId, starters, membersOf, clock.now(), 'refuse');
     },
     async botIn(channel) {
       const invite = 'invite the bot first with `/invite @cutover-bot`, then try again';

@@ -10,12 +10,15 @@
  * - `decideGroup`: decides the updates of a group one after another, each against a private copy of what the one
  *   before produced, with the request key it names looked up (what was applied under it, if still live), until
  *   `budgetMs` have passed. An update that throws, fails validation or has passed its deadline (on the store's
- *   clock) is refused alone: the others go on as if it had not been made. The document is validated once for the
- *   whole group (the core's transitions are typed, so a bad document is a bug): only when that fails is the group
- *   decided again with each change validated, so the one at fault is refused alone and named.
+ *   clock) is refused alone: the others go on as if it had not been made. Each change is validated for what it
+ *   changed (the document's fields it replaced; of a list, the elements it added), so a later change of the group
+ *   can never make an invalid one pass; the document is validated whole once for the group before it is written
+ *   (for what a change altered in place), and only when that fails is the group decided again with each change
+ *   validated whole. Immediately before the write the deadlines are checked again: a change whose deadline passed
+ *   while its group was decided is refused, and the group decided again without it.
  */
 import type { z } from 'zod';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
 import { describeIssues, lateError, StoreError } from './errors.js';
 import type { AppendOnlyLog, RequestKeys, UpdateFn, UpdateOptions } from './store.js';
 import { appendedEntries, entriesOf, validated, withEntries } from './validate.js';
@@ -172,7 +175,9 @@ export function decideGroup<T>(
       let added: unknown[] = [];
       if (next !== undefined) {
         added = log ? appendedEntries(where, log, history, next) : [];
-        doc = eachValidated ? validated(where, spec.schema, hot(next), 'the new document') : hot(next);
+        doc = eachValidated
+          ? validated(where, spec.schema, hot(next), 'the new document')
+          : changedPartsValidated(where, spec.schema, hot(copy), hot(next));
       }
       let record: RequestRecord | undefined;
       if (applied !== undefined && p.request && key !== undefined) {
@@ -203,6 +208,17 @@ export function decideGroup<T>(
     if (!parsed.success) return decideGroup(spec, committed, group, true);
     doc = parsed.data;
   }
+  // Checked again immediately before the write: a change whose deadline passed while its group was decided is
+  // refused unwritten (its person is, or will be, shown a timeout), and the group decided again without it.
+  const late = lateOnes(group, answers, clock.now().getTime());
+  if (late.length) {
+    const rest = group.filter((p) => !late.includes(p) && !left.includes(p));
+    const again = decideGroup(spec, committed, rest, eachValidated);
+    const now = clock.now().getTime();
+    for (const p of late) answers.set(p, { ok: false, error: lateError(where, p.deadline ?? now, now) });
+    for (const [p, d] of again.answers) answers.set(p, d);
+    return { ...again, answers, left: [...left, ...again.left] };
+  }
   return {
     answers,
     left,
@@ -212,6 +228,77 @@ export function decideGroup<T>(
     added: history.slice(before.length),
     recorded: [...recorded.values()],
   };
+}
+
+type Row = Record<string, unknown>;
+/** The zod internals read here: a schema's kind, its own checks, an object's fields, an array's element. */
+type Def = { type: string; checks?: unknown[]; shape?: Record<string, z.ZodType>; element?: z.ZodType };
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const plain = (def: Def, type: string) => def.type === type && !def.checks?.length;
+
+/**
+ * `next` with what one change replaced validated, and only that: each field of the document (a plain `z.object`)
+ * that is not the one `given` to the change, and of an array field only the elements it added or replaced. Any
+ * other schema: the whole document. What fails is a StoreError 'invalid' naming the field, so the change is
+ * refused alone; a later change of its group can never make it pass. (A field changed in place is not seen here:
+ * the group's document is validated whole before it is written.)
+ */
+function changedPartsValidated<T>(where: string, schema: z.ZodType<T>, given: T, next: T): T {
+  const def = defOf(schema);
+  const shape = def.shape;
+  if (!plain(def, 'object') || !shape || typeof next !== 'object' || next === null)
+    return validated(where, schema, next, 'the new document');
+  const before = given as Row;
+  const after = next as Row;
+  const out: Row = {};
+  for (const [k, field] of Object.entries(shape)) {
+    const value = after[k];
+    if (value === before[k]) {
+      if (value !== undefined || k in after) out[k] = value;
+      continue;
+    }
+    const f = defOf(field);
+    const old = before[k];
+    const parsed =
+      plain(f, 'array') && f.element && Array.isArray(value) && Array.isArray(old)
+        ? newElementsValidated(where, k, f.element, old, value)
+        : fieldValidated(where, [k], field, value);
+    if (parsed !== undefined) out[k] = parsed;
+  }
+  return out as T;
+}
+
+function fieldValidated(where: string, path: PropertyKey[], field: z.ZodType, value: unknown): unknown {
+  const parsed = field.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new StoreError(
+    'invalid',
+    where,
+    `Refused to write ${where}: the new document does not match the schema: ${describeIssues(parsed.error.issues, path)}. ` +
+      'Nothing was written; the store still holds the last good document. This is a bug in the code that ' +
+      'built the document: report it with this message.',
+  );
+}
+
+/** An array field: the elements not in `old` (by identity) validated, the others kept as they are. */
+function newElementsValidated(
+  where: string,
+  k: string,
+  element: z.ZodType,
+  old: unknown[],
+  value: unknown[],
+): unknown[] {
+  const kept = new Set(old);
+  return value.map((e, i) => (kept.has(e) ? e : fieldValidated(where, [k, i], element, e)));
+}
+
+/** The updates of `group` decided to go ahead whose deadline is before `now`. */
+function lateOnes<T>(
+  group: readonly Pending<T>[],
+  answers: Map<Pending<T>, Decided>,
+  now: number,
+): Pending<T>[] {
+  return group.filter((p) => p.deadline !== undefined && now > p.deadline && answers.get(p)?.ok === true);
 }
 
 /** What an update recorded under its request key, validated. */

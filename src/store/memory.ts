@@ -7,7 +7,7 @@
  * refuses it. One process, one copy: `snapshot()` and `read()` are the same document.
  */
 import type { z } from 'zod';
-import { type Clock, systemClock } from '../clock.js';
+import { type Clock, systemClock } from '../runtime/clock.js';
 import { closedError } from './errors.js';
 import {
   decideGroup,

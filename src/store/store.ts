@@ -88,8 +88,9 @@ export type UpdateFn<T, R> = (current: T, applied?: unknown) => { next?: T; resu
 export interface UpdateOptions {
   /**
    * Epoch milliseconds, on the store's clock (the bot's: `clock` when the adapter was opened), by which the change
-   * must have been started: later, it is refused unwritten with a StoreError 'deadline' (Slack's 3-second ack
-   * window has passed, so a retry would be a duplicate).
+   * must have been decided: checked when its turn comes and again immediately before its group is written; later,
+   * it is refused unwritten with a StoreError 'deadline' (Slack's 3-second ack window has passed, or will have by
+   * the time it is answered, so a retry would be a duplicate).
    */
   deadline?: number;
   /**

@@ -7,21 +7,26 @@ import {
   foldTexts,
   MAX_MESSAGE_CHARS,
   messageBlocks,
-  planChannel,
+  planChannel as plan,
 } from '../../src/alerts/batch.js';
+import type { AlertButton } from '../../src/alerts/messages.js';
 import type { OutboxItem } from '../../src/service/document.js';
 
 const T = Date.parse('2026-02-10T08:00:00Z');
-const item = (n: number, extra: Partial<OutboxItem> = {}): OutboxItem => ({
+/** An item as the planner sees it: its delivery state, and its text as rendered at delivery. */
+type Item = Pick<OutboxItem, 'id' | 'channel' | 'notBefore' | 'degraded'> & {
+  text: string;
+  buttons: AlertButton[];
+};
+const item = (n: number, extra: Partial<Item> = {}): Item => ({
   id: `alert-${n}`,
   channel: 'C1',
-  kind: 'alert',
   text: `change ${n}`,
-  mentions: [],
-  createdAt: new Date(T).toISOString(),
-  attempts: 0,
+  buttons: [],
   ...extra,
 });
+const planChannel = (q: Item[], now: number, options: Parameters<typeof plan>[2]) =>
+  plan(q, now, options, (i) => i.text);
 const at = (ms: number) => new Date(T + ms).toISOString();
 
 describe('pacing', () => {

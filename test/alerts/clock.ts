@@ -2,7 +2,7 @@
  * A clock tests move by hand: timers fire when the test advances past them, never in real time. Like Node, it
  * cannot hold a timer longer than 2^31-1 ms: such a timer fires after 1 ms (and is counted in `overflows`).
  */
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/runtime/clock.js';
 
 /** Node's longest timer; a longer one fires after 1 ms, with a `TimeoutOverflowWarning`. */
 export const NODE_MAX_TIMER_MS = 2 ** 31 - 1;

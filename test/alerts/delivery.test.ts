@@ -47,10 +47,10 @@ describe('with Slack failing', () => {
     expect(first.text).toContain(
       `:white_check_mark: Gate producer-suite: pending → green for ${TARGET_LABEL}.`,
     );
-    // The alert is in the store, written with the change, before anything reached Slack.
+    // The alert is in the store, written with the change as its typed event, before anything reached Slack.
     const disk = await w.h.disk();
     expect(JSON.stringify(disk.data)).toContain(
-      '`producer-suite` Producer verification suite green: pending → *green*',
+      '"events":[{"type":"gate.changed","gate":"producer-suite","before":"pending","after":"green"',
     );
     await w.settle();
     expect(failedAlertCalls(w.h).map((c) => c.error)).toEqual(['http_500']);

@@ -82,7 +82,8 @@ async function setup(slack: FakeSlack, wrap: (s: CutoverService) => CutoverServi
     const items: OutboxItem[] = ids.map((id) => ({
       id,
       channel: 'C1',
-      kind: 'alert',
+      kind: 'legacy',
+      was: 'alert',
       text: `told ${id}`,
       mentions: [],
       createdAt,
@@ -292,7 +293,8 @@ describe('a message Slack refuses', () => {
           {
             id: 'a1',
             channel: 'C1',
-            kind: 'alert' as const,
+            kind: 'legacy' as const,
+            was: 'alert' as const,
             text: 'Release target approved',
             mentions: [],
             buttons: [

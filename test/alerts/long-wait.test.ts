@@ -5,14 +5,14 @@
  * is due. The manual clock behaves as Node does with a longer timer (fires it after 1 ms, and counts it).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../../src/clock.js';
-import { createWorker } from '../../src/worker.js';
+import { systemClock } from '../../src/runtime/clock.js';
+import { createWorker } from '../../src/runtime/worker.js';
 import { assignRoles, CHANNEL, PEOPLE } from '../slack/harness.js';
 import { manualClock, NODE_MAX_TIMER_MS } from './clock.js';
 import { type AlertHarness, alertMessages, captureLogger, startAlertHarness } from './helpers.js';
 
 const RETRY_AFTER_S = 2_200_000;
-/** The longest single timer the machinery arms (MAX_TIMER_MS in src/clock.ts). */
+/** The longest single timer the machinery arms (MAX_TIMER_MS in src/runtime/clock.ts). */
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 

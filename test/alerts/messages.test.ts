@@ -412,7 +412,7 @@ describe('the buttons of "Next"', () => {
     ]);
   });
 
-  it('a change that asks nobody carries no button, and its outbox item none', () => {
+  it('a change that asks nobody carries no button, and its outbox item holds no text or button, only typed events', () => {
     const a = change(
       seeded(),
       { type: 'window', start: '2026-03-01T09:00:00Z', end: '2026-03-01T11:00:00Z' },
@@ -421,7 +421,9 @@ describe('the buttons of "Next"', () => {
     expect(alertText(a).buttons).toEqual([]);
     expect(alertText(a).mentions).toEqual([]);
     const [item] = composeAlerts(newDocument({ ...seeded(), channel: 'C0CUTOVER' }), a);
-    expect(item?.buttons).toBeUndefined();
+    expect(item).toMatchObject({ kind: 'alert', events: a.outcome.events, by: A.dlo });
+    expect(item).not.toHaveProperty('buttons');
+    expect(item).not.toHaveProperty('text');
   });
 });
 
@@ -531,7 +533,7 @@ describe('escaping what people typed', () => {
 });
 
 describe('composed into the change’s own write', () => {
-  it('the hook appends one alert to the outbox, keyed by the program and the change’s last history number', () => {
+  it('the hook appends one typed alert to the outbox (events, actor, time; no text), keyed by the program and the change’s last history number', () => {
     const ch = change(targeted(), { type: 'gate.set', gate: 'alignment', status: 'green' }, A.dlo);
     const doc = {
       ...newDocument({ ...seeded(), channel: 'C0CUTOVER' }),
@@ -554,13 +556,16 @@ describe('composed into the change’s own write', () => {
         id: 'alert:service-v3:41',
         channel: 'C0CUTOVER',
         kind: 'alert',
-        mentions: [],
+        program: 'service-v3',
+        events: ch.outcome.events,
+        by: A.dlo,
         attempts: 0,
         createdAt: T0.toISOString(),
       }),
     ]);
+    expect(next.outbox[0]).not.toHaveProperty('text');
     expect(next.cutover).toBe(doc.cutover);
-    expect(composeAlerts(doc, ch)[0]?.text).toBe(next.outbox[0]?.text);
+    expect(composeAlerts(doc, ch)).toEqual(next.outbox);
   });
 
   it("goes to the program's channel, under an id no other program's alert shares; none for an unbound program", () => {

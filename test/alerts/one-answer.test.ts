@@ -3,16 +3,22 @@
  * several commits, GO and NO-GO sign-offs, blockers, role changes, roles held by user groups — what the alert's
  * "Next:" asks, what the status offers as buttons, what each holder's App Home lists and what the reminders nudge
  * are what the core's `obligations(c)` says, and "Next:" never asks the actor of the change.
+ *
+ * The alert is rendered at delivery (alerts/render.ts), which may come several changes later (a burst folded, an
+ * outage): it asks what `obligations(c)` says is owed when it goes out, minus what an alert asked already (the
+ * ledger, `doc.asked`), minus what falls on its actor alone; everything else owed then is asked.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alertText, askedAfter } from '../../src/alerts/messages.js';
+import { askedKey, nextLedger } from '../../src/alerts/asked.js';
+import { alertsHook, alertText } from '../../src/alerts/messages.js';
 import { dueReminders } from '../../src/alerts/reminders.js';
+import { createRenderer, type Rendered } from '../../src/alerts/render.js';
 import { execute } from '../../src/core/commands.js';
-import { type Obligation, obligationKey, obligations, obligationsOf } from '../../src/core/obligations.js';
+import { type Obligation, obligations, obligationsOf } from '../../src/core/obligations.js';
 import type { Actor, CommandInput, Cutover } from '../../src/core/schema.js';
 import type { Change } from '../../src/service/cutover-service.js';
-import { newDocument } from '../../src/service/document.js';
+import { newDocument, type StoreDocument } from '../../src/service/document.js';
 import { baseActionId } from '../../src/slack/block-ids.js';
 import { actionValue } from '../../src/slack/ids.js';
 import { homeView } from '../../src/slack/views/home.js';
@@ -77,29 +83,34 @@ function reminded(c: Cutover, now: Date): string[] {
 /** Everyone who holds a role (in person or as a group), and the admin. */
 const viewers = (c: Cutover) => set(c.roles.flatMap((r) => (r.assignee ? [r.assignee] : [])));
 
-/** Checks every surface against `obligations(c)` after one change. */
+/**
+ * Checks one alert as delivered from the program `c`: it asks exactly what is owed in `c` and is not in `ledger`
+ * (asked before, or by an alert earlier in the same delivery), minus what falls on its actor alone; its "Next:"
+ * names them, mentions their holders and carries their buttons, and never names the actor.
+ */
+function checkAlert(c: Cutover, r: Rendered, ledger: ReadonlySet<string>) {
+  if (r.item.kind !== 'alert') throw new Error(r.item.kind);
+  const by = r.item.by;
+  const actor = by.kind === 'user' ? by.userId : undefined;
+  const owed = obligations(c);
+  const asked = owed.filter(
+    (o) => !ledger.has(askedKey(o)) && !(actor && o.holders.length === 1 && o.holders[0] === actor),
+  );
+  const next = r.text.split('*Next:*')[1] ?? '';
+  if (actor) expect(r.mentions).not.toContain(actor);
+  if (actor) expect(next).not.toContain(`<@${actor}>`);
+  for (const o of asked.slice(0, 5)) expect(next).toContain(obligationWords(c, o));
+  if (!asked.length) expect(next).toBe('');
+  expect(set(r.mentions)).toEqual(set(asked.flatMap((o) => o.holders)));
+  expect(set(r.buttons.map((b) => `${b.actionId} ${b.value}`))).toEqual(
+    set(asked.filter((o) => o.holders.length).map((o) => buttonKey(c, o))),
+  );
+}
+
+/** Checks every surface but the alert against `obligations(c)` after one change. */
 function checkSurfaces(change: Change) {
   const c = change.outcome.cutover;
   const owed = obligations(c);
-  const actor = change.actor.kind === 'user' ? change.actor.userId : undefined;
-
-  // Alert: "Next:" asks what is owed now and was not before, never what falls on the actor alone.
-  const asked = askedAfter(change);
-  const before = new Set(obligations(change.before).map(obligationKey));
-  const owedKeys = new Set(owed.map(obligationKey));
-  for (const o of asked) expect(owedKeys.has(obligationKey(o))).toBe(true);
-  for (const o of owed)
-    if (!before.has(obligationKey(o)) && !(o.holders.length === 1 && o.holders[0] === actor))
-      expect(asked.map(obligationKey)).toContain(obligationKey(o));
-  const alert = alertText(change);
-  if (actor) expect(alert.mentions).not.toContain(actor);
-  const next = alert.text.split('*Next:*')[1] ?? '';
-  if (actor) expect(next).not.toContain(`<@${actor}>`);
-  for (const o of asked.slice(0, 5)) expect(next).toContain(obligationWords(c, o));
-  expect(set(alert.mentions)).toEqual(set(asked.flatMap((o) => o.holders)));
-  expect(set(alert.buttons.map((b) => `${b.actionId} ${b.value}`))).toEqual(
-    set(asked.filter((o) => o.holders.length).map((o) => buttonKey(c, o))),
-  );
 
   // Status: one button per obligation, and "Next to act" names each holder.
   expect(set(statusButtons(c))).toEqual(set(owed.map((o) => buttonKey(c, o))));
@@ -182,23 +193,103 @@ const step: fc.Arbitrary<[CommandInput, number]> = fc.tuple(
   fc.nat({ max: ACTORS.length - 1 }),
 );
 
+/** Delivers every alert waiting in `doc`, in order, checking each; the document after, as the dispatcher writes it. */
+function deliver(doc: StoreDocument): StoreDocument {
+  const c = doc.cutover;
+  const renderer = createRenderer(doc);
+  const ledger = new Set((doc.asked ?? []).map((e) => e.key));
+  const marks: string[] = [];
+  for (const item of doc.outbox) {
+    const r = renderer.render(item);
+    checkAlert(c, r, ledger);
+    // Once delivered, everything owed counts as asked: what it asked, and what fell on its actor.
+    for (const o of obligations(c)) ledger.add(askedKey(o));
+    marks.push(...r.asks);
+  }
+  // What it marks asked is owed now: the ledger never holds what nobody owes.
+  for (const k of marks) expect(renderer.owed()?.has(k)).toBe(true);
+  const asked = nextLedger(doc.asked ?? [], marks, renderer.owed(), T0.toISOString());
+  // The ledger keeps only what is owed now.
+  const owedNow = new Set(obligations(c).map(askedKey));
+  for (const e of asked) expect(owedNow.has(e.key)).toBe(true);
+  return { ...doc, outbox: [], asked };
+}
+
 describe('one answer to who owes what now, on every surface', () => {
-  it('the alert, the status buttons, each holder’s App Home and the reminders say what obligations(c) says; Next never asks the actor', () => {
+  it('the alert asks what obligations(c) owes when it is delivered and no alert asked yet, never what falls on its actor; the status buttons, each holder’s App Home and the reminders say what obligations(c) says', () => {
+    const compose = alertsHook();
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 18 }), (steps) => {
-        let c = seeded();
+      fc.property(fc.array(fc.tuple(step, fc.boolean()), { minLength: 1, maxLength: 18 }), (steps) => {
+        let doc: StoreDocument = newDocument({ ...seeded(), channel: 'C0CUTOVER' });
         let now = T0;
-        for (const [cmd, who] of steps) {
+        for (const [[cmd, who], deliverNow] of steps) {
           now = new Date(now.getTime() + 60_000);
           const actor = ACTORS[who] ?? A.admin;
-          const outcome = execute(c, cmd, actor, now);
+          const before = doc.cutover;
+          const outcome = execute(before, cmd, actor, now);
           if (!outcome.ok) continue;
-          checkSurfaces({ outcome, before: c, actor, now });
-          c = outcome.cutover;
+          const change: Change = { outcome, before, actor, now };
+          let seq = doc.history.at(-1)?.seq ?? 0;
+          const history = [...doc.history, ...outcome.history.map((h) => ({ ...h, seq: ++seq }))];
+          doc = compose({ ...doc, cutover: outcome.cutover, history }, change);
+          checkSurfaces(change);
+          // Delivered at once, or folded with the changes after it (a burst, an outage).
+          if (deliverNow) doc = deliver(doc);
         }
+        deliver(doc);
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('an alert delivered at once asks what its change made owed; one delivered late does not ask what was done meanwhile, and a thing owed again is asked again', () => {
+    const compose = alertsHook();
+    const apply = (doc: StoreDocument, cmd: CommandInput, actor: Actor): StoreDocument => {
+      const outcome = run(doc.cutover, cmd, actor);
+      const seq = doc.history.at(-1)?.seq ?? 0;
+      const history = [...doc.history, ...outcome.history.map((h, i) => ({ ...h, seq: seq + i + 1 }))];
+      return compose(
+        { ...doc, cutover: outcome.cutover, history },
+        { outcome, before: doc.cutover, actor, now: T0 },
+      );
+    };
+    const asks = (doc: StoreDocument) => {
+      const renderer = createRenderer(doc);
+      return doc.outbox.map((i) => renderer.render(i).mentions);
+    };
+    const texts = (doc: StoreDocument) => {
+      const renderer = createRenderer(doc);
+      return doc.outbox.map((i) => renderer.render(i).text);
+    };
+    const start = newDocument({ ...seeded(), channel: 'C0CUTOVER' });
+    // Published, then approved before the alert of the publication went out (an outage): nobody is asked to approve.
+    const published = apply(start, { type: 'target.publish', tag: TAG1, sha: SHA1 }, A.pro);
+    expect(asks(published)[0]).toContain(U.cro);
+    const approved = apply(published, { type: 'target.approve', target: TAG1 }, A.cro);
+    expect(texts(published)[0]).toContain(
+      `• <@${U.cro}> (\`consumer-rollback-owner\`): approve release target`,
+    );
+    const late = texts(approved);
+    expect(late.join('\n')).not.toContain('approve release target');
+    expect(asks(approved).flat()).toEqual(expect.arrayContaining([U.pic, U.cic]));
+    // Delivered: the commanders were asked; a blocker added by the log owner asks its owner, not them again.
+    const delivered = deliver(approved);
+    const blocked = apply(
+      delivered,
+      { type: 'blocker.add', owner: 'consumer-incident-commander', title: 'Vendor contract' },
+      A.dlo,
+    );
+    expect(asks(blocked)).toEqual([[U.cic]]);
+    // Cleared, then reopened: owed again after it was not, so asked again.
+    const cleared = deliver(
+      apply(deliver(blocked), { type: 'blocker.clear', blocker: 'vendor-contract' }, A.cic),
+    );
+    const reopened = apply(
+      cleared,
+      { type: 'blocker.reopen', blocker: 'vendor-contract', reason: 'lapsed' },
+      A.dlo,
+    );
+    expect(asks(reopened)).toEqual([[U.cic]]);
   });
 
   it("the producer's commander who signed NO-GO is asked to sign again once the target is approved, everywhere", () => {

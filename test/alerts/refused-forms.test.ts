@@ -1,18 +1,16 @@
 /** The forms an alert Slack refused goes out in (src/alerts/refused.ts), pure. */
 import { describe, expect, it } from 'vitest';
 import { messageBlocks } from '../../src/alerts/batch.js';
+import type { AlertButton } from '../../src/alerts/messages.js';
 import { nextForm, payloadShape, plainAlertText, shortAlertText } from '../../src/alerts/refused.js';
 import type { OutboxItem } from '../../src/service/document.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 
-const item = (over: Partial<OutboxItem> = {}): OutboxItem => ({
-  id: 'alert:p:1',
-  channel: 'C1',
-  kind: 'alert',
+/** An alert as rendered at delivery: its text and buttons, and the form it is degraded to. */
+type Item = Pick<OutboxItem, 'degraded'> & { text: string; buttons: AlertButton[] };
+const item = (over: Partial<Item> = {}): Item => ({
   text: ':white_check_mark: *Release target approved*',
-  mentions: [],
-  createdAt: '2026-02-10T08:00:00.000Z',
-  attempts: 0,
+  buttons: [],
   ...over,
 });
 

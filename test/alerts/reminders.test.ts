@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dueReminders, isQuiet, latestDigest } from '../../src/alerts/reminders.js';
+import { createRenderer } from '../../src/alerts/render.js';
 import type { Cutover } from '../../src/core/schema.js';
 import { newDocument, StoreDocument } from '../../src/service/document.js';
 import { A, approveTarget, run, SHA1, SHA2, seeded, T0, TAG2, U } from '../core/fixtures.js';
@@ -27,6 +28,12 @@ function check(doc: StoreDocument, now: Date) {
   };
   return { due, doc: StoreDocument.parse(JSON.parse(JSON.stringify(next))) };
 }
+
+/** The reminders due at `now`, each with its text and mentions as rendered at delivery from `doc`. */
+const told = (doc: StoreDocument, now: Date) => {
+  const renderer = createRenderer(doc);
+  return dueReminders(doc, now).items.map((i) => ({ ...i, ...renderer.render(i) }));
+};
 
 /** `doc` with one more change in its history, made at `at`. */
 const changedAt = (doc: StoreDocument, at: Date): StoreDocument => ({
@@ -82,7 +89,7 @@ describe('the cutover window', () => {
       [],
       [],
     ]);
-    const item = dueReminders(bound(c), h(29)).items.find((i) => i.id.includes('window'));
+    const item = told(bound(c), h(29)).find((i) => i.id.includes('window'));
     expect(item?.text).toContain('*The cutover window starts <!date^');
     expect(item?.text).toContain('— in about 1 hour');
     expect(new Set(item?.mentions)).toEqual(new Set([U.pic, U.cic, U.pro, U.cro, U.dlo]));
@@ -99,7 +106,7 @@ describe('the cutover window', () => {
     let doc = bound(c);
     const first = check(doc, h(47.5));
     expect(first.due.items.map((i) => i.id)).toEqual([`reminder:${c.id}:window:${start}:1h`]);
-    expect(first.due.items[0]?.text).toContain('— in 30 minutes');
+    expect(told(bound(c), h(47.5))[0]?.text).toContain('— in 30 minutes');
     expect(Object.keys(first.due.marks)).toEqual(
       expect.arrayContaining([`${c.id}:window:${start}:24h`, `${c.id}:window:${start}:1h`]),
     );
@@ -121,7 +128,7 @@ describe('a missing sign-off', () => {
     const fired = walk(c, [h(23.9), h(24), h(25), h(50)]);
     const anchor = h(0).toISOString();
     expect(fired).toEqual([[], [`signoff:producer:${anchor}`, `signoff:consumer:${anchor}`], [], []]);
-    const item = dueReminders(bound(c), h(24)).items.find((i) => i.id.includes('producer'));
+    const item = told(bound(c), h(24)).find((i) => i.id.includes('producer'));
     expect(item?.mentions).toEqual([U.pic]);
     expect(item?.text).toContain(
       `*MemoryKernel has not signed off* on \`service.v3.0.0 @ ${SHA1.slice(0, 12)}\``,
@@ -167,7 +174,7 @@ describe('a stale blocker', () => {
       [`blocker:vendor-contract:${anchor}:2`],
       [],
     ]);
-    const item = dueReminders(bound(withBlocker()), h(48)).items.find((i) => i.id.includes('blocker'));
+    const item = told(bound(withBlocker()), h(48)).find((i) => i.id.includes('blocker'));
     expect(item?.mentions).toEqual([U.cic]);
     expect(item?.text).toContain('*Blocker `vendor-contract` Vendor contract has not moved since <!date^');
     expect(item?.text).toContain('`/cutover blocker clear vendor-contract`');
@@ -204,10 +211,10 @@ describe('a stale blocker', () => {
         `blocker:build-frozen:${h(0).toISOString()}:1`,
       ]),
     );
-    const item = dueReminders(
+    const item = told(
       { ...bound(c), reminders: { 'seen:blocker:legal-review': h(0).toISOString() } },
       h(24),
-    ).items.find((i) => i.id.includes('legal-review'));
+    ).find((i) => i.id.includes('legal-review'));
     expect(item?.mentions).toEqual([LAUNCH_PEOPLE.web]);
   });
 });
@@ -244,7 +251,7 @@ describe('the daily digest', () => {
     // T0 is 09:00 UTC, the shipped digest hour.
     const c = seeded();
     expect(digests(c, [h(-0.1), h(0), h(1), h(23.9)])).toEqual([[], ['digest:2026-02-09'], [], []]);
-    const item = dueReminders(changedAt(bound(c), h(-1)), h(0)).items.find((i) => i.kind === 'digest');
+    const item = told(changedAt(bound(c), h(-1)), h(0)).find((i) => i.kind === 'digest');
     expect(item?.mentions).toEqual([]);
     expect(item?.text).not.toMatch(/<@/);
     expect(item?.text).toContain('*Daily digest — service.v3 runtime cutover*');

@@ -3,6 +3,7 @@
  * (those whose owner role is that side's) and evidence. Only the log owner or an admin makes and revokes them.
  */
 import { describe, expect, it } from 'vitest';
+import { may } from '../../src/core/authorize.js';
 import type { CiToken, Cutover } from '../../src/core/schema.js';
 import { mayManageTokens, newToken, revokeToken, sideOfGate, tokenAllows } from '../../src/core/tokens.js';
 import { A, seeded, T0, U } from './fixtures.js';
@@ -94,6 +95,12 @@ describe('who makes and revokes tokens', () => {
         'Only decision-log-owner or an admin makes, lists and revokes CI tokens',
       );
     expect(mayManageTokens(seeded(), A.ci, T0).ok).toBe(false);
+  });
+
+  it('App Home offers the tokens form to exactly those (may tokens.manage)', () => {
+    const c = seeded();
+    for (const actor of [A.dlo, A.admin, A.pic, A.nobody, A.ci])
+      expect(may(c, actor, 'tokens.manage')).toBe(mayManageTokens(c, actor, T0).ok);
   });
 
   it('a new token is named, scoped and stamped; its side must be one of the program', () => {

@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
 import { HistoryEntry } from '../../src/core/schema.js';
+import { systemClock } from '../../src/runtime/clock.js';
 import { createCutoverService } from '../../src/service/cutover-service.js';
 import { newDocument, STORE_VERSION, StoreDocument } from '../../src/service/document.js';
 import { loadProgram } from '../../src/service/program-file.js';

@@ -8,8 +8,8 @@
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
 import { HistoryEntry } from '../../src/core/schema.js';
+import { systemClock } from '../../src/runtime/clock.js';
 import { createCutoverService } from '../../src/service/cutover-service.js';
 import {
   CATALOG_VERSION,

@@ -3,7 +3,7 @@
  * GET /healthz, on Bolt's own port in HTTP mode and on its own server in Socket Mode; the change goes through
  * the same rules and history as Slack ("CI: <name>"), and a refusal writes nothing.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -507,6 +507,32 @@ describe('the CI API binds each result to the commit it verified (issue 9)', () 
         .cutover()
         .gates.find((g) => g.id === 'producer-suite')?.results,
     ).toEqual([expect.objectContaining({ sha: OTHER, status: 'green' })]);
+  });
+
+  it('a gate marked perTarget: false counts a result for any commit (counts: true), as readiness reads it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-org-gate-'));
+    try {
+      const program = JSON.parse(await readFile(SHIPPED_PROGRAM, 'utf8'));
+      program.gates = program.gates.map((g: { id: string }) =>
+        g.id === 'producer-suite' ? { ...g, perTarget: false } : g,
+      );
+      const file = join(dir, 'organisational.json');
+      await writeFile(file, JSON.stringify(program));
+      h = await startHarness({ program: file, env: { CUTOVER_API_TOKEN: TOKEN } });
+      await assignRoles(h);
+      await h.command(PEOPLE.producerRollback, `target service.v3.0 ${SHA}`);
+      const a = await api(h, gate, { body: { status: 'green', sha: OTHER } });
+      expect(a.status).toBe(200);
+      expect(a.json).toMatchObject({
+        ok: true,
+        counts: true,
+        current_target: { tag: 'service.v3.0', sha: SHA },
+        gate: { status: 'green' },
+        readiness: { gates: { 'producer-suite': 'green' } },
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('evidence for a commit that is not the current target is 409 stale_target, naming the target', async () => {

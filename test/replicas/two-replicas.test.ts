@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Bot, startBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../../src/slack/ids.js';
 import { type ManualClock, manualClock } from '../alerts/clock.js';
 import { idsOf } from '../alerts/helpers.js';

@@ -6,9 +6,9 @@
  * the cause (not "You hold no role"), and nothing is written. A sign-off by a member records when it was confirmed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { utcStamp } from '../../src/format/words.js';
 import { decisionRecord } from '../../src/record/decision-record.js';
 import { ACTIONS } from '../../src/slack/ids.js';
-import { utcStamp } from '../../src/slack/views/text.js';
 import { type AlertHarness, signOff, startAlertHarness, TARGET } from '../alerts/helpers.js';
 import { ADMIN, assignRoles, CHANNEL, PEOPLE } from './harness.js';
 import { blockAction } from './payloads.js';

@@ -118,9 +118,19 @@ describe.each(['http', 'socket'] as const)('shaping the program by form (%s mode
     expect(history.text).toContain('gate perf-suite');
     const added = (await w.historyOnDisk()).filter((e) => e.subject === 'gate perf-suite');
     expect(added).toEqual([expect.objectContaining({ by: LOG, action: 'program.shape', after: 'added' })]);
-    const outbox = ((await w.disk()).data as unknown as { outbox: { text: string }[] }).outbox;
+    // One alert, stored as the change's typed event (its text is rendered at delivery).
+    type Shaped = { type: string; what?: string; item?: string; change?: string };
+    const outbox = ((await w.disk()).data as unknown as { outbox: { events?: Shaped[] }[] }).outbox;
     expect(
-      outbox.filter((i) => i.text.includes('*Program* gate `perf-suite` Performance suite green added')),
+      outbox.filter((i) =>
+        i.events?.some(
+          (e) =>
+            e.type === 'program.shaped' &&
+            e.what === 'gate' &&
+            e.item === 'perf-suite' &&
+            e.change === 'added',
+        ),
+      ),
     ).toHaveLength(1);
   });
 });

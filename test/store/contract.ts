@@ -207,6 +207,32 @@ export function describeStoreContract(name: string, open: OpenForContract): void
       expect((await s.read()).history.map((h) => h.text)).toEqual(['in time']);
     });
 
+    it('a change whose deadline passes while its group is decided is refused (deadline) and its group written without it', async () => {
+      const s = await fresh();
+      const now = () => clock.now().getTime();
+      // Decided in time, but the change after it in the same group takes past its deadline before the write.
+      const first = change(s, 'first', { deadline: now() + 5 });
+      const slow = s.update((d) => {
+        clock.advance(10);
+        const seq = (d.history.at(-1)?.seq ?? 0) + 1;
+        return {
+          next: { ...d, counter: d.counter + 10, history: [...d.history, { seq, text: 'slow' }] },
+          result: seq,
+        };
+      });
+      const inTime = change(s, 'in time', { deadline: now() + 60_000 });
+
+      const late = await refusal(first);
+      expect(late.code).toBe('deadline');
+      expect(late.message).toContain('Nothing was written');
+      // Decided again without the late one: its history line and its counter are not there, and the sequence is whole.
+      expect(await slow).toBe(1);
+      expect(await inTime).toBe(2);
+      const after = await s.read();
+      expect(after.history.map((h) => h.text)).toEqual(['slow', 'in time']);
+      expect(after.counter).toBe(11);
+    });
+
     it('a request key: fn gets what was applied under it while it is live, committed with the change; a refusal records nothing', async () => {
       const s = await fresh();
       /** A change applied once under `key` at `at`: what it (or the first under that key) answered. */

@@ -11,6 +11,13 @@ import { promisify } from 'node:util';
 import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type HistoryEntry as Entry, HistoryEntry } from '../../src/core/schema.js';
+import { runMigrateCli } from '../../src/migrate/migrate-cli.js';
+import {
+  ImportError,
+  importJsonStore,
+  postgresImportTarget,
+  readJsonStore,
+} from '../../src/migrate/migrate-from-json.js';
 import { createCutoverService } from '../../src/service/cutover-service.js';
 import {
   CATALOG_VERSION,
@@ -22,13 +29,6 @@ import {
 } from '../../src/service/document.js';
 import { openPrograms } from '../../src/service/programs.js';
 import { documentsDirOf, logPathOf, openJsonFileLayout } from '../../src/store/json-file/index.js';
-import { runMigrateCli } from '../../src/store/migrate-cli.js';
-import {
-  ImportError,
-  importJsonStore,
-  postgresImportTarget,
-  readJsonStore,
-} from '../../src/store/migrate-from-json.js';
 import { openPostgresLayout, postgresDocumentSet } from '../../src/store/postgres/index.js';
 import { A, seeded, T0, U } from '../core/fixtures.js';
 import { childEnv, DIST } from '../fixtures/child-process.js';
@@ -117,7 +117,8 @@ async function twoPrograms(): Promise<void> {
       const outbox: OutboxItem[] = ['a', 'b', 'c'].map((n) => ({
         id: `${id}-out-${n}`,
         channel,
-        kind: 'alert',
+        kind: 'legacy',
+        was: 'alert',
         text: `*${id}* alert ${n}`,
         mentions: [U.admin],
         createdAt: T0.toISOString(),

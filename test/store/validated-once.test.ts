@@ -114,4 +114,53 @@ describe('what the store writes', () => {
       { numRuns: 40 },
     );
   }, 60_000);
+
+  it('refuses every change whose own result does not parse, though a later change of its group repairs it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ breakage, repaired: fc.boolean(), command }), { minLength: 1, maxLength: 5 }),
+        async (ops) => {
+          const path = join(await dirs.make(), 'cutover.json');
+          const store = await open(path);
+          const service = createCutoverService(store, { compose: alertsHook() });
+          const good = store.snapshot();
+          /** The document `d` with the change's breakage, as one change would write it. */
+          const broken = (
+            d: typeof good,
+            { field, value }: typeof breakage extends fc.Arbitrary<infer B> ? B : never,
+          ) =>
+            field === 'blocker'
+              ? { ...d, cutover: { ...d.cutover, blockers: [...d.cutover.blockers, value as never] } }
+              : { ...d, [field]: value };
+          // One group: each breakage, then (maybe) a change that puts the field back as it was, then a real change.
+          const calls = ops.flatMap((o) => {
+            const field = o.breakage.field === 'blocker' ? 'cutover' : o.breakage.field;
+            const breaking = store.update((d) => ({ next: broken(d, o.breakage), result: 'applied' }));
+            const repair = () =>
+              store.update((d) => ({
+                next: { ...d, [field]: (good as Record<string, unknown>)[field] },
+                result: 'repaired',
+              }));
+            const real = service.run(o.command, A.admin, T0);
+            return [{ o, call: breaking }, ...(o.repaired ? [{ call: repair() }] : []), { call: real }];
+          });
+          const answers = await Promise.allSettled(calls.map((c) => c.call));
+          for (const [i, c] of calls.entries()) {
+            if (!('o' in c) || !c.o) continue;
+            // Alone, on the good document, would its result parse? Then it may be applied; if not, it is refused.
+            const parses = StoreDocument.safeParse({ ...broken(good, c.o.breakage), history: [] }).success;
+            const answer = answers[i];
+            if (!parses) {
+              expect(answer?.status).toBe('rejected');
+              expect((answer as PromiseRejectedResult).reason.code).toBe('invalid');
+            }
+          }
+          await store.close();
+          const onDisk = JSON.parse(await readFile(path, 'utf8'));
+          expect(StoreDocument.safeParse({ ...onDisk.data, history: [] }).success).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, 60_000);
 });

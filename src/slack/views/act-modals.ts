@@ -7,11 +7,12 @@ import type { types } from '@slack/bolt';
 import { authorize, may } from '../../core/authorize.js';
 import { currentEvidence, currentTarget, targetLabel } from '../../core/readiness.js';
 import type { Cutover, PermissionAction } from '../../core/schema.js';
+import { utcStamp } from '../../format/words.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
 import { refusalText } from './answers.js';
 import { asActor, type ModalMetadata, shownTarget, type Viewer } from './modals.js';
 import { type Choice, choiceElement } from './select.js';
-import { esc, fold, plain, utcStamp } from './text.js';
+import { esc, fold, plain } from './text.js';
 
 type View = types.View;
 

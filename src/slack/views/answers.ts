@@ -15,6 +15,10 @@ function holders(c: Cutover | undefined, roles: string[], quote: (s: string) => 
     .join(', ');
 }
 
+/** Who may start programs, as a refusal names them: ` (<@U…>, <!subteam^S…>)` in mrkdwn, by id in plain text. */
+const starters = (who: string[], quote: (s: string) => string) =>
+  who.length ? ` (${who.map((w) => (quote === esc ? mention(w) : w)).join(', ')})` : '';
+
 /** The command a refusal points to, as a person types it. */
 function nextCommand(n: NonNullable<DomainError['next']>): string {
   switch (n.action) {
@@ -36,11 +40,20 @@ function nextCommand(n: NonNullable<DomainError['next']>): string {
 export function refusalSentence(error: DomainError, c?: Cutover, quote: (s: string) => string = esc): string {
   // Slack could not confirm a membership: the groups by mention in mrkdwn, by id in plain text.
   const groups = (ids: string[]) => ids.map((g) => (quote === esc ? `<!subteam^${g}>` : g)).join(', ');
+  const code = (s: string) => (quote === esc ? `\`${esc(s)}\`` : s);
   const sentence = error.unconfirmed
     ? quote(error.unconfirmed.sentence).replace('{groups}', groups(error.unconfirmed.groups))
     : error.mayAct
       ? quote(error.mayAct.sentence).replace('{who}', holders(c, error.mayAct.roles, quote))
-      : quote(error.message);
+      : error.mayStart
+        ? quote(error.mayStart.sentence).replace('{who}', starters(error.mayStart.who, quote))
+        : error.channelHeldBy
+          ? `This channel already runs ${
+              error.channelHeldBy.title
+                ? `${quote(error.channelHeldBy.title)} (${code(error.channelHeldBy.program)})`
+                : `another program (${code(error.channelHeldBy.program)}), started a moment ago`
+            }. Archive it first (${code('/cutover archive')}), or start the new program in another channel.`
+          : quote(error.message);
   if (!error.next) return sentence;
   const cmd = nextCommand(error.next);
   const command = quote === esc ? `\`${esc(cmd)}\`` : cmd;

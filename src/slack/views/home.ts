@@ -6,12 +6,12 @@
  * the state at a glance, its buttons acting on that program; one program alone shows in full.
  */
 import type { types } from '@slack/bolt';
-import { problemCause } from '../../alerts/channel-problem.js';
 import { holds, may } from '../../core/authorize.js';
 import { type Obligation, obligations, obligationsOf } from '../../core/obligations.js';
 import { nextPhase, type ReadinessReport, readiness } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
 import { ACTIONS, actionValue } from '../ids.js';
+import { problemCause } from './channel-problem.js';
 import { settableGates } from './gate-modal.js';
 import { asActor } from './modals.js';
 import { obligationButton, obligationWords, roleTitle } from './obligations.js';
@@ -208,10 +208,10 @@ export function homeView(
   if (shapeOffers(c, viewer).length)
     actions.push(button('Shape the program', ACTIONS.openShape, actionValue(c.id)));
   // The decision-log owner and admins make and revoke the program's CI tokens (core/tokens.ts).
-  if (isAdmin || held.some((r) => r.id === c.logOwnerRole))
+  if (may(c, asActor(viewer), 'tokens.manage'))
     actions.push(button('CI tokens', ACTIONS.openTokens, actionValue(c.id)));
-  // Those with a stake in the program may post its record, as `/cutover record` does.
-  if (held.length || isAdmin)
+  // Those with a stake in the program may post its record from here (core/stake.ts `mayPostRecord`).
+  if (may(c, asActor(viewer), 'record.post'))
     actions.push(button('Post the decision record', ACTIONS.postRecord, actionValue(c.id)));
 
   const blocks: KnownBlock[] = [

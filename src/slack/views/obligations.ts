@@ -6,8 +6,9 @@
 import type { Obligation } from '../../core/obligations.js';
 import { sideName, signoffFor, targetLabel } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
+import { goWord } from '../../format/words.js';
 import { ACTIONS } from '../ids.js';
-import { clip, esc, goWord, mention, plainLine } from './text.js';
+import { clip, esc, mention, plainLine } from './text.js';
 
 const code = (id: string) => `\`${esc(id)}\``;
 

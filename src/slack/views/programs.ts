@@ -5,9 +5,10 @@
 import type { types } from '@slack/bolt';
 import { nextPhase } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
+import { goWord, utcStamp } from '../../format/words.js';
 import { INPUT_ACTION, NEW_PROGRAM } from '../ids.js';
 import { type Choice, choiceElement } from './select.js';
-import { clip, esc, fold, goWord, plain, utcStamp } from './text.js';
+import { clip, esc, fold, plain } from './text.js';
 
 type View = types.View;
 type KnownBlock = types.KnownBlock;

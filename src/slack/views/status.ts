@@ -16,15 +16,14 @@ import {
   targetLabel,
 } from '../../core/readiness.js';
 import type { Cutover, Signoff } from '../../core/schema.js';
+import { commitLabel, goWord } from '../../format/words.js';
 import { uniqueActionIds } from '../block-ids.js';
 import { actionValue } from '../ids.js';
 import { obligationButton, roleTitle, roleWithHolder } from './obligations.js';
 import {
   clip,
-  commitLabel,
   esc,
   GATE_ICON,
-  goWord,
   link,
   mention,
   plainLine,

@@ -1,14 +1,13 @@
 /**
- * The one mrkdwn module: escaping, folding within Slack's limits, dates, icons, GO/NO-GO words and the blocks every
+ * The one mrkdwn module: escaping, folding within Slack's limits, dates, icons and the blocks every
  * view and alert builds from. Everything a person typed passes through `esc`, so it can neither ping (`<!channel>`)
  * nor forge a link (`<https://evil|Runbook>`). The decision record's Markdown has its own module
- * (src/record/markdown.ts); the UTC stamp is the one thing both say alike, and it lives here.
+ * (src/record/markdown.ts); what both say alike (the UTC stamp, GO/NO-GO, a commit's label) is plain text in
+ * src/format/words.ts.
  */
-import { TZDate } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
-import { format } from 'date-fns';
-import { shortSha, targetLabel } from '../../core/readiness.js';
-import { type GateStatus, type GoNoGo, INVISIBLE, showInvisible } from '../../core/schema.js';
+import { type GateStatus, INVISIBLE, showInvisible } from '../../core/schema.js';
+import { utcStamp } from '../../format/words.js';
 
 /** Zero-width and bidirectional control characters shown as `[U+202E]`: they can neither hide nor reorder text. */
 export const visible = showInvisible;
@@ -48,19 +47,6 @@ export function link(url: string, label?: string): string {
   return `<${url.replace(/&/g, '&amp;')}|${esc(clip(label ?? url, 80))}>`;
 }
 
-/**
- * An instant as `2026-02-09 09:00 UTC`: the fallback of Slack's date token (clients that do not render it) and the
- * decision record's stamp.
- */
-export const utcStamp = (iso: string) => format(new TZDate(iso, 'UTC'), "yyyy-MM-dd HH:mm 'UTC'");
-
-/**
- * The commit a gate result was measured on, in plain text (`v3.0.0 @ abcdef012345`, or the short SHA), or none:
- * escape it for mrkdwn, code it for the record.
- */
-export const commitLabel = (r: { sha: string | null; tag?: string | undefined }) =>
-  r.sha ? (r.tag ? targetLabel({ tag: r.tag, sha: r.sha }) : shortSha(r.sha)) : undefined;
-
 /** Slack's date token: each reader sees their own time zone. */
 export function slackDate(iso: string, tokens = '{date_short_pretty} {time}'): string {
   const unix = Math.floor(Date.parse(iso) / 1000);
@@ -87,9 +73,6 @@ export function fold(lines: string[], max = 3000, lineMax = Math.min(600, max - 
   }
   return out.join('\n') || ' ';
 }
-
-/** A decision or sign-off, as the bot says it. */
-export const goWord = (status: GoNoGo) => (status === 'go' ? 'GO' : 'NO-GO');
 
 /** A verdict's answer in a summary line: `*yes*`, or `no, 3 unmet`. */
 export const yesOrUnmet = (ok: boolean, unmet: readonly unknown[]) =>

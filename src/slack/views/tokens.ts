@@ -5,9 +5,10 @@
 import type { types } from '@slack/bolt';
 import type { CiToken, Cutover } from '../../core/schema.js';
 import { tokenScope } from '../../core/tokens.js';
+import { utcStamp } from '../../format/words.js';
 import { ACTIONS, actionValue, INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
 import type { ModalMetadata } from './modals.js';
-import { esc, fold, plain, utcStamp, who } from './text.js';
+import { esc, fold, plain, who } from './text.js';
 
 type View = types.View;
 

@@ -13,7 +13,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../runtime/clock.js';
 import { ioError, StoreError } from '../errors.js';
 import type { AppendOnlyLog, DocumentSet, Layout, RequestKeys, Store } from '../store.js';
 import { nodeIo, replaceFile, syncDirectory, writeDurably } from './disk.js';

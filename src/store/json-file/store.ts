@@ -28,7 +28,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import type { z } from 'zod';
-import { type Clock, systemClock } from '../../clock.js';
+import { type Clock, systemClock } from '../../runtime/clock.js';
 import { closedError, ioError, StoreError } from '../errors.js';
 import {
   decideGroup,

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import type { z } from 'zod';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../runtime/clock.js';
 import type { AppendOnlyLog, DocumentSet, Layout, RequestKeys, Store } from '../store.js';
 import { listPostgresKeys } from './pool.js';
 import { openPostgresStore } from './store.js';

@@ -30,7 +30,7 @@
  */
 import type pg from 'pg';
 import type { z } from 'zod';
-import { type Clock, systemClock } from '../../clock.js';
+import { type Clock, systemClock } from '../../runtime/clock.js';
 import { closedError, describeIssues, lateError, StoreError } from '../errors.js';
 import {
   type Decided,

@@ -1,6 +1,7 @@
 /** The one mrkdwn module (issue 11): folding, dates, icons and GO/NO-GO words, said once for views and alerts. */
 import { describe, expect, it } from 'vitest';
-import { commitLabel, fold, goWord, slackDate, utcStamp } from '../../../src/slack/views/text.js';
+import { commitLabel, goWord, utcStamp } from '../../../src/format/words.js';
+import { fold, slackDate } from '../../../src/slack/views/text.js';
 
 describe('fold', () => {
   it('keeps a section within its limit, counting the lines that do not fit', () => {

@@ -7,6 +7,7 @@
  * in a shared channel, who cannot use slash commands, act through these.
  */
 import type { App } from '@slack/bolt';
+import { mayPostRecord } from '../../../core/stake.js';
 import { actionPattern } from '../../block-ids.js';
 import { ACTIONS, valueOfAction } from '../../ids.js';
 import { outcomeText, refusalText } from '../../views/answers.js';
@@ -67,6 +68,9 @@ export function registerRecordButton(app: App, deps: ListenerDeps) {
     const opened = programOpenedBy(deps, { program: value.program, channel: body.channel?.id }, userId);
     if (!('service' in opened)) return tell(io, userId, opened.refusal);
     const service = opened.service;
+    const c = service.cutover();
+    const post = mayPostRecord(c, actorOf(deps, userId), deps.clock.now(), { channel: body.channel?.id });
+    if (!post.ok) return tell(io, userId, refusalText(post.error, undefined, c));
     await postRecord({ ...io, deps: withProgram(deps, service) }, userId);
   });
 }

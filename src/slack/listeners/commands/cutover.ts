@@ -3,11 +3,13 @@
  * the ack tells of them. `help`, `list` and `new` need no program; everything else acts on the channel's.
  */
 import type { App, Logger } from '@slack/bolt';
-import { mayOpen } from '../../../core/stake.js';
+import { mayOpen, mayPostRecord } from '../../../core/stake.js';
+import { channelFree } from '../../../core/starting.js';
 import type { CutoverService } from '../../../service/cutover-service.js';
 import { COMMAND } from '../../ids.js';
 import { type Parsed, parseCommand, usageOf } from '../../parse-command.js';
-import { outcomeText, refusalText } from '../../views/answers.js';
+import { receivedAtOf } from '../../received.js';
+import { outcomeText, refusalSentence, refusalText } from '../../views/answers.js';
 import { helpText, historyText, rolesText, shapingHelpText } from '../../views/lists.js';
 import { formFor } from '../../views/modals.js';
 import { programListText } from '../../views/programs.js';
@@ -31,6 +33,7 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
     userId: string,
     triggerId: string,
     logger: Logger,
+    receivedAt?: number,
   ): Promise<string> {
     // A slash command is applied once: a replay of the same signed request (same trigger_id) answers the same.
     const outcome = await runSafely(
@@ -38,16 +41,15 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
       parsed.command,
       actorOf(deps, userId),
       logger,
-      {
-        requestKey: `slack:${triggerId}`,
-      },
+      // Answered in the ack: its deadline runs from when Bolt received the request (after the ack: from now).
+      { requestKey: `slack:${triggerId}`, receivedAt },
     );
     if (!outcome.ok) return refusalText(outcome.error, parsed.usage, service.cutover());
     const read = parsed.read?.length ? `\n_Read ${esc(parsed.read.join('; '))}._` : '';
     return `${outcomeText(outcome)}${read}`;
   }
 
-  app.command(COMMAND, async ({ command, ack, client, respond, logger }) => {
+  app.command(COMMAND, async ({ command, ack, client, respond, logger, context: bolt }) => {
     const text = command.text ?? '';
     // A window is read with the time now, the person's zone (for today/tomorrow) and the program's zones.
     const here = programInChannel(deps, command.channel_id)?.cutover();
@@ -94,13 +96,11 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
       case 'new':
         return startTyped(deps, command, parsed, { ack, respond, logger });
       case 'new-form': {
-        const here = deps.programs.inChannel(command.channel_id)?.cutover();
-        if (here)
-          return ack(
-            ephemeral(
-              `:no_entry: This channel already runs ${esc(here.title)} (\`${esc(here.id)}\`). Archive it first (\`/cutover archive\`), or start the new program in another channel.`,
-            ),
-          );
+        const free = channelFree(
+          command.channel_id,
+          deps.programs.all().map((s) => s.cutover()),
+        );
+        if (!free.ok) return ack(ephemeral(`:no_entry: ${refusalSentence(free.error)}`));
         await ack();
         return openNewProgramForm(deps, command, { client, respond, logger });
       }
@@ -126,10 +126,15 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
           text: statusText(c),
           blocks: statusBlocks(c),
         });
-      case 'record':
+      case 'record': {
+        const post = mayPostRecord(c, actorOf(deps, command.user_id), deps.clock.now(), {
+          channel: command.channel_id,
+        });
+        if (!post.ok) return ack(ephemeral(refusalText(post.error, undefined, c)));
         // A read: nothing to write first. The ack goes at once; names and the upload follow.
         await ack(ephemeral(`:page_facing_up: Preparing the decision record for <#${c.channel}>…`));
         return postRecord({ deps: p, client, respond, logger }, command.user_id);
+      }
       case 'signoff':
       case 'blocker-form': {
         const cause = unconfirmed();
@@ -156,7 +161,16 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
         return tokenCommand(p, command.user_id, parsed, { ack, logger }, usageOf('token'));
       case 'change':
         return ack(
-          ephemeral(await changeAnswer(service, parsed, command.user_id, command.trigger_id, logger)),
+          ephemeral(
+            await changeAnswer(
+              service,
+              parsed,
+              command.user_id,
+              command.trigger_id,
+              logger,
+              receivedAtOf(bolt),
+            ),
+          ),
         );
     }
   });

@@ -13,10 +13,12 @@ import { z } from 'zod';
 import { may } from '../../../core/authorize.js';
 import { nearest } from '../../../core/errors.js';
 import { type Cutover, Id } from '../../../core/schema.js';
+import { channelFree } from '../../../core/starting.js';
 import { isZone } from '../../../core/time.js';
 import type { NewProgramRequest } from '../../../service/programs.js';
 import { findTemplate } from '../../../service/templates.js';
 import { NEW_PROGRAM } from '../../ids.js';
+import { refusalSentence } from '../../views/answers.js';
 import { newProgramModal, type TemplateChoice } from '../../views/programs.js';
 import { esc, plain } from '../../views/text.js';
 import { actorOf, type ListenerDeps } from '../deps.js';
@@ -80,12 +82,11 @@ function precheck(
     };
   if (deps.programs.get(id))
     return { field: 'id', message: `There is already a program "${id}": choose another id.` };
-  const here = deps.programs.inChannel(channel)?.cutover();
-  if (here)
-    return {
-      field: 'channel',
-      message: `This channel already runs ${here.title} (\`${here.id}\`). Archive it first (\`/cutover archive\`), or start the new program in another channel.`,
-    };
+  const free = channelFree(
+    channel,
+    deps.programs.all().map((s) => s.cutover()),
+  );
+  if (!free.ok) return { field: 'channel', message: refusalSentence(free.error, undefined, (s) => s) };
   return undefined;
 }
 
@@ -112,7 +113,7 @@ async function checkAndStart(
   const { workspace } = deps;
   if (!workspace) throw new Error('starting a program needs deps.workspace (slack/workspace.ts)');
   const may = await workspace.mayCreate(userId);
-  if (!may.ok) return { ok: false, text: `:no_entry: ${may.why}\n_Nothing was started._` };
+  if (!may.ok) return { ok: false, text: `:no_entry: ${refusalSentence(may.error)}\n_Nothing was started._` };
   const inChannel = await workspace.botIn(request.channel);
   if (!inChannel.ok) return { ok: false, text: `:no_entry: ${inChannel.why}\n_Nothing was started._` };
   try {
@@ -163,7 +164,8 @@ export async function startTyped(
   const known = deps.workspace?.mayCreateNow(cmd.user_id);
   if (known === false && deps.workspace) {
     const refusal = await deps.workspace.mayCreate(cmd.user_id);
-    if (!refusal.ok) return io.ack(ephemeral(`:no_entry: ${refusal.why}\n_Nothing was started._`));
+    if (!refusal.ok)
+      return io.ack(ephemeral(`:no_entry: ${refusalSentence(refusal.error)}\n_Nothing was started._`));
   }
   await io.ack(
     ephemeral(
@@ -198,7 +200,10 @@ export async function openNewProgramForm(
     const refusal = await deps.workspace.mayCreate(cmd.user_id);
     if (!refusal.ok)
       return void (await io
-        .respond({ response_type: 'ephemeral', text: `:no_entry: ${refusal.why}\n_Nothing was started._` })
+        .respond({
+          response_type: 'ephemeral',
+          text: `:no_entry: ${refusalSentence(refusal.error)}\n_Nothing was started._`,
+        })
         .catch((e: Error) => io.logger.warn(`could not tell ${cmd.user_id}: ${e.message}`)));
   }
   await openView(
@@ -298,7 +303,7 @@ export function registerNewProgram(app: App, deps: ListenerDeps) {
       if (!refusal.ok)
         return ack({
           response_action: 'update',
-          view: resultView(`:no_entry: ${refusal.why}\n_Nothing was started._`),
+          view: resultView(`:no_entry: ${refusalSentence(refusal.error)}\n_Nothing was started._`),
         });
     }
     await ack({

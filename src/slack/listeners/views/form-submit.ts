@@ -5,6 +5,7 @@
  * refused, inline, when the target moved while it was open. The forms differ only in their spec.
  */
 import type { App, ViewResponseAction } from '@slack/bolt';
+import { receivedAtOf } from '../../received.js';
 import { outcomeText, refusalPlain } from '../../views/answers.js';
 import { confirmModal } from '../../views/confirm-modal.js';
 import type { ModalMetadata } from '../../views/modals.js';
@@ -41,14 +42,14 @@ const viewKey = (view: { id: string; hash: string }) => `view:${view.id}:${view.
 export const seenOf = (meta: ModalMetadata) => (meta.target === undefined ? {} : { seen: meta.target });
 
 export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec) {
-  app.view(spec.callbackId, async ({ ack, body, view, client, logger }) => {
+  app.view(spec.callbackId, async ({ ack, body, view, client, logger, context }) => {
     let acked = false;
     const answer = async (response?: ViewResponseAction) => {
       acked = true;
       await ack(response);
     };
     try {
-      await submit(deps, spec, { answer, body, view, client, logger });
+      await submit(deps, spec, { answer, body, view, client, logger, receivedAt: receivedAtOf(context) });
     } catch (e) {
       // A fault of the bot's own: logged as such, and the person still hears that nothing was changed.
       logger.error(`the ${spec.what} form failed`, e);
@@ -70,6 +71,8 @@ async function submit(
   spec: FormSpec,
   io: Pick<ViewArgs, 'body' | 'view' | 'client' | 'logger'> & {
     answer: (response?: ViewResponseAction) => Promise<void>;
+    /** When Bolt received the submission: the change's deadline runs from it (the answer is the ack). */
+    receivedAt?: number | undefined;
   },
 ) {
   const { answer, body, view, client, logger } = io;
@@ -91,9 +94,7 @@ async function submit(
     read.input,
     actorOf(deps, body.user.id),
     logger,
-    {
-      requestKey: viewKey(view),
-    },
+    { requestKey: viewKey(view), receivedAt: io.receivedAt },
   );
   // A change that would take the GO from a running phase: the confirmation form, over this one.
   if (!outcome.ok && outcome.error.code === 'needs-confirmation') {

@@ -4,6 +4,7 @@
  * one). Its password is never printed: the database is named by user, host, port and name.
  */
 
+import { createPostgresPool } from '../store/postgres/index.js';
 import {
   importJsonStore,
   type JsonStore,
@@ -11,7 +12,6 @@ import {
   readJsonStore,
   summaryLines,
 } from './migrate-from-json.js';
-import { createPostgresPool } from './postgres/index.js';
 
 const USAGE = `Usage: npm run migrate-from-json -- --db <store-file> [--database-url <postgres-url>]
 

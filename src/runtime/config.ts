@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** The shipped program files (templates for `/cutover new`); the first is the default `CUTOVER_PROGRAM`. */
-export const SHIPPED_PROGRAMS_DIR = fileURLToPath(new URL('../programs/', import.meta.url));
-const DEFAULT_PROGRAM = fileURLToPath(new URL('../programs/service-v3.json', import.meta.url));
+export const SHIPPED_PROGRAMS_DIR = fileURLToPath(new URL('../../programs/', import.meta.url));
+const DEFAULT_PROGRAM = fileURLToPath(new URL('../../programs/service-v3.json', import.meta.url));
 
 /** A comma-separated list of Slack ids, each matching `id` (else `message`). */
 const idList = (id: RegExp, message: string) =>

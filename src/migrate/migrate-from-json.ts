@@ -24,15 +24,15 @@ import {
   STORE_VERSION,
   StoreDocument,
 } from '../service/document.js';
-import { documentsDirOf, jsonFileDocumentSet, openJsonFileReader } from './json-file/index.js';
+import { documentsDirOf, jsonFileDocumentSet, openJsonFileReader } from '../store/json-file/index.js';
 import {
   CATALOG_KEY,
   listPostgresKeys,
   openPostgresCatalog,
   PROGRAM_PREFIX,
   postgresDocumentSet,
-} from './postgres/index.js';
-import { type DocumentSet, type Store, StoreError } from './store.js';
+} from '../store/postgres/index.js';
+import { type DocumentSet, type Store, StoreError } from '../store/store.js';
 
 /** A JSON store as read whole: its catalog and every program it lists, each with all of its history. */
 export interface JsonStore {
