@@ -95,20 +95,34 @@ function signedGoUnmet(c: Cutover): ConditionUnmet[] {
   return unmet;
 }
 
+/** The decisions whose GO is the bilateral GO: those that require both sides' GO sign-off (`goRequires.signedGo`). */
+export const bilateralDecisions = (c: Cutover) => c.decisions.filter((d) => d.goRequires?.signedGo);
+
 /**
- * The bilateral GO as it stands, for a record to hold: the approved target's commit and each side's GO sign-off on it
- * (who, when). `undefined` while some side has no GO sign-off in force on the approved target. A new sign-off, a
- * voided one or a new target is a new GO: a record of the old one no longer counts.
+ * The GO as it stands, for a record to hold: the approved target's commit, each side's GO sign-off on it (who, when)
+ * and each decision that requires them recorded GO (when). `undefined` while some side has no GO sign-off in force
+ * on the approved target, or such a decision is NO-GO: there is no GO for a record to hold yet. A new sign-off, a
+ * voided one, a new target or a decision taken again is a new GO: a record of the old one no longer counts.
  */
 export function goFingerprint(c: Cutover): string | undefined {
   const target = approvedTarget(c);
   if (!target || signedGoUnmet(c).length) return undefined;
+  const decisions = bilateralDecisions(c);
+  if (decisions.some((d) => d.status !== 'go')) return undefined;
   const parts = c.sides.map((side) => {
     const s = signoffFor(c, side.id);
     return `${side.id}=${s?.by ?? ''}@${s?.at ?? ''}`;
   });
-  return `${target.sha} ${parts.join(' ')}`;
+  const decided = decisions.map((d) => `${d.id}=go@${d.at ?? ''}`);
+  return [target.sha, ...parts, ...decided].join(' ');
 }
+
+/**
+ * Does this derived blocker or gate wait for the record of the GO? Such an item comes after the GO (the record
+ * holds the GO), so it is never a requirement of deciding GO; it holds up the phase it belongs to.
+ */
+export const recordsTheGo = (item: { derived?: Condition[] | undefined }) =>
+  !!item.derived?.some((cond) => cond.kind === 'record-in-repos');
 
 /** The entry of this evidence logged against the current target, if any. */
 export function currentEvidence(c: Cutover, e: Evidence): EvidenceEntry | undefined {
@@ -277,14 +291,26 @@ const once = (list: Unmet[]) => {
   });
 };
 
+const byBlocker = (c: Cutover, id: string) => c.blockers.find((b) => b.id === id) ?? {};
+const byGate = (c: Cutover, id: string) => c.gates.find((g) => g.id === id) ?? {};
+
 /** May this decision be GO? Every unmet requirement listed, once. */
 export function mayDecideGo(c: Cutover, decisionId: string): Verdict {
   const d = c.decisions.find((x) => x.id === decisionId);
   const req = d?.goRequires;
   if (!req) return verdict([]);
   const unmet: Unmet[] = [];
-  for (const phase of req.blockersCleared) unmet.push(...blockersUnmet(c, phase));
-  if (req.allGatesGreen) unmet.push(...gatesUnmet(c));
+  // The record of this GO cannot come before it: a blocker or gate waiting for it holds up its phase, not the GO.
+  for (const phase of req.blockersCleared)
+    unmet.push(
+      ...blockersUnmet(c, phase).filter(
+        (u) => u.kind !== 'blocker-open' || !recordsTheGo(byBlocker(c, u.blocker)),
+      ),
+    );
+  if (req.allGatesGreen)
+    unmet.push(
+      ...gatesUnmet(c).filter((u) => u.kind !== 'gate-not-green' || !recordsTheGo(byGate(c, u.gate))),
+    );
   if (req.signedGo) {
     if (!approvedTarget(c)) unmet.push(...conditionUnmetItems(c, { kind: 'target-approved' }));
     else unmet.push(...signedGoUnmet(c));

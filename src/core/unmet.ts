@@ -30,8 +30,8 @@ export const ConditionUnmet = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('evidence-undefined'), evidence: Id }),
   /**
-   * The side has not reported a commit holding the record of the current bilateral GO (`go: false`: there is no
-   * bilateral GO yet for a record to hold).
+   * The side has not reported a commit holding the record of the current GO (`go: false`: there is no GO yet for a
+   * record to hold: both sides' GO sign-offs on the approved target and the decision that needs them recorded GO).
    */
   z.object({
     kind: z.literal('record-missing'),
@@ -99,7 +99,7 @@ export function unmetWordsWith(u: Unmet, role: (id: string) => string): string {
     case 'record-missing':
       return u.go
         ? `${u.sideName} has not reported a commit holding the decision record of the current GO (its CI reports it: POST …/records)`
-        : `${u.sideName}'s repository cannot hold the record of a GO yet: both sides must sign GO first`;
+        : `${u.sideName}'s repository cannot hold the record of a GO yet: both sides sign GO and the decision is recorded GO first`;
     case 'blocker-open':
       return u.derived
         ? `blocker ${u.blocker} is open: ${u.because.map((b) => unmetWordsWith(b, role)).join('; ')}`

@@ -50,6 +50,7 @@ import {
 } from '../core/schema.js';
 import { otherProgram, type TokenRefusal, type TokenUse, tokenAllows } from '../core/tokens.js';
 import { type Unmet, unmetWords } from '../core/unmet.js';
+import { serveRecord } from '../record/ledger.js';
 import type { CutoverService, RunOptions } from '../service/cutover-service.js';
 import type { Programs } from '../service/programs.js';
 import { findToken, tokenIn, touchToken, usedAt } from '../service/tokens.js';
@@ -489,7 +490,8 @@ export function createCiApi(options: CiApiOptions): CiApi {
     const data = parsed.data;
     let report: Record<string, unknown> | undefined;
     if ('content_hash' in data) {
-      const r = recordReportInput(service.document(), data, now());
+      // Against the latest committed document: another replica may have served (and noted) the record.
+      const r = await service.update((doc) => ({ result: recordReportInput(doc, data, now()) }));
       if ('error' in r) return problem(409, r.error, r.message);
       report = r.input;
     }
@@ -647,7 +649,10 @@ export function createCiApi(options: CiApiOptions): CiApi {
       const program = readable(req, programId);
       if (!('cutover' in program)) return program;
       const header = req.headers['if-none-match'];
-      const r = recordAnswer(program.document(), now(), Array.isArray(header) ? header.join(',') : header);
+      // Served from the latest committed document, its hash noted in the same queue (record/ledger.ts serveRecord).
+      const at = now();
+      const served = await program.update((doc) => serveRecord(doc, at));
+      const r = recordAnswer(programId, served, Array.isArray(header) ? header.join(',') : header);
       return { status: r.status, body: {}, text: r.text, headers: r.headers };
     }
     const read = /^\/api\/programs\/([^/]+)\/(readiness|go)$/.exec(path);

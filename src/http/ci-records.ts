@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { CommitSha, type Cutover, Id } from '../core/schema.js';
-import { goOfRecord, servedRecord } from '../record/ledger.js';
+import { goOfRecord } from '../record/ledger.js';
 import type { StoreDocument } from '../service/document.js';
 
 export const RecordBody = z.object({
@@ -40,19 +40,18 @@ export const RecordBody = z.object({
 });
 export type RecordBody = z.infer<typeof RecordBody>;
 
-/** The record of `doc` as served: Markdown with its ETag, or 304 when `If-None-Match` names it. */
+/** The record of program `id` as served (ledger `serveRecord`): Markdown with its ETag, or 304 when `If-None-Match` names it. */
 export function recordAnswer(
-  doc: StoreDocument,
-  now: Date,
+  id: string,
+  { markdown, hash }: { markdown: string; hash: string },
   ifNoneMatch: string | undefined,
 ): { status: 200 | 304; text: string; headers: Record<string, string> } {
-  const { markdown, hash } = servedRecord(doc, now);
   const etag = `"${hash}"`;
   const headers = {
     etag,
     'content-type': 'text/markdown; charset=utf-8',
     'cache-control': 'no-cache',
-    'content-disposition': `inline; filename="${doc.cutover.id}-decision-record.md"`,
+    'content-disposition': `inline; filename="${id}-decision-record.md"`,
   };
   const given = (ifNoneMatch ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
   if (given.includes(etag) || given.includes('*')) return { status: 304, text: '', headers };
@@ -69,7 +68,7 @@ export function recordReportInput(
   if (!go)
     return {
       error: 'unknown_record',
-      message: `The bot served no decision record with sha256 ${body.content_hash.slice(0, 12)}… while a bilateral GO was in force: fetch GET …/record after both sides signed GO, commit that file unchanged, and report its hash.`,
+      message: `The bot served no decision record with sha256 ${body.content_hash.slice(0, 12)}… while a bilateral GO was in force: fetch GET …/record after both sides signed GO and the decision was recorded GO, commit that file unchanged, and report its hash.`,
     };
   return {
     input: {

@@ -29,11 +29,29 @@ export function goOfRecord(doc: StoreDocument, hash: string, now: Date): string 
   return servedRecord(doc, now).hash === hash ? goFingerprint(doc.cutover) : undefined;
 }
 
-/** Adds the record's hash to the ledger while a bilateral GO is in force. */
+/** Adds the record's hash to the ledger while a GO is in force. */
 export function noteRecord(doc: StoreDocument, now: Date): StoreDocument {
+  return noteHash(doc, servedRecord(doc, now).hash, now);
+}
+
+/**
+ * The record as GET …/record serves it, read against the latest committed document, and that document with the
+ * record's hash noted (`next`, absent when nothing is to write). A record can read differently from what any change
+ * noted (the bot's bookkeeping, such as the display names it caches, writes without a change): what was served is
+ * what a side's CI commits, so it is noted as served, and a report of it counts on every replica.
+ */
+export function serveRecord(
+  doc: StoreDocument,
+  now: Date,
+): { next?: StoreDocument; result: { markdown: string; hash: string } } {
+  const served = servedRecord(doc, now);
+  const next = noteHash(doc, served.hash, now);
+  return next === doc ? { result: served } : { next, result: served };
+}
+
+function noteHash(doc: StoreDocument, hash: string, now: Date): StoreDocument {
   const go = goFingerprint(doc.cutover);
   if (!go) return doc;
-  const { hash } = servedRecord(doc, now);
   if (doc.recordHashes.some((h) => h.hash === hash)) return doc;
   return {
     ...doc,

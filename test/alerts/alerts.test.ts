@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { reportRecordsOverApi } from '../fixtures/record-reports.js';
 import { ADMIN, assignRoles, CHANNEL, PEOPLE } from '../slack/harness.js';
 import {
   type AlertHarness,
@@ -20,6 +21,8 @@ import {
   startAlertHarness,
 } from './helpers.js';
 import { LAUNCH_PEOPLE as L, writeLaunchProgram } from './programs.js';
+
+const API_TOKEN = 'alerts-ci-token-0123456789';
 
 const SHA1 = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
 const SHA2 = '2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a';
@@ -139,7 +142,7 @@ describe('each change is told in the channel, mentioning who must act next (ship
     expect(w.h.slack.calls('chat.postMessage').every((c) => c.args.channel === CHANNEL)).toBe(true);
   });
 
-  it('the last phase-8 blocker clearing itself (the second GO) is told; with gates pending nobody is asked', async () => {
+  it('the second GO leaves the joint record blocker open (it waits for the GO); with gates pending nobody is asked', async () => {
     const w = await startAlertHarness();
     a = w;
     await assignRoles(w.h);
@@ -155,12 +158,41 @@ describe('each change is told in the channel, mentioning who must act next (ship
     await w.drain();
     const t = lastAlert(w.h);
     expect(t).toContain('*AssistSupport signed GO*');
-    expect(t).toContain('→ :white_check_mark: *Blocker cleared:* `joint-go-record`');
-    expect(t).toContain('phase 8 blockers: *0 of 4 open*');
-    expect(t).toContain('every phase 8 blocker is clear');
+    expect(t).not.toContain('*Blocker cleared:* `joint-go-record`');
+    expect(t).toContain('phase 8 blockers: *1 of 4 open*');
     // runtime-cutover still waits for its gates (pending: work in progress, on the board): nobody must act now.
     expect(t).toMatch(/runtime-cutover may be GO: no, \d+ unmet/);
     expect(pinged(t)).toEqual([]);
+  });
+
+  it('the last phase-8 blocker clearing itself (the second repo reporting the record of the GO) is told, and the log owner is asked to start the phase', async () => {
+    const w = await startAlertHarness({ env: { CUTOVER_API_TOKEN: API_TOKEN } });
+    a = w;
+    await assignRoles(w.h);
+    await change(w, PRB, `target service.v3.0 ${SHA1}`);
+    await change(w, CRB, 'target approve service.v3.0');
+    await change(w, PIC, 'gate producer-suite green https://ci.example.com/producer/1');
+    await change(w, CIC, 'gate consumer-suite green https://ci.example.com/consumer/1');
+    await change(w, LOG, 'gate alignment green');
+    await change(w, PRB, 'evidence producer-handoff https://x.example/handoff');
+    await change(w, CIC, 'evidence consumer-repin https://x.example/repin');
+    await change(w, PRB, 'evidence producer-rollback https://x.example/prb');
+    await change(w, CRB, 'evidence consumer-rollback https://x.example/crb');
+    await signOff(w.h, PIC, 'go');
+    await signOff(w.h, CIC, 'go');
+    const decided = await change(w, LOG, 'decide runtime-cutover go both sides signed');
+    expect(decided).toContain('phase 8 blockers: *1 of 4 open*');
+    await reportRecordsOverApi({ port: w.h.bot.apiPort, token: API_TOKEN, sides: ['producer'] });
+    await w.drain();
+    expect(lastAlert(w.h)).toContain('phase 8 blockers: *1 of 4 open*');
+    await reportRecordsOverApi({ port: w.h.bot.apiPort, token: API_TOKEN, sides: ['consumer'] });
+    await w.drain();
+    const t = lastAlert(w.h);
+    expect(t).toMatch(/^:white_check_mark: \*Blocker cleared:\* `joint-go-record`/);
+    expect(t).toContain('_by CI: GitHub Actions');
+    expect(t).toContain('phase 8 blockers: *0 of 4 open*');
+    expect(t).toContain('every phase 8 blocker is clear');
+    expect(pinged(t)).toEqual([LOG]);
   });
 });
 

@@ -6,8 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { may } from '../../src/core/authorize.js';
 import type { Actor, Cutover } from '../../src/core/schema.js';
+import { reportRecordsOverApi } from '../fixtures/record-reports.js';
 import { ADMIN, CHANNEL, PEOPLE, ROLE_OF } from '../slack/harness.js';
 import { type AlertHarness, alertMessages, signOff, startAlertHarness } from './helpers.js';
+
+const API_TOKEN = 'calm-road-ci-token-0123456';
 
 const SHA1 = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
 const {
@@ -66,7 +69,11 @@ function mayDo(c: Cutover, user: string, action: string): boolean {
 
 describe('the clean road to GO, as the channel tells it', () => {
   it('asks only who now must act, never the actor, each with the action; notices mention nobody', async () => {
-    const w = await startAlertHarness({ start: '2026-02-10T08:00:00Z', reminders: true });
+    const w = await startAlertHarness({
+      start: '2026-02-10T08:00:00Z',
+      reminders: true,
+      env: { CUTOVER_API_TOKEN: API_TOKEN },
+    });
     a = w;
     const seen: Seen[] = [];
     /** Delivers what the last change composed and records each new channel message with its actor. */
@@ -106,6 +113,9 @@ describe('the clean road to GO, as the channel tells it', () => {
     await signOff(w.h, CIC, 'go', 'consumer ready');
     await record(CIC);
     await step(LOG, 'decide runtime-cutover go both sides signed on service.v3.0');
+    // Both repos' CI report the record of the GO: phase 8 waits for it.
+    await reportRecordsOverApi({ port: w.h.bot.apiPort, token: API_TOKEN });
+    await record('CI');
     await step(LOG, 'phase 8 start');
     expect(w.doc().cutover.phases.find((p) => p.id === '8')?.status).toBe('started');
 

@@ -19,6 +19,8 @@ import {
   greenGates,
   logAllEvidence,
   readyForGo,
+  recordReportSteps,
+  reportRecords,
   run,
   SHA1,
   SHA2,
@@ -59,6 +61,9 @@ describe('what a change means, as the readiness report answers it (issue 11)', (
     ]);
     const decided = run(readyForGo(), GO_RUNTIME, A.dlo).cutover;
     expect(meaningLines(decided, [])).toEqual([
+      ':bar_chart: phase 8 blockers: *1 of 4 open* · phase 8 may start: no, 1 unmet · runtime-cutover: *GO*',
+    ]);
+    expect(meaningLines(reportRecords(decided), [])).toEqual([
       ':bar_chart: phase 8 blockers: *0 of 4 open* · phase 8 may start: *yes* · runtime-cutover: *GO*',
     ]);
   });
@@ -118,7 +123,7 @@ describe('"Next" means someone must act: who now has something to do, with the o
   });
 
   it('the last requirement of a decision holding asks the decision-log owner to decide it, and nobody else', () => {
-    // Every phase-8 blocker is clear but a manual one; its owner clears it.
+    // Every phase-8 blocker is clear but a manual one and the joint record (which waits for the GO); its owner clears it.
     const ready = logAllEvidence(greenGates(approveTarget(seeded())));
     const signed = applied(
       applied(ready, { type: 'signoff', side: 'producer', decision: 'go' }, A.pic),
@@ -135,23 +140,31 @@ describe('"Next" means someone must act: who now has something to do, with the o
     expect(lineOf(a.text, U.dlo)).toBe(
       `• <@${U.dlo}> (\`decision-log-owner\`): decide \`runtime-cutover\` (it may be GO)`,
     );
-    expect(a.text).toContain('`runbook-reviewed` Runbook reviewed — every phase 8 blocker is clear');
-    expect(a.text).toContain('phase 8 blockers: *0 of 5 open*');
+    expect(a.text).toContain('`runbook-reviewed` Runbook reviewed');
+    expect(a.text).not.toContain('every phase 8 blocker is clear');
+    expect(a.text).toContain('phase 8 blockers: *1 of 5 open*');
     expect(a.text).toContain('runtime-cutover may be GO: *yes*');
   });
 
-  it('the second GO sign-off (a derived blocker clearing itself) asks the decision-log owner to decide', () => {
+  it('the second GO sign-off asks the decision-log owner to decide; the joint record blocker stays open for the GO', () => {
     const ready = logAllEvidence(greenGates(approveTarget(seeded())));
     const one = applied(ready, { type: 'signoff', side: 'producer', decision: 'go' }, A.pic);
     const a = alertOf(one, { type: 'signoff', side: 'consumer', decision: 'go' }, A.cic);
-    expect(a.text).toContain('*Blocker cleared:* `joint-go-record`');
-    expect(a.text).toContain('_(cleared itself: its facts now hold)_');
+    expect(a.text).not.toContain('*Blocker cleared:* `joint-go-record`');
+    expect(a.text).toContain('phase 8 blockers: *1 of 4 open*');
     expect(a.mentions).toEqual([U.dlo]);
     expect(lineOf(a.text, U.dlo)).toContain('decide `runtime-cutover` (it may be GO)');
   });
 
-  it('after GO, the log owner is asked to start the phase (when someone else recorded it)', () => {
-    const a = alertOf(readyForGo(), GO_RUNTIME, A.admin);
+  it('after GO nobody is asked until both repos reported its record; the second report asks the log owner to start the phase', () => {
+    expect(alertOf(readyForGo(), GO_RUNTIME, A.admin).mentions).toEqual([]);
+    const decided = applied(readyForGo(), GO_RUNTIME, A.admin);
+    const [first, second] = recordReportSteps(decided);
+    if (!first || !second) throw new Error('two sides');
+    const one = applied(decided, ...first);
+    expect(alertOf(decided, ...first).mentions).toEqual([]);
+    const a = alertOf(one, ...second);
+    expect(a.text).toContain('*Blocker cleared:* `joint-go-record`');
     expect(a.mentions).toEqual([U.dlo]);
     expect(lineOf(a.text, U.dlo)).toBe(`• <@${U.dlo}> (\`decision-log-owner\`): start phase 8`);
   });

@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../../src/slack/ids.js';
+import { reportRecordsOverApi } from '../fixtures/record-reports.js';
 import { ADMIN, PEOPLE, ROLE_OF } from '../slack/harness.js';
 import { stateValue, viewSubmission } from '../slack/payloads.js';
 import { type AlertHarness, alertMessages, signOff, startAlertHarness } from './helpers.js';
@@ -30,7 +31,7 @@ afterEach(async () => {
   a = undefined;
 });
 
-/** The shipped program walked to runtime-cutover GO and phase 8 started, every alert delivered. */
+/** The shipped program walked to runtime-cutover GO, its record in both repos and phase 8 started, every alert delivered. */
 async function runningCutover(): Promise<AlertHarness> {
   const w = await startAlertHarness({ start: '2026-02-10T08:00:00Z', env: { CUTOVER_API_TOKEN: API_TOKEN } });
   a = w;
@@ -52,6 +53,7 @@ async function runningCutover(): Promise<AlertHarness> {
   await signOff(w.h, PIC, 'go', 'producer ready');
   await signOff(w.h, CIC, 'go', 'consumer ready');
   await step(LOG, 'decide runtime-cutover go both sides signed on service.v3.0');
+  await reportRecordsOverApi({ port: w.h.bot.apiPort, token: API_TOKEN });
   await step(LOG, 'phase 8 start');
   await w.drain();
   return w;

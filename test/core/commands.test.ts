@@ -5,7 +5,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { actorName, BOT, execute } from '../../src/core/commands.js';
-import { approvedTarget, currentTarget, gateState, signoffFor } from '../../src/core/readiness.js';
+import {
+  approvedTarget,
+  currentTarget,
+  gateState,
+  goFingerprint,
+  signoffFor,
+} from '../../src/core/readiness.js';
 import { type Actor, type CommandInput, Cutover } from '../../src/core/schema.js';
 import { outcomeText } from '../../src/slack/views/answers.js';
 import {
@@ -25,7 +31,9 @@ import {
   mayDecideGo,
   mayStartPhase,
   readyForGo,
+  recordedGo,
   refuse,
+  reportRecords,
   run,
   runAll,
   SHA1,
@@ -156,7 +164,6 @@ describe('rule 1: a sign-off is bound to the target and the gate statuses when s
       [{ type: 'gate.changed', gate: 'consumer-suite', before: 'green', after: 'red' }, U.cic],
       [{ type: 'signoff.voided', side: 'producer', decision: 'go', signer: U.pic, cause }, BOT],
       [{ type: 'signoff.voided', side: 'consumer', decision: 'go', signer: U.cic, cause }, BOT],
-      [{ type: 'blocker.reopened', blocker: 'joint-go-record', derived: true }, BOT],
       [
         { type: 'gate.changed', gate: 'bilateral-signoff', before: 'green', after: 'pending', derived: true },
         BOT,
@@ -210,7 +217,7 @@ describe('rule 1: a sign-off is bound to the target and the gate statuses when s
       },
     ]);
     // The replacement is history's: the channel hears of the new sign-off only.
-    expect(out.events.map((e) => e.type)).toEqual(['signoff.given']);
+    expect(out.events.map((e) => e.type)).toMatchObject(['signoff.given']);
   });
 
   it('a GO sign-off needs an approved target to bind to', () => {
@@ -334,7 +341,9 @@ describe('rule 5: runtime-cutover GO only when blockers cleared, gates green and
     expect(seeds.code).toBe('refused');
     expect(seeds.message).toBe('Runtime cutover execution (runtime-cutover) cannot be GO yet. Unmet:');
     expect(seeds.unmet).toEqual(mayDecideGo(seeded(), 'runtime-cutover').unmet);
-    expect(seeds.unmet).toHaveLength(10);
+    // The joint record blocker is not among them: the record of this GO can only come after it.
+    expect(seeds.unmet).toHaveLength(9);
+    expect(seeds.unmet?.some((u) => u.startsWith('blocker joint-go-record'))).toBe(false);
 
     const targeted = approveTarget(seeded());
     expect(
@@ -347,7 +356,6 @@ describe('rule 5: runtime-cutover GO only when blockers cleared, gates green and
     ]);
     const evidenced = logAllEvidence(gated);
     expect(refuse(evidenced, GO_RUNTIME, A.dlo).unmet).toEqual([
-      expect.stringMatching(/^blocker joint-go-record is open: MemoryKernel has not signed GO/),
       'gate bilateral-signoff is pending (owner decision-log-owner)',
       'MemoryKernel has not signed GO on the current approved target — /cutover signoff (producer-incident-commander)',
       'AssistSupport has not signed GO on the current approved target — /cutover signoff (consumer-incident-commander)',
@@ -391,7 +399,6 @@ describe('rule 5: runtime-cutover GO only when blockers cleared, gates green and
       A.cic,
     ).cutover;
     expect(refuse(c, GO_RUNTIME, A.dlo).unmet).toEqual([
-      expect.stringMatching(/^blocker joint-go-record is open: AssistSupport has not signed GO/),
       'gate bilateral-signoff is pending (owner decision-log-owner)',
       'AssistSupport has not signed GO on the current approved target — /cutover signoff (consumer-incident-commander)',
     ]);
@@ -485,14 +492,109 @@ describe('rule 6: phase 8 starts only when its blockers are cleared and runtime-
     expect(e.unmet).toContain('decision runtime-cutover (Runtime cutover execution) is NO-GO');
   });
 
-  it('phase 8 start is refused while runtime-cutover is NO-GO, even with every blocker cleared', () => {
+  it('phase 8 start is refused while runtime-cutover is NO-GO: every other blocker cleared, the record waits for the GO', () => {
     expect(refuse(readyForGo(), START_8, A.dlo).unmet).toEqual([
+      "blocker joint-go-record is open: MemoryKernel's repository cannot hold the record of a GO yet: both sides sign GO and the decision is recorded GO first; AssistSupport's repository cannot hold the record of a GO yet: both sides sign GO and the decision is recorded GO first",
       'decision runtime-cutover (Runtime cutover execution) is NO-GO',
     ]);
   });
 
+  const recordUnmet = (c: Cutover) => blockerState(c, byId(c.blockers, 'joint-go-record'));
+  const reportOf = (c: Cutover, side: string, go: string | undefined) =>
+    execute(
+      c,
+      {
+        type: 'record.report',
+        side,
+        repo: `${side}/repo`,
+        commit: SHA1,
+        contentHash: 'c'.repeat(64),
+        go: go ?? '',
+      },
+      A.ci,
+      at(20),
+    );
+
+  it('phase 8 waits until both repos hold the record of the current GO', () => {
+    const go = decidedGo();
+    expect(mayDecideGo(go, 'runtime-cutover').ok).toBe(true);
+    expect(refuse(go, START_8, A.dlo).unmet).toEqual([
+      expect.stringMatching(
+        /^blocker joint-go-record is open: MemoryKernel has not reported .*; AssistSupport has not reported /,
+      ),
+    ]);
+    const one = reportOf(go, 'producer', goFingerprint(go));
+    if (!one.ok) throw new Error(one.error.message);
+    expect(refuse(one.cutover, START_8, A.dlo).unmet).toEqual([
+      expect.stringMatching(
+        /^blocker joint-go-record is open: AssistSupport has not reported a commit holding the decision record of the current GO/,
+      ),
+    ]);
+    const both = reportOf(one.cutover, 'consumer', goFingerprint(go));
+    if (!both.ok) throw new Error(both.error.message);
+    expect(both.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'blocker.cleared',
+          blocker: 'joint-go-record',
+          derived: true,
+        }),
+      ]),
+    );
+    expect(run(both.cutover, START_8, A.dlo).cutover.phases.find((p) => p.id === '8')?.status).toBe(
+      'started',
+    );
+  });
+
+  it('a report of a record from before the last change does not clear it', () => {
+    const go = decidedGo();
+    const before = goFingerprint(go);
+    // The producer signs GO again: the GO in force is another one, and the record of the earlier one is out of date.
+    const resigned = run(
+      go,
+      { type: 'signoff', side: 'producer', decision: 'go', rationale: 'signed again after the rerun' },
+      A.pic,
+      at(10),
+    ).cutover;
+    expect(resigned.decisions.find((d) => d.id === 'runtime-cutover')?.status).toBe('go');
+    expect(goFingerprint(resigned)).not.toBe(before);
+    for (const side of ['producer', 'consumer']) {
+      const out = reportOf(resigned, side, before);
+      expect(out.ok).toBe(false);
+      expect(!out.ok && out.error).toMatchObject({ code: 'stale', field: 'go' });
+    }
+    // A record fetched before the decision was GO holds no GO at all.
+    expect(goFingerprint(readyForGo())).toBeUndefined();
+    expect(recordUnmet(resigned).status).toBe('open');
+    expect(refuse(resigned, START_8, A.dlo).code).toBe('refused');
+  });
+
+  it('a new GO needs new reports', () => {
+    const recorded = recordedGo();
+    expect(recordUnmet(recorded)).toEqual({ status: 'cleared', unmet: [] });
+    const held = run(
+      recorded,
+      { type: 'decide', decision: 'runtime-cutover', status: 'no-go', rationale: 'hold for the vendor' },
+      A.dlo,
+      at(30),
+    ).cutover;
+    const again = run(held, GO_RUNTIME, A.dlo, at(31)).cutover;
+    expect(again.decisions.find((d) => d.id === 'runtime-cutover')?.status).toBe('go');
+    expect(recordUnmet(again)).toEqual({
+      status: 'open',
+      unmet: ['MemoryKernel', 'AssistSupport'].map(
+        (side) =>
+          `${side} has not reported a commit holding the decision record of the current GO (its CI reports it: POST …/records)`,
+      ),
+    });
+    expect(refuse(again, START_8, A.dlo).code).toBe('refused');
+    expect(run(reportRecords(again, at(40)), START_8, A.dlo, at(41)).message).toBe(
+      'Phase 8 (Runtime cutover): not-started → started.',
+    );
+  });
+
   it('phase 8 starts once its blockers are cleared and runtime-cutover is GO', () => {
-    const out = run(decidedGo(), START_8, A.dlo, at(90));
+    const out = run(recordedGo(), START_8, A.dlo, at(90));
     expect(out.message).toBe('Phase 8 (Runtime cutover): not-started → started.');
     expect(out.events).toMatchObject([
       { type: 'phase.changed', phase: '8', before: 'not-started', after: 'started' },
@@ -518,7 +620,7 @@ describe('rule 6: phase 8 starts only when its blockers are cleared and runtime-
       code: 'refused',
       message: 'Phase 8 has not started; start it before closing it.',
     });
-    const started = run(decidedGo(), START_8, A.dlo).cutover;
+    const started = run(recordedGo(), START_8, A.dlo).cutover;
     expect(refuse(started, START_8, A.dlo)).toEqual({
       code: 'unchanged',
       message: 'Phase 8 is already started.',
@@ -625,8 +727,8 @@ describe('rule 7: permissions come from the program file; refusals say who may a
     expect(refuse(readyForGo(), GO_RUNTIME, A.pic).message).toMatch(
       /^Only decision-log-owner .* may record decisions\./,
     );
-    run(decidedGo(), START_8, A.dlo);
-    expect(refuse(decidedGo(), START_8, A.cic).message).toMatch(
+    run(recordedGo(), START_8, A.dlo);
+    expect(refuse(recordedGo(), START_8, A.cic).message).toMatch(
       /^Only decision-log-owner .* may start or close phases\./,
     );
     const win = { type: 'window', start: '2026-02-14T08:00Z', end: '2026-02-14T12:00Z' } as const;
@@ -874,7 +976,7 @@ describe('rule 8: every change appends history — when, who, as admin or not, w
         },
       ],
       [
-        decidedGo,
+        recordedGo,
         START_8,
         A.dlo,
         { by: U.dlo, event: { type: 'phase.changed', phase: '8', before: 'not-started', after: 'started' } },
@@ -1395,18 +1497,27 @@ describe('the road from the seeds to phase 8', () => {
     step({ type: 'signoff', side: 'producer', decision: 'go', rationale: 'producer ready' }, A.pic);
     shortcut(GO_RUNTIME, A.dlo, 'refused');
     step({ type: 'signoff', side: 'consumer', decision: 'go', rationale: 'consumer ready' }, A.cic);
+    // Every blocker but the joint record, which waits for the record of the GO in both repos.
+    expect(c.blockers.map((b) => blockerState(c, b).status)).toEqual([
+      'cleared',
+      'open',
+      'cleared',
+      'cleared',
+    ]);
+    expect(c.gates.map((g) => gateState(c, g).status)).toEqual(['green', 'green', 'green', 'green', 'green']);
+
+    // The decision log owner records GO; both repos report its record; then phase 8 starts.
+    shortcut(START_8, A.dlo, 'refused');
+    shortcut(GO_RUNTIME, A.pic, 'forbidden');
+    step(GO_RUNTIME, A.dlo);
+    shortcut(START_8, A.dlo, 'refused');
+    c = reportRecords(c, at(t++));
     expect(c.blockers.map((b) => blockerState(c, b).status)).toEqual([
       'cleared',
       'cleared',
       'cleared',
       'cleared',
     ]);
-    expect(c.gates.map((g) => gateState(c, g).status)).toEqual(['green', 'green', 'green', 'green', 'green']);
-
-    // The decision log owner records GO, then starts phase 8.
-    shortcut(START_8, A.dlo, 'refused');
-    shortcut(GO_RUNTIME, A.pic, 'forbidden');
-    step(GO_RUNTIME, A.dlo);
     shortcut(START_8, A.cic, 'forbidden');
     const started = step(START_8, A.dlo);
     expect(started.message).toBe('Phase 8 (Runtime cutover): not-started → started.');

@@ -258,3 +258,36 @@ export const decidedGo = (now = T0) =>
     A.dlo,
     now,
   ).cutover;
+
+/** The repository each side's CI commits the decision record to, in the core's tests. */
+export const RECORD_REPOS: Record<string, string> = {
+  producer: 'memorykernel/service',
+  consumer: 'assistsupport/app',
+};
+
+/**
+ * "Both repos report the record": each side's CI reports a commit of its repository holding the decision record of
+ * the GO in force now (the `record.report` POST …/records makes once the edge matched the record's hash to this GO),
+ * as commands to run.
+ */
+export function recordReportSteps(c: Cutover): [CommandInput, Actor][] {
+  const go = readiness.goFingerprint(c);
+  if (!go) throw new Error('there is no GO in force for a record to hold: decide GO first');
+  return c.sides.map((side): [CommandInput, Actor] => [
+    {
+      type: 'record.report',
+      side: side.id,
+      repo: RECORD_REPOS[side.id] ?? `${side.id}/repo`,
+      commit: sha(`record of ${go} in ${side.id}`),
+      contentHash: createHash('sha256').update(go).digest('hex'),
+      go,
+    },
+    A.ci,
+  ]);
+}
+
+/** Both repos report the record of the GO in force now. */
+export const reportRecords = (c: Cutover, now = T0) => runAll(c, recordReportSteps(c), now);
+
+/** runtime-cutover decided GO and both repos hold its record: phase 8 may start. */
+export const recordedGo = (now = T0) => reportRecords(decidedGo(now), now);

@@ -10,6 +10,7 @@ import {
   decidedGo,
   GO_RUNTIME,
   readyForGo,
+  reportRecords,
   run,
   runAll,
   SHA1,
@@ -138,11 +139,15 @@ describe('obligations: what someone must do now, and only who can do it now', ()
     ]);
     const go = decidedGo();
     expect(of(obligations(go), 'decide')).toEqual([]);
-    expect(of(obligations(go), 'phase.start')).toEqual([['decision-log-owner', 'phase.start', '8']]);
+    // The phase waits for both repos to report the record of the GO (their CI does, no person in Slack).
+    expect(of(obligations(go), 'phase.start')).toEqual([]);
+    expect(of(obligations(reportRecords(go)), 'phase.start')).toEqual([
+      ['decision-log-owner', 'phase.start', '8'],
+    ]);
   });
 
   it('once the last phase has started nothing before it is owed; the started phase is owed its close', () => {
-    const started = runAll(run(readyForGo(), GO_RUNTIME, A.dlo).cutover, [
+    const started = runAll(reportRecords(run(readyForGo(), GO_RUNTIME, A.dlo).cutover), [
       [{ type: 'phase', phase: '8', action: 'start' }, A.dlo],
     ]);
     expect(pairs(obligations(started))).toEqual([['decision-log-owner', 'phase.close', '8']]);

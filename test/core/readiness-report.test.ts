@@ -5,7 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { readiness } from '../../src/core/readiness.js';
 import type { Cutover } from '../../src/core/schema.js';
-import { A, at, byId, GO_RUNTIME, readyForGo, run, runAll, seeded, shipped, T0 } from './fixtures.js';
+import {
+  A,
+  at,
+  byId,
+  GO_RUNTIME,
+  readyForGo,
+  reportRecords,
+  run,
+  runAll,
+  seeded,
+  shipped,
+  T0,
+} from './fixtures.js';
 
 const WINDOW = { type: 'window', start: '2026-03-01T09:00Z', end: '2026-03-01T13:00Z' } as const;
 const MOVED = { type: 'window', start: '2026-03-02T09:00Z', end: '2026-03-02T13:00Z' } as const;
@@ -40,8 +52,18 @@ describe('the readiness report answers each item once', () => {
       expect.objectContaining({ kind: 'decision-not-go', decision: 'runtime-cutover' }),
     );
 
-    const go = readiness(run(readyForGo(), GO_RUNTIME, A.dlo).cutover);
-    expect(byId(go.phases, '8')).toMatchObject({ mayStart: true, unmet: [] });
+    const decided = run(readyForGo(), GO_RUNTIME, A.dlo).cutover;
+    const go = readiness(decided);
+    expect(byId(go.phases, '8')).toMatchObject({
+      mayStart: false,
+      unmet: [expect.objectContaining({ kind: 'blocker-open', blocker: 'joint-go-record' })],
+    });
+    expect(go.next).toContainEqual({
+      roles: expect.arrayContaining(['producer-incident-commander', 'consumer-incident-commander']),
+      unmet: expect.objectContaining({ kind: 'blocker-open', blocker: 'joint-go-record' }),
+    });
+    const recorded = readiness(reportRecords(decided));
+    expect(byId(recorded.phases, '8')).toMatchObject({ mayStart: true, unmet: [] });
   });
 
   it('names who must act next: the release owner publishes a target while none is published', () => {

@@ -20,16 +20,19 @@ import { type Actor, Cutover, type DomainEvent, type ProgramInput } from '../../
 import {
   A,
   approveTarget,
+  at,
   blockerState,
   byId,
-  decidedGo,
   EVIDENCE_URL,
+  GO_RUNTIME,
   greenGates,
   logAllEvidence,
   mayDecideGo,
   mayStartPhase,
   readyForGo,
+  recordedGo,
   refuse,
+  reportRecords,
   run,
   runAll,
   SHA1,
@@ -132,9 +135,7 @@ describe("the seeds' state (2026-02-08)", () => {
     expect(v.ok).toBe(false);
     expect(v.unmet).toEqual([
       'blocker release-target is open: no release target is published — /cutover target <tag> <sha> (producer-rollback-owner)',
-      expect.stringMatching(
-        /^blocker joint-go-record is open: MemoryKernel has not signed GO .*\(producer-incident-commander\); AssistSupport has not signed GO .*\(consumer-incident-commander\)$/,
-      ),
+      // Not joint-go-record: it waits for the record of this GO in both repos, which comes after the GO.
       expect.stringMatching(/^blocker evidence-bundle is open: .*producer-handoff.*consumer-repin/),
       expect.stringMatching(/^blocker rollback-evidence is open: .*producer-rollback.*consumer-rollback/),
       'gate producer-suite is pending (owner producer-incident-commander)',
@@ -308,19 +309,25 @@ describe('rule 4: derived blockers and gates clear themselves and reopen when th
     );
   });
 
-  it('joint-go-record and the bilateral-signoff gate clear when both sides signed GO on the current target', () => {
+  it('the bilateral-signoff gate turns green when both sides signed GO on the current target; joint-go-record then waits for the GO and its record in both repos', () => {
     const before = logAllEvidence(greenGates(approveTarget(seeded())));
     const one = run(before, { type: 'signoff', side: 'producer', decision: 'go' }, A.pic);
     expect(status(one.cutover).blockers['joint-go-record']).toBe('open');
     expect(blockerState(one.cutover, byId(one.cutover.blockers, 'joint-go-record')).unmet).toEqual([
       'AssistSupport has not signed GO on the current approved target — /cutover signoff (consumer-incident-commander)',
+      "MemoryKernel's repository cannot hold the record of a GO yet: both sides sign GO and the decision is recorded GO first",
+      "AssistSupport's repository cannot hold the record of a GO yet: both sides sign GO and the decision is recorded GO first",
     ]);
     const both = run(one.cutover, { type: 'signoff', side: 'consumer', decision: 'go' }, A.cic);
-    expect(status(both.cutover).blockers['joint-go-record']).toBe('cleared');
-    expect(status(both.cutover).gates['bilateral-signoff']).toBe('green');
-    expect(derivedEvents(both.events)).toMatchObject([
-      { type: 'blocker.cleared', blocker: 'joint-go-record', derived: true },
+    expect(status(both.cutover).blockers['joint-go-record']).toBe('open');
+    expect(blockerState(both.cutover, byId(both.cutover.blockers, 'joint-go-record')).unmet).toEqual([
+      "MemoryKernel's repository cannot hold the record of a GO yet: both sides sign GO and the decision is recorded GO first",
+      "AssistSupport's repository cannot hold the record of a GO yet: both sides sign GO and the decision is recorded GO first",
     ]);
+    expect(status(both.cutover).gates['bilateral-signoff']).toBe('green');
+    expect(derivedEvents(both.events)).toEqual([]);
+    const recorded = reportRecords(run(both.cutover, GO_RUNTIME, A.dlo, at(1)).cutover, at(2));
+    expect(status(recorded).blockers['joint-go-record']).toBe('cleared');
     expect(both.events).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -406,7 +413,7 @@ describe('rule 4: derived blockers and gates clear themselves and reopen when th
   });
 
   it('a new target after everything is done reopens every derived blocker and turns every gate pending for it', () => {
-    const done = decidedGo();
+    const done = recordedGo();
     expect(status(done)).toEqual({
       blockers: {
         'release-target': 'cleared',
@@ -523,6 +530,8 @@ describe('rule 4: derived blockers and gates clear themselves and reopen when th
     expect(e.unmet).toEqual([
       expect.stringContaining('MemoryKernel has not signed GO'),
       expect.stringContaining('AssistSupport has not signed GO'),
+      expect.stringContaining("MemoryKernel's repository cannot hold the record of a GO yet"),
+      expect.stringContaining("AssistSupport's repository cannot hold the record of a GO yet"),
     ]);
   });
 

@@ -3,19 +3,12 @@
  * holding the decision record of the current bilateral GO; a record of an earlier GO never counts.
  */
 import { describe, expect, it } from 'vitest';
-import { blockerState, goFingerprint } from '../../src/core/readiness.js';
+import { blockerState, goFingerprint, mayDecideGo } from '../../src/core/readiness.js';
 import type { Cutover } from '../../src/core/schema.js';
-import { A, at, byId, readyForGo, refuse, run, SHA1 } from './fixtures.js';
+import { A, at, byId, decidedGo, programJson, readyForGo, refuse, run, SHA1 } from './fixtures.js';
 
 const HASH = 'a'.repeat(64);
 const COMMIT = 'b'.repeat(40);
-
-/** The seeds' state with the joint-record blocker derived from the reports too, as a program may ship it. */
-function withRecordBlocker(c: Cutover): Cutover {
-  const copy = structuredClone(c);
-  byId(copy.blockers, 'joint-go-record').derived = [{ kind: 'signed-go' }, { kind: 'record-in-repos' }];
-  return copy;
-}
 
 const report = (c: Cutover, side: string, repo: string, now = at(5)) =>
   run(
@@ -28,8 +21,28 @@ const report = (c: Cutover, side: string, repo: string, now = at(5)) =>
 const recordBlocker = (c: Cutover) => blockerState(c, byId(c.blockers, 'joint-go-record'));
 
 describe('the joint record blocker is derived from the reports of both repos', () => {
+  it('the shipped program derives it from both GO sign-offs and both repos holding the record', () => {
+    expect(programJson().blockers?.find((b) => b.id === 'joint-go-record')?.derived).toEqual([
+      { kind: 'signed-go' },
+      { kind: 'record-in-repos' },
+    ]);
+  });
+
+  it('before the decision is GO there is no GO a record could hold, and the blocker is no requirement of that GO', () => {
+    const c = readyForGo();
+    expect(goFingerprint(c)).toBeUndefined();
+    expect(recordBlocker(c)).toMatchObject({
+      status: 'open',
+      unmet: [
+        expect.objectContaining({ kind: 'record-missing', side: 'producer', go: false }),
+        expect.objectContaining({ kind: 'record-missing', side: 'consumer', go: false }),
+      ],
+    });
+    expect(mayDecideGo(c, 'runtime-cutover')).toEqual({ ok: true, unmet: [] });
+  });
+
   it('before both sides signed GO there is no GO a record could hold: the blocker says so for each side', () => {
-    const c = withRecordBlocker(readyForGo());
+    const c = decidedGo();
     const voided = run(
       c,
       { type: 'signoff', side: 'consumer', decision: 'no-go', rationale: 'wait' },
@@ -42,7 +55,7 @@ describe('the joint record blocker is derived from the reports of both repos', (
   });
 
   it('is open until each side has reported a commit holding the record of the current GO, then clears itself', () => {
-    const c = withRecordBlocker(readyForGo());
+    const c = decidedGo();
     expect(goFingerprint(c)).toContain(SHA1);
     expect(recordBlocker(c)).toMatchObject({
       status: 'open',
@@ -73,7 +86,7 @@ describe('the joint record blocker is derived from the reports of both repos', (
   });
 
   it('a record of an earlier GO does not count: a new sign-off is a new GO, and the blocker opens again', () => {
-    let c = withRecordBlocker(readyForGo());
+    let c = decidedGo();
     c = report(
       report(c, 'producer', 'memorykernel/service').cutover,
       'consumer',
@@ -90,7 +103,7 @@ describe('the joint record blocker is derived from the reports of both repos', (
   });
 
   it('a report naming an earlier GO, or none, is refused as stale and writes nothing', () => {
-    const c = withRecordBlocker(readyForGo());
+    const c = decidedGo();
     const earlier = {
       type: 'record.report',
       side: 'producer',
@@ -110,7 +123,7 @@ describe('the joint record blocker is derived from the reports of both repos', (
   });
 
   it('only the side (its CI, its roles) or an admin may report its record', () => {
-    const c = withRecordBlocker(readyForGo());
+    const c = decidedGo();
     const input = {
       type: 'record.report',
       side: 'producer',

@@ -7,13 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../src/core/commands.js';
-import { A, at, decidedGo, LABEL1, refuse, run, SHA2, TAG2, U } from './fixtures.js';
+import { A, at, decidedGo, LABEL1, recordedGo, refuse, run, SHA2, TAG2, U } from './fixtures.js';
 
 const START_8 = { type: 'phase', phase: '8', action: 'start' } as const;
 const NEW_TARGET = { type: 'target.publish', tag: TAG2, sha: SHA2 } as const;
 const REASON = 'hotfix for the consumer crash, rolled forward on purpose';
-/** runtime-cutover GO, and phase 8 (which that GO allows) started. */
-const running = () => run(decidedGo(), START_8, A.dlo, at(60)).cutover;
+/** runtime-cutover GO, its record in both repos, and phase 8 (which that GO allows) started. */
+const running = () => run(recordedGo(), START_8, A.dlo, at(60)).cutover;
 
 const CONSEQUENCE =
   'This voids both GO sign-offs and sets Runtime cutover execution (runtime-cutover) to NO-GO while phase 8 (Runtime cutover) is running.';

@@ -13,6 +13,7 @@ import {
   decidedGo,
   mayDecideGo,
   readyForGo,
+  recordedGo,
   refuse,
   run,
   runAll,
@@ -211,7 +212,7 @@ describe('shaping the program from Slack', () => {
 
 describe('archiving a program', () => {
   const finished = () => {
-    let c = decidedGo();
+    let c = recordedGo();
     c = runAll(c, [
       [{ type: 'phase', phase: '8', action: 'start' }, A.dlo],
       [{ type: 'phase', phase: '8', action: 'close' }, A.dlo],

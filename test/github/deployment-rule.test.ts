@@ -178,9 +178,11 @@ describe('GitHub deployments wait for both sides (the bot as a deployment protec
     expect(review?.comment).toContain(`commit ${OTHER.slice(0, 12)} is not the approved target`);
     await settle(w);
     expect(deployments(w)).toEqual([expect.objectContaining({ state: 'rejected', sha: OTHER })]);
-    await w.slack.waitFor('chat.postMessage', (c) =>
+    const told = await w.slack.waitFor('chat.postMessage', (c) =>
       String(c.args.text).includes('GitHub deployment rejected'),
     );
+    expect(String(told.args.text)).toContain(`\`${REPO}\` to \`${ENV}\` at \`${OTHER.slice(0, 12)}\``);
+    expect(String(told.args.text)).toContain('is not the approved target');
   });
 
   it('a restart between the webhook and the GO still approves the deployment once', async () => {

@@ -14,7 +14,7 @@ import { createCutoverService } from '../../src/service/cutover-service.js';
 import { Catalog, newDocument, StoreDocument } from '../../src/service/document.js';
 import { openPrograms, type Programs } from '../../src/service/programs.js';
 import { MemoryStore } from '../../src/store/memory.js';
-import { A, at, byId, readyForGo } from '../core/fixtures.js';
+import { A, at, byId, decidedGo, GO_RUNTIME, readyForGo, U } from '../core/fixtures.js';
 
 const TOKEN = 'ci-token-0123456789abcdef';
 const COMMIT_P = 'c'.repeat(40);
@@ -30,13 +30,6 @@ afterEach(async () => {
 });
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-
-/** The joint-record blocker derived from the reports, as a program may ship it. */
-function withRecordBlocker(c: Cutover): Cutover {
-  const copy = structuredClone(c);
-  byId(copy.blockers, 'joint-go-record').derived = [{ kind: 'signed-go' }, { kind: 'record-in-repos' }];
-  return copy;
-}
 
 async function serve(c: Cutover) {
   const store = new MemoryStore({
@@ -105,9 +98,9 @@ describe('GET /api/programs/<id>/record', () => {
 });
 
 describe('POST /api/programs/<id>/records: each side reports the commit holding the record of the current GO', () => {
-  it('both sides report the record fetched after the second GO: the joint-record blocker clears', async () => {
-    const { call, service } = await serve(withRecordBlocker(readyForGo()));
-    // A change while the bilateral GO stands writes the record's hash to the ledger.
+  it('both sides report the record fetched after the GO: the joint-record blocker clears', async () => {
+    const { call, service } = await serve(decidedGo());
+    // A change while the GO stands writes the record's hash to the ledger.
     await service.run({ type: 'scope.set', text: 'the runtime switch' }, A.dlo, at(20));
     const fetched = await call(RECORD);
     const hash = sha256(fetched.text);
@@ -140,8 +133,24 @@ describe('POST /api/programs/<id>/records: each side reports the commit holding 
     });
   });
 
+  it('a record fetched before the decision was GO holds no GO: refused (409 unknown_record) after it, nothing written', async () => {
+    const { call, service } = await serve(readyForGo());
+    const early = sha256((await call(RECORD)).text);
+    await service.run(GO_RUNTIME, A.dlo, at(10));
+    const before = JSON.stringify(service.document());
+    const r = await call(REPORTS, {
+      method: 'POST',
+      body: { side: 'producer', repo: 'memorykernel/service', commit: COMMIT_P, content_hash: early },
+    });
+    expect(r.status).toBe(409);
+    expect(JSON.parse(r.text)).toMatchObject({ ok: false, error: 'unknown_record' });
+    expect(JSON.stringify(service.document())).toBe(before);
+    const after = service.cutover();
+    expect(blockerState(after, byId(after.blockers, 'joint-go-record')).status).toBe('open');
+  });
+
   it('a record fetched before both sides signed GO is refused (409 unknown_record), nothing written', async () => {
-    const start = withRecordBlocker(readyForGo());
+    const start = decidedGo();
     const { call, service } = await serve(start);
     await service.run(
       { type: 'signoff', side: 'consumer', decision: 'no-go', rationale: 'hold' },
@@ -164,8 +173,31 @@ describe('POST /api/programs/<id>/records: each side reports the commit holding 
     expect(JSON.stringify(service.document())).toBe(before);
   });
 
+  it('a record served, then changed by the bot’s own bookkeeping (a display name cached), still counts when reported', async () => {
+    const { call, service } = await serve(decidedGo());
+    const fetched = await call(RECORD);
+    const hash = sha256(fetched.text);
+    // The bot caches a display name (bookkeeping, no change): the record now reads otherwise.
+    await service.update((doc) => ({
+      next: {
+        ...doc,
+        users: { ...doc.users, [U.dlo]: { name: 'Logan Log', fetchedAt: at(25).toISOString() } },
+      },
+      result: null,
+    }));
+    expect(sha256((await call(RECORD)).text)).not.toBe(hash);
+    const r = await call(REPORTS, {
+      method: 'POST',
+      body: { side: 'producer', repo: 'memorykernel/service', commit: COMMIT_P, content_hash: hash },
+    });
+    expect(r.status).toBe(200);
+    expect(service.cutover().records).toEqual([
+      expect.objectContaining({ side: 'producer', contentHash: hash }),
+    ]);
+  });
+
   it('a record of an earlier GO is refused as stale once the GO changed', async () => {
-    const { call, service } = await serve(withRecordBlocker(readyForGo()));
+    const { call, service } = await serve(decidedGo());
     await service.run({ type: 'scope.set', text: 'the runtime switch' }, A.dlo, at(20));
     const old = sha256((await call(RECORD)).text);
     await service.run(

@@ -8,6 +8,7 @@ import {
   GO_RUNTIME,
   programJson,
   readyForGo,
+  recordReportSteps,
   run,
   SHA1,
   SHA2,
@@ -117,8 +118,9 @@ describe('the decision record', () => {
       [{ type: 'signoff', side: 'consumer', decision: 'go', rationale: 'repinned' }, A.cic],
       [{ type: 'window', start: '2026-03-01T09:00[Europe/Berlin]', end: '2026-03-01T13:00+01:00' }, A.dlo],
       [{ type: 'decide', decision: 'runtime-cutover', status: 'go', rationale: 'bilateral GO' }, A.dlo],
-      [{ type: 'phase', phase: '8', action: 'start' }, A.dlo],
     ]);
+    doc = walk(doc, recordReportSteps(doc.cutover));
+    doc = walk(doc, [[{ type: 'phase', phase: '8', action: 'start' }, A.dlo]]);
     const md = decisionRecord(doc, NOW);
 
     expect(md).toContain('Updated: 2026-02-09');
@@ -173,12 +175,16 @@ describe('the decision record', () => {
       `(\`producer-rollback\`, MemoryKernel): <https://x.example/prb>, logged by Pat Producer, 2026-02-09 09:00 UTC, for \`${TAG2}\` @ \`${SHA2}\``,
     );
     const history = section(md, 'History');
-    expect(history).toContain('The last 25 changes, newest first; 1 earlier change is left out.');
+    expect(history).toContain('The last 25 changes, newest first; 3 earlier changes are left out.');
     expect(numbered(history)[0]).toBe(
       '1. 2026-02-09 09:00 UTC, Logan Log: Phase "Runtime cutover" (`8`) started',
     );
     expect(history).toContain(
       'CI: GitHub Actions: Gate "Producer verification suite green" (`producer-suite`) turned green',
+    );
+    // Both repos reported the record of the GO before phase 8 started; the joint record blocker cleared itself.
+    expect(numbered(history).slice(1, 4).join('\n')).toMatch(
+      /\(`joint-go-record`\) cleared itself: its facts now hold[\s\S]*CI: GitHub Actions: AssistSupport reported the decision record in `assistsupport\/app` @ `[0-9a-f]{12}`[\s\S]*CI: GitHub Actions: MemoryKernel reported the decision record in `memorykernel\/service` @ /,
     );
 
     // People by display name only: never a mention, never a raw id when the name is known.

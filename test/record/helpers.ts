@@ -2,7 +2,7 @@
 import { execute } from '../../src/core/commands.js';
 import type { Actor, CommandInput, HistoryEntry } from '../../src/core/schema.js';
 import type { StoreDocument } from '../../src/service/document.js';
-import { A, at, SHA1, SHA2, T0, TAG1, TAG2, U } from '../core/fixtures.js';
+import { A, at, recordReportSteps, SHA1, SHA2, T0, TAG1, TAG2, U } from '../core/fixtures.js';
 
 export const NOW = new Date('2026-02-08T18:00:00Z');
 
@@ -51,7 +51,8 @@ export const HOSTILE =
 /**
  * A busy program, walked at a minute a step from T0: notes stated, two targets (the first superseded, a sign-off
  * on it voided), a replaced sign-off, gates green, evidence logged, a blocker added, cleared and reopened with
- * hostile text, both sides GO, the window set with notes, GO decided and phase 8 started; people named.
+ * hostile text, both sides GO, the window set with notes, GO decided, both repos reporting its record, and phase 8 started;
+ * people named.
  */
 export function busyDoc(doc: StoreDocument): StoreDocument {
   const steps: [CommandInput, Actor][] = [
@@ -104,6 +105,7 @@ export function busyDoc(doc: StoreDocument): StoreDocument {
     [[{ type: 'decide', decision: 'runtime-cutover', status: 'go', rationale: HOSTILE }, A.dlo]],
     at(50),
   );
+  d = walk(d, recordReportSteps(d.cutover), at(55));
   d = walk(d, [[{ type: 'phase', phase: '8', action: 'start' }, A.dlo]], at(60));
   return d;
 }

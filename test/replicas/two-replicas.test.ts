@@ -11,6 +11,7 @@ import { INPUT_ACTION, INPUTS, VIEWS } from '../../src/slack/ids.js';
 import { type ManualClock, manualClock } from '../alerts/clock.js';
 import { idsOf } from '../alerts/helpers.js';
 import { SHIPPED_PROGRAM } from '../fixtures/programs.js';
+import { reportRecordsOverApi } from '../fixtures/record-reports.js';
 import { ADMIN, CHANNEL, PEOPLE, ROLE_OF, SIGNING_SECRET } from '../slack/harness.js';
 import {
   interactiveForm,
@@ -22,6 +23,8 @@ import {
 import { postToBolt } from '../slack/signing.js';
 import { type SlackStandIn, startSlackStandIn } from '../slack/stand-in.js';
 import { testDatabases } from '../store/postgres/databases.js';
+
+const API_TOKEN = 'two-replicas-ci-token-0123';
 
 const SHA = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
 const {
@@ -72,6 +75,7 @@ async function startReplicas(mode: 'http' | 'socket' = 'http'): Promise<Replicas
       CUTOVER_ADMINS: ADMIN,
       CUTOVER_PROGRAM: SHIPPED_PROGRAM,
       DATABASE_URL: url,
+      CUTOVER_API_TOKEN: API_TOKEN,
       LOG_LEVEL: 'error',
     });
     if (!loaded.ok) throw new Error(loaded.message);
@@ -199,6 +203,9 @@ describe('two replicas on one PostgreSQL database', () => {
         expect(answer).toEqual({});
       }
       ok(await r.command(next(), LOG, 'decide runtime-cutover go both sides signed on service.v3.0'));
+      // Each repo's CI reports the record of the GO to another replica.
+      await reportRecordsOverApi({ port: a.apiPort, token: API_TOKEN, sides: ['producer'] });
+      await reportRecordsOverApi({ port: b.apiPort, token: API_TOKEN, sides: ['consumer'] });
       ok(await r.command(next(), LOG, 'phase 8 start'));
 
       // Both replicas read the same state, and the history has no gap.

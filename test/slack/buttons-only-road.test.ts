@@ -7,8 +7,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, INPUT_ACTION, INPUTS } from '../../src/slack/ids.js';
 import { type AlertHarness, alertMessages, startAlertHarness } from '../alerts/helpers.js';
+import { reportRecordsOverApi } from '../fixtures/record-reports.js';
 import { ADMIN, CHANNEL, PEOPLE, ROLE_OF } from './harness.js';
 import { blockAction, stateValue, type ViewStateValues, viewSubmission } from './payloads.js';
+
+const API_TOKEN = 'buttons-only-ci-token-0123';
 
 const SHA = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
 const OTHER_TEAM = 'T0CONSUMER';
@@ -35,7 +38,10 @@ const choice = (v: string) => ({ [INPUT_ACTION]: stateValue.staticSelect(v) });
 
 describe('the road to GO by buttons and forms alone, by the other organisation', () => {
   it('goes from NO-GO to phase 8 started with no slash command, one message per change, the actor never asked', async () => {
-    const w = await startAlertHarness({ start: '2026-02-10T08:00:00Z' });
+    const w = await startAlertHarness({
+      start: '2026-02-10T08:00:00Z',
+      env: { CUTOVER_API_TOKEN: API_TOKEN },
+    });
     a = w;
     const program = w.h.program().cutover().id;
     // The other organisation has no slash commands: on this road, sending one fails the test.
@@ -160,6 +166,9 @@ describe('the road to GO by buttons and forms alone, by the other organisation',
       },
       'runtime-cutover',
     );
+    // Both repos' CI commit the record of the GO and report it (no person, no slash command); then phase 8 starts.
+    await reportRecordsOverApi({ port: w.h.bot.apiPort, token: API_TOKEN });
+    await w.drain();
     await viaButton(LOG, ACTIONS.startPhase, '8');
 
     const c = w.h.program().cutover();

@@ -5,9 +5,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, INPUT_ACTION, INPUTS, VIEWS } from '../../src/slack/ids.js';
+import { reportRecordsOverApi } from '../fixtures/record-reports.js';
 import { ADMIN, assignRoles, type Harness, PEOPLE, startHarness } from './harness.js';
+
 import { blockAction, stateValue, viewSubmission } from './payloads.js';
 
+const API_TOKEN = 'walk-ci-token-0123456789';
 const SHA1 = '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
 const SHA2 = '2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a';
 const {
@@ -78,7 +81,7 @@ async function submitSignoff(h: Harness, user: string, values: ReturnType<typeof
 
 describe.each(['http', 'socket'] as const)('the road to GO, walked in Slack (%s mode)', (mode) => {
   it('goes from NO-GO to runtime-cutover GO and phase 8 started, refusing every shortcut', async () => {
-    const w = await startHarness({ mode });
+    const w = await startHarness({ mode, env: { CUTOVER_API_TOKEN: API_TOKEN } });
     h = w;
     await assignRoles(w);
 
@@ -223,6 +226,15 @@ describe.each(['http', 'socket'] as const)('the road to GO, walked in Slack (%s 
     // Now GO is allowed, and then phase 8 starts.
     await refused(w, () => w.command(PIC, 'decide runtime-cutover go ready'), 'Only decision-log-owner');
     ok(await w.command(LOG, 'decide runtime-cutover go both sides signed on service.v3.0'));
+    // Phase 8 waits until both repos hold the record of this GO; their CI reports it through the API.
+    await refused(
+      w,
+      () => w.command(LOG, 'phase 8 start'),
+      'Phase 8 cannot start yet',
+      'joint-go-record',
+      'has not reported a commit holding the decision record of the current GO',
+    );
+    await reportRecordsOverApi({ port: w.bot.apiPort, token: API_TOKEN });
     ok(await w.command(LOG, 'phase 8 start'));
 
     const status = await w.command(ADMIN, 'status');

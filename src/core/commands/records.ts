@@ -21,8 +21,8 @@ function recordReport(
         stale(
           'go',
           go
-            ? 'That record holds an earlier GO (the sign-offs or the target changed since): fetch the record again, commit it, and report that commit.'
-            : 'That record holds no bilateral GO in force: both sides must sign GO on the approved target first, then commit the record fetched after that.',
+            ? 'That record holds an earlier GO (the sign-offs, the target or the decision changed since): fetch the record again, commit it, and report that commit.'
+            : 'That record holds no GO in force: both sides sign GO on the approved target and the decision is recorded GO first, then commit the record fetched after that.',
         ),
       ),
     };

@@ -50,8 +50,9 @@ export const Condition = z.discriminatedUnion('kind', [
   /** Each named evidence has an entry logged against the current target. */
   z.object({ kind: z.literal('evidence'), evidence: z.array(Id).min(1) }),
   /**
-   * Every side has reported a commit in its repository holding the decision record of the current bilateral GO (both
-   * GO sign-offs on the approved target): `records`, reported by each side's CI (POST …/records).
+   * Every side has reported a commit in its repository holding the decision record of the current GO (both GO
+   * sign-offs on the approved target and each decision that requires them recorded GO; readiness `goFingerprint`):
+   * `records`, reported by each side's CI (POST …/records). It comes after the GO, so it is never a requirement of it.
    */
   z.object({ kind: z.literal('record-in-repos') }),
 ]);

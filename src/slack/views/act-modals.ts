@@ -7,7 +7,7 @@ import type { types } from '@slack/bolt';
 import { authorize, may } from '../../core/authorize.js';
 import { currentEvidence, currentTarget, targetLabel } from '../../core/readiness.js';
 import type { Cutover, PermissionAction } from '../../core/schema.js';
-import { utcStamp } from '../../format/words.js';
+import { goWord, utcStamp } from '../../format/words.js';
 import { INPUT_ACTION, INPUTS, VIEWS } from '../ids.js';
 import { refusalText } from './answers.js';
 import { asActor, type ModalMetadata, shownTarget, type Viewer } from './modals.js';
@@ -53,7 +53,7 @@ export function evidenceChoices(c: Cutover, viewer: Viewer): Choice[] {
 
 export const decisionChoices = (c: Cutover): Choice[] =>
   c.decisions.map((d) => ({
-    text: `${d.status === 'go' ? 'GO' : 'NO-GO'} · ${d.id}: ${d.title}`,
+    text: `${goWord(d.status)} · ${d.id}: ${d.title}`,
     value: d.id,
   }));
 
@@ -142,8 +142,8 @@ export function decideFormFor(
             type: 'radio_buttons',
             action_id: INPUT_ACTION,
             options: [
-              { text: plain('GO'), value: 'go' },
-              { text: plain('NO-GO'), value: 'no-go' },
+              { text: plain(goWord('go')), value: 'go' },
+              { text: plain(goWord('no-go')), value: 'no-go' },
             ],
           },
         },

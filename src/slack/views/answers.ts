@@ -2,6 +2,7 @@
 import type { Outcome } from '../../core/commands.js';
 import type { DomainError } from '../../core/errors.js';
 import type { Cutover, DomainEvent } from '../../core/schema.js';
+import { goWord } from '../../format/words.js';
 import { esc, fold, mention } from './text.js';
 import { unmetOnce } from './unmet.js';
 
@@ -96,7 +97,7 @@ function consequence(e: DomainEvent): string | undefined {
     case 'signoff.voided':
       return `${e.side}'s sign-off was voided: ${esc(e.reason)}`;
     case 'decision.changed':
-      return `decision \`${e.decision}\` is now ${e.after === 'go' ? 'GO' : 'NO-GO'}`;
+      return `decision \`${e.decision}\` is now ${goWord(e.after)}`;
     case 'go.lost':
       return `the running cutover lost its GO: phase ${esc(e.phases.join(', '))} is running under a NO-GO; the channel is told who must act`;
     default:

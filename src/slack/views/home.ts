@@ -10,6 +10,7 @@ import { holds, may } from '../../core/authorize.js';
 import { type Obligation, obligations, obligationsOf } from '../../core/obligations.js';
 import { nextPhase, type ReadinessReport, readiness } from '../../core/readiness.js';
 import type { Cutover } from '../../core/schema.js';
+import { goWord } from '../../format/words.js';
 import { ACTIONS, actionValue } from '../ids.js';
 import { problemCause } from './channel-problem.js';
 import { settableGates } from './gate-modal.js';
@@ -265,7 +266,7 @@ function glance(c: Cutover, report: ReadinessReport): string {
   const decisions = c.decisions.map((d) => {
     const r = report.decisions.find((x) => x.id === d.id);
     const unmet = d.status === 'no-go' && r && !r.mayBeGo ? ` (${r.unmet.length} unmet)` : '';
-    return `${esc(d.id)} *${d.status === 'go' ? 'GO' : 'NO-GO'}*${unmet}`;
+    return `${esc(d.id)} *${goWord(d.status)}*${unmet}`;
   });
   const window = c.window ? ` · window ${slackDate(c.window.start)}` : '';
   return `${where} · ${decisions.join(', ') || 'no decisions'}${window}`;

@@ -3,7 +3,7 @@ import { execute } from '../../../src/core/commands.js';
 import type { Cutover } from '../../../src/core/schema.js';
 import { baseActionId } from '../../../src/slack/block-ids.js';
 import { SUMMARY_MAX, statusBlocks, statusSummary, statusText } from '../../../src/slack/views/status.js';
-import { A, at, GO_RUNTIME, readyForGo, run, seeded } from '../../core/fixtures.js';
+import { A, at, GO_RUNTIME, readyForGo, reportRecords, run, seeded } from '../../core/fixtures.js';
 import { largeProgram, shippedProgram } from '../../fixtures/programs.js';
 import { expectMessageWithinLimits, expectNoForgedMarkup, mrkdwnTexts } from './limits.js';
 
@@ -88,9 +88,14 @@ describe('status view', () => {
       'cutover.decide.open',
       `${readyForGo().id}:runtime-cutover`,
     ]);
-    // Every requirement met and GO decided: phase 8 may start, and nobody needs to sign any more.
+    // GO decided: nobody needs to sign any more; phase 8 waits for both repos' CI to report the record (no button).
     const go = run(readyForGo(), GO_RUNTIME, A.dlo).cutover;
     expect(buttonsOf(go).map((b) => [baseActionId(b.action_id), b.value])).toEqual([
+      ['cutover.window.open', `${go.id}:`],
+    ]);
+    // Both repos hold the record of the GO: phase 8 may start.
+    const recorded = reportRecords(go);
+    expect(buttonsOf(recorded).map((b) => [baseActionId(b.action_id), b.value])).toEqual([
       ['cutover.window.open', `${go.id}:`],
       ['cutover.phase.start', `${go.id}:8`],
     ]);
@@ -204,7 +209,7 @@ describe('the summary at the top: the decisions, what blocks them, who acts next
     expect(summary).toContain('*NO-GO* · Runtime cutover execution');
     expect(summary).toContain('*GO* · Rehearsal continuation');
     expect(summary).toContain(
-      '`runtime-cutover` may be GO: no, 10 unmet: blocker `release-target`, `joint-go-record`, `evidence-bundle`, `rollback-evidence`, gate `producer-suite`',
+      '`runtime-cutover` may be GO: no, 9 unmet: blocker `release-target`, `evidence-bundle`, `rollback-evidence`, gate `producer-suite`',
     );
     const large = statusSummary(largeProgram());
     expect(large).toMatch(
