@@ -12,7 +12,7 @@
  * program. Everything a person typed (titles, reasons, rationales, CI names) is escaped.
  */
 import { actorName } from '../core/commands.js';
-import { type Obligation, obligations } from '../core/obligations.js';
+import { lostGoResponders, type Obligation, obligations } from '../core/obligations.js';
 import {
   currentTarget,
   gateState,
@@ -271,10 +271,9 @@ function tell(_before: Cutover, c: Cutover, e: DomainEvent): Told {
             ? 'decided NO-GO'
             : 'reported, not confirmed';
       const why = e.reason ? ` (${how}: ${esc(clip(e.reason, 400))})` : '';
-      // Who must act: the rollback owners first (a role's kind read from its id or title), then each side's commander.
+      // Who must act: the core's answer (the rollback owners first, then each side's commander).
       const held = (r: Cutover['roles'][number]) => `${mention(r.assignee)} (${code(r.id)})`;
-      const rollback = c.roles.filter((r) => /rollback/i.test(`${r.id} ${r.title}`));
-      const commanders = c.sides.flatMap((side) => c.roles.filter((r) => r.id === side.commanderRole));
+      const { rollback, commanders } = lostGoResponders(c);
       const act = [
         ...(rollback.length
           ? [`rollback owners ${rollback.map(held).join(', ')}: roll back or hold, now`]

@@ -141,9 +141,15 @@ function goAtStake(
   const phaseWords = and(
     phases.map((id) => `${id} (${before.phases.find((p) => p.id === id)?.title ?? id})`),
   );
+  const sentence = `This ${voids}sets ${decisions} to NO-GO while phase ${phaseWords} ${phases.length > 1 ? 'are' : 'is'} running.`;
   return needsConfirmation(
-    `This ${voids}sets ${decisions} to NO-GO while phase ${phaseWords} ${phases.length > 1 ? 'are' : 'is'} running. To go ahead anyway, send it again with a confirmation and the reason.`,
-    { decisions: atStake.map(({ d }) => d.id), phases, signoffs: voided },
+    `${sentence} To go ahead anyway, send it again with a confirmation and the reason.`,
+    {
+      decisions: atStake.map(({ d }) => d.id),
+      phases,
+      signoffs: voided,
+      sentence,
+    },
   );
 }
 

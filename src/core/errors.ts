@@ -49,7 +49,13 @@ export interface DomainError {
     /** The same change again, with a confirmation and its reason. */
     | { action: 'confirm' };
   /** What a `needs-confirmation` change would do: the decisions it sets to NO-GO, the running phases, the GO sign-offs voided. */
-  consequence?: { decisions: string[]; phases: string[]; signoffs: string[] };
+  consequence?: {
+    decisions: string[];
+    phases: string[];
+    signoffs: string[];
+    /** What it would do, in words, without how to go ahead (a form that asks for the confirmation says that itself). */
+    sentence: string;
+  };
   /** For an unknown id: the known id nearest to the one given, when it is near enough to be a slip of the keys. */
   didYouMean?: string;
   /** A start refused because the channel runs a program (core/starting.ts): that program. */

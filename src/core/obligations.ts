@@ -189,3 +189,15 @@ export function obligationsOf(
 /** A stable key for (role, action, item): what the surfaces are checked to agree on. */
 export const obligationKey = (o: Pick<Obligation, 'role' | 'action' | 'item'>) =>
   `${o.role ?? '(admin)'} ${o.action} ${o.item ?? ''}`;
+
+/**
+ * Who must act when a running cutover loses its GO (the `go.lost` event): the rollback owners (the roles whose id or
+ * title names a rollback: the program file has no other mark of them) to roll back or hold, then each side's
+ * incident commander to restore the GO or record the NO-GO. Each surface says it in its own words.
+ */
+export function lostGoResponders(c: Cutover): { rollback: Cutover['roles']; commanders: Cutover['roles'] } {
+  return {
+    rollback: c.roles.filter((r) => /rollback/i.test(`${r.id} ${r.title}`)),
+    commanders: c.sides.flatMap((side) => c.roles.filter((r) => r.id === side.commanderRole)),
+  };
+}

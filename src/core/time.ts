@@ -214,7 +214,15 @@ const pad = (time: string) => (time.length === 4 || /^\d:/.test(time) ? `0${time
 export function readWindow(
   typed: string[],
   context: WindowContext = {},
-): { ok: true; window: TypedWindow; read?: string[] } | { ok: false; reason: string } {
+):
+  | {
+      ok: true;
+      window: TypedWindow;
+      read?: string[];
+      /** `today` or `tomorrow` was typed: the day is the person's, read in their zone when it is known. */
+      relativeDay?: true;
+    }
+  | { ok: false; reason: string } {
   // `09:00-11:00` is a start and an end.
   const words = typed.flatMap((w) => {
     const range = /^(\d{1,2}:\d{2})(-|–|—)(\d{1,2}:\d{2})$/.exec(w.trim());
@@ -321,6 +329,7 @@ export function readWindow(
       zones: { start: startZone, end: endZone },
     },
     ...(read.length ? { read } : {}),
+    ...(a.relative || b.relative ? { relativeDay: true as const } : {}),
   };
 }
 

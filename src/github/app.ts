@@ -274,7 +274,7 @@ export function createGitHubRule(deps: GitHubRuleDeps): GitHubRule {
           deployments: bounded(doc.deployments.map((x) => (x.key === d.key ? done : x))),
           outbox: [
             ...doc.outbox,
-            ...deploymentAlert(doc, done, state, cur.answer.comment.replace(/^cutover-bot: /, ''), now),
+            ...deploymentAlert(doc, done, state, cur.answer.why ?? cur.answer.comment, now),
           ],
         },
         result: true,

@@ -45,14 +45,21 @@ export function checkDeployment(c: Cutover, sha: string, now: Date): GoCheck {
       };
 }
 
-/** What the bot answers GitHub now: approved when the check passes, rejected when it never will, else nothing yet. */
-export function answerFor(c: Cutover, check: GoCheck): { state: ReviewState; comment: string } | undefined {
+/**
+ * What the bot answers GitHub now: approved when the check passes, rejected when it never will, else nothing yet.
+ * `why` is the plain words the channel is told; `comment` is what GitHub shows on the deployment.
+ */
+export function answerFor(
+  c: Cutover,
+  check: GoCheck,
+): { state: ReviewState; comment: string; why: string } | undefined {
+  const answer = (state: ReviewState, why: string) => ({ state, why, comment: `cutover-bot: ${why}` });
   if (check.ok)
-    return {
-      state: 'approved',
-      comment: `cutover-bot: ${c.title} — ${check.decision} is GO for ${check.target.tag} @ ${check.target.sha.slice(0, 12)}${check.window ? `, inside the approved window (${check.window.start} to ${check.window.end})` : ''}.`,
-    };
-  if (check.final) return { state: 'rejected', comment: `cutover-bot: ${goRefusalWords(check.reason)}.` };
+    return answer(
+      'approved',
+      `${c.title} — ${check.decision} is GO for ${check.target.tag} @ ${check.target.sha.slice(0, 12)}${check.window ? `, inside the approved window (${check.window.start} to ${check.window.end})` : ''}.`,
+    );
+  if (check.final) return answer('rejected', `${goRefusalWords(check.reason)}.`);
   return undefined;
 }
 

@@ -9,6 +9,7 @@
  * fence, and no `<` reach the SVG as a tag.
  */
 import { type Cutover, type HistoryEntry, showInvisible } from '../core/schema.js';
+import { goWord } from '../format/words.js';
 import type { StoreDocument } from '../service/document.js';
 import { utcDay } from './markdown.js';
 
@@ -52,7 +53,6 @@ export function mmText(s: string): string {
 }
 
 const label = (t: { tag: string; sha: string }) => `${t.tag} @ ${t.sha.slice(0, 12)}`;
-const GO = (d: string) => (d === 'go' ? 'GO' : 'NO-GO');
 
 /** What the cutover's own facts date, and what its history dates (decisions and phases keep no stamps of their own). */
 export function timelineEntries(doc: StoreDocument, name: (by: string) => string): TimelineEntry[] {
@@ -69,9 +69,9 @@ export function timelineEntries(doc: StoreDocument, name: (by: string) => string
   for (const s of c.signoffs) {
     add(
       s.at,
-      `${side(s.side)} signed ${GO(s.decision)}${s.target ? ` on ${label(s.target)}` : ''} (${name(s.by)})`,
+      `${side(s.side)} signed ${goWord(s.decision)}${s.target ? ` on ${label(s.target)}` : ''} (${name(s.by)})`,
     );
-    add(s.voided?.at, `${side(s.side)}'s ${GO(s.decision)} sign-off voided`);
+    add(s.voided?.at, `${side(s.side)}'s ${goWord(s.decision)} sign-off voided`);
   }
   for (const g of c.gates)
     for (const r of g.results)
@@ -84,7 +84,7 @@ export function timelineEntries(doc: StoreDocument, name: (by: string) => string
     if (e.type === 'decision.changed' && e.before !== e.after)
       add(
         h.at,
-        `Decision ${title(c.decisions, e.decision, e.title)}: ${GO(e.after)} (${e.automatic ? 'by itself' : name(h.by)})`,
+        `Decision ${title(c.decisions, e.decision, e.title)}: ${goWord(e.after)} (${e.automatic ? 'by itself' : name(h.by)})`,
       );
     if (e.type === 'phase.changed') add(h.at, `Phase ${e.phase} ${e.after}`);
     // A store's older lines, written as prose: a decision or a phase shown as it was written.
@@ -101,7 +101,7 @@ export function timelineEntries(doc: StoreDocument, name: (by: string) => string
           (h.event.type === 'decision.changed' ? h.event.decision === d.id : h.event.type === 'legacy'),
       )
     )
-      add(d.at, `Decision ${d.title}: ${GO(d.status)}${d.by ? ` (${name(d.by)})` : ''}`);
+      add(d.at, `Decision ${d.title}: ${goWord(d.status)}${d.by ? ` (${name(d.by)})` : ''}`);
   if (c.window) {
     add(c.window.set.at, `Cutover window set by ${name(c.window.set.by)}`);
     add(c.window.start, 'Cutover window opens');

@@ -232,7 +232,14 @@ export const StoreDocument = z.object({
         receivedAt: Instant,
         state: z.enum(['waiting', 'answering', 'approved', 'rejected']),
         /** The answer decided (set with `answering`), and when it was given. */
-        answer: z.object({ state: z.enum(['approved', 'rejected']), comment: z.string() }).optional(),
+        answer: z
+          .object({
+            state: z.enum(['approved', 'rejected']),
+            comment: z.string(),
+            /** The plain words the channel is told (absent in answers stored before it was kept). */
+            why: z.string().optional(),
+          })
+          .optional(),
         claim: z.object({ by: z.string(), until: Instant }).optional(),
         answeredAt: Instant.optional(),
         attempts: z.number().int().nonnegative().default(0),

@@ -165,12 +165,13 @@ export function createSlackApp({
         await Promise.race([
           app.start(),
           guard.gaveUp.then((line) => {
-            throw new SlackStartError(`cutover-bot cannot start: ${line}`);
+            throw new SlackStartError(`cutover-bot cannot start: Socket Mode: ${line}`);
           }),
         ]);
-        void guard.gaveUp.then((line) =>
-          onConnectionLost ? onConnectionLost(line) : app.logger.error(line),
-        );
+        void guard.gaveUp.then((why) => {
+          const line = `Socket Mode: ${why}`;
+          return onConnectionLost ? onConnectionLost(line) : app.logger.error(line);
+        });
         return {};
       }
       const server = await app.start({ port: config.port, ...(host ? { host } : {}) });

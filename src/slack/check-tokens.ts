@@ -152,7 +152,7 @@ export async function checkSlackTokens(
       await Promise.race([
         open.apps.connections.open({}),
         guard.gaveUp.then((line) => {
-          throw fail(line.replace(/^Socket Mode: /, 'SLACK_APP_TOKEN: '));
+          throw fail(`SLACK_APP_TOKEN: ${line}`);
         }),
       ]);
     } catch (e) {

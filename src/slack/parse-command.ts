@@ -147,7 +147,14 @@ export type Parsed =
   | { kind: 'token'; action: 'list' }
   | { kind: 'token'; action: 'revoke'; name: string }
   /** `read`: how words were read that the person did not spell out (`CET as Europe/Paris`), said back. */
-  | { kind: 'change'; command: CommandInput; usage: string; read?: string[] }
+  | {
+      kind: 'change';
+      command: CommandInput;
+      usage: string;
+      read?: string[];
+      /** A window typed with `today` or `tomorrow`: the person's zone decides the day. */
+      relativeDay?: true;
+    }
   | { kind: 'error'; message: string; usage: string };
 
 export const usageOf = (name: string) => USAGES.find((u) => u.name === name)?.usage ?? '/cutover help';
@@ -547,7 +554,12 @@ export function parseCommand(text: string, context: WindowContext = {}): Parsed 
       const w = readWindow(args.map(plainText), context);
       if (!w.ok) return error(`${w.reason.charAt(0).toUpperCase()}${w.reason.slice(1)}.`);
       const set = change({ type: 'window', ...w.window });
-      return w.read && set.kind === 'change' ? { ...set, read: w.read } : set;
+      if (set.kind !== 'change') return set;
+      return {
+        ...set,
+        ...(w.read ? { read: w.read } : {}),
+        ...(w.relativeDay ? { relativeDay: w.relativeDay } : {}),
+      };
     }
     case 'reminders': {
       const r = readReminders(args);

@@ -38,6 +38,7 @@ export interface ConnectionGuard {
   /** The socket client's `fetch` (its WebClient's `clientOptions.fetch`). */
   fetch: FetchFunction;
   /** Resolves with the line to log once `attempts` answers in a row had no URL. */
+  /** Why it gave up, in words, without a prefix: the caller names what gave up (Socket Mode, a token check). */
   gaveUp: Promise<string>;
 }
 
@@ -90,7 +91,7 @@ export function guardConnectionsOpen(options: ConnectionGuardOptions): Connectio
       if (fine || refused) return replay(res, text);
       if (attempt >= attempts) {
         giveUp(
-          `Socket Mode: Slack gave no WebSocket URL in ${attempts} answers to apps.connections.open ` +
+          `Slack gave no WebSocket URL in ${attempts} answers to apps.connections.open ` +
             `(the last: ${describe(body)}); giving up. See https://slack-status.com, check that Socket Mode is on ` +
             'for the app (Settings > Socket Mode), then start the bot again.',
         );

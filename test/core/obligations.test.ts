@@ -2,7 +2,7 @@
  * Who owes what now (`obligations`): the one answer every surface renders. Each rule as it reads.
  */
 import { describe, expect, it } from 'vitest';
-import { type Obligation, obligations, obligationsOf } from '../../src/core/obligations.js';
+import { lostGoResponders, type Obligation, obligations, obligationsOf } from '../../src/core/obligations.js';
 import type { Actor } from '../../src/core/schema.js';
 import {
   A,
@@ -169,5 +169,21 @@ describe('obligations: what someone must do now, and only who can do it now', ()
     const admin: Actor = A.admin;
     const archived = run(seeded(), { type: 'archive', reason: 'superseded' }, admin).cutover;
     expect(obligations(archived)).toEqual([]);
+  });
+});
+
+describe('who must act when a running cutover loses its GO', () => {
+  it('names the rollback owners first, then each side in order with its incident commander', () => {
+    const c = shipped();
+    const { rollback, commanders } = lostGoResponders(c);
+    expect(rollback.map((r) => r.id)).toEqual(['producer-rollback-owner', 'consumer-rollback-owner']);
+    expect(commanders.map((r) => r.id)).toEqual(c.sides.map((s) => s.commanderRole));
+  });
+
+  it('names no rollback owner in a program without a rollback role', () => {
+    const c = shipped();
+    const bare = { ...c, roles: c.roles.filter((r) => !/rollback/i.test(`${r.id} ${r.title}`)) };
+    expect(lostGoResponders(bare).rollback).toEqual([]);
+    expect(lostGoResponders(bare).commanders).toHaveLength(c.sides.length);
   });
 });

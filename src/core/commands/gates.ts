@@ -1,5 +1,7 @@
 /** Gate results, each for the commit it verified. */
+
 import { refused, unchanged } from '../errors.js';
+import { resultCounts } from '../gate-results.js';
 import { currentTarget, gateState, targetLabel } from '../readiness.js';
 import type { Command, GateResult } from '../schema.js';
 import {
@@ -43,7 +45,7 @@ function gateSet({ c, begin }: StepContext, cmd: Extract<Command, { type: 'gate.
         ),
       ),
     };
-  const counts = !g.perTarget || (!!cur && sha === cur.sha);
+  const counts = resultCounts(g, cur, sha ?? undefined);
   const label = sha ? commitLabel(c, sha) : undefined;
   const prev = g.perTarget ? g.results.findLast((r) => r.sha === sha) : g.results.at(-1);
   const sameStatus = (prev?.status ?? 'pending') === cmd.status;

@@ -39,8 +39,9 @@ export const NO_PROGRAM_HERE =
   ':information_source: There is no cutover program in this channel. Start one here with `/cutover new` (a form), or `/cutover new &lt;program-id&gt; from &lt;template&gt;`; `/cutover list` shows every program the bot holds.';
 
 /** What a person hears when a button or form names a program the bot does not hold. */
-export const NO_SUCH_PROGRAM =
-  ':warning: That program is no longer held by this bot; nothing was changed. `/cutover list` shows every program.';
+const NO_SUCH_PROGRAM_WORDS =
+  'That program is no longer held by this bot; nothing was changed. `/cutover list` shows every program.';
+export const NO_SUCH_PROGRAM = `:warning: ${NO_SUCH_PROGRAM_WORDS}`;
 
 /**
  * The program a button or form names, if this person may open it: a role in it, or an admin (core/stake.ts).
@@ -54,7 +55,7 @@ export function programOpenedBy(
   userId: string,
 ): { service: CutoverService } | { refusal: string; plain: string } {
   const service = programFor(deps, where);
-  if (!service) return { refusal: NO_SUCH_PROGRAM, plain: NO_SUCH_PROGRAM.replace(/^:warning: /, '') };
+  if (!service) return { refusal: NO_SUCH_PROGRAM, plain: NO_SUCH_PROGRAM_WORDS };
   const open = mayOpen(service.cutover(), actorOf(deps, userId), deps.clock.now());
   if (open.ok) return { service };
   return {

@@ -19,8 +19,8 @@ export function confirmModal(
 ): types.View | undefined {
   const privateMetadata = JSON.stringify({ ...meta, command });
   if (privateMetadata.length > METADATA_MAX) return undefined;
-  // The core's sentence ends by saying how to go ahead; the form is that way.
-  const consequence = error.message.replace(/\s*To go ahead anyway.*$/, '');
+  // What the change would do, without the core's "how to go ahead": the form is that way.
+  const consequence = error.consequence?.sentence ?? error.message;
   return {
     type: 'modal',
     callback_id: VIEWS.confirm,

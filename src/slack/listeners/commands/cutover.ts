@@ -61,11 +61,7 @@ export function registerCutoverCommand(app: App, deps: ListenerDeps) {
     };
     let parsed = parseCommand(text, context);
     // `today`/`tomorrow` are the person's: their zone is asked of Slack once, after the ack, and the answer follows.
-    if (
-      parsed.kind === 'change' &&
-      parsed.read?.some((r) => /^(today|tomorrow) as /.test(r)) &&
-      !personZone
-    ) {
+    if (parsed.kind === 'change' && parsed.relativeDay && !personZone) {
       const workspace = deps.workspace;
       const service = programInChannel(deps, command.channel_id);
       if (workspace && service) {
