@@ -31,7 +31,13 @@ describe('rule 11: a running cutover keeps its GO unless a person confirms, with
       decisions: ['runtime-cutover'],
       phases: ['8'],
       signoffs: ['producer', 'consumer'],
+      sentence:
+        'This voids both GO sign-offs and sets Runtime cutover execution (runtime-cutover) to NO-GO while phase 8 (Runtime cutover) is running.',
     });
+    // The refusal's message is that sentence and how to go ahead anyway; a form shows the sentence alone.
+    expect(!out.ok && out.error.message).toMatch(
+      /^This voids both GO sign-offs .* is running\. To go ahead anyway/,
+    );
   });
 
   it('a new target while phase 8 runs goes ahead when confirmed: the GO is lost, the reason is in history, the loss is told first', () => {

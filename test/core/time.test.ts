@@ -308,11 +308,15 @@ describe('a window as people type it: zone abbreviations, today and tomorrow, ra
         zones: { start: 'Europe/Berlin', end: 'Europe/Berlin' },
       },
       read: ['tomorrow as 2026-12-09 (in your time zone, Asia/Tokyo)'],
+      relativeDay: true,
     });
     expect(readWindow(w('today 22:00 UTC 23:00'), { now })).toMatchObject({
       window: { start: '2026-12-07T22:00[UTC]' },
       read: ['today as 2026-12-07 (in UTC)'],
+      relativeDay: true,
     });
+    // A window with its dates written out is nobody's own day.
+    expect(readWindow(w('2026-12-09 09:00 UTC 11:00'), { now })).not.toHaveProperty('relativeDay');
     expect(readWindow(w('tomorrow 09:00 UTC 11:00'))).toEqual({
       ok: false,
       reason: 'write the date as YYYY-MM-DD instead of "tomorrow"',

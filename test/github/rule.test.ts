@@ -69,6 +69,7 @@ describe('what the bot answers GitHub', () => {
     expect(answerFor(c, checkDeployment(c, SHA2, at(1)))).toEqual({
       state: 'rejected',
       comment: expect.stringContaining(`commit ${SHA2.slice(0, 12)} is not the approved target`),
+      why: expect.stringMatching(new RegExp(`^commit ${SHA2.slice(0, 12)} is not the approved target`)),
     });
   });
 
