@@ -4,8 +4,13 @@
  * role holders, admins, and whoever opened the Home since the bot started — are rendered again and published only
  * where the view changed. A Home shows the programs where the person holds a role (views/home.ts `homeAcross`).
  *
+ * One publish per person for a burst: a change does not publish, it starts (or restarts) that person's quiet
+ * wait of `HOME_QUIET_MS` on the bot's clock; the Home is published when the person's changes have been quiet that
+ * long, or `HOME_MAX_WAIT_MS` after the first change still unpublished, so a steady stream still shows. An opening
+ * publishes at once (the person is looking) and covers the changes waiting for them.
+ *
  * Cheap and ordered: a worker (worker.ts) whose passes never overlap does every publish (a Home is rendered when
- * its turn comes, so it is never older than one published before it), a burst of changes folds into one pass, and
+ * its turn comes, so it is never older than one published before it, and the last shows what the burst left), and
  * the client does not retry (the next change or opening publishes again). A pass starts after the change is on
  * disk and never holds up an ack. It publishes on the `background` client (slack/clients.ts), never on the one
  * `views.open` needs.
@@ -14,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { Logger, webApi } from '@slack/bolt';
 import { holds } from '../core/authorize.js';
 import { isGroup } from '../core/schema.js';
-import type { Clock } from '../runtime/clock.js';
+import { after, type Clock } from '../runtime/clock.js';
 import { createWorker } from '../runtime/worker.js';
 import type { Programs } from '../service/programs.js';
 import { homeAcross } from './views/home.js';
@@ -22,14 +27,27 @@ import { homeAcross } from './views/home.js';
 /** People remembered as Home viewers (beyond role holders and admins). */
 const MAX_VIEWERS = 500;
 
+/**
+ * A person's Home is published once their changes have been quiet this long: longer than a burst of concurrent
+ * commands takes to commit (group commits land within tens of ms of each other), short enough that one change
+ * still shows on the Home at once as a person sees it.
+ */
+export const HOME_QUIET_MS = 250;
+/**
+ * …or this long after the first change still unpublished, whatever follows. `views.publish` is a tiered method
+ * (per app, per workspace, about 100 a minute): under a steady stream every concerned person is published at most
+ * once per wait, so a program's five role holders and an admin cost at most 72 a minute, below the tier.
+ */
+export const HOME_MAX_WAIT_MS = 5_000;
+
 export interface HomePublisher {
   /** Republishes on every committed change from now on. */
   start(): void;
   /** Publishes this person's Home now (after the publishes already under way). */
   publishFor(userId: string): Promise<void>;
   /**
-   * Publishes again, where the view changed, for everyone a change may concern: for what changes the Homes outside
-   * a committed change (the alert channel out of reach, or back).
+   * Publishes again (after the quiet wait, as a change does), where the view changed, for everyone a change may
+   * concern: for what changes the Homes outside a committed change (the alert channel out of reach, or back).
    */
   refresh(): void;
   /** Stops republishing on changes and waits for the publishes under way. */
@@ -51,10 +69,10 @@ export function createHomePublisher(opts: {
   const viewers = new Set<string>();
   /** Asked for: these people's Homes, published even if unchanged (they opened it)… */
   const opened = new Set<string>();
-  /** …and everyone's a change may concern, where it changed. */
-  let everyone = false;
-  /** People whose Homes a change concerned: the role holders of the programs that changed. */
-  const concerned = new Set<string>();
+  /** …and these, where they changed: their changes have been quiet long enough, or waited the longest. */
+  const due = new Set<string>();
+  /** People with changes not yet published: cancels their quiet wait and their longest wait. */
+  const waiting = new Map<string, { quiet: () => void; longest: () => void }>();
   let stopped = false;
 
   async function publish(userId: string, force: boolean) {
@@ -89,28 +107,46 @@ export function createHomePublisher(opts: {
   const people = (holder: string | null): string[] =>
     !holder ? [] : isGroup(holder) ? (opts.membersOf?.(holder) ?? []) : [holder];
 
-  const affected = () => {
-    // A viewer who holds no role in what changed sees nothing new: their Home shows only the programs they hold roles in.
-    const people = new Set<string>([...admins, ...concerned]);
-    concerned.clear();
-    return [...people];
+  /** Stops a person's waits (their Home is about to be published). */
+  const unwait = (userId: string) => {
+    const w = waiting.get(userId);
+    if (!w) return;
+    w.quiet();
+    w.longest();
+    waiting.delete(userId);
   };
 
-  const refresh = () => {
-    everyone = true;
-    for (const s of programs.active())
-      for (const r of s.cutover().roles) if (r.assignee) concerned.add(r.assignee);
+  const ready = (userId: string) => {
+    unwait(userId);
+    if (stopped) return;
+    due.add(userId);
     worker.wake();
   };
 
-  /** A program changed: its role holders, before and after the change, and admins and viewers. */
+  /** A change concerns this person: (re)start their quiet wait; the longest wait runs from their first change. */
+  const fold = (userId: string) => {
+    if (stopped || due.has(userId)) return;
+    const w = waiting.get(userId);
+    w?.quiet();
+    waiting.set(userId, {
+      quiet: after(opts.clock, HOME_QUIET_MS, () => ready(userId)),
+      longest: w?.longest ?? after(opts.clock, HOME_MAX_WAIT_MS, () => ready(userId)),
+    });
+  };
+
+  // A viewer who holds no role in what changed sees nothing new: their Home shows only the programs they hold roles in.
+  const refresh = () => {
+    for (const a of admins) fold(a);
+    for (const s of programs.active()) for (const r of s.cutover().roles) if (r.assignee) fold(r.assignee);
+  };
+
+  /** A program changed: its role holders, before and after the change, and admins. */
   const changed = (
     before: { roles: { assignee: string | null }[] },
-    after: { roles: { assignee: string | null }[] },
+    next: { roles: { assignee: string | null }[] },
   ) => {
-    everyone = true;
-    for (const r of [...before.roles, ...after.roles]) for (const p of people(r.assignee)) concerned.add(p);
-    worker.wake();
+    for (const a of admins) fold(a);
+    for (const r of [...before.roles, ...next.roles]) for (const p of people(r.assignee)) fold(p);
   };
 
   const worker = createWorker({
@@ -118,12 +154,15 @@ export function createHomePublisher(opts: {
     async pass() {
       const forced = [...opened];
       opened.clear();
-      const all = everyone;
-      everyone = false;
+      // An opening publishes the Home as it is now: the changes waiting for that person are in it.
+      for (const userId of forced) {
+        unwait(userId);
+        due.delete(userId);
+      }
+      const quieted = [...due];
+      due.clear();
       for (const userId of forced) if (!stopped) await publish(userId, true);
-      if (all)
-        for (const userId of affected())
-          if (!stopped && !forced.includes(userId)) await publish(userId, false);
+      for (const userId of quieted) if (!stopped) await publish(userId, false);
       return undefined;
     },
     onError: (e) => logger.warn(`App Home: ${(e as Error).message}`),
@@ -158,6 +197,7 @@ export function createHomePublisher(opts: {
     },
     async stop() {
       stopped = true;
+      for (const userId of [...waiting.keys()]) unwait(userId);
       await worker.stop();
     },
   };
