@@ -6,6 +6,7 @@
  * once each, when the bot is invited; a later outage tells people again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { HOME_QUIET_MS } from '../../src/slack/home-publisher.js';
 import { ADMIN, assignRoles, CHANNEL, type Harness, PEOPLE } from '../slack/harness.js';
 import type { RecordedCall } from '../slack/stand-in.js';
 import { type AlertHarness, alertMessages, startAlertHarness } from './helpers.js';
@@ -62,7 +63,8 @@ describe('when the bot is not in the channel', () => {
     const since = w.clock.now().toISOString();
     expect(w.doc().channelProblem).toEqual({ channel: CHANNEL, error: 'not_in_channel', since, told: [LOG] });
 
-    // Admins see it at the top of App Home; others do not.
+    // Admins see it at the top of App Home (once the change's quiet wait is over); others do not.
+    w.clock.advance(HOME_QUIET_MS);
     const home = await homeFor(h, ADMIN, true, publishes);
     const blocks = (home.args.view as { blocks: { text?: { text: string } }[] }).blocks;
     expect(blocks[1]?.text?.text).toContain(`:warning: *${NOTICE} <#${CHANNEL}>*`);
