@@ -29,8 +29,12 @@ export function goOfRecord(doc: StoreDocument, hash: string, now: Date): string 
   return servedRecord(doc, now).hash === hash ? goFingerprint(doc.cutover) : undefined;
 }
 
-/** Adds the record's hash to the ledger while a GO is in force. */
+/**
+ * Adds the record's hash to the ledger while a GO is in force. Without a GO nothing is noted, so the record is not
+ * rendered at all: this runs inside every change's write.
+ */
 export function noteRecord(doc: StoreDocument, now: Date): StoreDocument {
+  if (!goFingerprint(doc.cutover)) return doc;
   return noteHash(doc, servedRecord(doc, now).hash, now);
 }
 
