@@ -9,7 +9,7 @@ import { newDocument } from '../../src/service/document.js';
 import { at, decidedGo, readyForGo } from '../core/fixtures.js';
 
 describe('the record ledger', () => {
-  it('notes nothing while no GO is in force: the document comes back as it was', () => {
+  it('notes nothing while no GO is in force: the document comes back as it was (the record is not rendered)', () => {
     const doc = newDocument(readyForGo());
     expect(goFingerprint(doc.cutover)).toBeUndefined();
     expect(noteRecord(doc, at(40))).toBe(doc);
