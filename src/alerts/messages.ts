@@ -12,6 +12,7 @@
  * program. Everything a person typed (titles, reasons, rationales, CI names) is escaped.
  */
 import { actorName } from '../core/commands.js';
+import { noteSubject } from '../core/history-words.js';
 import { lostGoResponders, type Obligation, obligations } from '../core/obligations.js';
 import {
   currentTarget,
@@ -316,12 +317,7 @@ function tell(_before: Cutover, c: Cutover, e: DomainEvent): Told {
       };
     }
     case 'note.changed': {
-      const what =
-        e.what === 'scope'
-          ? 'Scope'
-          : e.what === 'window-notes'
-            ? 'Window notes'
-            : `${esc(sideName(c, e.side ?? ''))}'s position`;
+      const what = noteSubject(e, (id) => esc(sideName(c, id)));
       const text = e.change === 'set' && e.text ? `: ${esc(clip(e.text, 1000))}` : ' for the decision record';
       return {
         lines: [`:memo: *${what} ${e.change === 'set' ? 'written' : 'cleared'}*${text}`],

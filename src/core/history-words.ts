@@ -44,6 +44,17 @@ const KIND: Record<string, string> = {
   role: 'Role',
 };
 
+/** What a note is of, in words: "Scope", "Window notes" or "<side>'s position" (`sideWords` names the side). */
+export const noteSubject = (
+  e: Extract<HistoryEvent, { type: 'note.changed' }>,
+  sideWords: (sideId: string) => string,
+) =>
+  e.what === 'scope'
+    ? 'Scope'
+    : e.what === 'window-notes'
+      ? 'Window notes'
+      : `${sideWords(e.side ?? '')}'s position`;
+
 /** The words of one history entry. `c` is the program as it stands now, for titles an older event did not keep. */
 export function historyWords(h: Pick<HistoryEntry, 'by' | 'event'>, c: Cutover, say: Speaker): string {
   const e = h.event;
@@ -148,12 +159,7 @@ export function historyWords(h: Pick<HistoryEntry, 'by' | 'event'>, c: Cutover, 
     case 'program.created':
       return `Program started from ${say.plain(e.from)}`;
     case 'note.changed': {
-      const what =
-        e.what === 'scope'
-          ? 'Scope'
-          : e.what === 'window-notes'
-            ? 'Window notes'
-            : `${side(e.side ?? '')}'s position`;
+      const what = noteSubject(e, side);
       return e.change === 'set'
         ? `${what} written${because(e.text)}${e.was ? ` (was ${say.typed(e.was)})` : ''}`
         : `${what} cleared${e.was ? ` (was ${say.typed(e.was)})` : ''}`;
