@@ -1,8 +1,8 @@
 /**
  * Keeps each person's App Home current, across every program. `publishFor` answers `app_home_opened`; after every
  * committed change of a program (programs.onCommitted) the Homes of the people it may concern — that program's
- * role holders, admins, and whoever opened the Home since the bot started — are rendered again and published only
- * where the view changed. A Home shows the programs where the person holds a role (views/home.ts `homeAcross`).
+ * role holders before and after the change, and admins (a person with no role sees no program, so a change leaves
+ * their Home as it was) — are rendered again and published only where the view changed. A Home shows the programs where the person holds a role (views/home.ts `homeAcross`).
  *
  * One publish per person for a burst: a change does not publish, it starts (or restarts) that person's quiet
  * wait of `HOME_QUIET_MS` on the bot's clock; the Home is published when the person's changes have been quiet that
