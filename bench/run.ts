@@ -367,7 +367,7 @@ async function main() {
     ];
     for (const [name, run] of sections) if (!ONLY || ONLY === name) await run();
   } finally {
-    await rm(work, { recursive: true, force: true });
+    if (!process.env.BENCH_KEEP) await rm(work, { recursive: true, force: true });
   }
   const md = report((performance.now() - t0) / 1000);
   if (!QUICK && !ONLY) await writeFile('BENCHMARKS.md', md);

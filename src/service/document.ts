@@ -5,14 +5,19 @@ import {
   Actor,
   CiToken,
   Cutover,
+  CutoverInParts,
   DomainEvent,
   HistoryEntry,
   Id,
   Instant,
   TargetRef,
 } from '../core/schema.js';
+import { inParts } from '../store/changed-parts.js';
 
 export const STORE_VERSION = 1;
+
+// A change to the program is checked for what it changed, then for its cross-references (store/changed-parts.ts).
+inParts.set(Cutover, CutoverInParts);
 
 /**
  * What every outbox item carries for its delivery, whatever it tells: the de-duplication key, where it goes, and

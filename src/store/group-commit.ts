@@ -19,6 +19,7 @@
  */
 import type { z } from 'zod';
 import type { Clock } from '../runtime/clock.js';
+import { changedPartsValidated, deepFrozen, sharedWith } from './changed-parts.js';
 import { describeIssues, lateError, StoreError } from './errors.js';
 import type { AppendOnlyLog, RequestKeys, UpdateFn, UpdateOptions } from './store.js';
 import { appendedEntries, entriesOf, validated, withEntries } from './validate.js';
@@ -133,18 +134,21 @@ export interface DecidedGroup<T> {
  */
 export const GROUP_BUDGET_MS = 200;
 
-/** Decides `group` against `committed` (its history field the newest entries held). */
+/**
+ * Decides `group` against `committed` (its history field the newest entries held; frozen, as every document this
+ * returns is).
+ */
 export function decideGroup<T>(
   spec: DecideSpec<T>,
   committed: T,
   group: readonly Pending<T>[],
-  eachValidated = false,
 ): DecidedGroup<T> {
   const { where, log, requests, clock } = spec;
   const field = log?.field;
   const hot = (doc: T): T => (field ? withEntries(doc, field, []) : doc);
-  // The latest decided state, never handed to a fn: each fn gets a private copy of it.
-  let source = hot(committed);
+  // The latest decided state, frozen: each fn is handed it under a top level of its own, so that what a fn sets
+  // there and then throws, or does not return, reaches nobody; deeper, a change made in place throws.
+  let source = Object.freeze(hot(deepFrozen(committed)));
   const before = field ? entriesOf(committed, field) : [];
   const history = [...before];
   const recorded = new Map<string, RequestRecord>();
@@ -164,20 +168,19 @@ export function decideGroup<T>(
       continue;
     }
     try {
-      const copy = structuredClone(source);
       const key = p.request?.key;
       const seen =
         p.request && key !== undefined
           ? (recorded.get(key)?.applied ?? spec.applied(key, p.request.now))
           : undefined;
-      const { next, result, applied } = p.fn(field ? withEntries(copy, field, [...history]) : copy, seen);
+      const given = field ? withEntries(source, field, [...history]) : ({ ...source } as T);
+      const { next, result, applied } = p.fn(given, seen);
       let doc: T | undefined;
       let added: unknown[] = [];
       if (next !== undefined) {
         added = log ? appendedEntries(where, log, history, next) : [];
-        doc = eachValidated
-          ? validated(where, spec.schema, hot(next), 'the new document')
-          : changedPartsValidated(where, spec.schema, hot(copy), hot(next));
+        const made = sharedWith(hot(next), source);
+        doc = Object.freeze(deepFrozen(changedPartsValidated(where, spec.schema, source, made)));
       }
       let record: RequestRecord | undefined;
       if (applied !== undefined && p.request && key !== undefined) {
@@ -200,20 +203,12 @@ export function decideGroup<T>(
     }
   }
   if (!changed) return { answers, left, changed, doc: source, history, added: [], recorded: [] };
-  let doc: T;
-  if (eachValidated) doc = validated(where, spec.schema, source, 'the new document');
-  else {
-    const parsed = spec.schema.safeParse(source);
-    // One change of the group made a document that fails the schema: decide the group again, each validated.
-    if (!parsed.success) return decideGroup(spec, committed, group, true);
-    doc = parsed.data;
-  }
   // Checked again immediately before the write: a change whose deadline passed while its group was decided is
   // refused unwritten (its person is, or will be, shown a timeout), and the group decided again without it.
   const late = lateOnes(group, answers, clock.now().getTime());
   if (late.length) {
     const rest = group.filter((p) => !late.includes(p) && !left.includes(p));
-    const again = decideGroup(spec, committed, rest, eachValidated);
+    const again = decideGroup(spec, committed, rest);
     const now = clock.now().getTime();
     for (const p of late) answers.set(p, { ok: false, error: lateError(where, p.deadline ?? now, now) });
     for (const [p, d] of again.answers) answers.set(p, d);
@@ -223,73 +218,11 @@ export function decideGroup<T>(
     answers,
     left,
     changed,
-    doc,
+    doc: source,
     history,
     added: history.slice(before.length),
     recorded: [...recorded.values()],
   };
-}
-
-type Row = Record<string, unknown>;
-/** The zod internals read here: a schema's kind, its own checks, an object's fields, an array's element. */
-type Def = { type: string; checks?: unknown[]; shape?: Record<string, z.ZodType>; element?: z.ZodType };
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
-const plain = (def: Def, type: string) => def.type === type && !def.checks?.length;
-
-/**
- * `next` with what one change replaced validated, and only that: each field of the document (a plain `z.object`)
- * that is not the one `given` to the change, and of an array field only the elements it added or replaced. Any
- * other schema: the whole document. What fails is a StoreError 'invalid' naming the field, so the change is
- * refused alone; a later change of its group can never make it pass. (A field changed in place is not seen here:
- * the group's document is validated whole before it is written.)
- */
-function changedPartsValidated<T>(where: string, schema: z.ZodType<T>, given: T, next: T): T {
-  const def = defOf(schema);
-  const shape = def.shape;
-  if (!plain(def, 'object') || !shape || typeof next !== 'object' || next === null)
-    return validated(where, schema, next, 'the new document');
-  const before = given as Row;
-  const after = next as Row;
-  const out: Row = {};
-  for (const [k, field] of Object.entries(shape)) {
-    const value = after[k];
-    if (value === before[k]) {
-      if (value !== undefined || k in after) out[k] = value;
-      continue;
-    }
-    const f = defOf(field);
-    const old = before[k];
-    const parsed =
-      plain(f, 'array') && f.element && Array.isArray(value) && Array.isArray(old)
-        ? newElementsValidated(where, k, f.element, old, value)
-        : fieldValidated(where, [k], field, value);
-    if (parsed !== undefined) out[k] = parsed;
-  }
-  return out as T;
-}
-
-function fieldValidated(where: string, path: PropertyKey[], field: z.ZodType, value: unknown): unknown {
-  const parsed = field.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new StoreError(
-    'invalid',
-    where,
-    `Refused to write ${where}: the new document does not match the schema: ${describeIssues(parsed.error.issues, path)}. ` +
-      'Nothing was written; the store still holds the last good document. This is a bug in the code that ' +
-      'built the document: report it with this message.',
-  );
-}
-
-/** An array field: the elements not in `old` (by identity) validated, the others kept as they are. */
-function newElementsValidated(
-  where: string,
-  k: string,
-  element: z.ZodType,
-  old: unknown[],
-  value: unknown[],
-): unknown[] {
-  const kept = new Set(old);
-  return value.map((e, i) => (kept.has(e) ? e : fieldValidated(where, [k, i], element, e)));
 }
 
 /** The updates of `group` decided to go ahead whose deadline is before `now`. */

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import { type Clock, systemClock } from '../runtime/clock.js';
+import { deepFrozen } from './changed-parts.js';
 import { closedError } from './errors.js';
 import {
   decideGroup,
@@ -78,9 +79,9 @@ export class MemoryStore<T> implements Store<T> {
       'the first document (from create())',
     );
     const log = this.#log;
-    this.#committed = log
-      ? withEntries(first, log.field, entriesOf(first, log.field).slice(-log.keep))
-      : first;
+    this.#committed = deepFrozen(
+      log ? withEntries(first, log.field, entriesOf(first, log.field).slice(-log.keep)) : first,
+    );
     this.#queue = new GroupQueue<T>((group) => this.#commit(group));
   }
 
@@ -122,7 +123,7 @@ export class MemoryStore<T> implements Store<T> {
       group,
     );
     if (d.changed) {
-      this.#committed = log ? withEntries(d.doc, log.field, d.history.slice(-log.keep)) : d.doc;
+      this.#committed = deepFrozen(log ? withEntries(d.doc, log.field, d.history.slice(-log.keep)) : d.doc);
       for (const r of d.recorded) this.#index.set(r);
       const now = this.#clock.now().getTime();
       if (this.#requests && now - this.#swept >= this.#requests.ttlMs / SWEEPS_PER_TTL) {

@@ -101,7 +101,7 @@ export function describeStoreContract(name: string, open: OpenForContract): void
       expect(s.snapshot().history.map((h) => h.text)).toEqual(['c47', 'c48', 'c49']);
     });
 
-    it('a refusal writes nothing: fn returning no next, or throwing after changing its copy; later updates go on', async () => {
+    it('a refusal writes nothing: fn returning no next, throwing after changing its copy, or changing the document in place; later updates go on', async () => {
       const s = await fresh();
       await change(s, 'kept');
       const before = structuredClone(await s.read());
@@ -109,12 +109,18 @@ export function describeStoreContract(name: string, open: OpenForContract): void
       expect(await s.update((d) => ({ result: d.counter }))).toBe(1);
       await expect(
         s.update((d) => {
-          d.counter = 99; // its private copy: must not leak
-          d.items.push({ name: 'half-done' });
+          d.counter = 99; // its own top level: must not leak
           d.history.push({ seq: 99, text: 'half-done' });
           throw new Error('no such blocker');
         }),
       ).rejects.toThrow('no such blocker');
+      // Below its top level, fn is handed the committed document itself, frozen: a change in place throws.
+      await expect(
+        s.update((d) => {
+          d.items.push({ name: 'half-done' });
+          return { next: d, result: undefined };
+        }),
+      ).rejects.toThrow(TypeError);
       // A change made to the copy without returning it is no change either.
       await s.update((d) => {
         d.counter = 42;
@@ -126,30 +132,38 @@ export function describeStoreContract(name: string, open: OpenForContract): void
       expect(await change(s, 'after')).toBe(2);
     });
 
-    it('updates made at once each get their own copy: what one changes and throws, or does not return, reaches neither the next nor the store', async () => {
+    it('updates made at once each get their own top level: what one changes and throws, does not return, or changes in place, reaches neither the next nor the store', async () => {
       const s = await fresh();
 
       const calls = [
         change(s, 'a'),
         s.update((d) => {
-          d.counter = 99; // its private copy, made from what 'a' decided
-          d.items.push({ name: 'half-done' });
+          d.counter = 99; // its own top level, over what 'a' decided
+          d.history.push({ seq: 99, text: 'half-done' });
           throw new Error('gave up');
         }),
         change(s, 'b'),
         s.update((d) => {
-          d.items.push({ name: 'not returned' }); // the last of the group: its copy must not be what is written
-          return { result: `read ${d.counter}` };
+          d.items.push({ name: 'in place' }); // the document 'b' decided, frozen: refused alone
+          return { next: d, result: 'pushed' };
+        }),
+        s.update((d) => {
+          const read = d.counter;
+          d.counter = 7; // the last of the group: its top level must not be what is written
+          d.history.push({ seq: 99, text: 'not returned' });
+          return { result: `read ${read}` };
         }),
       ];
       const settled = await Promise.allSettled(calls);
 
-      expect(settled.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      expect(settled.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name))).toEqual([
         1,
-        'gave up',
+        'Error',
         2,
+        'TypeError',
         'read 2',
       ]);
+      expect((settled[1] as PromiseRejectedResult).reason.message).toBe('gave up');
       const written = {
         counter: 2,
         items: [],

@@ -249,6 +249,11 @@ export const ProgramFile = CutoverShape.extend({
 });
 
 /** The live cutover: a program plus everything done to it. Also the shape of a program file. */
+/**
+ * The program checked in parts (store/changed-parts.ts): its plain shape, walked for what a change changed, and its
+ * cross-references over the whole. A change is never in the legacy form `Cutover` reads from old files.
+ */
+export const CutoverInParts = { shape: CutoverShape, issues: programIssues };
 export const Cutover = z.preprocess(migrateLegacyGates, CutoverShape).superRefine((c, ctx) => {
   for (const issue of programIssues(c))
     ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });

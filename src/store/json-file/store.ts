@@ -29,6 +29,7 @@ import { dirname, resolve } from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import type { z } from 'zod';
 import { type Clock, systemClock } from '../../runtime/clock.js';
+import { deepFrozen } from '../changed-parts.js';
 import { closedError, ioError, StoreError } from '../errors.js';
 import {
   decideGroup,
@@ -254,7 +255,7 @@ class JsonStore<T> implements JsonFileStore<T> {
     this.#log = log;
     this.#requests = requests;
     this.#db = db;
-    this.#committed = committed;
+    this.#committed = deepFrozen(committed);
     this.#schema = opts.schema;
     this.#version = opts.version;
     this.#lock = lock;
@@ -330,7 +331,7 @@ class JsonStore<T> implements JsonFileStore<T> {
         for (const p of group) if (d.answers.has(p)) p.reject(error);
         return d.left;
       }
-      this.#committed = log ? withEntries(d.doc, log.field, d.history.slice(-log.keep)) : d.doc;
+      this.#committed = deepFrozen(log ? withEntries(d.doc, log.field, d.history.slice(-log.keep)) : d.doc);
       if (requests) for (const r of d.recorded) requests.index.set(r);
     }
     // Rarely (once most keys have expired): before the group is told, so that what it was told is on disk as named.

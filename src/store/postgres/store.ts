@@ -31,6 +31,7 @@
 import type pg from 'pg';
 import type { z } from 'zod';
 import { type Clock, systemClock } from '../../runtime/clock.js';
+import { deepFrozen } from '../changed-parts.js';
 import { closedError, describeIssues, lateError, StoreError } from '../errors.js';
 import {
   type Decided,
@@ -389,7 +390,7 @@ class PgStore<T> implements PostgresStore<T> {
     this.#pool = opts.pool;
     this.#where = rows.where;
     this.#create = opts.create;
-    this.#committed = committed;
+    this.#committed = { ...committed, doc: deepFrozen(committed.doc) };
     this.#lockTimeoutMs = opts.lockTimeoutMs ?? 10_000;
     this.#healthTimeoutMs = opts.healthTimeoutMs ?? 2000;
     guardPool(this.#pool);
@@ -464,7 +465,7 @@ class PgStore<T> implements PostgresStore<T> {
   /** A newer committed state than the one held (from a read, a notification or a poll) becomes the snapshot. */
   #heard(state: Committed<T>): void {
     if (state.revision <= this.#committed.revision) return;
-    this.#committed = state;
+    this.#committed = { ...state, doc: deepFrozen(state.doc) };
     for (const l of this.#changed)
       try {
         l();
@@ -669,7 +670,7 @@ class PgStore<T> implements PostgresStore<T> {
       if (sweep) this.#swept = now;
       const kept = log ? withEntries(d.doc, log.field, d.history.slice(-log.keep)) : d.doc;
       this.#committed = {
-        doc: kept,
+        doc: deepFrozen(kept),
         revision: Number(rows[0]?.revision),
         length: current.length + d.added.length,
       };

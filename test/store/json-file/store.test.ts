@@ -123,17 +123,24 @@ describe('the write queue', () => {
     expect(await readJson(path)).toEqual({ schemaVersion: VERSION, data: { counter: 2, items: [] } });
   });
 
-  it('gives fn a private copy: a change made before throwing does not leak into snapshot()', async () => {
+  it('gives fn a top level of its own over the committed document, frozen: nothing it changes before throwing, or in place, leaks into snapshot()', async () => {
     const store = await openDoc(join(await dirs.make(), 'cutover.json'));
 
     await expect(
       store.update((d) => {
-        d.items.push({ name: 'half-done' });
+        d.counter = 5;
         throw new Error('gave up');
       }),
     ).rejects.toThrow('gave up');
+    await expect(
+      store.update((d) => {
+        d.items.push({ name: 'half-done' });
+        return { next: d, result: undefined };
+      }),
+    ).rejects.toThrow(TypeError);
 
     expect(store.snapshot()).toEqual({ counter: 0, items: [] });
+    expect(Object.isFrozen(store.snapshot().items)).toBe(true);
   });
 
   it('close waits for queued updates; an update after close is refused with code closed', async () => {
