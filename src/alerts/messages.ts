@@ -28,7 +28,7 @@ import {
 import type { Cutover, DomainEvent } from '../core/schema.js';
 import { goWord } from '../format/words.js';
 import type { Change } from '../service/cutover-service.js';
-import type { AlertItem, StoreDocument } from '../service/document.js';
+import type { AlertItem, OutboxItem, StoreDocument, TallyItem } from '../service/document.js';
 import { actionValue } from '../slack/ids.js';
 import { obligationButton, obligationLines } from '../slack/views/obligations.js';
 import {
@@ -44,6 +44,7 @@ import {
 } from '../slack/views/text.js';
 import { actorId, askedKey, askNow, seedLedger } from './asked.js';
 import { alertId } from './ids.js';
+import { queueAlert, tallyLine } from './tally.js';
 
 /** An alert stays far below Slack's 40,000 characters, so a burst of them folds into one message. */
 const ALERT_MAX_CHARS = 4000;
@@ -382,6 +383,21 @@ export function renderAlertText(
   };
 }
 
+/** The text of a tally (tally.ts), rendered at delivery: how many changes of which kinds, then "Next:" as an alert's. */
+export function tallyText(
+  c: Cutover,
+  t: TallyItem,
+  asked: Obligation[],
+): { text: string; mentions: string[]; buttons: AlertButton[] } {
+  const { lines: next, mentions, buttons } = nextLines(c, asked);
+  const tail = next.length ? fold(['*Next:*', ...next], NEXT_MAX_CHARS, ALERT_LINE_MAX) : '';
+  return {
+    text: tail ? `${tallyLine(t)}\n${tail}` : tallyLine(t),
+    mentions: mentions.filter((u) => tail.includes(`• ${mention(u)}`)),
+    buttons,
+  };
+}
+
 /**
  * The text of the alert of one committed change as the channel reads it when it is delivered at once, every
  * obligation owed before the change having been asked already (`askedAfter`).
@@ -424,7 +440,7 @@ export function composeAlerts(doc: StoreDocument, change: Change): AlertItem[] {
 
 /**
  * The service's `compose` hook: the change's typed alert joins the outbox in the same write, to the program's
- * channel. It only copies the change's events: nothing here works out readiness or renders text, so the write
+ * channel (or, if the channel is far behind and the change routine, is counted in a tally: tally.ts). It only copies the change's events: nothing here works out readiness or renders text, so the write
  * queue waits on nothing more — but once per program, for its first alerted change, when the ledger of what was
  * asked is seeded from the state before it (`seedLedger`).
  */
@@ -434,6 +450,9 @@ export function alertsHook() {
     if (!items.length) return doc;
     // Once per program, its first alerted change: what was owed before it counts as asked (asked.ts).
     const asked = doc.asked ?? seedLedger(change.before, change.now.toISOString());
-    return { ...doc, outbox: [...doc.outbox, ...items], asked };
+    // A channel far behind counts routine changes instead of telling each (tally.ts).
+    const seq = doc.history.at(-1)?.seq ?? doc.outbox.length;
+    const outbox = items.reduce<OutboxItem[]>((o, item) => queueAlert(o, item, seq), doc.outbox);
+    return { ...doc, outbox, asked };
   };
 }

@@ -16,7 +16,7 @@ import type { OutboxItem, StoreDocument } from '../service/document.js';
 import { deploymentText } from '../slack/views/deployments.js';
 import { esc, fold, who } from '../slack/views/text.js';
 import { actorId, askedKey, askNow } from './asked.js';
-import { ALERT_LINE_MAX, type AlertButton, renderAlertText } from './messages.js';
+import { ALERT_LINE_MAX, type AlertButton, renderAlertText, tallyText } from './messages.js';
 import { digestText, reminderText } from './reminders.js';
 
 /** One item as it goes out: its text, whom it mentions, its buttons, and the obligations it marks asked. */
@@ -70,6 +70,13 @@ export function createRenderer(
       case 'alert': {
         const { asked, known } = askNow(owedNow(), ledger, actorId(item.by));
         const { text, mentions, buttons } = renderAlertText(c, item, asked, reportNow());
+        for (const k of known) ledger.add(k);
+        return { item, text, mentions, buttons, asks: known };
+      }
+      case 'tally': {
+        // Counted changes, by several people: it asks what is owed and not yet asked, of anyone.
+        const { asked, known } = askNow(owedNow(), ledger, undefined);
+        const { text, mentions, buttons } = tallyText(c, item, asked);
         for (const k of known) ledger.add(k);
         return { item, text, mentions, buttons, asks: known };
       }

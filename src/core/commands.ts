@@ -25,7 +25,7 @@ import { shapeHandlers } from './commands/shape.js';
 import { signoffsHandlers } from './commands/signoffs.js';
 import { targetsHandlers } from './commands/targets.js';
 import { windowHandlers } from './commands/window.js';
-import { plainCopy } from './copy.js';
+import { draftOf } from './copy.js';
 import { type DomainError, fromZod, invalid, needsConfirmation, refused } from './errors.js';
 import { judgedAt } from './membership.js';
 import { blockerState, currentTarget, derivedSnapshot, mayDecideGo } from './readiness.js';
@@ -173,7 +173,7 @@ export function execute(cutover: Cutover, input: unknown, given: Actor, now: Dat
         `${cutover.title} was archived at ${cutover.archived.at}${cutover.archived.reason ? ` (${cutover.archived.reason})` : ''}: it is read-only. Start a new program for the next cutover.`,
       ),
     };
-  const c = plainCopy(cutover);
+  const c = draftOf(cutover);
   const before = derivedSnapshot(cutover);
   const { step: result, ch } = step(c, cmd, actor, at);
   if (!result.ok || !ch) return { ok: false, error: result.ok ? refused('Nothing to do.') : result.error };

@@ -88,6 +88,24 @@ export const ReminderItem = z.object({
 });
 export type ReminderItem = z.infer<typeof ReminderItem>;
 
+/**
+ * Changes counted, not told one by one: once a channel has `ALERTS_TOLD_WAITING` alerts waiting (more than its next
+ * messages can tell at Slack's pace), a routine change (alerts/messages.ts) is counted in the channel's last item
+ * if that is a tally not yet tried, or starts one. Bounded, however fast the changes come.
+ */
+export const TallyItem = z.object({
+  ...Delivery,
+  kind: z.literal('tally'),
+  program: Id,
+  /** How many changes, by the type of their first event. */
+  counts: z.record(z.string(), z.number().int().positive()),
+  /** The history sequence numbers of the first and the last change counted. */
+  seqs: z.object({ from: z.number().int().nonnegative(), to: z.number().int().nonnegative() }),
+  /** When the last change counted was made (`createdAt`: the first). */
+  lastAt: Instant,
+});
+export type TallyItem = z.infer<typeof TallyItem>;
+
 /** The daily digest of `day` (the program's local day): where the decision stands when it is delivered. */
 export const DigestItem = z.object({ ...Delivery, kind: z.literal('digest'), program: Id, day: z.string() });
 export type DigestItem = z.infer<typeof DigestItem>;
@@ -136,6 +154,7 @@ const LegacyOnDisk = z
  */
 export const OutboxItem = z.union([
   AlertItem,
+  TallyItem,
   ReminderItem,
   DigestItem,
   DeploymentItem,

@@ -2,6 +2,7 @@
  * Shared builders for the core's tests: the shipped program with its five roles assigned, fixed clocks,
  * actors, and steps that run a command and insist it succeeded (or was refused without writing anything).
  */
+
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
@@ -19,6 +20,7 @@ import {
 import type { Unmet } from '../../src/core/unmet.js';
 import { refusalPlain, refusalSentence } from '../../src/slack/views/answers.js';
 import { unmetLines } from '../../src/slack/views/unmet.js';
+import { deepFrozen } from '../../src/store/changed-parts.js';
 import { CORE_CAST } from '../fixtures/people.js';
 
 // ---------------------------------------------------------------- clock
@@ -86,7 +88,8 @@ export type Done = Extract<Outcome, { ok: true }>;
 
 /** Runs a command that must succeed; a refusal fails the test with the message a person would see. */
 export function run(c: Cutover, cmd: CommandInput, actor: Actor, now: Date = T0): Done {
-  const out = execute(c, cmd, actor, now);
+  // On a frozen copy, as the store hands the program over: a transition that changed its input would throw here.
+  const out = execute(deepFrozen(structuredClone(c)), cmd, actor, now);
   if (!out.ok)
     throw new Error(`expected ${cmd.type} to succeed, but it was refused: ${refusalPlain(out.error, c)}`);
   return out;

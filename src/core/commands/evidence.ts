@@ -32,7 +32,7 @@ function evidenceLog({ c, begin }: StepContext, cmd: Extract<Command, { type: 'e
     };
   if (e.entries.some((x) => x.url === cmd.url && sameTarget(x.target, cur)))
     return { step: fail(unchanged(`That link is already logged as ${e.id} for ${targetLabel(cur)}.`)) };
-  e.entries.push({ url: cmd.url, target: { tag: cur.tag, sha: cur.sha }, ...a.ch.stamp() });
+  e.entries = [...e.entries, { url: cmd.url, target: { tag: cur.tag, sha: cur.sha }, ...a.ch.stamp() }];
   a.ch.emit({
     type: 'evidence.logged',
     evidence: e.id,

@@ -358,9 +358,14 @@ class JsonStore<T> implements JsonFileStore<T> {
       if (requests && requestPath) await rollbackLog(requestPath, requests.bytes).catch(() => undefined);
     };
     try {
-      if (log) bytes = await appendLog(log.path, log.bytes, added, this.#io);
-      if (requests && requestPath)
-        requestBytes = await appendLog(requestPath, requests.bytes, lines, this.#io);
+      // The two logs are appended at once: each is fsynced before the document names its new length.
+      const appended = await Promise.allSettled([
+        log ? appendLog(log.path, log.bytes, added, this.#io) : 0,
+        requests && requestPath ? appendLog(requestPath, requests.bytes, lines, this.#io) : 0,
+      ]);
+      for (const a of appended) if (a.status === 'rejected') throw a.reason;
+      bytes = appended[0].status === 'fulfilled' ? appended[0].value : 0;
+      requestBytes = appended[1].status === 'fulfilled' ? appended[1].value : 0;
     } catch (e) {
       await rollback();
       this.#failure = e;
