@@ -71,7 +71,7 @@ const HANDLERS: { [K in CommandType]: Handler<K> } = {
   ...recordsHandlers,
 };
 
-/** Applies one parsed command to `c` (a private copy) through its handler. */
+/** Applies one parsed command to `c` (a private copy two levels deep: copy.ts `draftOf`) through its handler. */
 function step(c: Cutover, cmd: Command, actor: Actor, at: string) {
   const ctx: StepContext = {
     c,

@@ -7,14 +7,13 @@
  * - `GroupQueue`: while the writer is busy, updates wait; when it is free it takes every update waiting (up to
  *   `maxGroup`) and hands them to `commit`, which settles each; what `commit` leaves undecided (its decide budget
  *   ran out) goes back to the front of the queue, to start the next group. Calls settle in call order.
- * - `decideGroup`: decides the updates of a group one after another, each against a private copy of what the one
- *   before produced, with the request key it names looked up (what was applied under it, if still live), until
- *   `budgetMs` have passed. An update that throws, fails validation or has passed its deadline (on the store's
- *   clock) is refused alone: the others go on as if it had not been made. Each change is validated for what it
- *   changed (the document's fields it replaced; of a list, the elements it added), so a later change of the group
- *   can never make an invalid one pass; the document is validated whole once for the group before it is written
- *   (for what a change altered in place), and only when that fails is the group decided again with each change
- *   validated whole. Immediately before the write the deadlines are checked again: a change whose deadline passed
+ * - `decideGroup`: decides the updates of a group one after another, each against what the one before produced
+ *   (frozen, under a top level of its own), with the request key it names looked up (what was applied under it, if
+ *   still live), until `budgetMs` have passed. An update that throws (one that changes the document in place
+ *   does), fails validation or has passed its deadline (on the store's clock) is refused alone: the others go on as
+ *   if it had not been made. Each change is validated for what it changed and only that (changed-parts.ts), so a
+ *   later change of the group can never make an invalid one pass, and nothing it did not change is copied or
+ *   parsed again. Immediately before the write the deadlines are checked again: a change whose deadline passed
  *   while its group was decided is refused, and the group decided again without it.
  */
 import type { z } from 'zod';
@@ -22,7 +21,7 @@ import type { Clock } from '../runtime/clock.js';
 import { changedPartsValidated, deepFrozen, sharedWith } from './changed-parts.js';
 import { describeIssues, lateError, StoreError } from './errors.js';
 import type { AppendOnlyLog, RequestKeys, UpdateFn, UpdateOptions } from './store.js';
-import { appendedEntries, entriesOf, validated, withEntries } from './validate.js';
+import { appendedEntries, entriesOf, withEntries } from './validate.js';
 
 /** An update waiting for the writer. */
 export interface Pending<T> {

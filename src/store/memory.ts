@@ -3,7 +3,7 @@
  * contract as the JSON file (test/store/contract.ts runs against both), with nothing on disk, for service and alert
  * tests that are about what a change does, not how it is kept. Every document is validated with the schema as the
  * JSON file's is; the history field is append-only and only its newest `keep` entries are held; updates run one at
- * a time in the order they were made, each against a private copy; a deadline that passed before an update's turn
+ * a time in the order they were made, each against the document before it, frozen; a deadline that passed before an update's turn
  * refuses it. One process, one copy: `snapshot()` and `read()` are the same document.
  */
 import type { z } from 'zod';

@@ -41,10 +41,10 @@ export interface StoreReader<T> {
   /**
    * The latest document this process knows of, at once: after its own commits, and (for a store other processes
    * write) as far as it has heard of theirs, so it may lag them. For display only: rules never run against it (they
-   * run inside `update`). Callers must not mutate it.
+   * run inside `update`). It is frozen: it cannot be changed in place.
    */
   snapshot(): T;
-  /** The latest committed document, asked of the storage now. Callers must not mutate it. */
+  /** The latest committed document, asked of the storage now (frozen). */
   read(): Promise<T>;
   /** Waits for work in flight, then lets go of what the store holds. Later reads and updates reject ('closed'). */
   close(): Promise<void>;
@@ -52,8 +52,9 @@ export interface StoreReader<T> {
 
 export interface Store<T> extends StoreReader<T> {
   /**
-   * One transaction. Runs `fn` against a private copy of the latest committed document (fn may change the copy
-   * and return it). If fn returns `{ next }`, `next` is validated (schema; history only appended to) and committed
+   * One transaction. Runs `fn` against the latest committed document, frozen below a top level of fn's own (fn may
+   * set fields of that top level; anything deeper it replaces, never changes in place: that throws, and the call is
+   * refused). If fn returns `{ next }`, `next` is validated (schema; history only appended to) and committed
    * durably, and only then does the promise resolve with `result`; `snapshot()` shows it from then on. If fn returns
    * no `next`, nothing is written. If fn throws or validation fails, that call rejects (a validation failure with
    * a StoreError 'invalid') and nothing of it is written; later calls go on. If the commit fails, the call rejects

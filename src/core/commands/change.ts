@@ -163,7 +163,10 @@ export function find<T extends { id: string }>(list: T[], id: string, field: str
       };
 }
 
-/** What a handler is given: the private copy it changes, who acts, when, and `begin` (permission, then a Change). */
+/**
+ * What a handler is given: the private copy it changes (its top level, lists and their elements are copies; anything
+ * deeper is replaced, never changed in place: copy.ts `draftOf`), who acts, when, and `begin` (permission, then a Change).
+ */
 export interface StepContext {
   c: Cutover;
   actor: Actor;

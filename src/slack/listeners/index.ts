@@ -10,13 +10,16 @@ import { registerNewProgram } from './commands/new-program.js';
 import type { ListenerDeps } from './deps.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerItemOptions } from './options/item-options.js';
+import { routeListeners } from './router.js';
 import { registerActSubmits } from './views/act-submit.js';
 import { registerBlockerSubmit } from './views/blocker-submit.js';
 import { registerGateSubmit } from './views/gate-submit.js';
 import { registerShapeSubmit } from './views/shape-submit.js';
 import { registerSignoffSubmit } from './views/signoff-submit.js';
 
-export function registerListeners(app: App, deps: ListenerDeps, home: HomePublisher) {
+export function registerListeners(bolt: App, deps: ListenerDeps, home: HomePublisher) {
+  // One Bolt listener per kind of request, routing by id (router.ts): Bolt runs every listener for every request.
+  const { listeners: app, install } = routeListeners(bolt);
   registerCutoverCommand(app, deps);
   registerFormButtons(app, deps);
   registerRunButtons(app, deps);
@@ -31,4 +34,5 @@ export function registerListeners(app: App, deps: ListenerDeps, home: HomePublis
   registerTokenForms(app, deps);
   registerItemOptions(app, deps);
   registerAppHomeOpened(app, home);
+  install();
 }

@@ -2,7 +2,6 @@
  * The "Sign off", "Update a blocker" and "Set a gate" buttons (status message, alerts, App Home): ack, then open the
  * form at once, for the program the button carries (else the channel's), preselecting the item it names.
  */
-import type { App } from '@slack/bolt';
 import { actionPattern } from '../../block-ids.js';
 import { ACTIONS, valueOfAction } from '../../ids.js';
 import {
@@ -17,6 +16,7 @@ import { type FormKind, formFor } from '../../views/modals.js';
 import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
 import { programOpenedBy } from '../program-of.js';
+import type { Listeners } from '../router.js';
 import { tell } from '../tell.js';
 
 type ButtonKind = FormKind | 'gate' | 'evidence' | 'decide' | 'target' | 'window' | 'role';
@@ -32,7 +32,7 @@ const ACTION_OF: Record<ButtonKind, string> = {
   role: ACTIONS.openRole,
 };
 
-export function registerFormButtons(app: App, deps: ListenerDeps) {
+export function registerFormButtons(app: Listeners, deps: ListenerDeps) {
   const open = (kind: ButtonKind) =>
     app.action(actionPattern(ACTION_OF[kind]), async ({ ack, body, client, respond, logger }) => {
       await ack();

@@ -3,17 +3,17 @@
  * value names a form, that form); choosing in the picker replaces it with the form chosen (`views.update`, bound to
  * the picker's hash, so a stale picker is not overwritten). A refusal reaches the person as the others do.
  */
-import type { App } from '@slack/bolt';
 import { actionPattern } from '../../block-ids.js';
 import { ACTIONS, valueOfAction } from '../../ids.js';
 import { isShapeForm, shapeFormFor, shapeNotice } from '../../views/shape-modal.js';
 import { type ListenerDeps, viewerOf } from '../deps.js';
 import { openView } from '../open-view.js';
 import { programOpenedBy } from '../program-of.js';
+import type { Listeners } from '../router.js';
 import { tell } from '../tell.js';
 import { readMetadata, UNREADABLE } from '../views/view-input.js';
 
-export function registerShapeFormActions(app: App, deps: ListenerDeps) {
+export function registerShapeFormActions(app: Listeners, deps: ListenerDeps) {
   const viewer = (userId: string) => viewerOf(deps, userId);
 
   app.action(actionPattern(ACTIONS.openShape), async ({ ack, body, client, respond, logger }) => {

@@ -6,7 +6,6 @@
  * the outcome: ephemerally under the message, or by direct message from App Home. Members of another organisation
  * in a shared channel, who cannot use slash commands, act through these.
  */
-import type { App } from '@slack/bolt';
 import { mayPostRecord } from '../../../core/stake.js';
 import { actionPattern } from '../../block-ids.js';
 import { ACTIONS, valueOfAction } from '../../ids.js';
@@ -14,6 +13,7 @@ import { outcomeText, refusalText } from '../../views/answers.js';
 import { postRecord } from '../commands/record.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
 import { NO_SUCH_PROGRAM, programOpenedBy } from '../program-of.js';
+import type { Listeners } from '../router.js';
 import { tell } from '../tell.js';
 
 const CHANGES: Record<string, (item: string) => Record<string, unknown>> = {
@@ -26,7 +26,7 @@ const CHANGES: Record<string, (item: string) => Record<string, unknown>> = {
 /** The changes that need no item beyond the program. */
 const WHOLE_PROGRAM = new Set<string>([ACTIONS.archive]);
 
-export function registerRunButtons(app: App, deps: ListenerDeps) {
+export function registerRunButtons(app: Listeners, deps: ListenerDeps) {
   for (const [actionId, input] of Object.entries(CHANGES))
     app.action(actionPattern(actionId), async ({ ack, body, client, respond, logger }) => {
       await ack();
@@ -57,7 +57,7 @@ export function registerRunButtons(app: App, deps: ListenerDeps) {
 }
 
 /** "Post the decision record": the same as `/cutover record`, for the program the button names. */
-export function registerRecordButton(app: App, deps: ListenerDeps) {
+export function registerRecordButton(app: Listeners, deps: ListenerDeps) {
   app.action(actionPattern(ACTIONS.postRecord), async ({ ack, body, client, respond, logger }) => {
     await ack();
     if (body.type !== 'block_actions') return;

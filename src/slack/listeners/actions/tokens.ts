@@ -4,7 +4,6 @@
  * replaces the form with the token, shown once; a token's "Revoke" revokes it and redraws the form (bound to its
  * hash). Each goes through the program's gate first (programOpenedBy), then the core's token rules.
  */
-import type { App } from '@slack/bolt';
 import { mayManageTokens } from '../../../core/tokens.js';
 import { createToken, revokeTokenNamed } from '../../../service/tokens.js';
 import { ACTIONS, INPUTS, VIEWS, valueOfAction } from '../../ids.js';
@@ -13,10 +12,11 @@ import { tokenMadeModal, tokensModal } from '../../views/tokens.js';
 import { actorOf, type ListenerDeps } from '../deps.js';
 import { openView } from '../open-view.js';
 import { programOpenedBy } from '../program-of.js';
+import type { Listeners } from '../router.js';
 import { tell } from '../tell.js';
 import { faultUnder, inlineErrors, readForm } from '../views/view-input.js';
 
-export function registerTokenForms(app: App, deps: ListenerDeps) {
+export function registerTokenForms(app: Listeners, deps: ListenerDeps) {
   app.action(ACTIONS.openTokens, async ({ ack, body, client, respond, logger }) => {
     await ack();
     if (body.type !== 'block_actions') return;

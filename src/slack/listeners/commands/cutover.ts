@@ -2,7 +2,7 @@
  * `/cutover …`: parse, find the channel's program, call the core, answer ephemerally. Changes are on disk before
  * the ack tells of them. `help`, `list` and `new` need no program; everything else acts on the channel's.
  */
-import type { App, Logger } from '@slack/bolt';
+import type { Logger } from '@slack/bolt';
 import { mayOpen, mayPostRecord } from '../../../core/stake.js';
 import { channelFree } from '../../../core/starting.js';
 import type { CutoverService } from '../../../service/cutover-service.js';
@@ -19,13 +19,14 @@ import { esc } from '../../views/text.js';
 import { actorOf, type ListenerDeps, runSafely, viewerOf, withProgram } from '../deps.js';
 import { openView } from '../open-view.js';
 import { NO_PROGRAM_HERE, programInChannel } from '../program-of.js';
+import type { Listeners } from '../router.js';
 import { openNewProgramForm, startTyped } from './new-program.js';
 import { postRecord } from './record.js';
 import { tokenCommand } from './tokens.js';
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
 
-export function registerCutoverCommand(app: App, deps: ListenerDeps) {
+export function registerCutoverCommand(app: Listeners, deps: ListenerDeps) {
   /** A typed change, applied; its answer, with how words were read that the person did not spell out. */
   async function changeAnswer(
     service: CutoverService,

@@ -8,7 +8,7 @@
  * channel; then the program is written, and its channel gets the start alert and its status board. The person
  * hears the outcome (the typed line by its response_url, the form in itself, updated).
  */
-import type { App, Logger, RespondFn, types, webApi } from '@slack/bolt';
+import type { Logger, RespondFn, types, webApi } from '@slack/bolt';
 import { z } from 'zod';
 import { may } from '../../../core/authorize.js';
 import { nearest } from '../../../core/errors.js';
@@ -23,6 +23,7 @@ import { newProgramModal, type TemplateChoice } from '../../views/programs.js';
 import { esc, plain } from '../../views/text.js';
 import { actorOf, type ListenerDeps } from '../deps.js';
 import { openView } from '../open-view.js';
+import type { Listeners } from '../router.js';
 import { inlineErrors, readForm, readMetadata } from '../views/view-input.js';
 
 type View = types.View;
@@ -239,7 +240,7 @@ const resultView = (text: string): View => ({
   blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
 });
 
-export function registerNewProgram(app: App, deps: ListenerDeps) {
+export function registerNewProgram(app: Listeners, deps: ListenerDeps) {
   // Another template chosen: the form again, with that template's sides and roles.
   app.action(NEW_PROGRAM.templateChosen, async ({ ack, body, client, logger }) => {
     await ack();

@@ -4,7 +4,6 @@
  * items of the program the form was opened for, for this person (the gates they may set, the evidence of their
  * side); and the template of the "Start a program" form. Read only: nothing is written.
  */
-import type { App } from '@slack/bolt';
 import type { Cutover } from '../../../core/schema.js';
 import { INPUTS, NEW_PROGRAM } from '../../ids.js';
 import { decisionChoices, evidenceChoices, roleChoices } from '../../views/act-modals.js';
@@ -15,6 +14,7 @@ import { type Choice, matchingChoices } from '../../views/select.js';
 import { templateChoices } from '../commands/new-program.js';
 import { type ListenerDeps, viewerOf } from '../deps.js';
 import { programFor } from '../program-of.js';
+import type { Listeners } from '../router.js';
 import { readMetadata } from '../views/view-input.js';
 
 /** Each item select, by its input block, with the items its form offers. */
@@ -26,7 +26,7 @@ const CHOICES: Record<string, (c: Cutover, viewer: Viewer) => Choice[]> = {
   [INPUTS.role.role]: (c) => roleChoices(c),
 };
 
-export function registerItemOptions(app: App, deps: ListenerDeps) {
+export function registerItemOptions(app: Listeners, deps: ListenerDeps) {
   for (const [block, choicesOf] of Object.entries(CHOICES))
     app.options<'block_suggestion'>({ block_id: block }, async ({ ack, body }) => {
       const meta = readMetadata(body.view?.private_metadata);

@@ -1,10 +1,10 @@
 /** The evidence and decision forms, submitted: one `registerFormSubmit` each; a fault shows under its field. */
-import type { App } from '@slack/bolt';
 import { INPUTS, VIEWS } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
+import type { Listeners } from '../router.js';
 import { registerFormSubmit } from './form-submit.js';
 
-export function registerActSubmits(app: App, deps: ListenerDeps) {
+export function registerActSubmits(app: Listeners, deps: ListenerDeps) {
   // The confirmation form (views/confirm-modal.ts): the refused change again, with the reason to go ahead.
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.confirm,

@@ -1,10 +1,10 @@
 /** The blocker form, submitted: clear or reopen a manual blocker; a fault shows under its field. */
-import type { App } from '@slack/bolt';
 import { INPUTS, VIEWS } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
+import type { Listeners } from '../router.js';
 import { registerFormSubmit } from './form-submit.js';
 
-export function registerBlockerSubmit(app: App, deps: ListenerDeps) {
+export function registerBlockerSubmit(app: Listeners, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.blocker,
     what: 'blocker update',

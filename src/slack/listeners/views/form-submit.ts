@@ -11,6 +11,7 @@ import { confirmModal } from '../../views/confirm-modal.js';
 import type { ModalMetadata } from '../../views/modals.js';
 import { actorOf, type ListenerDeps, runSafely, withProgram } from '../deps.js';
 import { programOpenedBy } from '../program-of.js';
+import type { Listeners } from '../router.js';
 import { type FormValues, faultUnder, inlineErrors, readForm } from './view-input.js';
 
 interface FormSpec {
@@ -41,7 +42,7 @@ const viewKey = (view: { id: string; hash: string }) => `view:${view.id}:${view.
 /** The target a form showed, as the core's `seen` (absent when the form predates binding). */
 export const seenOf = (meta: ModalMetadata) => (meta.target === undefined ? {} : { seen: meta.target });
 
-export function registerFormSubmit(app: App, deps: ListenerDeps, spec: FormSpec) {
+export function registerFormSubmit(app: Listeners, deps: ListenerDeps, spec: FormSpec) {
   app.view(spec.callbackId, async ({ ack, body, view, client, logger, context }) => {
     let acked = false;
     const answer = async (response?: ViewResponseAction) => {

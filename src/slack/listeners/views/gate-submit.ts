@@ -1,10 +1,10 @@
 /** The gate form, submitted: `gate.set` for the target the form showed; a fault shows under its field. */
-import type { App } from '@slack/bolt';
 import { INPUTS, VIEWS } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
+import type { Listeners } from '../router.js';
 import { registerFormSubmit, seenOf } from './form-submit.js';
 
-export function registerGateSubmit(app: App, deps: ListenerDeps) {
+export function registerGateSubmit(app: Listeners, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.gate,
     what: 'gate',

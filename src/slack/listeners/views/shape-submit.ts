@@ -2,13 +2,13 @@
  * The shaping forms, submitted: one `registerFormSubmit` per form, each a row of the table below (how to read its
  * values into the command, and which block shows a fault of each command field). The rules are the core's.
  */
-import type { App } from '@slack/bolt';
 import { Command, REMINDER_RANGES } from '../../../core/schema.js';
 import { isZone } from '../../../core/time.js';
 import { INPUTS, SHAPE_VIEWS, type ShapeForm } from '../../ids.js';
 import { wholeNumber, wholeRange } from '../../typed-text.js';
 import { clip } from '../../views/text.js';
 import type { ListenerDeps } from '../deps.js';
+import type { Listeners } from '../router.js';
 import { registerFormSubmit } from './form-submit.js';
 import type { FormValues } from './view-input.js';
 
@@ -225,7 +225,7 @@ const SPECS: Record<ShapeForm, Omit<Spec, 'callbackId'>> = {
   },
 };
 
-export function registerShapeSubmit(app: App, deps: ListenerDeps) {
+export function registerShapeSubmit(app: Listeners, deps: ListenerDeps) {
   for (const form of Object.keys(SHAPE_VIEWS) as ShapeForm[])
     registerFormSubmit(app, deps, { callbackId: SHAPE_VIEWS[form], ...SPECS[form] });
 }

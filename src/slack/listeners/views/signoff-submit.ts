@@ -1,10 +1,10 @@
 /** The sign-off form, submitted: bound to the target it showed; a fault shows under its field. */
-import type { App } from '@slack/bolt';
 import { INPUTS, VIEWS } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
+import type { Listeners } from '../router.js';
 import { registerFormSubmit, seenOf } from './form-submit.js';
 
-export function registerSignoffSubmit(app: App, deps: ListenerDeps) {
+export function registerSignoffSubmit(app: Listeners, deps: ListenerDeps) {
   registerFormSubmit(app, deps, {
     callbackId: VIEWS.signoff,
     what: 'sign-off',
