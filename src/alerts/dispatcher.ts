@@ -40,6 +40,7 @@ import {
 } from './refused.js';
 import { createRenderer, type Rendered } from './render.js';
 import { type AlertSlack, classify, DeliveryError, type Failure } from './slack-port.js';
+import { untold } from './tally.js';
 
 const ALERT_EVENT = 'cutover_alert';
 
@@ -103,6 +104,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const limit = deps.deliveredLimit ?? 500;
   /** Posted, but the store write that records it has not landed yet. */
   const sent = new Map<string, string>();
+  /** Those items as they were posted: a tally may count more changes meanwhile, which stay to be told (tally.ts). */
+  const told = new Map<string, OutboxItem>();
   /** What each item about to be posted, or posted and not recorded yet, marks asked (asked.ts). */
   const asks = new Map<string, string[]>();
   /** Items Slack refused as part of a folded message: each goes alone next, to find the one at fault. */
@@ -129,7 +132,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const asked = marks.length || owed ? nextLedger(doc.asked ?? [], marks, owed, at) : doc.asked;
       let next = {
         ...doc,
-        outbox: doc.outbox.filter((i) => !ids.has(i.id)),
+        outbox: doc.outbox.flatMap((i) => {
+          if (!ids.has(i.id)) return [i];
+          const rest = untold(i, told.get(i.id));
+          return rest ? [rest] : [];
+        }),
         delivered,
         ...(asked ? { asked } : {}),
       };
@@ -144,6 +151,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (wasRefused) deps.onRefused?.();
     for (const e of entries) {
       sent.delete(e.id);
+      told.delete(e.id);
       asks.delete(e.id);
       solo.delete(e.id);
     }
@@ -315,7 +323,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
               metadata: { event_type: ALERT_EVENT, event_payload: { ids: items.map((i) => i.id).join(',') } },
             }),
       });
-      for (const i of items) sent.set(i.id, ts);
+      for (const i of items) {
+        sent.set(i.id, ts);
+        told.set(i.id, i);
+      }
     } catch (e) {
       const failure = e instanceof DeliveryError ? e.failure : classify(e);
       if (failure.kind === 'refused' && items.length > 1) {

@@ -71,6 +71,34 @@ export function queueAlert(outbox: readonly OutboxItem[], alert: AlertItem, seq:
   return [...outbox, started];
 }
 
+/**
+ * What is left of a tally once it is delivered as it was `told` (rendered and posted): the changes counted in it
+ * meanwhile, as a tally of their own (a new id: the told one is delivered), or none. `now` is the item as the
+ * outbox holds it when the delivery is recorded.
+ */
+export function untold(now: OutboxItem, told: OutboxItem | undefined): TallyItem | undefined {
+  if (now.kind !== 'tally' || told?.kind !== 'tally' || now.seqs.to === told.seqs.to) return undefined;
+  const counts: Record<string, number> = {};
+  for (const [type, n] of Object.entries(now.counts)) {
+    const left = n - (told.counts[type] ?? 0);
+    if (left > 0) counts[type] = left;
+  }
+  if (!Object.keys(counts).length) return undefined;
+  const from = told.seqs.to + 1;
+  return {
+    id: tallyId(now.program, from),
+    channel: now.channel,
+    kind: 'tally',
+    program: now.program,
+    // The first change left was made after the last one told.
+    createdAt: told.lastAt,
+    attempts: 0,
+    counts,
+    seqs: { from, to: now.seqs.to },
+    lastAt: now.lastAt,
+  };
+}
+
 const WORDS: Record<string, [string, string]> = {
   'blocker.added': ['blocker added', 'blockers added'],
   'blocker.cleared': ['blocker cleared', 'blockers cleared'],

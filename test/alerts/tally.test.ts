@@ -195,4 +195,34 @@ describe('in the channel', () => {
     const counted = /\*(\d+) more changes\*/.exec(text);
     expect(Number(counted?.[1]) + toldAlone.length).toBe(n);
   });
+
+  it('tells the changes counted while its tally was being posted in a tally of their own, none lost', async () => {
+    const w = await startAlertHarness();
+    a = w;
+    await assignRoles(w.h);
+    await w.drain();
+    const add = async (i: number) => {
+      const answer = await w.h.command(PEOPLE.logOwner, `blocker add decision-log-owner Flood item ${i}`);
+      expect(answer.text).toContain(':white_check_mark:');
+    };
+    const n = ALERTS_TOLD_WAITING + 10;
+    for (let i = 1; i <= n; i++) await add(i);
+    // The next message (the waiting alerts and the tally) reaches Slack, which takes its time answering.
+    const held = w.h.slack.holdNext('chat.postMessage');
+    w.clock.advance(1000);
+    await held.reached;
+    for (let i = n + 1; i <= n + 3; i++) await add(i);
+    held.release();
+    await w.drain(600);
+    const text = alertMessages(w.h)
+      .map((m) => m.text)
+      .join('\n');
+    const alone = Array.from({ length: n + 3 }, (_, i) => i + 1).filter((i) =>
+      new RegExp(`Flood item ${i}(?!\\d)`).test(text),
+    ).length;
+    const counted = [...text.matchAll(/\*(\d+) more changes?\*/g)].map((m) => Number(m[1]));
+    expect(counted.length).toBeGreaterThanOrEqual(2);
+    expect(counted.at(-1)).toBe(3);
+    expect(alone + counted.reduce((x, y) => x + y, 0)).toBe(n + 3);
+  });
 });

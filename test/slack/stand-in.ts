@@ -230,6 +230,11 @@ export interface SlackStandIn {
   failNext(method: string, failure: StandInFailure, times?: number): void;
   /** Fail every call of `method` until `recover`. */
   failWhile(method: string, failure: StandInFailure): void;
+  /**
+   * Holds the next call of `method` (a Web API method) once it has arrived, unanswered, until `release()`; `reached`
+   * resolves when it arrives. For what a client does while Slack takes its time.
+   */
+  holdNext(method: string): { reached: Promise<void>; release(): void };
   /** Stop injected failures for `method`, or for all methods. */
   recover(method?: string): void;
   /**
@@ -907,6 +912,9 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     },
   };
 
+  /** Calls to hold unanswered until released (holdNext). */
+  const holds: { method: string; arrived: () => void; released: Promise<void> }[] = [];
+
   async function handleApi(
     req: IncomingMessage,
     res: ServerResponse,
@@ -928,6 +936,12 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     const token = bearer ?? str(bodyToken);
     const base = { method, args, token, at: new Date(), contentType };
 
+    const held = holds.findIndex((h) => h.method === method);
+    if (held >= 0) {
+      const [h] = holds.splice(held, 1);
+      h?.arrived();
+      await h?.released;
+    }
     const failure = takeFailure(method);
     if (failure !== undefined && 'drop' in failure && failure.drop === 'before') {
       record({ ...base, failed: true, error: 'connection_dropped' });
@@ -1265,6 +1279,18 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     },
     failWhile: (method, failure) => {
       rules.push({ method, failure, remaining: Number.POSITIVE_INFINITY });
+    },
+    holdNext: (method) => {
+      let arrived = () => {};
+      let release = () => {};
+      const reached = new Promise<void>((r) => {
+        arrived = r;
+      });
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      holds.push({ method, arrived, released });
+      return { reached, release };
     },
     recover: (method) => {
       rules = method === undefined ? [] : rules.filter((r) => r.method !== method);
