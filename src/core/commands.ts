@@ -25,7 +25,7 @@ import { shapeHandlers } from './commands/shape.js';
 import { signoffsHandlers } from './commands/signoffs.js';
 import { targetsHandlers } from './commands/targets.js';
 import { windowHandlers } from './commands/window.js';
-import { draftOf } from './copy.js';
+import { draftOf, own } from './copy.js';
 import { type DomainError, fromZod, invalid, needsConfirmation, refused } from './errors.js';
 import { judgedAt } from './membership.js';
 import { blockerState, currentTarget, derivedSnapshot, mayDecideGo } from './readiness.js';
@@ -235,7 +235,7 @@ export function execute(cutover: Cutover, input: unknown, given: Actor, now: Dat
     return { ok: false, error: goAtStake(cutover, ch, atStake) };
   for (const { d, unmet, phases } of losing) {
     const rationale = `automatic: requirements no longer hold (${unmet.map(unmetWords).join('; ')})`;
-    Object.assign(d, { status: 'no-go', rationale, by: BOT, at });
+    Object.assign(own(c.decisions, d), { status: 'no-go', rationale, by: BOT, at });
     ch.emit(
       {
         type: 'decision.changed',

@@ -92,7 +92,8 @@ export function run(c: Cutover, cmd: CommandInput, actor: Actor, now: Date = T0)
   const out = execute(deepFrozen(structuredClone(c)), cmd, actor, now);
   if (!out.ok)
     throw new Error(`expected ${cmd.type} to succeed, but it was refused: ${refusalPlain(out.error, c)}`);
-  return out;
+  // The result shares what it did not change with that frozen copy: a copy of its own, for tests that edit it.
+  return { ...out, cutover: structuredClone(out.cutover) };
 }
 
 /** Runs several commands in turn, each one on the state the previous one left. */

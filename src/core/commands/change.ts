@@ -2,6 +2,7 @@
  * What every command handler shares: the record of one transition (`Change`: its events and history lines), the
  * step results, and small helpers. Pure: no clock, no I/O.
  */
+import { own } from '../copy.js';
 import { type DomainError, stale, unknown } from '../errors.js';
 import { sameTarget, shortSha, targetLabel } from '../readiness.js';
 import type {
@@ -100,8 +101,9 @@ export class Change {
   /** Voids every sign-off in force, telling why. */
   voidSignoffs(cause: VoidCause) {
     const reason = voidReason(cause);
-    for (const s of this.c.signoffs) {
-      if (s.voided) continue;
+    for (const given of this.c.signoffs) {
+      if (given.voided) continue;
+      const s = own(this.c.signoffs, given);
       s.voided = { at: this.at, reason, cause };
       this.emit(
         { type: 'signoff.voided', side: s.side, reason, cause, decision: s.decision, signer: s.by },
@@ -150,7 +152,9 @@ export const fail = (error: DomainError): Step => ({ ok: false, error });
 
 /** The item with this id, or the unknown-id refusal naming the known ids (and the nearest, as `didYouMean`). */
 export function find<T extends { id: string }>(list: T[], id: string, field: string, kind: string) {
-  const item = list.find((x) => x.id === id);
+  const found = list.find((x) => x.id === id);
+  // The transition's own copy, to change as it needs (copy.ts `own`).
+  const item = found && own(list, found);
   return item
     ? { item }
     : {

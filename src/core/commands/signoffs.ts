@@ -1,6 +1,7 @@
 /** Sign-offs: each side's commander, against the target the form showed. */
 
 import { denied, holds, unconfirmedFor } from '../authorize.js';
+import { own } from '../copy.js';
 import { forbidden, invalid, refused } from '../errors.js';
 import { membershipFor } from '../membership.js';
 import { approvedTarget, currentTarget, gateState, signoffFor, targetLabel } from '../readiness.js';
@@ -74,7 +75,8 @@ function signoff({ c, actor, at }: StepContext, cmd: Extract<Command, { type: 's
     };
   }
   const ch = new Change(c, actor, at, !held);
-  const prev = signoffFor(c, side.id);
+  const standing = signoffFor(c, side.id);
+  const prev = standing && own(c.signoffs, standing);
   if (prev) {
     const cause = { kind: 'replaced' as const };
     const reason = voidReason(cause);

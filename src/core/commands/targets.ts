@@ -1,4 +1,5 @@
 /** The release target: published by one person, approved by name by another, then immutable. */
+import { own } from '../copy.js';
 import { invalid, refused, unchanged } from '../errors.js';
 import { currentTarget, sameTarget, targetLabel } from '../readiness.js';
 import type { Command } from '../schema.js';
@@ -29,7 +30,7 @@ function targetPublish(
         ),
       ),
     };
-  if (cur) cur.superseded = a.ch.stamp();
+  if (cur) own(c.targets, cur).superseded = a.ch.stamp();
   c.targets.push({ tag: cmd.tag, sha: cmd.sha, published: a.ch.stamp() });
   const label = targetLabel(cmd);
   const from = cur ? { tag: cur.tag, sha: cur.sha } : null;
@@ -80,7 +81,7 @@ function targetApprove(
     return {
       step: fail(refused(`You published ${targetLabel(cur)}; a different person must approve it.`)),
     };
-  cur.approved = a.ch.stamp();
+  own(c.targets, cur).approved = a.ch.stamp();
   a.ch.emit({ type: 'target.approved', tag: cur.tag, sha: cur.sha });
   return { ch: a.ch, step: done(`Release target ${targetLabel(cur)} approved; it is now immutable.`) };
 }
