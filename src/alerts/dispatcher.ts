@@ -104,8 +104,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const limit = deps.deliveredLimit ?? 500;
   /** Posted, but the store write that records it has not landed yet. */
   const sent = new Map<string, string>();
-  /** Those items as they were posted: a tally may count more changes meanwhile, which stay to be told (tally.ts). */
-  const told = new Map<string, OutboxItem>();
   /** What each item about to be posted, or posted and not recorded yet, marks asked (asked.ts). */
   const asks = new Map<string, string[]>();
   /** Items Slack refused as part of a folded message: each goes alone next, to find the one at fault. */
@@ -132,11 +130,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const asked = marks.length || owed ? nextLedger(doc.asked ?? [], marks, owed, at) : doc.asked;
       let next = {
         ...doc,
-        outbox: doc.outbox.flatMap((i) => {
-          if (!ids.has(i.id)) return [i];
-          const rest = untold(i, told.get(i.id));
-          return rest ? [rest] : [];
-        }),
+        outbox: doc.outbox.filter((i) => !ids.has(i.id)),
         delivered,
         ...(asked ? { asked } : {}),
       };
@@ -151,7 +145,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (wasRefused) deps.onRefused?.();
     for (const e of entries) {
       sent.delete(e.id);
-      told.delete(e.id);
       asks.delete(e.id);
       solo.delete(e.id);
     }
@@ -285,6 +278,28 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     deps.onRefused?.();
   }
 
+  /**
+   * Before a tally is posted, it stops counting (tally.ts): it is stored as rendered, marked as maybe posted (so a
+   * replica that takes over looks for it before posting it again), and what it counted since it was rendered
+   * becomes a tally of its own. So what the post tells is what leaves the outbox when it is recorded.
+   */
+  async function claimTallies(items: OutboxItem[]) {
+    const claimed = new Map(items.flatMap((i) => (i.kind === 'tally' && !i.maybePosted ? [[i.id, i]] : [])));
+    if (!claimed.size) return;
+    await service.update((doc) => ({
+      next: {
+        ...doc,
+        outbox: doc.outbox.flatMap((i) => {
+          const rendered = claimed.get(i.id);
+          if (!rendered) return [i];
+          const rest = untold(i, rendered);
+          return [{ ...rendered, maybePosted: true }, ...(rest ? [rest] : [])];
+        }),
+      },
+      result: undefined,
+    }));
+  }
+
   async function send(channel: string, rendered: Rendered[], now: number, owed?: ReadonlySet<string>) {
     const items = rendered.map((r) => r.item);
     for (const r of rendered) if (r.asks.length) asks.set(r.item.id, r.asks);
@@ -301,6 +316,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return;
     }
     pacer.mark(channel, now);
+    await claimTallies(items);
     // An item Slack refused goes alone, in the form it was degraded to: plain text, then cut text.
     const [first] = rendered;
     const head = first?.item;
@@ -323,10 +339,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
               metadata: { event_type: ALERT_EVENT, event_payload: { ids: items.map((i) => i.id).join(',') } },
             }),
       });
-      for (const i of items) {
-        sent.set(i.id, ts);
-        told.set(i.id, i);
-      }
+      for (const i of items) sent.set(i.id, ts);
     } catch (e) {
       const failure = e instanceof DeliveryError ? e.failure : classify(e);
       if (failure.kind === 'refused' && items.length > 1) {

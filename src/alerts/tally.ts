@@ -72,9 +72,9 @@ export function queueAlert(outbox: readonly OutboxItem[], alert: AlertItem, seq:
 }
 
 /**
- * What is left of a tally once it is delivered as it was `told` (rendered and posted): the changes counted in it
- * meanwhile, as a tally of their own (a new id: the told one is delivered), or none. `now` is the item as the
- * outbox holds it when the delivery is recorded.
+ * What is left of a tally once it goes out as it was `told` (rendered): the changes counted in it since, as a tally of
+ * their own (a new id: the told one is delivered), or none. `now` is the item as the outbox holds it when it is
+ * claimed for posting (alerts/dispatcher.ts).
  */
 export function untold(now: OutboxItem, told: OutboxItem | undefined): TallyItem | undefined {
   if (now.kind !== 'tally' || told?.kind !== 'tally' || now.seqs.to === told.seqs.to) return undefined;
