@@ -18,7 +18,7 @@ import { slackDate } from '../slack/views/text.js';
 export const ALERTS_TOLD_WAITING = 100;
 
 /** The events a change may be counted for, rather than told: none moves a GO, a sign-off, the target or a phase. */
-export const ROUTINE: ReadonlySet<DomainEvent['type']> = new Set([
+const ROUTINE: ReadonlySet<DomainEvent['type']> = new Set([
   'blocker.added',
   'blocker.cleared',
   'blocker.reopened',
